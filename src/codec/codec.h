@@ -1,0 +1,41 @@
+/*
+ * Internal: payload codecs. Pure functions over 32-bit words in host order
+ * (the container layer converts to/from the on-disk byte order).
+ * Contract used by the file layer (src/file.c); codec internals are free.
+ */
+#ifndef FST24_CODEC_H
+#define FST24_CODEC_H
+#include <stddef.h>
+#include <stdint.h>
+#include "fst24.h"
+
+/* What a record's header says about its payload. */
+typedef struct fst_codec_desc {
+    int datyp;  /* stored data type, flags 64/128 included */
+    int nbits;  /* stored bits per element (pack_bits) */
+    int dasiz;  /* element size of the unpacked data: 8/16/32/64 (0 = unknown/old file) */
+    int64_t ni, nj, nk;
+} fst_codec_desc;
+
+/* Native element type and number of elements fst_codec_decode() produces
+ * (the rules of the reference dump: reals f32/f64 by data_bits, 2*n for
+ * complex, integers by data_bits, chars as n u8, binary by nbits). */
+int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *count);
+
+/* Decode `nwords` payload words into `out` (`out_count` elements of `out_type`,
+ * which is the native type of fst_codec_layout or a lossless widening of it).
+ * decode_missing: replace points flagged missing (+64) by the sentinels of
+ * fst24_get_missing_values(). Returns FST24_OK or FST24_E_DECODE/E_INVALID
+ * with a message. Never reads or writes out of bounds, whatever the input. */
+int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
+                     void *out, fst24_elem_type out_type, size_t out_count, int decode_missing);
+
+/* Encode `data` (ni*nj*nk elements of `in_type`; 2*n for complex) as requested by
+ * `req` (datyp/nbits requested, dasiz = bits of in_type), applying librmn's
+ * write-time conversions (is_rsf selects the fst24/RSF rules instead of the
+ * fst98/XDF ones). On success *stored holds what is stored and *words a
+ * malloc'ed payload of *nwords host-order words (even count, librmn's length). */
+int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
+                     int is_rsf, fst_codec_desc *stored, uint32_t **words, size_t *nwords);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * Internal: the in-memory model shared by the file layer and the container
+ * backends (XDF, RSF). Not installed.
+ */
+#ifndef FST24_INTERNAL_H
+#define FST24_INTERNAL_H
+#include <pthread.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "fst24.h"
+#include "common/error.h"
+
+/* Number of descriptor words used for searching: W32 2..17 of the 72-byte
+ * descriptor block (deet/nbits ... date_stamp), identical in XDF and RSF. */
+#define FST_DESC_WORDS 16
+
+/* Field positions inside desc[] (index = descriptor W32 - 2). */
+enum {
+    D_DEET_NBITS = 0, D_NI_GTYP = 1, D_NJ_DATYP = 2, D_NK_UBC = 3, D_NPAS = 4,
+    D_IG4_IG2A = 5, D_IG1_IG2B = 6, D_IG3_IG2C = 7, D_ETIK15 = 8, D_ETIK6A = 9,
+    D_ETIKBC_TYPVAR = 10, D_NOMVAR_DASIZ = 11, D_IP1 = 12, D_IP2 = 13, D_IP3 = 14,
+    D_DATE = 15
+};
+
+enum { FST_ENTRY_DELETED = 1, FST_ENTRY_DIRTY = 2 };
+
+/* One directory entry (valid or deleted), in directory order. */
+typedef struct fst_entry {
+    uint32_t desc[FST_DESC_WORDS]; /* host-order descriptor words */
+    int64_t record_offset;   /* byte offset of the record start */
+    int64_t record_bytes;    /* total stored bytes of the record */
+    int64_t payload_offset;  /* byte offset of the payload */
+    int64_t payload_bytes;   /* payload length in bytes (multiple of 4) */
+    int32_t file_index;      /* librmn file_index */
+    int32_t flags;           /* FST_ENTRY_* */
+    int64_t key;             /* librmn-compatible handle */
+    /* RSF */
+    int32_t meta_words;      /* rlm (19 + E) */
+    int32_t ext_meta_words;  /* E */
+    int32_t fst_version;
+    int32_t num_search_keys;
+    char *ext_meta;          /* owned JSON text or NULL */
+    /* backend private */
+    int64_t bk_a, bk_b;      /* XDF: page, slot; RSF: segment offset, dir entry file offset */
+} fst_entry;
+
+struct fst24_file;
+
+/* A container backend. Every function returns FST24_OK or a negative status
+ * with a message set. The file layer holds file->lock while calling them. */
+typedef struct fst_backend_ops {
+    const char *name;
+    /* Read an existing file's directory into file->entries. */
+    int (*open_existing)(struct fst24_file *f);
+    /* Initialise an empty new file (file->fd open, size 0). */
+    int (*create)(struct fst24_file *f);
+    /* Append a record: desc in e->desc (host order), payload in host order.
+     * Fills e's offsets/sizes/key/file_index; e is then appended by the caller. */
+    int (*append)(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
+                  const char *ext_meta);
+    /* Mark entry `idx` deleted. */
+    int (*delete_entry)(struct fst24_file *f, int64_t idx);
+    /* Rewrite the descriptor of entry `idx` from f->entries[idx].desc. */
+    int (*rewrite_meta)(struct fst24_file *f, int64_t idx);
+    /* Read a payload and convert it to host-order words. */
+    int (*read_payload)(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords);
+    /* Make everything durable (checkpoint). */
+    int (*flush)(struct fst24_file *f);
+    /* Final flush + release write flag; frees backend state. */
+    int (*close)(struct fst24_file *f);
+    /* Free backend state without writing (used on failed open). */
+    void (*discard)(struct fst24_file *f);
+} fst_backend_ops;
+
+extern const fst_backend_ops fst_xdf_backend;
+extern const fst_backend_ops fst_rsf_backend;
+
+struct fst24_file {
+    char *path;
+    int fd;
+    int writable;
+    int parallel;
+    int force_write;
+    int64_t segment_size;
+    fst24_backend backend;
+    const fst_backend_ops *ops;
+    void *bk;                 /* backend state */
+    int slot;                 /* open-file table slot (for keys) */
+    fst_entry *entries;
+    int64_t num_entries, cap_entries;
+    int64_t num_deleted;
+    int64_t file_size;
+    int num_pages;
+    int checksum_errors;
+    int recovered;
+    char warning[256];
+    struct fst24_file *next;  /* linked files */
+    pthread_mutex_t lock;     /* serialises writers and directory growth */
+    pthread_rwlock_t dir_lock;/* readers of entries[] vs. writers growing it */
+};
+
+/* Grow f->entries and return a pointer to a zeroed new slot (not yet counted). */
+fst_entry *fst_file_new_entry(struct fst24_file *f);
+
+/* pread/pwrite loops that report errors naming the file. */
+int fst_pread_all(struct fst24_file *f, void *buf, size_t n, int64_t off);
+int fst_pwrite_all(struct fst24_file *f, const void *buf, size_t n, int64_t off);
+
+/* Descriptor <-> record conversions (src/container/header.c). */
+void fst_desc_to_record(const uint32_t desc[FST_DESC_WORDS], fst24_record *rec);
+int fst_record_to_desc(const fst24_record *rec, int is_rsf, uint32_t desc[FST_DESC_WORDS]);
+void fst_entry_to_record(struct fst24_file *f, const fst_entry *e, int64_t idx, fst24_record *rec);
+/* 6-bit string codec */
+uint32_t fst_encode_chars6(const char *s, int nchars);
+void fst_decode_chars6(uint32_t code, int nchars, char *out);
+/* Date stamp <-> stored word */
+uint32_t fst_stamp_to_stored(int32_t stamp);
+int32_t fst_stored_to_stamp(uint32_t w);
+/* Derive dateo from datev, deet, npas. */
+int32_t fst_dateo_from_datev(int32_t datev, int32_t deet, int32_t npas);
+int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas);
+
+#endif
