@@ -1,0 +1,382 @@
+/*
+ * Codec front end: native layout of a record, dispatch to the per-datyp
+ * decoders/encoders, widening of the output and missing-value handling.
+ */
+#include "codec/codec_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "codec/missing_internal.h"
+
+/* ------------------------------------------------------------------ helpers */
+
+uint32_t *fst_payload_alloc(size_t nwords) {
+    uint32_t *w = calloc(nwords ? nwords : 1, sizeof(uint32_t));
+    if (!w) fst_error(FST24_E_NOMEM, "cannot allocate a payload of %zu words", nwords);
+    return w;
+}
+
+void *fst_codec_malloc(size_t bytes) {
+    void *p = malloc(bytes ? bytes : 1);
+    if (!p) fst_error(FST24_E_NOMEM, "cannot allocate %zu bytes for codec work space", bytes);
+    return p;
+}
+
+static size_t elem_bytes(fst24_elem_type t) {
+    switch (t) {
+    case FST24_ELEM_U8: case FST24_ELEM_I8: return 1;
+    case FST24_ELEM_U16: case FST24_ELEM_I16: return 2;
+    case FST24_ELEM_F32: case FST24_ELEM_U32: case FST24_ELEM_I32: return 4;
+    case FST24_ELEM_F64: case FST24_ELEM_U64: case FST24_ELEM_I64: return 8;
+    default: return 0;
+    }
+}
+
+static const char *elem_name(fst24_elem_type t) {
+    static const char *names[] = {"none", "f32", "f64", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"};
+    return (unsigned)t <= FST24_ELEM_I64 ? names[t] : "invalid";
+}
+
+static fst24_elem_type uint_of_bits(int bits) {
+    switch (bits) {
+    case 8: return FST24_ELEM_U8;
+    case 16: return FST24_ELEM_U16;
+    case 64: return FST24_ELEM_U64;
+    default: return FST24_ELEM_U32;
+    }
+}
+
+static fst24_elem_type sint_of_bits(int bits) {
+    switch (bits) {
+    case 8: return FST24_ELEM_I8;
+    case 16: return FST24_ELEM_I16;
+    case 64: return FST24_ELEM_I64;
+    default: return FST24_ELEM_I32;
+    }
+}
+
+/* data_bits as fst24 reports it: dasiz, or 64/32 by nbits for old records. */
+static int effective_dasiz(const fst_codec_desc *d) {
+    if (d->dasiz > 0) return d->dasiz;
+    return d->nbits > 32 ? 64 : 32;
+}
+
+static int valid_datyp(int datyp) {
+    if (datyp < 0 || datyp > 255) return 0;
+    int base = datyp & 0x3F;
+    if (datyp & 128) return base == 1 || base == 2 || base == 5 || base == 6;
+    return base <= 8;
+}
+
+/* Validate dimensions and nbits; *n receives ni*nj*nk. */
+static int check_desc(const fst_codec_desc *d, size_t *n) {
+    if (!d) return fst_error(FST24_E_INVALID, "codec: NULL descriptor");
+    if (!valid_datyp(d->datyp))
+        return fst_error(FST24_E_DECODE, "codec: unsupported datyp %d", d->datyp);
+    if (d->nbits < 1 || d->nbits > 64)
+        return fst_error(FST24_E_DECODE, "codec: nbits %d out of range 1..64 (datyp %d)", d->nbits, d->datyp);
+    if (d->ni < 1 || d->nj < 1 || d->nk < 1)
+        return fst_error(FST24_E_DECODE, "codec: bad dimensions %lld x %lld x %lld",
+                         (long long)d->ni, (long long)d->nj, (long long)d->nk);
+    /* Keep n (and 2n, n*64 bits) far from overflow. */
+    const int64_t lim = (int64_t)1 << 40;
+    if (d->ni >= lim || d->nj >= lim || d->nk >= lim || d->ni * d->nj >= lim || d->ni * d->nj * d->nk >= lim)
+        return fst_error(FST24_E_DECODE, "codec: dimensions %lld x %lld x %lld too large",
+                         (long long)d->ni, (long long)d->nj, (long long)d->nk);
+    *n = (size_t)(d->ni * d->nj * d->nk);
+    return FST24_OK;
+}
+
+/* ------------------------------------------------------------------ layout */
+
+int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *count) {
+    size_t n;
+    int st = check_desc(d, &n);
+    if (st) return st;
+    int base = d->datyp & 0x3F;
+    int bits = effective_dasiz(d);
+    fst24_elem_type t;
+    size_t c = n;
+    switch (base) {
+    case 1: case 5: case 6:
+        t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
+        break;
+    case 8:
+        t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
+        c = 2 * n;
+        break;
+    case 2: t = uint_of_bits(bits); break;
+    case 4: t = sint_of_bits(bits); break;
+    case 3: case 7: t = FST24_ELEM_U8; break;
+    case 0:
+        if (d->nbits == 8 || d->nbits == 16 || d->nbits == 32 || d->nbits == 64) {
+            t = uint_of_bits(d->nbits);
+        } else {
+            t = FST24_ELEM_U8;
+            c = (size_t)(((uint64_t)n * (uint64_t)d->nbits + 7u) / 8u);
+        }
+        break;
+    default:
+        return fst_error(FST24_E_DECODE, "codec: unsupported datyp %d", d->datyp);
+    }
+    if (type) *type = t;
+    if (count) *count = c;
+    return FST24_OK;
+}
+
+/* ------------------------------------------------------------------ widening */
+
+static int is_float(fst24_elem_type t) { return t == FST24_ELEM_F32 || t == FST24_ELEM_F64; }
+static int is_signed_int(fst24_elem_type t) {
+    return t == FST24_ELEM_I8 || t == FST24_ELEM_I16 || t == FST24_ELEM_I32 || t == FST24_ELEM_I64;
+}
+
+/* Whether every value of `from` is exactly representable in `to`. */
+static int lossless_widening(fst24_elem_type from, fst24_elem_type to) {
+    if (from == to) return 1;
+    size_t a = elem_bytes(from), b = elem_bytes(to);
+    if (a == 0 || b == 0 || b <= a) return 0;
+    if (is_float(from) || is_float(to)) return from == FST24_ELEM_F32 && to == FST24_ELEM_F64;
+    if (is_signed_int(from)) return is_signed_int(to);
+    return 1; /* unsigned into any wider integer */
+}
+
+static int64_t load_int(const void *p, fst24_elem_type t, size_t k) {
+    switch (t) {
+    case FST24_ELEM_U8: return ((const uint8_t *)p)[k];
+    case FST24_ELEM_U16: return ((const uint16_t *)p)[k];
+    case FST24_ELEM_U32: return ((const uint32_t *)p)[k];
+    case FST24_ELEM_I8: return ((const int8_t *)p)[k];
+    case FST24_ELEM_I16: return ((const int16_t *)p)[k];
+    case FST24_ELEM_I32: return ((const int32_t *)p)[k];
+    default: return (int64_t)((const uint64_t *)p)[k];
+    }
+}
+
+static void store_int(void *p, fst24_elem_type t, size_t k, int64_t v) {
+    switch (t) {
+    case FST24_ELEM_U8: case FST24_ELEM_I8: ((uint8_t *)p)[k] = (uint8_t)v; break;
+    case FST24_ELEM_U16: case FST24_ELEM_I16: ((uint16_t *)p)[k] = (uint16_t)v; break;
+    case FST24_ELEM_U32: case FST24_ELEM_I32: ((uint32_t *)p)[k] = (uint32_t)v; break;
+    default: ((uint64_t *)p)[k] = (uint64_t)v; break;
+    }
+}
+
+/* Widen count native elements at the start of buf into `to`, in place
+ * (backwards, since the destination elements are larger). */
+static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, size_t count) {
+    if (from == to) return;
+    if (from == FST24_ELEM_F32) {
+        float *f = buf;
+        double *dd = buf;
+        for (size_t k = count; k-- > 0;) dd[k] = (double)f[k];
+        return;
+    }
+    for (size_t k = count; k-- > 0;) store_int(buf, to, k, load_int(buf, from, k));
+}
+
+/* ------------------------------------------------------------------ decode */
+
+static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out,
+                         fst24_elem_type native, size_t count) {
+    int base = d->datyp & 0x3F;
+    int comp = d->datyp & 128;
+    if (comp)
+        return fst_error(FST24_E_UNSUPPORTED, "codec: compressed datyp %d not implemented yet", d->datyp);
+    switch (base) {
+    case 0:
+        return fst_raw_decode(w, nw, d, out, count * elem_bytes(native));
+    case 5:
+    case 8:
+        if (d->nbits > 32 && d->nbits != 64)
+            return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not decodable", d->datyp, d->nbits);
+        if (native == FST24_ELEM_F64) return fst_ieee_decode_f64(w, nw, d->nbits, out, count);
+        return fst_ieee_decode_f32(w, nw, d->nbits, out, count);
+    default:
+        return fst_error(FST24_E_UNSUPPORTED, "codec: datyp %d not implemented yet", d->datyp);
+    }
+}
+
+int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
+                     void *out, fst24_elem_type out_type, size_t out_count, int decode_missing) {
+    fst24_elem_type native;
+    size_t count;
+    int st = fst_codec_layout(d, &native, &count);
+    if (st) return st;
+    if (!out && count) return fst_error(FST24_E_INVALID, "codec: NULL output buffer");
+    if (!words && nwords) return fst_error(FST24_E_INVALID, "codec: NULL payload");
+    if (out_type == FST24_ELEM_NONE) out_type = native;
+    if (!lossless_widening(native, out_type))
+        return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s",
+                         elem_name(native), d->datyp, elem_name(out_type));
+    if (out_count < count)
+        return fst_error(FST24_E_INVALID, "codec: output holds %zu elements, record has %zu", out_count, count);
+    st = decode_native(words, nwords, d, out, native, count);
+    if (st) return st;
+    widen_in_place(out, native, out_type, count);
+    int base = d->datyp & 0x3F;
+    if (decode_missing && (d->datyp & 64) && (base == 1 || base == 2 || base == 4 || base == 5 || base == 6))
+        fst_missing_decode(out, out_type, count);
+    return FST24_OK;
+}
+
+/* ------------------------------------------------------------------ encode */
+
+/* Element size in bits of an input element type (0 if NONE/invalid). */
+static int in_bits(fst24_elem_type t) { return (int)elem_bytes(t) * 8; }
+
+/*
+ * librmn's write-time type resolution (ENCODING.md §1.3): fst98 rules for XDF,
+ * fst24 rules for RSF. Fills `st` (datyp without the missing flag decision,
+ * which depends on the data: *want_missing tells whether to try it).
+ */
+static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int is_rsf,
+                        fst_codec_desc *st, int *want_missing) {
+    int ib = in_bits(in_type);
+    if (ib == 0) return fst_error(FST24_E_INVALID, "encode: invalid input element type %d", (int)in_type);
+    int t = req->datyp;
+    int nbits = req->nbits;
+    if (t < 0 || t > 255 || (t & 0x3F) > 8)
+        return fst_error(FST24_E_INVALID, "encode: unsupported datyp %d", t);
+    if (nbits < 1 || nbits > 64)
+        return fst_error(FST24_E_INVALID, "encode: pack_bits %d out of range 1..64", nbits);
+    int missing = t & 64;
+    t &= ~64;
+    int base = t & 0x3F;
+    int is_real_in = is_float(in_type);
+    if (base == 1 || base == 5 || base == 6 || base == 8) {
+        if (!is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs f32/f64 data, got %s",
+                                          req->datyp, elem_name(in_type));
+    } else if (base == 2 || base == 4) {
+        if (is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs integer data, got %s",
+                                         req->datyp, elem_name(in_type));
+    }
+    if (base == 8) { t = 8; missing = 0; }
+    if (base == 0 || base == 3 || base == 7) missing = 0;
+    /* Compression exists only for 1, 2, 5, 6 (librmn drops the flag otherwise). */
+    if ((t & 128) && !(base == 1 || base == 2 || base == 5 || base == 6)) t &= ~128;
+    if (is_rsf && nbits > ib && base != 0 && base != 3 && base != 7) nbits = ib; /* fst24 lowers to data_bits */
+    if (base == 5 && nbits < 16)
+        return fst_error(FST24_E_INVALID, "encode: IEEE (datyp 5) needs pack_bits >= 16, got %d", nbits);
+    if (t == 133 && nbits > 32) t = 5;
+    /* Compression works on single levels: clear it for nk > 1 (librmn's XDF writer
+     * instead keeps only the flag and stores garbage, ENCODING.md §17.1). */
+    if ((t & 128) && req->nk > 1) t &= ~128;
+    base = t & 0x3F;
+    if (is_rsf && (base == 2 || base == 4) && ib == 64) {
+        t = base; nbits = 64;               /* raw 64-bit copy */
+    }
+    if (base == 1 && (nbits == 31 || nbits == 32)) { t = 5 | (t & 128); nbits = 32; }
+    base = t & 0x3F;
+    if ((base == 1 || base == 5 || base == 6) && nbits > 32) {
+        t = 5; nbits = 64;
+    }
+    base = t & 0x3F;
+    if (base == 6) {
+        if (is_rsf && nbits > 16) t &= ~128;
+        if (nbits > 24) { t = 5 | (t & 128); nbits = 32; }
+        else if (nbits > 16) { t = 1; }
+    }
+    if (nbits > 16 && t != 133) t &= ~128;
+    base = t & 0x3F;
+    int dasiz = 0;
+    switch (base) {
+    case 1: case 5: case 6: case 8:
+        dasiz = nbits == 64 ? 64 : 32;
+        if (base == 8 && nbits != 32 && nbits != 64)
+            return fst_error(FST24_E_INVALID, "encode: complex (datyp 8) needs pack_bits 32 or 64, got %d", nbits);
+        break;
+    case 2: case 4:
+        dasiz = ib;
+        if (ib == 64 && !is_rsf)
+            return fst_error(FST24_E_UNSUPPORTED, "encode: 64-bit integers can only be stored in RSF files");
+        if (ib == 16 && base == 2 && nbits > 16) nbits = 16;
+        if (ib == 8 && base == 2 && nbits > 8) nbits = 8;
+        if (ib != 64 && nbits > 32)
+            return fst_error(FST24_E_INVALID, "encode: integer pack_bits %d > 32", nbits);
+        break;
+    case 3:
+        nbits = 8;
+        dasiz = is_rsf ? 8 : 0;
+        break;
+    case 7:
+        dasiz = is_rsf ? 8 : 0;
+        break;
+    default: /* 0 */
+        dasiz = is_rsf ? ib : 0;
+        break;
+    }
+    st->datyp = t;
+    st->nbits = nbits;
+    st->dasiz = dasiz;
+    st->ni = req->ni; st->nj = req->nj; st->nk = req->nk;
+    *want_missing = missing && (base == 1 || base == 2 || base == 4 || base == 5 || base == 6);
+    return FST24_OK;
+}
+
+int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
+                     int is_rsf, fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
+    if (!req || !stored || !words || !nwords) return fst_error(FST24_E_INVALID, "encode: NULL argument");
+    *words = NULL;
+    *nwords = 0;
+    fst_codec_desc st;
+    int want_missing = 0;
+    int rc = resolve_type(req, in_type, is_rsf, &st, &want_missing);
+    if (rc) return rc;
+    size_t n;
+    {
+        fst_codec_desc chk = st;
+        chk.datyp &= ~128; /* validity of dims/nbits only */
+        if (check_desc(&chk, &n)) return fst_error(FST24_E_INVALID, "encode: bad dimensions or pack_bits");
+    }
+    if (!data) return fst_error(FST24_E_INVALID, "encode: NULL data");
+    int base = st.datyp & 0x3F;
+    if (want_missing)
+        return fst_error(FST24_E_UNSUPPORTED, "encode: missing values (datyp %d) not implemented yet", req->datyp);
+    if (st.datyp & 128)
+        return fst_error(FST24_E_UNSUPPORTED, "encode: compressed datyp %d not implemented yet", st.datyp);
+    switch (base) {
+    case 0:
+        rc = fst_raw_encode(data, n * elem_bytes(in_type), &st, words, nwords);
+        break;
+    case 5: case 8: {
+        size_t count = base == 8 ? 2 * n : n;
+        size_t L = base == 8 ? 4 * (((uint64_t)n * (uint64_t)st.nbits + 63u) / 64u)
+                             : fst_len_default(count, st.nbits);
+        uint32_t *w = fst_payload_alloc(L);
+        if (!w) return FST24_E_NOMEM;
+        if (st.nbits == 64) {
+            if (in_type == FST24_ELEM_F64) {
+                fst_ieee_encode_f64(data, count, w);
+            } else { /* binary32 data stored as binary64: widen */
+                const float *f = data;
+                for (size_t k = 0; k < count; k++) {
+                    double v = f[k];
+                    uint64_t b;
+                    memcpy(&b, &v, 8);
+                    w[2 * k] = (uint32_t)(b >> 32);
+                    w[2 * k + 1] = (uint32_t)b;
+                }
+            }
+        } else if (in_type == FST24_ELEM_F32) {
+            fst_ieee_encode_f32(data, count, st.nbits, w);
+        } else { /* binary64 data stored in <= 32 bits: round to binary32 first */
+            float *tmp = fst_codec_malloc(count * sizeof(float));
+            if (!tmp) { free(w); return FST24_E_NOMEM; }
+            const double *dd = data;
+            for (size_t k = 0; k < count; k++) tmp[k] = (float)dd[k];
+            fst_ieee_encode_f32(tmp, count, st.nbits, w);
+            free(tmp);
+        }
+        *words = w;
+        *nwords = L;
+        rc = FST24_OK;
+        break;
+    }
+    default:
+        return fst_error(FST24_E_UNSUPPORTED, "encode: datyp %d not implemented yet", st.datyp);
+    }
+    if (rc) return rc;
+    *stored = st;
+    return FST24_OK;
+}

@@ -1,0 +1,47 @@
+/*
+ * Internal to src/codec: the per-codec entry points that codec.c dispatches to.
+ *
+ * Decoders write `count` elements of the record's NATIVE type (fst_codec_layout)
+ * into `out`; codec.c handles widening and missing values. They validate the
+ * payload against the descriptor and never access words[] beyond nwords.
+ *
+ * Encoders receive the already-resolved stored descriptor and an input array
+ * in the element type they need (codec.c converts), and return a calloc'ed
+ * payload of the length of ENCODING.md §2.
+ */
+#ifndef FST24_CODEC_INTERNAL_H
+#define FST24_CODEC_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+#include "codec/codec.h"
+#include "common/error.h"
+
+/* Number of elements n = ni*nj*nk (validated by codec.c). */
+static inline size_t fst_desc_n(const fst_codec_desc *d) {
+    return (size_t)d->ni * (size_t)d->nj * (size_t)d->nk;
+}
+
+/* Default payload length (words) of the uncompressed layouts: 2*floor((n*nbits+183)/64). */
+static inline size_t fst_len_default(size_t n, int nbits) {
+    return 2 * (((uint64_t)n * (uint64_t)nbits + 183u) / 64u);
+}
+
+/* calloc'ed payload of nwords words (or NULL with an FST24_E_NOMEM message). */
+uint32_t *fst_payload_alloc(size_t nwords);
+
+/* Allocation helpers that set an error message on failure. */
+void *fst_codec_malloc(size_t bytes);
+
+/* ---- datyp 0 (raw.c) */
+int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, size_t out_bytes);
+int fst_raw_encode(const void *data, size_t data_bytes, const fst_codec_desc *st,
+                   uint32_t **words, size_t *nwords);
+
+/* ---- datyp 5 and 8 (ieee.c). count = number of reals (2n for complex). */
+int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, float *out, size_t count);
+int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, double *out, size_t count);
+/* f32 input, 16 <= nbits <= 32 (truncating); words must be zeroed and large enough. */
+void fst_ieee_encode_f32(const float *in, size_t count, int nbits, uint32_t *w);
+void fst_ieee_encode_f64(const double *in, size_t count, uint32_t *w);
+
+#endif
