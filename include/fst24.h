@@ -331,14 +331,6 @@ FST24_API int fst24_write_payload(fst24_file *file, fst24_record *rec, const uin
 /* Delete a record (found in `file`). */
 FST24_API int fst24_delete(fst24_file *file, const fst24_record *rec);
 
-/* ------------------------------------------------------------------------ */
-/* Threads                                                                  */
-/* ------------------------------------------------------------------------ */
-
-/* Default number of threads for parallel decoding (0 = number of cores). */
-FST24_API void fst24_set_default_threads(int threads);
-FST24_API int fst24_get_default_threads(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -120,4 +120,9 @@ int32_t fst_stored_to_stamp(uint32_t w);
 int32_t fst_dateo_from_datev(int32_t datev, int32_t deet, int32_t npas);
 int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas);
 
+/* Extended-metadata search (src/meta/json_match.c): 1 if the JSON object
+ * `criteria` matches the record's JSON text `record` (CONTAINER.md §5.4),
+ * 0 if not (or `record` is NULL), negative on a malformed criteria text. */
+int fst_meta_match(const char *criteria, const char *record);
+
 #endif

@@ -17,13 +17,20 @@ int fst_error(int status, const char *fmt, ...) {
 }
 
 int fst_error_context(int status, const char *fmt, ...) {
-    char prefix[512], old[1024];
+    char msg[sizeof last_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    memcpy(old, last_message, sizeof old);
-    snprintf(last_message, sizeof last_message, "%s: %s", prefix, old);
+    if (n < 0) n = 0;
+    size_t used = (size_t)n < sizeof msg - 3 ? (size_t)n : sizeof msg - 3;
+    memcpy(msg + used, ": ", 3);
+    used += 2;
+    size_t rest = strnlen(last_message, sizeof last_message - 1);
+    if (rest > sizeof msg - 1 - used) rest = sizeof msg - 1 - used;
+    memcpy(msg + used, last_message, rest);
+    msg[used + rest] = '\0';
+    memcpy(last_message, msg, sizeof msg);
     last_status = status;
     return status;
 }

@@ -1,0 +1,513 @@
+/*
+ * XDF container (the classic FST backend): big-endian 32-bit words, a 208-byte
+ * file header, chained directory pages of 256 entries of 72 bytes, records
+ * made of a copy of their descriptor, 8 bytes of auxiliary keys and the payload.
+ * See CONTAINER.md §2. Random files are read and written; sequential files
+ * (no directory pages) are read only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/bytes.h"
+#include "fst_internal.h"
+
+#define XDF_HEADER_WORDS 52       /* 26 U64 = 208 bytes */
+#define XDF_HEADER_LNG 26
+#define XDF_PAGE_LNG 2308         /* U64 per directory page */
+#define XDF_PAGE_BYTES (XDF_PAGE_LNG * 8)
+#define XDF_PAGE_WORDS (XDF_PAGE_LNG * 2)
+#define XDF_ENTRIES_PER_PAGE 256
+#define XDF_MAX_PAGES 1024
+#define XDF_ENTRY_WORDS 18        /* 72 bytes */
+#define XDF_KEY_BYTES 80          /* descriptor copy + auxiliary keys */
+#define XDF_MAX_LNG 0xFFFFFF      /* 24-bit record length in U64 */
+#define XDF_MAX_FILE_BYTES (8LL << 30) /* librmn's practical limit */
+
+/* Header word indices (CONTAINER.md §2.3). */
+enum {
+    H_IDTYP_LNG = 0, H_ADDR = 1, H_VRSN = 2, H_SIGN = 3, H_FSIZ = 4, H_NRWR = 5, H_NXTN = 6,
+    H_NBD = 7, H_PLST = 8, H_NBIG = 9, H_PRM = 10, H_AUX = 11, H_NEFF = 12, H_NREC = 13,
+    H_RWFLG = 14, H_RESERVED = 15
+};
+
+typedef struct xdf_page {
+    int64_t offset;   /* byte offset of the page */
+    int nent;         /* used entries */
+    uint32_t nxt;     /* nxt_addr as stored */
+    int dirty;
+} xdf_page;
+
+typedef struct xdf_state {
+    uint32_t header[XDF_HEADER_WORDS]; /* host order */
+    xdf_page *pages;
+    int npages, cap_pages;
+    int sequential;   /* no directory: read-only */
+    int header_dirty;
+} xdf_state;
+
+static inline uint32_t fourcc(const char *s) {
+    return ((uint32_t)(unsigned char)s[0] << 24) | ((uint32_t)(unsigned char)s[1] << 16) |
+           ((uint32_t)(unsigned char)s[2] << 8) | (uint32_t)(unsigned char)s[3];
+}
+
+static int64_t addr_to_offset(uint32_t addr) { return ((int64_t)addr - 1) * 8; }
+
+/* librmn's 32-bit record handle: open-file index (10 bits, 1 for the first
+ * open file), slot in page (9 bits), page (12 bits). */
+static int64_t xdf_key(int file_slot, int page, int slot) {
+    return (int64_t)((file_slot + 1) & 0x3FF) | ((int64_t)slot << 10) | ((int64_t)page << 19);
+}
+
+static void default_header(uint32_t h[XDF_HEADER_WORDS]) {
+    memset(h, 0, XDF_HEADER_WORDS * 4);
+    h[H_IDTYP_LNG] = XDF_HEADER_LNG;
+    h[H_VRSN] = fourcc("XDF0");
+    h[H_SIGN] = fourcc("STDR");
+    h[H_PRM] = (16u << 16) | 9u;
+    h[H_AUX] = (2u << 16) | 1u;
+    for (uint32_t k = 1; k <= 16; k++) {
+        char name[5];
+        snprintf(name, sizeof name, "SF%02u", k);
+        h[16 + 2 * (k - 1)] = fourcc(name);
+        h[17 + 2 * (k - 1)] = ((32 * k - 1) << 19) | (31u << 14);
+    }
+    h[48] = fourcc("AXI1");
+    h[49] = 0x00FFC000u;
+    h[50] = fourcc("AXI2");
+    h[51] = 0x01FFC000u;
+}
+
+static xdf_state *state(struct fst24_file *f) { return (xdf_state *)f->bk; }
+
+static int write_header(struct fst24_file *f, uint32_t rwflg) {
+    xdf_state *s = state(f);
+    uint32_t buf[XDF_HEADER_WORDS];
+    s->header[H_RWFLG] = rwflg;
+    memcpy(buf, s->header, sizeof buf);
+    fst_host_to_be32(buf, XDF_HEADER_WORDS);
+    int st = fst_pwrite_all(f, buf, sizeof buf, 0);
+    if (st == FST24_OK) s->header_dirty = 0;
+    return st;
+}
+
+static int add_page_slot(xdf_state *s, int64_t offset, int nent, uint32_t nxt) {
+    if (s->npages == s->cap_pages) {
+        int cap = s->cap_pages ? 2 * s->cap_pages : 8;
+        xdf_page *p = realloc(s->pages, (size_t)cap * sizeof *p);
+        if (!p) return fst_error(FST24_E_NOMEM, "out of memory for directory pages");
+        s->pages = p;
+        s->cap_pages = cap;
+    }
+    xdf_page *p = &s->pages[s->npages++];
+    p->offset = offset;
+    p->nent = nent;
+    p->nxt = nxt;
+    p->dirty = 0;
+    return FST24_OK;
+}
+
+static void entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t *w, int page,
+                             int slot) {
+    uint32_t idtyp = w[0] >> 24;
+    uint32_t lng = w[0] & 0xFFFFFF;
+    memcpy(e->desc, w + 2, sizeof e->desc);
+    e->record_offset = addr_to_offset(w[1]);
+    e->record_bytes = (int64_t)lng * 8;
+    e->payload_offset = e->record_offset + XDF_KEY_BYTES;
+    e->payload_bytes = lng >= 10 ? ((int64_t)lng - 10) * 8 : 0;
+    e->file_index = page * XDF_ENTRIES_PER_PAGE + slot;
+    e->key = xdf_key(f->slot, page, slot);
+    e->num_search_keys = 16;
+    /* deleted (255), in-memory deleted (254) or end markers: never data */
+    if (idtyp == 0 || idtyp >= 127 || (idtyp & 0x7E) == 0x7E) e->flags |= FST_ENTRY_DELETED;
+    e->bk_a = page;
+    e->bk_b = slot;
+}
+
+/* Build the on-disk words of an entry (host order). */
+static void entry_to_words(const fst_entry *e, uint32_t *w) {
+    uint32_t idtyp = (e->flags & FST_ENTRY_DELETED) ? 255u : 1u;
+    w[0] = (idtyp << 24) | (uint32_t)(e->record_bytes / 8);
+    w[1] = (uint32_t)(e->record_offset / 8 + 1);
+    memcpy(w + 2, e->desc, sizeof e->desc);
+}
+
+static int check_entry_bounds(struct fst24_file *f, const fst_entry *e, int page, int slot) {
+    if (e->flags & FST_ENTRY_DELETED) return FST24_OK; /* never dereferenced */
+    if (e->record_offset < 0 || e->record_bytes < XDF_KEY_BYTES ||
+        e->record_offset + e->record_bytes > f->file_size)
+        return fst_error(FST24_E_CORRUPT,
+                         "%s: directory page %d entry %d points outside the file (offset %lld, "
+                         "%lld bytes, file has %lld bytes)",
+                         f->path, page + 1, slot, (long long)e->record_offset,
+                         (long long)e->record_bytes, (long long)f->file_size);
+    return FST24_OK;
+}
+
+static int read_random(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    uint32_t nbd = s->header[H_NBD];
+    if (nbd > XDF_MAX_PAGES)
+        return fst_error(FST24_E_CORRUPT, "%s: header claims %u directory pages (maximum %d)",
+                         f->path, nbd, XDF_MAX_PAGES);
+    uint32_t *page = malloc(XDF_PAGE_BYTES);
+    if (!page) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    int64_t offset = (int64_t)(s->header[H_IDTYP_LNG] & 0xFFFFFF) * 8;
+    int st = FST24_OK;
+    for (uint32_t p = 0; p < nbd; p++) {
+        if (offset + XDF_PAGE_BYTES > f->file_size) {
+            st = fst_error(FST24_E_CORRUPT,
+                           "%s: directory page %u at offset %lld lies past the end of the file",
+                           f->path, p + 1, (long long)offset);
+            break;
+        }
+        if ((st = fst_pread_all(f, page, XDF_PAGE_BYTES, offset))) break;
+        fst_be32_to_host(page, XDF_PAGE_WORDS);
+        uint32_t checksum = 0;
+        for (int i = 4; i < XDF_PAGE_WORDS; i++) checksum ^= page[i];
+        if (checksum != 0) f->checksum_errors++;
+        uint32_t nxt = page[4];
+        int nent = (int)page[5];
+        if (nent < 0 || nent > XDF_ENTRIES_PER_PAGE) {
+            st = fst_error(FST24_E_CORRUPT, "%s: directory page %u claims %d entries (maximum 256)",
+                           f->path, p + 1, nent);
+            break;
+        }
+        if ((st = add_page_slot(s, offset, nent, nxt))) break;
+        for (int j = 0; j < nent; j++) {
+            fst_entry *e = fst_file_new_entry(f);
+            if (!e) { st = FST24_E_NOMEM; break; }
+            entry_from_words(f, e, page + 8 + XDF_ENTRY_WORDS * j, (int)p, j);
+            if ((st = check_entry_bounds(f, e, (int)p, j))) break;
+            if (e->flags & FST_ENTRY_DELETED) f->num_deleted++;
+            f->num_entries++;
+        }
+        if (st) break;
+        if (p + 1 < nbd) {
+            if (nxt == 0) {
+                st = fst_error(FST24_E_CORRUPT,
+                               "%s: directory page %u has no successor but the header counts %u pages",
+                               f->path, p + 1, nbd);
+                break;
+            }
+            offset = addr_to_offset(nxt);
+            if (offset < 0 || offset + XDF_PAGE_BYTES > f->file_size) {
+                st = fst_error(FST24_E_CORRUPT,
+                               "%s: directory page %u points to a page past the end of the file",
+                               f->path, p + 1);
+                break;
+            }
+        }
+    }
+    free(page);
+    f->num_pages = s->npages;
+    return st;
+}
+
+/* Sequential files: records back to back, each followed by a 16-byte postfix,
+ * closed by an end-of-file marker (idtyp 127). */
+static int read_sequential(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    s->sequential = 1;
+    int64_t offset = (int64_t)(s->header[H_IDTYP_LNG] & 0xFFFFFF) * 8;
+    int slot = 0;
+    while (offset + 8 <= f->file_size) {
+        uint32_t w[XDF_ENTRY_WORDS];
+        if (offset + (int64_t)sizeof w > f->file_size) break;
+        int st = fst_pread_all(f, w, sizeof w, offset);
+        if (st) return st;
+        fst_be32_to_host(w, XDF_ENTRY_WORDS);
+        uint32_t idtyp = w[0] >> 24, lng = w[0] & 0xFFFFFF;
+        if (idtyp == 127 || (idtyp >= 112 && idtyp < 127)) {
+            if (idtyp == 127) break; /* physical end of file */
+            offset += 8;             /* logical end-of-file marker */
+            continue;
+        }
+        if (idtyp == 0 && lng == 2) { offset += 16; continue; } /* stray postfix */
+        if (lng < 10 || offset + (int64_t)lng * 8 > f->file_size)
+            return fst_error(FST24_E_CORRUPT,
+                             "%s: sequential record at offset %lld has an invalid length (%u)",
+                             f->path, (long long)offset, lng);
+        if ((uint32_t)(offset / 8 + 1) != w[1])
+            return fst_error(FST24_E_CORRUPT,
+                             "%s: sequential record at offset %lld does not carry its own address",
+                             f->path, (long long)offset);
+        fst_entry *e = fst_file_new_entry(f);
+        if (!e) return FST24_E_NOMEM;
+        entry_from_words(f, e, w, slot / XDF_ENTRIES_PER_PAGE, slot % XDF_ENTRIES_PER_PAGE);
+        if (e->flags & FST_ENTRY_DELETED) f->num_deleted++;
+        f->num_entries++;
+        slot++;
+        offset += (int64_t)lng * 8;
+        /* Postfix: idtyp 0, lng 2, addr 0xFFFFFFFF. */
+        if (offset + 16 <= f->file_size) {
+            uint32_t pf[2];
+            if ((st = fst_pread_all(f, pf, 8, offset))) return st;
+            fst_be32_to_host(pf, 2);
+            if (pf[0] == 2 && pf[1] == 0xFFFFFFFFu) offset += 16;
+        }
+    }
+    return FST24_OK;
+}
+
+static int xdf_open_existing(struct fst24_file *f) {
+    xdf_state *s = calloc(1, sizeof *s);
+    if (!s) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    f->bk = s;
+    if (f->file_size < XDF_HEADER_WORDS * 4)
+        return fst_error(FST24_E_CORRUPT, "%s: file is truncated: %lld bytes, an XDF header needs 208",
+                         f->path, (long long)f->file_size);
+    int st = fst_pread_all(f, s->header, sizeof s->header, 0);
+    if (st) return st;
+    fst_be32_to_host(s->header, XDF_HEADER_WORDS);
+    uint32_t *h = s->header;
+    if (h[H_VRSN] != fourcc("XDF0") && h[H_VRSN] != fourcc("xdf0"))
+        return fst_error(FST24_E_NOT_FST, "%s: unknown XDF version tag", f->path);
+    if (h[H_SIGN] != fourcc("STDR") && h[H_SIGN] != fourcc("STDS"))
+        return fst_error(FST24_E_NOT_FST, "%s: XDF file of another application (not STDR/STDS)",
+                         f->path);
+    if ((h[H_IDTYP_LNG] >> 24) != 0 || (h[H_IDTYP_LNG] & 0xFFFFFF) != XDF_HEADER_LNG ||
+        h[H_PRM] != ((16u << 16) | 9u) || (h[H_AUX] & 0xFFFF) != 1u)
+        return fst_error(FST24_E_CORRUPT,
+                         "%s: XDF header is not the standard-file layout (lng %u, keys %08x/%08x)",
+                         f->path, h[H_IDTYP_LNG] & 0xFFFFFF, h[H_PRM], h[H_AUX]);
+    int64_t declared = (int64_t)h[H_FSIZ] * 8;
+    if (h[H_NBD] == 0) {
+        /* Sequential layout (also found mislabelled STDR): readable, not writable. */
+        if (f->writable)
+            return fst_error(FST24_E_UNSUPPORTED, "%s: sequential XDF files can only be read",
+                             f->path);
+        st = read_sequential(f);
+        if (st == FST24_OK && (h[H_SIGN] == fourcc("STDR") || declared != f->file_size)) {
+            f->recovered = 1;
+            snprintf(f->warning, sizeof f->warning,
+                     "sequential XDF layout read although the header says %s random file of %lld "
+                     "bytes (file has %lld)",
+                     h[H_SIGN] == fourcc("STDR") ? "STDR" : "STDS", (long long)declared,
+                     (long long)f->file_size);
+        }
+        return st;
+    }
+    if (declared != f->file_size) {
+        if (declared > f->file_size)
+            return fst_error(FST24_E_CORRUPT,
+                             "%s: file is truncated: header says %lld bytes, file has %lld",
+                             f->path, (long long)declared, (long long)f->file_size);
+        return fst_error(FST24_E_CORRUPT,
+                         "%s: file size %lld does not match the header (%lld bytes): trailing "
+                         "data after the last record",
+                         f->path, (long long)f->file_size, (long long)declared);
+    }
+    if ((st = read_random(f))) return st;
+    if (f->writable) {
+        if (h[H_RWFLG] != 0 && !f->force_write)
+            return fst_error(FST24_E_LOCKED,
+                             "%s: another writer has the file open (or crashed); open with "
+                             "force_write to override",
+                             f->path);
+        /* Mark the file as being written so other writers stay away. */
+        if ((st = write_header(f, 3))) return st;
+    }
+    return FST24_OK;
+}
+
+static int write_empty_page(struct fst24_file *f, int64_t offset) {
+    uint32_t *page = calloc(1, XDF_PAGE_BYTES);
+    if (!page) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    page[0] = XDF_PAGE_LNG;
+    page[1] = (uint32_t)(offset / 8 + 1);
+    fst_host_to_be32(page, 2);
+    int st = fst_pwrite_all(f, page, XDF_PAGE_BYTES, offset);
+    free(page);
+    return st;
+}
+
+static int xdf_create(struct fst24_file *f) {
+    xdf_state *s = calloc(1, sizeof *s);
+    if (!s) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    f->bk = s;
+    default_header(s->header);
+    int64_t page_offset = XDF_HEADER_LNG * 8;
+    s->header[H_FSIZ] = XDF_HEADER_LNG + XDF_PAGE_LNG;
+    s->header[H_NBD] = 1;
+    s->header[H_PLST] = XDF_HEADER_LNG + 1;
+    int st = add_page_slot(s, page_offset, 0, 0);
+    if (st) return st;
+    if ((st = write_header(f, 2))) return st;
+    if ((st = write_empty_page(f, page_offset))) return st;
+    f->file_size = (int64_t)s->header[H_FSIZ] * 8;
+    f->num_pages = 1;
+    return FST24_OK;
+}
+
+static int xdf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
+                      const char *ext_meta) {
+    (void)ext_meta;
+    xdf_state *s = state(f);
+    if (s->sequential) return fst_error(FST24_E_UNSUPPORTED, "%s: sequential file is read-only", f->path);
+    if (nwords % 2) return fst_error(FST24_E_INVALID, "%s: payload of %zu words is not a whole number of 8-byte units", f->path, nwords);
+    uint64_t lng = XDF_KEY_BYTES / 8 + nwords / 2;
+    char name[5];
+    fst_decode_chars6(e->desc[D_NOMVAR_DASIZ] >> 8, 4, name);
+    if (lng > XDF_MAX_LNG)
+        return fst_error(FST24_E_LIMIT,
+                         "%s: record %s of %llu bytes exceeds the XDF record limit (128 MiB); use RSF",
+                         f->path, name, (unsigned long long)lng * 8);
+    xdf_page *last = &s->pages[s->npages - 1];
+    int need_page = last->nent == XDF_ENTRIES_PER_PAGE;
+    if (need_page && s->npages >= XDF_MAX_PAGES)
+        return fst_error(FST24_E_LIMIT, "%s: XDF directory is full (262144 entries); use RSF", f->path);
+    int64_t fsiz = s->header[H_FSIZ];
+    if ((fsiz + (int64_t)lng + (need_page ? XDF_PAGE_LNG : 0)) * 8 > XDF_MAX_FILE_BYTES)
+        return fst_error(FST24_E_LIMIT, "%s: record %s would grow the file past 8 GiB, the XDF "
+                         "limit of librmn; use RSF", f->path, name);
+    int st;
+    if (need_page) {
+        int64_t off = fsiz * 8;
+        if ((st = write_empty_page(f, off))) return st;
+        last->nxt = (uint32_t)(fsiz + 1);
+        last->dirty = 1;
+        if ((st = add_page_slot(s, off, 0, 0))) return st;
+        s->header[H_NBD]++;
+        s->header[H_PLST] = (uint32_t)(fsiz + 1);
+        fsiz += XDF_PAGE_LNG;
+        s->header[H_FSIZ] = (uint32_t)fsiz;
+        last = &s->pages[s->npages - 1];
+        f->num_pages = s->npages;
+    }
+    int page = s->npages - 1, slot = last->nent;
+    e->record_offset = fsiz * 8;
+    e->record_bytes = (int64_t)lng * 8;
+    e->payload_offset = e->record_offset + XDF_KEY_BYTES;
+    e->payload_bytes = (int64_t)nwords * 4;
+    e->file_index = page * XDF_ENTRIES_PER_PAGE + slot;
+    e->key = xdf_key(f->slot, page, slot);
+    e->num_search_keys = 16;
+    e->bk_a = page;
+    e->bk_b = slot;
+
+    size_t bytes = (size_t)lng * 8;
+    uint32_t *buf = malloc(bytes);
+    if (!buf) return fst_error(FST24_E_NOMEM, "%s: out of memory for a %zu-byte record", f->path, bytes);
+    entry_to_words(e, buf);
+    buf[18] = buf[19] = 0; /* auxiliary keys */
+    if (nwords) memcpy(buf + 20, payload, nwords * 4);
+    fst_host_to_be32(buf, bytes / 4);
+    st = fst_pwrite_all(f, buf, bytes, e->record_offset);
+    free(buf);
+    if (st) return st;
+    last->nent++;
+    last->dirty = 1;
+    s->header[H_FSIZ] = (uint32_t)(fsiz + (int64_t)lng);
+    s->header[H_NREC]++;
+    s->header[H_NXTN]++;
+    if (lng > s->header[H_NBIG]) s->header[H_NBIG] = (uint32_t)lng;
+    s->header_dirty = 1;
+    f->file_size = (int64_t)s->header[H_FSIZ] * 8;
+    return FST24_OK;
+}
+
+static int xdf_delete(struct fst24_file *f, int64_t idx) {
+    xdf_state *s = state(f);
+    if (s->sequential) return fst_error(FST24_E_UNSUPPORTED, "%s: sequential file is read-only", f->path);
+    fst_entry *e = &f->entries[idx];
+    /* The record's own generic header is marked deleted as well (librmn does
+     * it at close; doing it now keeps a crashed writer's file consistent). */
+    uint32_t w[2] = {(255u << 24) | (uint32_t)(e->record_bytes / 8), (uint32_t)(e->record_offset / 8 + 1)};
+    fst_host_to_be32(w, 2);
+    int st = fst_pwrite_all(f, w, sizeof w, e->record_offset);
+    if (st) return st;
+    s->pages[e->bk_a].dirty = 1;
+    s->header[H_NEFF]++;
+    if (s->header[H_NREC] > 0) s->header[H_NREC]--;
+    s->header_dirty = 1;
+    return FST24_OK;
+}
+
+static int xdf_rewrite_meta(struct fst24_file *f, int64_t idx) {
+    xdf_state *s = state(f);
+    if (s->sequential) return fst_error(FST24_E_UNSUPPORTED, "%s: sequential file is read-only", f->path);
+    s->pages[f->entries[idx].bk_a].dirty = 1;
+    return FST24_OK;
+}
+
+static int xdf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords) {
+    uint32_t aux[2];
+    int st = fst_pread_all(f, aux, sizeof aux, e->record_offset + 72);
+    if (st) return st;
+    if (aux[0] != 0 && aux[1] != 0) {
+        char name[5];
+        fst_decode_chars6(e->desc[D_NOMVAR_DASIZ] >> 8, 4, name);
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "%s: record %s at offset %lld has auxiliary keys of an unknown version",
+                         f->path, name, (long long)e->record_offset);
+    }
+    if ((int64_t)nwords * 4 > e->payload_bytes)
+        return fst_error(FST24_E_INVALID, "%s: payload request of %zu words exceeds the record", f->path, nwords);
+    st = fst_pread_all(f, words, nwords * 4, e->payload_offset);
+    if (st) return st;
+    fst_be32_to_host(words, nwords);
+    return FST24_OK;
+}
+
+/* Rewrite every modified page from the entries, with a fresh checksum. */
+static int write_dirty_pages(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    uint32_t *page = NULL;
+    int64_t first = 0;
+    int st = FST24_OK;
+    for (int p = 0; p < s->npages; p++) {
+        xdf_page *pg = &s->pages[p];
+        if (pg->dirty) {
+            if (!page && !(page = malloc(XDF_PAGE_BYTES))) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+            memset(page, 0, XDF_PAGE_BYTES);
+            page[0] = XDF_PAGE_LNG;
+            page[1] = (uint32_t)(pg->offset / 8 + 1);
+            page[4] = pg->nxt;
+            page[5] = (uint32_t)pg->nent;
+            for (int j = 0; j < pg->nent; j++)
+                entry_to_words(&f->entries[first + j], page + 8 + XDF_ENTRY_WORDS * j);
+            uint32_t sum = 0;
+            for (int i = 4; i < XDF_PAGE_WORDS; i++) sum ^= page[i];
+            page[6] = sum;
+            fst_host_to_be32(page, XDF_PAGE_WORDS);
+            if ((st = fst_pwrite_all(f, page, XDF_PAGE_BYTES, pg->offset))) break;
+            pg->dirty = 0;
+        }
+        first += pg->nent;
+    }
+    free(page);
+    return st;
+}
+
+static int xdf_flush(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    if (!f->writable || s->sequential) return FST24_OK;
+    int st = write_dirty_pages(f);
+    if (!st) st = write_header(f, s->header[H_RWFLG] ? s->header[H_RWFLG] : 3);
+    return st;
+}
+
+static void xdf_discard(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    if (s) free(s->pages);
+    free(s);
+    f->bk = NULL;
+}
+
+static int xdf_close(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    int st = FST24_OK;
+    if (s && f->writable && !s->sequential) {
+        st = xdf_flush(f);
+        if (!st) st = write_header(f, 0);
+    }
+    xdf_discard(f);
+    return st;
+}
+
+const fst_backend_ops fst_xdf_backend = {
+    "XDF", xdf_open_existing, xdf_create, xdf_append, xdf_delete, xdf_rewrite_meta,
+    xdf_read_payload, xdf_flush, xdf_close, xdf_discard,
+};
