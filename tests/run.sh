@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of the project, from a clean clone, with nothing installed by hand:
+#  1. installs the package (C library, `fst24` CLI, Python package) with its test extras;
+#  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
+#  3. runs the C tests again under AddressSanitizer/UBSan;
+#  4. runs the Python tests (corpus agreement, CLI, package) with pytest.
+# The corpus is read from ../shared/corpus (or $FST24_CORPUS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+JOBS=${JOBS:-2}
+
+echo "== pip install .[test]"
+"$PY" -m pip install --quiet --disable-pip-version-check ".[test]"
+export FST24_CLI="$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/fst24"
+
+echo "== C build and tests"
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DFST24_BUILD_BENCH=ON >/dev/null
+cmake --build build/release -j"$JOBS"
+(cd build/release && ctest --output-on-failure -j"$JOBS")
+
+if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== C tests under AddressSanitizer + UBSan"
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DFST24_SANITIZE=ON -DFST24_BUILD_BENCH=OFF >/dev/null
+  cmake --build build/asan -j"$JOBS"
+  (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS" -E "${FST24_ASAN_EXCLUDE:-^$}")
+fi
+
+echo "== Python tests"
+cd tests/python
+"$PY" -m pytest -q -p no:cacheprovider
