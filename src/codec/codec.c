@@ -6,7 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "codec/float_packer.h"
+#include "codec/ieee_compress.h"
 #include "codec/missing_internal.h"
+#include "codec/quant_r.h"
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -180,20 +183,42 @@ static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, 
 static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out,
                          fst24_elem_type native, size_t count) {
     int base = d->datyp & 0x3F;
-    int comp = d->datyp & 128;
-    if (comp)
-        return fst_error(FST24_E_UNSUPPORTED, "codec: compressed datyp %d not implemented yet", d->datyp);
+    size_t n = fst_desc_n(d);
+    if (d->datyp & 128) {
+        if (base == 5) {
+            int rc = fst_ieeez_decode(w, nw, d, out);
+            if (rc == FST24_OK && native == FST24_ELEM_F64) widen_in_place(out, FST24_ELEM_F32, FST24_ELEM_F64, n);
+            return rc;
+        }
+        return fst_comp_decode(w, nw, d, out, native);
+    }
     switch (base) {
     case 0:
         return fst_raw_decode(w, nw, d, out, count * elem_bytes(native));
+    case 1:
+        return fst_quant_decode(w, nw, n, out, native);
+    case 2:
+    case 4:
+        return fst_int_decode(w, nw, d, out, native, n);
+    case 3:
+    case 7:
+        return fst_chars_decode(w, nw, d, out, n);
     case 5:
     case 8:
         if (d->nbits > 32 && d->nbits != 64)
             return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not decodable", d->datyp, d->nbits);
         if (native == FST24_ELEM_F64) return fst_ieee_decode_f64(w, nw, d->nbits, out, count);
         return fst_ieee_decode_f32(w, nw, d->nbits, out, count);
+    case 6:
+        if (native == FST24_ELEM_F64) { /* binary32 packer: decode then widen in place */
+            int rc = fst_fpack_decode(w, nw, n, out);
+            if (rc) return rc;
+            widen_in_place(out, FST24_ELEM_F32, FST24_ELEM_F64, n);
+            return FST24_OK;
+        }
+        return fst_fpack_decode(w, nw, n, out);
     default:
-        return fst_error(FST24_E_UNSUPPORTED, "codec: datyp %d not implemented yet", d->datyp);
+        return fst_error(FST24_E_DECODE, "codec: datyp %d not supported", d->datyp);
     }
 }
 

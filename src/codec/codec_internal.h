@@ -45,3 +45,19 @@ void fst_ieee_encode_f32(const float *in, size_t count, int nbits, uint32_t *w);
 void fst_ieee_encode_f64(const double *in, size_t count, uint32_t *w);
 
 #endif
+
+/* ---- datyp 2 and 4 (integer.c): decode n elements into the native type. */
+int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out,
+                   fst24_elem_type native, size_t n);
+int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
+                   uint32_t **words, size_t *nwords);
+/* datyp 130 tokens to the native integer type (librmn's masking, §10.1). */
+void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24_elem_type native);
+
+/* ---- datyp 3 and 7 (chars.c) */
+int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, uint8_t *out, size_t n);
+int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits,
+                     uint32_t **words, size_t *nwords);
+
+/* ---- datyp 129, 130, 134 (compressed.c) */
+int fst_comp_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, fst24_elem_type native);

@@ -1,0 +1,14 @@
+/* Internal: datyp 133, compressed IEEE binary32 (ENCODING.md §12). */
+#ifndef FST24_CODEC_IEEE_COMPRESS_H
+#define FST24_CODEC_IEEE_COMPRESS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "codec/codec.h"
+
+/* Decode a whole 133 payload (W[0] = length, W[1..] stream) into n binary32 values. */
+int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out);
+/* Try to compress n = ni*nj binary32 values with nbits (16..32). On success
+ * returns FST24_OK with *words and *nwords set; returns 1 when the compressor
+ * gives up (caller stores plain datyp 5); <0 on error. */
+int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words, size_t *nwords);
+#endif
