@@ -532,6 +532,58 @@ static void test_corpus_keys(void) {
     CHECK_OK(fst24_close(f));
 }
 
+/* Offsets beyond 4 GiB: a sparse file whose directory points at a record
+ * 4.5 GiB into the file, then an append at the 5 GiB end. */
+static void test_large_offsets(void) {
+    const char *path = tmp_path("large.fst");
+    unlink(path);
+    fst24_file *f;
+    CHECK_OK(fst24_open(path, FST24_MODE_CREATE, NULL, &f));
+    fst24_record r = make_record("BIG", 4, 1, 1);
+    float v[4] = {1.5f, 2.5f, -3.5f, 4.5f};
+    CHECK_OK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL));
+    CHECK_OK(fst24_close(f));
+    size_t n;
+    unsigned char *b = slurp(path, &n);
+    const int64_t rec_off = 9LL << 29;     /* 4.5 GiB */
+    const int64_t size = 5LL << 30;        /* 5 GiB */
+    size_t rec_bytes = n - 18672;
+    /* move the record: directory entry and copy get the new address */
+    uint32_t addr = (uint32_t)(rec_off / 8 + 1);
+    fst_store_be32(b + 208 + 32 + 4, addr);
+    fst_store_be32(b + 18672 + 4, addr);
+    fst_store_be32(b + 16, (uint32_t)(size / 8));
+    uint32_t x = 0;
+    fst_store_be32(b + 208 + 24, 0);
+    for (size_t w = 4; w < 4616; w++) x ^= fst_load_be32(b + 208 + 4 * w);
+    fst_store_be32(b + 208 + 24, x);
+    int fd = open(path, O_RDWR | O_TRUNC);
+    CHECK(fd >= 0);
+    CHECK(pwrite(fd, b, 18672, 0) == 18672);
+    CHECK(pwrite(fd, b + 18672, rec_bytes, rec_off) == (ssize_t)rec_bytes);
+    CHECK(ftruncate(fd, size) == 0);
+    close(fd);
+    free(b);
+    CHECK_OK(fst24_open(path, FST24_MODE_UPDATE, NULL, &f));
+    fst24_record got;
+    float w[4];
+    CHECK_OK(fst24_get_record(f, 0, &got));
+    CHECK(got.file_offset == rec_off);
+    CHECK_OK(fst24_read_data(&got, w, sizeof w, NULL));
+    CHECK(!memcmp(v, w, sizeof v));
+    r = make_record("END", 4, 1, 1);
+    CHECK_OK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL));
+    CHECK(r.file_offset == size);
+    CHECK_OK(fst24_close(f));
+    CHECK_OK(fst24_open(path, FST24_MODE_READ, NULL, &f));
+    CHECK(fst24_num_records(f) == 2);
+    CHECK_OK(fst24_get_record(f, 1, &got));
+    CHECK(got.file_offset == size && fst24_read_data(&got, w, sizeof w, NULL) == FST24_OK);
+    CHECK(!memcmp(v, w, sizeof v));
+    CHECK_OK(fst24_close(f));
+    unlink(path);
+}
+
 int main(void) {
     corpus = getenv("FST24_CORPUS");
     const char *t = getenv("FST24_TMP");
@@ -544,6 +596,7 @@ int main(void) {
     test_append_to_librmn_file();
     test_open_errors();
     test_corpus_keys();
+    test_large_offsets();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
