@@ -1,0 +1,232 @@
+/*
+ * RSF backend: reading the segment directories of a file (CONTAINER.md §3.5,
+ * §3.6) and salvaging the unfinished segment a crashed writer left behind.
+ */
+#include "container/rsf_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "common/bytes.h"
+
+/* Copy the NUL-terminated JSON text of `words` W32 (little-endian bytes). */
+static char *ext_text(const uint8_t *bytes, size_t words) {
+    size_t max = 4 * words, len = 0;
+    while (len < max && bytes[len]) len++;
+    if (len == 0) return NULL;
+    char *s = malloc(len + 1);
+    if (!s) return NULL;
+    memcpy(s, bytes, len);
+    s[len] = '\0';
+    return s;
+}
+
+int rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta, size_t n) {
+    (void)f;
+    rsf_fst_meta m;
+    if (rsf_parse_fst_meta(meta, n, &m)) return 1;
+    memcpy(e->desc, meta + 3, sizeof e->desc);
+    e->fst_version = (int32_t)m.fst_version;
+    e->num_search_keys = (int32_t)m.num_search_keys;
+    e->ext_meta_words = (int32_t)m.ext_words;
+    if (m.ext_words && RSF_FST_META_WORDS + (size_t)m.ext_words <= n) {
+        /* The words are host order here; the text is bytes in file order. */
+        size_t nb = 4 * (size_t)m.ext_words;
+        uint8_t *tmp = malloc(nb);
+        if (!tmp) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+        for (size_t i = 0; i < m.ext_words; i++) fst_store_le32(tmp + 4 * i, meta[RSF_FST_META_WORDS + i]);
+        e->ext_meta = ext_text(tmp, m.ext_words);
+        free(tmp);
+    }
+    return 0;
+}
+
+static int corrupt(struct fst24_file *f, const char *what, int64_t off) {
+    return fst_error(FST24_E_CORRUPT, "%s: RSF %s at byte offset %lld", f->path, what, (long long)off);
+}
+
+/* Append one directory entry (already bounds-checked) to f->entries. */
+static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, const uint8_t *p,
+                         int64_t entry_off, int *unsupported) {
+    rsf_dirent d;
+    rsf_get_dirent(p, &d);
+    unsigned dir_meta = rsf_dir_meta_words(d.ml), rec_meta = d.ml & 0xFFFFu;
+    uint32_t *meta = malloc((size_t)(dir_meta ? dir_meta : 1) * 4);
+    if (!meta) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    for (unsigned i = 0; i < dir_meta; i++) meta[i] = fst_load_le32(p + RSF_DIRENT_BYTES + 4 * i);
+
+    fst_entry *e = fst_file_new_entry(f);
+    if (!e) { free(meta); return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); }
+    int64_t idx = f->num_entries;
+    e->file_index = (int32_t)idx;
+    e->key = rsf_key(f, idx);
+    e->record_bytes = (int64_t)d.rl;
+    e->meta_words = (int32_t)rec_meta;
+    e->bk_a = seg;
+    e->bk_b = entry_off;
+    /* A deleted entry's wa may hold an absolute offset (librmn quirk, §3.9):
+     * never dereference it; keep the most plausible offset for information. */
+    if (d.wa < sos->s.sseg) e->record_offset = seg + (int64_t)d.wa;
+    else e->record_offset = d.wa <= (uint64_t)INT64_MAX ? (int64_t)d.wa : -1;
+    int deleted = dir_meta == 0 || (meta[0] & 0xFF) == RSF_RT_DEL;
+    int bad = rsf_entry_from_meta(f, e, meta, dir_meta);
+    free(meta);
+    if (bad < 0) return bad;
+    if (!deleted && !bad) {
+        if (d.wa < RSF_SOS_BYTES || d.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * rec_meta ||
+            d.wa > sos->s.sseg || d.rl > sos->s.sseg - d.wa || rec_meta < RSF_FST_META_WORDS ||
+            (d.rl & 3))
+            return corrupt(f, "directory entry pointing outside its segment", entry_off);
+        e->payload_offset = e->record_offset + RSF_SOR_BYTES + 4 * (int64_t)rec_meta;
+        e->payload_bytes = (int64_t)d.rl - RSF_RECORD_OVERHEAD - 4 * (int64_t)rec_meta;
+    }
+    if (bad && !deleted) (*unsupported)++;
+    if (deleted || bad) {
+        e->flags |= FST_ENTRY_DELETED;
+        f->num_deleted++;
+    }
+    f->num_entries++;
+    return FST24_OK;
+}
+
+/* Read the directory record of one closed segment and append its entries. */
+static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *sos, int *unsupported) {
+    int64_t doff = seg + (int64_t)sos->s.vdir;
+    uint64_t size = sos->s.vdirs;
+    if (sos->s.vdir > sos->s.sseg || size > sos->s.sseg - sos->s.vdir ||
+        size < RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES)
+        return corrupt(f, "segment directory outside its segment", seg);
+    uint8_t *buf = malloc(size);
+    if (!buf) return fst_error(FST24_E_NOMEM, "%s: cannot allocate %llu bytes for a directory", f->path,
+                               (unsigned long long)size);
+    int st = fst_pread_all(f, buf, size, doff);
+    if (st) { free(buf); return st; }
+    rsf_sor sor;
+    rsf_get_sor(buf, &sor);
+    if (sor.rt != RSF_RT_VDIR || sor.zr != RSF_SOR_MARK || sor.rl != size) {
+        free(buf);
+        return corrupt(f, "bad directory record header", doff);
+    }
+    uint32_t count = fst_load_le32(buf + RSF_SOR_BYTES);
+    size_t pos = RSF_DIR_HEAD_BYTES, end = size - RSF_EOR_BYTES;
+    for (uint32_t i = 0; i < count && st == FST24_OK; i++) {
+        if (end - pos < RSF_DIRENT_BYTES) { st = corrupt(f, "truncated directory entry", doff + (int64_t)pos); break; }
+        uint32_t ml = fst_load_le32(buf + pos + 24);
+        size_t len = RSF_DIRENT_BYTES + 4 * (size_t)rsf_dir_meta_words(ml);
+        if (end - pos < len) { st = corrupt(f, "truncated directory entry", doff + (int64_t)pos); break; }
+        st = add_dir_entry(f, seg, sos, buf + pos, doff + (int64_t)pos, unsupported);
+        pos += len;
+    }
+    free(buf);
+    if (st == FST24_OK) f->num_pages++;
+    return st;
+}
+
+int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, int64_t *end) {
+    int64_t off = 0;
+    int unsupported = 0;
+    *open_seg = -1;
+    while (size - off >= RSF_SOS_BYTES) {
+        uint8_t b[RSF_SOS_BYTES];
+        int st = fst_pread_all(f, b, sizeof b, off);
+        if (st) return st;
+        rsf_sos sos;
+        rsf_get_sos(b, &sos);
+        if (sos.sor.rt != RSF_RT_SOS || sos.sor.zr != RSF_SOR_MARK)
+            return corrupt(f, "start-of-segment expected", off);
+        if (sos.s.sseg == 0) { *open_seg = off; break; } /* unfinished: it and what follows is invisible */
+        if (sos.s.sseg < RSF_SOS_BYTES) return corrupt(f, "segment shorter than its header", off);
+        if (sos.s.vdir > 0 && sos.s.vdirs > 0) {
+            if ((uint64_t)(size - off) < sos.s.sseg) return corrupt(f, "segment beyond end of file", off);
+            st = load_segment_dir(f, off, &sos, &unsupported);
+            if (st) return st;
+        }
+        if (sos.s.sseg > (uint64_t)INT64_MAX - (uint64_t)off) return corrupt(f, "segment size overflow", off);
+        off += (int64_t)sos.s.sseg;
+    }
+    *end = off;
+    if (unsupported)
+        snprintf(f->warning, sizeof f->warning,
+                 "%d RSF records with an unsupported metadata version or type were skipped", unsupported);
+    return FST24_OK;
+}
+
+/* Is there a complete, well-formed FST data record at `pos`? Fills sor/meta. */
+static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rsf_sor *sor,
+                             uint32_t **meta) {
+    uint8_t b[RSF_SOR_BYTES];
+    *meta = NULL;
+    if (size - pos < RSF_SOR_BYTES || fst_pread_all(f, b, sizeof b, pos)) return 0;
+    rsf_get_sor(b, sor);
+    if ((sor->rt != RSF_RT_DATA && sor->rt != RSF_RT_DEL) || sor->zr != RSF_SOR_MARK ||
+        sor->rlm < RSF_FST_META_WORDS || (sor->rl & 3) ||
+        sor->rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * sor->rlm || sor->rl > (uint64_t)(size - pos))
+        return 0;
+    uint8_t eb[RSF_EOR_BYTES];
+    rsf_eor eor;
+    if (fst_pread_all(f, eb, sizeof eb, pos + (int64_t)sor->rl - RSF_EOR_BYTES)) return 0;
+    rsf_get_eor(eb, &eor);
+    if (eor.zr != RSF_EOR_MARK || eor.rl != sor->rl) return 0;
+    uint32_t *m = malloc(4 * (size_t)sor->rlm);
+    if (!m) return 0;
+    if (fst_pread_all(f, m, 4 * (size_t)sor->rlm, pos + RSF_SOR_BYTES)) { free(m); return 0; }
+    fst_le32_to_host(m, sor->rlm);
+    rsf_fst_meta fm;
+    if (rsf_parse_fst_meta(m, sor->rlm, &fm) || RSF_FST_META_WORDS + fm.ext_words != sor->rlm) {
+        free(m);
+        return 0;
+    }
+    *meta = m;
+    return 1;
+}
+
+int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
+    rsf_state *s = f->bk;
+    int64_t pos = seg + RSF_SOS_BYTES, kept = 0;
+    if (size - seg < RSF_SOS_BYTES) pos = seg; /* torn SOS: drop it too */
+    s->seg_first = f->num_entries;
+    s->dir_bytes = RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES;
+    if (pos > seg) {
+        rsf_sor sor;
+        uint32_t *meta;
+        while (salvage_record_ok(f, pos, size, &sor, &meta)) {
+            fst_entry *e = fst_file_new_entry(f);
+            if (!e) { free(meta); return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); }
+            int64_t idx = f->num_entries;
+            e->file_index = (int32_t)idx;
+            e->key = rsf_key(f, idx);
+            e->record_offset = pos;
+            e->record_bytes = (int64_t)sor.rl;
+            e->meta_words = (int32_t)sor.rlm;
+            e->payload_offset = pos + RSF_SOR_BYTES + 4 * (int64_t)sor.rlm;
+            e->payload_bytes = (int64_t)sor.rl - RSF_RECORD_OVERHEAD - 4 * (int64_t)sor.rlm;
+            e->bk_a = seg;
+            e->bk_b = -1;
+            int st = rsf_entry_from_meta(f, e, meta, sor.rlm);
+            free(meta);
+            if (st < 0) return st;
+            if (sor.rt == RSF_RT_DEL) { e->flags |= FST_ENTRY_DELETED; f->num_deleted++; }
+            f->num_entries++;
+            s->dir_bytes += RSF_DIRENT_BYTES + 4 * (int64_t)sor.rlm;
+            pos += (int64_t)sor.rl;
+            kept++;
+        }
+    }
+    if (ftruncate(f->fd, pos) != 0)
+        return fst_error(FST24_E_IO, "%s: cannot truncate the unfinished segment at %lld", f->path,
+                         (long long)pos);
+    f->file_size = pos;
+    f->recovered = 1;
+    snprintf(f->warning, sizeof f->warning,
+             "unfinished RSF segment at byte %lld (crashed writer): %lld complete records kept, "
+             "%lld trailing bytes dropped",
+             (long long)seg, (long long)kept, (long long)(size - pos));
+    if (pos > seg) {
+        s->seg_open = 1;
+        s->seg_start = seg;
+        s->seg_top = 0;
+        s->write_pos = pos;
+    }
+    return FST24_OK;
+}
