@@ -578,6 +578,21 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
     if (!out || out_bytes < need)
         return fst_error(FST24_E_INVALID, "%s: record %.4s: output buffer holds %zu bytes, need %zu",
                          f->path, rec->nomvar, out_bytes, need);
+    /* Plain IEEE records are the bulk of model output: read straight into the
+     * caller's array and fix the byte order in place (one pass, no copy). */
+    if ((d.datyp == FST24_TYPE_REAL_IEEE && want == native &&
+         ((d.nbits == 32 && want == FST24_ELEM_F32) || (d.nbits == 64 && want == FST24_ELEM_F64))) &&
+        (int64_t)need <= e->payload_bytes) {
+        st = f->ops->read_payload(f, e, out, need / 4);
+        if (st == FST24_OK && d.nbits == 64) {
+            /* host-order words arrive as (hi, lo) pairs: swap them on little-endian hosts */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            uint64_t *v = out;
+            for (size_t i = 0; i < count; i++) v[i] = (v[i] << 32) | (v[i] >> 32);
+#endif
+        }
+        return st;
+    }
     size_t nwords = (size_t)(e->payload_bytes / 4);
     uint32_t *words = malloc(nwords ? nwords * 4 : 4);
     if (!words) return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes",
