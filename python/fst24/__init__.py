@@ -1,0 +1,60 @@
+"""fst24: read and write RPN Standard Files (FST; XDF and RSF backends).
+
+A thin, fast layer over the C library libfst24::
+
+    import fst24
+    with fst24.open("model.fst") as f:
+        for rec in f.find(nomvar="TT"):
+            print(rec, rec.level, rec.data.mean())
+
+Thread safety: every File may be read (queries, ``Record.data``,
+``File.read``) from many threads at once; writes, deletes and flushes of one
+file are serialised (they wait for running reads of that file, and reads
+wait for them). Different files are independent. File I/O and decoding run
+with the GIL released. :func:`enable_thread_safety` exists for compatibility
+and does nothing.
+"""
+from __future__ import annotations
+
+from . import _core
+from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
+                      set_mmap_threshold)
+from .dates import datetime_to_stamp, stamp_to_datetime
+from .errors import (ClosedFileError, CorruptFileError, DecodeError, Error, FileIOError,
+                     FileLockedError, FileNotFoundError, FormatLimitError, InvalidArgumentError,
+                     MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
+                     ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
+from .file import File, FileSet, Query, detect, is_fst, open, open_many
+from .grid import grid_latlon
+from .levels import decode_ip, encode_ip, format_ip, kind_info
+from .record import HEADER_FIELDS, Record
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "open", "open_many", "is_fst", "detect", "File", "FileSet", "Query", "Record", "HEADER_FIELDS",
+    "set_memory_limit", "get_memory_limit", "memory_usage", "set_mmap_threshold",
+    "get_mmap_threshold", "enable_thread_safety", "missing_values", "library_version",
+    "decode_ip", "encode_ip", "format_ip", "kind_info", "stamp_to_datetime", "datetime_to_stamp",
+    "grid_latlon",
+    "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
+    "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
+    "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
+    "ClosedFileError", "FormatLimitError",
+]
+
+_core._register(dict(STATUS_ERRORS), Error, Record)
+
+
+def enable_thread_safety() -> None:
+    """Kept for compatibility: fst24 is thread-safe by default (see the module docs)."""
+
+
+def missing_values() -> dict[str, float]:
+    """The sentinels that missing points of +64 records decode to, per element type."""
+    return dict(_core.missing_values())
+
+
+def library_version() -> str:
+    """Version of the C library libfst24."""
+    return str(_core.version())

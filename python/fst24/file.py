@@ -1,0 +1,492 @@
+"""Files, sets of linked files and queries."""
+from __future__ import annotations
+
+import glob as _glob
+import logging
+import mmap
+import os
+import threading
+import weakref
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core, _memory
+from .errors import InvalidArgumentError, _error
+from .record import HEADER_FIELDS, Record, _as_record_array, _DTYPE_ELEM, _stamp
+
+__all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect"]
+
+log = logging.getLogger("fst24")
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_MODES = {"r": _core.MODE_READ, "r+": _core.MODE_UPDATE, "a": _core.MODE_UPDATE,
+          "w": _core.MODE_CREATE}
+_BACKENDS = {None: _core.BACKEND_DEFAULT, "xdf": _core.BACKEND_XDF, "rsf": _core.BACKEND_RSF}
+_REWRITE = {"no": _core.REWRITE_NO, "yes": _core.REWRITE_YES, "skip": _core.REWRITE_SKIP,
+            "meta": _core.REWRITE_META}
+_OPTIONS = ("ip1_all", "ip2_all", "ip3_all", "stamp_norun", "skip_grid_descriptors", "ext_meta")
+_BATCH = 256
+
+
+def _criteria(fields: dict[str, Any]) -> tuple[Optional[Record], dict[str, Any]]:
+    """Split keyword arguments into a criteria record and query options."""
+    unknown = set(fields) - set(HEADER_FIELDS) - set(_OPTIONS)
+    if unknown:
+        raise _error(InvalidArgumentError,
+                     f"unknown search criteria: {', '.join(sorted(unknown))} "
+                     f"(use record field names or {', '.join(_OPTIONS)})")
+    opts = {k: fields[k] for k in _OPTIONS if k in fields}
+    crit_fields = {k: v for k, v in fields.items() if k in HEADER_FIELDS and v is not None}
+    if not crit_fields:
+        return None, opts
+    crit = Record()
+    crit._init_criteria()
+    for name, value in crit_fields.items():
+        if name in ("dateo", "datev"):
+            value = _stamp(value, name)
+        setattr(crit, name, value)
+    return crit, opts
+
+
+class Query:
+    """A lazy search: iterate it (as often as you like), ``len()`` it, or
+    take ``first()``. Each iteration runs an independent query in C."""
+
+    def __init__(self, chain: tuple["File", ...], criteria: Optional[Record],
+                 options: dict[str, Any]) -> None:
+        self._chain = chain
+        self._criteria = criteria
+        ext = options.get("ext_meta")
+        if isinstance(ext, dict):
+            import json
+            ext = json.dumps(ext, separators=(",", ":"))
+        self._args = (
+            bool(options.get("ip1_all", False)), bool(options.get("ip2_all", False)),
+            bool(options.get("ip3_all", False)), bool(options.get("stamp_norun", False)),
+            bool(options.get("skip_grid_descriptors", False)), ext,
+        )
+
+    def _new(self) -> Any:
+        return self._chain[0]._query(self._chain, self._criteria, *self._args)
+
+    def __iter__(self) -> Iterator[Record]:
+        q = self._new()
+        while True:
+            batch = q.fetch(_BATCH)
+            if not batch:
+                return
+            yield from batch
+
+    def __len__(self) -> int:
+        return int(self._new().count())
+
+    def count(self) -> int:
+        """Number of matching records."""
+        return len(self)
+
+    def first(self) -> Optional[Record]:
+        """The first match, or None."""
+        batch = self._new().fetch(1)
+        return batch[0] if batch else None
+
+    def all(self) -> list[Record]:
+        """Every match as a list."""
+        return list(self)
+
+    def __repr__(self) -> str:
+        crit = "" if self._criteria is None else ", ".join(
+            f"{k}={getattr(self._criteria, k)!r}" for k in HEADER_FIELDS
+            if getattr(self._criteria, k) not in (-1, ""))
+        return f"<fst24.Query on {self._chain[0].path!r} ({crit})>"
+
+
+class _Searchable:
+    """Search and batch-read methods shared by File and FileSet."""
+
+    def _chain_files(self) -> tuple["File", ...]:
+        raise NotImplementedError
+
+    def find(self, **criteria: Any) -> Query:
+        """Records matching ``criteria`` (lazy, re-iterable).
+
+        Criteria are record field names (``nomvar="TT"``, ``ip1=...``,
+        ``datev=stamp or datetime``...; None or omitted = any). Options:
+        ``ip1_all``/``ip2_all``/``ip3_all`` (match old and new IP encodings),
+        ``stamp_norun`` (compare all bits of datev), ``skip_grid_descriptors``
+        and ``ext_meta`` (RSF: a dict/JSON object the record's extended
+        metadata must match).
+        """
+        crit, opts = _criteria(criteria)
+        return Query(self._chain_files(), crit, opts)
+
+    def find_one(self, **criteria: Any) -> Record:
+        """The first record matching ``criteria``; RecordNotFoundError if none."""
+        rec = self.find(**criteria).first()
+        if rec is None:
+            from .errors import RecordNotFoundError
+            names = ", ".join(f"{k}={v!r}" for k, v in criteria.items())
+            raise _error(RecordNotFoundError, f"no record matches {names} in {self._describe()}")
+        return rec
+
+    def _describe(self) -> str:
+        return ", ".join(str(f.path) for f in self._chain_files())
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.find())
+
+    def read(self, records: Iterable[Record], threads: Optional[int] = None,
+             out: Optional[npt.NDArray[Any]] = None) -> Any:
+        """Decode many records in parallel (in C, GIL released).
+
+        Returns a list of arrays (one per record, as ``Record.data``), or, with
+        ``out=``, fills ``out`` and returns it: a 4-D array (ni, nj, nk, N) or,
+        for nk == 1 records, a 3-D array (ni, nj, N). Records are not cached.
+        ``threads=None`` uses every core.
+        """
+        recs = list(records)
+        for r in recs:
+            if not isinstance(r, Record) or r.file is None:
+                raise _error(InvalidArgumentError, "read() needs records read from a file")
+        nthreads = 0 if threads is None else int(threads)
+        if nthreads < 0:
+            raise _error(InvalidArgumentError, f"threads must be >= 0, not {threads}")
+        specs = [r._array_spec() for r in recs]
+        if out is None:
+            total = sum(s[2] for s in specs)
+            scratch = sum(max(int(r.total_stored_bytes), 0) for r in recs)
+            _memory.reserve(total + scratch, f"read() of {len(recs)} records")
+            try:
+                arrays = [np.empty(shape, dtype, order="F") for dtype, shape, _ in specs]
+            except BaseException:
+                _memory.release(total + scratch)
+                raise
+            try:
+                _core.read_many(recs, arrays, nthreads, False)
+            except BaseException:
+                _memory.release(total)
+                raise
+            finally:
+                _memory.release(scratch)
+            for a, s in zip(arrays, specs):
+                _memory.track(a, s[2])
+            return arrays
+        if not isinstance(out, np.ndarray):
+            raise _error(InvalidArgumentError, "out must be a numpy array")
+        if out.ndim not in (3, 4) or out.shape[-1] != len(recs):
+            raise _error(InvalidArgumentError,
+                         f"out must be (ni, nj, N) or (ni, nj, nk, N) with N = {len(recs)}, not {out.shape}")
+        targets: list[npt.NDArray[Any]] = []
+        temps: list[tuple[int, npt.NDArray[Any]]] = []
+        for i, (dtype, shape, nbytes) in enumerate(specs):
+            dest = out[..., i]
+            want = shape if out.ndim == 4 else shape[:2]
+            if len(shape) != 3 or dest.shape != want or (out.ndim == 3 and shape[2] != 1):
+                raise _error(InvalidArgumentError,
+                             f"record {i} ({recs[i].nomvar.strip()}) has shape {shape}, out slot is {dest.shape}")
+            if dest.dtype == dtype and dest.flags.f_contiguous and dest.flags.writeable:
+                targets.append(dest)
+            else:
+                _memory.reserve(nbytes, "read() temporary")
+                tmp = np.empty(shape, dtype, order="F")
+                temps.append((i, tmp))
+                targets.append(tmp)
+        try:
+            _core.read_many(recs, targets, nthreads, False)
+            for i, tmp in temps:
+                out[..., i] = tmp.reshape(out[..., i].shape, order="F")
+        finally:
+            for _, tmp in temps:
+                _memory.release(tmp.nbytes)
+        return out
+
+
+class File(_core.FileBase, _Searchable):
+    """An open FST file. Use :func:`fst24.open`.
+
+    Iterating gives every record in directory order; ``len()`` counts them.
+    A File is a context manager, is closed when garbage collected, and can
+    be pickled (it is reopened read-only when unpickled).
+    """
+
+    def __init__(self, path: PathLike, mode: str = "r", backend: Optional[str] = None,
+                 *, parallel: bool = False, force_write: bool = False) -> None:
+        if mode not in _MODES:
+            raise _error(InvalidArgumentError, f"mode must be one of r, r+, a, w, not {mode!r}")
+        key = backend.lower() if isinstance(backend, str) else backend
+        if key not in _BACKENDS:
+            raise _error(InvalidArgumentError, f"backend must be 'xdf', 'rsf' or None, not {backend!r}")
+        self.mode = mode
+        self._map: Optional[mmap.mmap] = None
+        self._map_lock = threading.Lock()
+        self._set: Optional["weakref.ref[FileSet]"] = None
+        super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write)
+        log.debug("opened %s mode=%s backend=%s", path, mode, self.backend)
+        if mode == "r":
+            try:
+                size = os.path.getsize(self.path)
+            except OSError:
+                size = 0
+            if size >= _memory.get_mmap_threshold() and size > 0:
+                self._mapping(size)
+
+    # ---- memory map --------------------------------------------------------
+
+    def _mapping(self, min_size: int) -> mmap.mmap:
+        """The file's read-only memory map, (re)made to cover ``min_size`` bytes."""
+        if self.closed:
+            from .errors import ClosedFileError
+            raise _error(ClosedFileError, f"I/O operation on a closed FST file: {self.path}")
+        with self._map_lock:
+            mm = self._map
+            if mm is None or len(mm) < min_size:
+                with builtins_open(self.path, "rb") as fh:
+                    mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                if len(mm) < min_size:
+                    mm.close()
+                    from .errors import CorruptFileError
+                    raise _error(CorruptFileError, f"{self.path}: record extends past the end of the file")
+                self._release_map()
+                self._map = mm
+                log.debug("memory-mapped %s (%d bytes)", self.path, len(mm))
+            return mm
+
+    def _release_map(self) -> None:
+        mm, self._map = self._map, None
+        if mm is not None:
+            try:
+                mm.close()
+            except BufferError:
+                pass  # views still use it: it is unmapped when the last one goes
+
+    @property
+    def mapped(self) -> bool:
+        """True if the file is currently memory-mapped."""
+        return self._map is not None
+
+    # ---- life cycle ----------------------------------------------------------
+
+    def close(self) -> None:
+        """Flush and close the file (idempotent). Records keep their cached
+        data; views keep the memory map alive until they are released."""
+        s = self._set() if self._set is not None else None
+        if s is not None and not s.closed:
+            s.close()
+            return
+        self._release_map()
+        super().close()
+
+    def __enter__(self) -> "File":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __reduce__(self) -> Any:
+        return (_reopen, (self.path,))
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"{self.backend}, {len(self)} records"
+        return f"<fst24.File {self.path!r} mode={self.mode!r} ({state})>"
+
+    # ---- information ---------------------------------------------------------
+
+    def _chain_files(self) -> tuple["File", ...]:
+        return (self,)
+
+    def __len__(self) -> int:
+        return int(self._num_records())
+
+    def info(self) -> dict[str, Any]:
+        """File information: backend, counts, size, recovery warning..."""
+        return dict(self._info())
+
+    def __getitem__(self, index: int) -> Record:
+        """Record by position (0..len-1, directory order; negative from the end)."""
+        n = len(self)
+        i = int(index)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"record index {index} out of range for {self.path} ({n} records)")
+        rec = self._get_record(i)
+        assert isinstance(rec, Record)
+        return rec
+
+    def get(self, key: int) -> Record:
+        """Record by key (``Record.key``); RecordNotFoundError if unknown."""
+        rec = self._get_record_by_key(int(key))
+        assert isinstance(rec, Record)
+        return rec
+
+    # ---- writing ----------------------------------------------------------------
+
+    def write(self, rec: Record, rewrite: str = "no") -> bool:
+        """Write a record (its data and header).
+
+        ``rewrite``: "no" appends; "yes" replaces a record with the same
+        identity (grid, names, ip, dates, dims); "skip" writes nothing if one
+        exists; "meta" rewrites only the header of a record read from this
+        file. The record is updated with what was stored (data_type,
+        pack_bits, key, position...) and then belongs to this file. Returns
+        False when "skip" found an existing record, else True.
+        """
+        if not isinstance(rec, Record):
+            raise _error(InvalidArgumentError, f"write() needs a Record, not {type(rec).__name__}")
+        if rewrite not in _REWRITE:
+            raise _error(InvalidArgumentError, f"rewrite must be no, yes, skip or meta, not {rewrite!r}")
+        rec._check_writable()
+        ext = rec._ext_meta_out
+        if rewrite == "meta":
+            return bool(self._write(rec, None, 0, _REWRITE["meta"], ext))
+        data = rec._data if rec._data is not None else (rec.data if rec.file is not None else None)
+        if data is None:
+            raise _error(InvalidArgumentError, f"record {rec.nomvar.strip()!r} has no data to write to {self.path}")
+        arr = _as_record_array(data)
+        if arr.size != rec.ni * rec.nj * rec.nk and arr.ndim == 3:
+            raise _error(InvalidArgumentError,
+                         f"record {rec.nomvar.strip()!r}: data has {arr.size} elements, ni*nj*nk = "
+                         f"{rec.ni * rec.nj * rec.nk}")
+        if arr.dtype not in _DTYPE_ELEM:
+            raise _error(InvalidArgumentError, f"data of dtype {arr.dtype} cannot be written")
+        fdata = np.asfortranarray(arr)
+        if fdata.size != rec.ni * rec.nj * rec.nk:
+            raise _error(InvalidArgumentError,
+                         f"record {rec.nomvar.strip()!r}: data has {fdata.size} elements, ni*nj*nk = "
+                         f"{rec.ni * rec.nj * rec.nk}")
+        elem = _DTYPE_ELEM[fdata.dtype]
+        bits = fdata.dtype.itemsize * (4 if fdata.dtype.kind == "c" else 8)
+        if rec.data_bits != bits and fdata.dtype.kind != "S":
+            rec.data_bits = bits
+        written = bool(self._write(rec, fdata, elem, _REWRITE[rewrite], ext))
+        if written and rec._data is None:
+            rec._data = fdata
+        log.debug("wrote %r to %s (rewrite=%s, written=%s)", rec, self.path, rewrite, written)
+        return written
+
+    def write_payload(self, rec: Record, payload: bytes, rewrite: str = "no") -> bool:
+        """Write an already-encoded payload (host-order 32-bit words, e.g.
+        from ``Record.payload()``) unchanged, with ``rec``'s header."""
+        if rewrite not in _REWRITE or rewrite == "meta":
+            raise _error(InvalidArgumentError, f"rewrite must be no, yes or skip, not {rewrite!r}")
+        return bool(self._write(rec, payload, 0, _REWRITE[rewrite], rec._ext_meta_out, True))
+
+    def delete(self, rec: Record) -> None:
+        """Mark a record of this file deleted."""
+        self._delete(rec)
+
+    def flush(self) -> None:
+        """Make the records written so far durable and visible to readers."""
+        self._flush()
+
+
+def builtins_open(path: str, mode: str) -> Any:
+    """The built-in open (shadowed by fst24.open in this package)."""
+    import builtins
+    return builtins.open(path, mode)
+
+
+def _reopen(path: str) -> File:
+    return File(path, "r")
+
+
+class FileSet(_Searchable):
+    """Several files searched as one (linked in C: queries run through the
+    files in order). Use :func:`fst24.open_many`."""
+
+    def __init__(self, paths: Sequence[PathLike]) -> None:
+        self.files: tuple[File, ...] = ()
+        files: list[File] = []
+        try:
+            for p in paths:
+                files.append(File(p, "r"))
+        except BaseException:
+            for f in files:
+                f.close()
+            raise
+        if not files:
+            raise _error(InvalidArgumentError, "open_many() needs at least one file")
+        _core.link(tuple(files))
+        self.files = tuple(files)
+        self.closed = False
+        for f in files:
+            f._set = weakref.ref(self)
+
+    def _chain_files(self) -> tuple[File, ...]:
+        if self.closed:
+            from .errors import ClosedFileError
+            raise _error(ClosedFileError, f"I/O operation on a closed file set ({len(self.files)} files)")
+        return self.files
+
+    def __len__(self) -> int:
+        return sum(len(f) for f in self._chain_files())
+
+    def close(self) -> None:
+        """Unlink and close every file (idempotent)."""
+        if self.closed or not self.files:
+            return
+        self.closed = True
+        _core.unlink(self.files)
+        for f in self.files:
+            f._set = None
+            f.close()
+
+    def __enter__(self) -> "FileSet":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: nothing sensible to do
+            pass
+
+    def __reduce__(self) -> Any:
+        return (FileSet, ([f.path for f in self.files],))
+
+    def __repr__(self) -> str:
+        return f"<fst24.FileSet of {len(self.files)} files{' (closed)' if self.closed else ''}>"
+
+
+def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **options: Any) -> File:  # noqa: A001
+    """Open an FST file.
+
+    ``mode``: "r" read only; "r+" or "a" read/write (created if missing);
+    "w" create (an existing file is truncated). ``backend`` ("xdf"/"rsf")
+    applies to new files; None takes FST_OPTIONS (BACKEND=RSF|XDF) or XDF.
+    Options: ``parallel`` (RSF parallel writers), ``force_write``.
+    """
+    return File(path, mode, backend, **options)
+
+
+def open_many(paths_or_glob: Union[PathLike, Iterable[PathLike]]) -> FileSet:
+    """Open several files read-only and search them as one.
+
+    Accepts a glob pattern ("data/*.fst") or an iterable of paths.
+    """
+    if isinstance(paths_or_glob, (str, os.PathLike)):
+        pattern = os.fspath(paths_or_glob)
+        paths: list[PathLike] = sorted(_glob.glob(pattern))
+        if not paths:
+            from .errors import FileNotFoundError
+            raise _error(FileNotFoundError, f"no file matches {pattern!r}")
+    else:
+        paths = list(paths_or_glob)
+    return FileSet(paths)
+
+
+def detect(path: PathLike) -> str:
+    """Kind of file by content: 'xdf', 'xdf_seq', 'rsf', 'fst89', 'burp',
+    'other', 'empty', 'missing', 'unreadable' or 'xdf_corrupt' (libfst24's names)."""
+    _, name = _core.detect(os.fspath(path))
+    return str(name)
+
+
+def is_fst(path: PathLike) -> bool:
+    """True if ``path`` holds an FST file this library can open (by content)."""
+    code, _ = _core.detect(os.fspath(path))
+    return int(code) in (1, 2, 3, 4)

@@ -1,0 +1,27 @@
+"""Horizontal grids of records (latitudes and longitudes via libfst24)."""
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from .errors import InvalidArgumentError, _error
+from .record import Record
+
+__all__ = ["grid_latlon"]
+
+
+def grid_latlon(record: Record) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(lat, lon) arrays of shape (ni, nj), Fortran order, of a record's grid.
+
+    Self-contained grids (A, B, G, L, N, S, E) come from the header; Z, Y,
+    # and U grids read their positional records (>>, ^^) from the record's
+    file. Degrees north / east in [0, 360).
+    """
+    if not isinstance(record, Record) or record.file is None:
+        raise _error(InvalidArgumentError, "grid_latlon() needs a record read from a file")
+    lat = np.empty((record.ni, record.nj), np.float64, order="F")
+    lon = np.empty((record.ni, record.nj), np.float64, order="F")
+    # The C side fills ni*nj values i fastest: the memory of an F-ordered array.
+    _core.grid_latlon(record, lat.reshape(-1, order="F"), lon.reshape(-1, order="F"))
+    return lat, lon
