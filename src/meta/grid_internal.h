@@ -1,0 +1,121 @@
+/* Internal to the grid modules (src/meta/grid*.c): the grid object and the
+ * projection math shared by them. Not installed. */
+#ifndef FST24_META_GRID_INTERNAL_H
+#define FST24_META_GRID_INTERNAL_H
+#include <math.h>
+#include <stdint.h>
+#include "fst24.h"
+
+#define GRID_PI 3.14159265358979323846
+#define GRID_DEG (180.0 / GRID_PI)
+#define GRID_RAD (GRID_PI / 180.0)
+/* Earth radius of librmn's polar-stereographic formulas (m). */
+#define GRID_EARTH_RADIUS 6371000.0
+/* librmn's literal for 1 + sin(60 deg): kept so that our points agree with
+ * librmn's to well under 1e-5 degrees. */
+#define GRID_ONE_PLUS_SIN60 1.866025
+
+typedef enum grid_proj_kind {
+    PROJ_LATLON = 1,  /* lat = y0 + dy*ay_j, lon = x0 + dx*ax_i */
+    PROJ_ROTATED,     /* (ay_j, ax_i) are rotated lat/lon, R maps geographic to rotated */
+    PROJ_PS,          /* (ax_i, ay_j) are index-space positions on a polar-stereographic grid */
+    PROJ_CLOUD,       /* Y: ax = lon, ay = lat for every point */
+    PROJ_POINT,       /* +: one geographic point (lat0, lon0) */
+    PROJ_SUPER        /* U: stack of sub-grids */
+} grid_proj_kind;
+
+typedef struct grid_proj {
+    grid_proj_kind kind;
+    double x0, dx, y0, dy;        /* LATLON */
+    int shift_negative_lon;       /* LATLON from Z-on-L: ax < 0 gets +360 first */
+    double R[3][3];               /* ROTATED */
+    double pi, pj, d60, dgrw, re; /* PS: pole position (1-based index space), Re in grid units */
+    int south;                    /* PS: S grid */
+    double lat0, lon0;            /* POINT */
+} grid_proj;
+
+struct fst24_grid {
+    char grtyp;          /* data grid type */
+    char ref_grtyp;      /* reference type (Z/Y/#), 'F' for U, 0 otherwise */
+    int32_t ni, nj;
+    int32_t ig[4];
+    int32_t ref_ig[4];
+    float xg[4];         /* xg of the grid or of the reference */
+    int identity;        /* rotated reference that is the identity */
+    grid_proj proj;
+    double *ax, *ay;     /* separable: ni and nj values; CLOUD: ni*nj each */
+    int lat_clamp;       /* A/B/G: latitude bounds clamp at the poles */
+    int32_t tile_i0, tile_j0, master_ni, master_nj;
+    int nsub;
+    struct fst24_grid *sub[2];
+};
+
+/* ---- grid_math.c ---- */
+
+/* Gaussian latitudes (degrees, ascending) of n rows. */
+int grid_gaussian(int32_t n, double *lat);
+/* Rotation matrix of an E grid from its four real descriptors. Returns 1 if
+ * the rotation is (numerically) the identity. */
+int grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3]);
+/* One polar-stereographic point: index-space offsets from the pole -> lat/lon. */
+void grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon);
+/* Inverse: geographic -> offsets from the pole in grid units (librmn xyfll). */
+void grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south,
+                     double *x, double *y);
+/* One rotated point (rlat, rlon in degrees) to geographic. */
+void grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon);
+/* Reduce a longitude to [0, 360). */
+static inline double grid_wrap360(double lon)
+{
+    lon = fmod(lon, 360.0);
+    if (lon < 0) lon += 360.0;
+    if (lon >= 360.0) lon -= 360.0;
+    return lon;
+}
+
+/* Row kernels (vectorised): n points of one row. */
+void grid_rotated_row(const double R[3][3], double cphi, double sphi, const double *u,
+                      const double *v, const double *w, int32_t n, double *lat, double *lon);
+void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
+                          double *v, double *w);
+void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
+                 double *lon);
+
+/* atan2 to ~1 ulp without library calls or branches, so that loops using it
+ * vectorise. Range reduction to |t| <= tan(pi/8), then an odd polynomial
+ * (least-squares fit of atan(t)/t in t^2, max error 6e-17 on that range). */
+static inline double grid_atan2(double y, double x)
+{
+    const double ax = fabs(x), ay = fabs(y);
+    const double mx = ax > ay ? ax : ay, mn = ax > ay ? ay : ax;
+    const double t0 = mx > 0 ? mn / mx : 0.0;          /* in [0, 1] */
+    const int big = t0 > 0.41421356237309503;            /* tan(pi/8) */
+    const double t = big ? (t0 - 1.0) / (t0 + 1.0) : t0;
+    const double s = t * t;
+    double p = 0.021163217481242648;
+    p = p * s - 0.043504452574300106;
+    p = p * s + 0.056892235017660546;
+    p = p * s - 0.06640410811535268;
+    p = p * s + 0.07689975128569665;
+    p = p * s - 0.09090774712795827;
+    p = p * s + 0.11111106255995819;
+    p = p * s - 0.14285714182978565;
+    p = p * s + 0.19999999998882076;
+    p = p * s - 0.3333333333332858;
+    p = p * s + 1.0;
+    double a = t * p + (big ? 0.78539816339744831 : 0.0);
+    a = ay > ax ? 1.5707963267948966 - a : a;
+    a = x < 0 ? 3.1415926535897931 - a : a;
+    return y < 0 ? -a : a;
+}
+
+/* ---- grid_igxg.c ---- */
+int grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4]);
+int grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4]);
+
+/* ---- grid.c ---- */
+/* Allocate an empty grid of the given type and size (axes not allocated). */
+int grid_alloc(char grtyp, int32_t ni, int32_t nj, struct fst24_grid **out);
+/* Build the projection of a reference type (E, L, N, S) from its ig. */
+int grid_reference_proj(char ref_grtyp, const int32_t ref_ig[4], struct fst24_grid *g);
+#endif

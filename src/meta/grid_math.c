@@ -1,0 +1,158 @@
+/* Pure projection math for horizontal grids: Gaussian latitudes, rotated
+ * lat-lon (E), polar stereographic (N/S). No I/O, no state. */
+#include <math.h>
+#include <stdlib.h>
+#include "common/error.h"
+#include "meta/grid_internal.h"
+
+/* Legendre polynomial P_n(mu) and P_{n-1}(mu) by the three-term recurrence. */
+static void legendre(int n, double mu, double *pn, double *pn1)
+{
+    double p0 = 1.0, p1 = mu;
+    if (n == 0) { *pn = 1.0; *pn1 = 0.0; return; }
+    for (int k = 2; k <= n; k++) {
+        double p2 = ((2.0 * k - 1.0) * mu * p1 - (k - 1.0) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+    }
+    *pn = p1;
+    *pn1 = p0;
+}
+
+int grid_gaussian(int32_t n, double *lat)
+{
+    if (n <= 0 || n > 1000000) return fst_error(FST24_E_INVALID, "gaussian grid: bad number of latitudes %d", (int)n);
+    for (int32_t k = 1; k <= n / 2; k++) {
+        const double theta = (4.0 * k - 1.0) * GRID_PI / (4.0 * n + 2.0);
+        double mu = cos(theta + 1.0 / (8.0 * (double)n * n * tan(theta)));
+        /* Newton in double precision until the step stops shrinking. */
+        for (int it = 0; it < 100; it++) {
+            double pn, pn1;
+            legendre(n, mu, &pn, &pn1);
+            const double dp = n * (mu * pn - pn1) / (mu * mu - 1.0);
+            const double step = pn / dp;
+            mu -= step;
+            if (fabs(step) < 1e-16) break;
+        }
+        const double l = asin(mu) * GRID_DEG;
+        lat[n - k] = l;       /* northern root */
+        lat[k - 1] = -l;      /* its southern mirror */
+    }
+    if (n % 2) lat[n / 2] = 0.0;
+    return FST24_OK;
+}
+
+static void to_xyz(double lat, double lon, double p[3])
+{
+    const double cl = cos(lat * GRID_RAD);
+    p[0] = cl * cos(lon * GRID_RAD);
+    p[1] = cl * sin(lon * GRID_RAD);
+    p[2] = sin(lat * GRID_RAD);
+}
+
+int grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3])
+{
+    double p1[3], p2[3], c[3];
+    to_xyz(xlat1, xlon1, p1);
+    to_xyz(xlat2, xlon2, p2);
+    const double a = p1[0] * p2[0] + p1[1] * p2[1] + p1[2] * p2[2];
+    c[0] = p1[1] * p2[2] - p1[2] * p2[1];
+    c[1] = p1[2] * p2[0] - p1[0] * p2[2];
+    c[2] = p1[0] * p2[1] - p1[1] * p2[0];
+    const double b = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+    if (!(b > 1e-12)) return -1; /* coincident or antipodal points: no rotation defined */
+    for (int k = 0; k < 3; k++) {
+        R[0][k] = -p1[k];
+        R[1][k] = (a * p1[k] - p2[k]) / b;
+        R[2][k] = c[k] / b;
+    }
+    int identity = 1;
+    for (int r = 0; r < 3; r++)
+        for (int k = 0; k < 3; k++)
+            if (fabs(R[r][k] - (r == k ? 1.0 : 0.0)) > 1e-14) identity = 0;
+    return identity;
+}
+
+void grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon)
+{
+    double r[3];
+    to_xyz(rlat, rlon, r);
+    double g[3];
+    for (int k = 0; k < 3; k++) g[k] = R[0][k] * r[0] + R[1][k] * r[1] + R[2][k] * r[2];
+    *lat = grid_atan2(g[2], sqrt(g[0] * g[0] + g[1] * g[1])) * GRID_DEG;
+    *lon = grid_wrap360(grid_atan2(g[1], g[0]) * GRID_DEG);
+}
+
+void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
+                          double *v, double *w)
+{
+    for (int32_t i = 0; i < n; i++) {
+        const double cl = cos(rlon_deg[i] * GRID_RAD), sl = sin(rlon_deg[i] * GRID_RAD);
+        u[i] = R[0][0] * cl + R[1][0] * sl;
+        v[i] = R[0][1] * cl + R[1][1] * sl;
+        w[i] = R[0][2] * cl + R[1][2] * sl;
+    }
+}
+
+/* The hot loop of rotated grids: geographic xyz = R^T . rotated xyz with the
+ * rotated-longitude terms precomputed per column (u, v, w), then two atan2.
+ * Cloned for AVX2 because the default x86-64 target has only 2-wide doubles. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void grid_rotated_row(const double R[3][3], double cphi, double sphi, const double *u,
+                      const double *v, const double *w, int32_t n, double *lat, double *lon)
+{
+    const double cx = R[2][0] * sphi, cy = R[2][1] * sphi, cz = R[2][2] * sphi;
+    for (int32_t i = 0; i < n; i++) {
+        const double gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
+        const double h = sqrt(gx * gx + gy * gy);
+        lat[i] = grid_atan2(gz, h) * GRID_DEG;
+        double lo = grid_atan2(gy, gx) * GRID_DEG;
+        lo = lo < 0 ? lo + 360.0 : lo;
+        lon[i] = lo >= 360.0 ? lo - 360.0 : lo;
+    }
+}
+
+/* librmn llfxy: distances from the pole in grid units; lat from the
+ * stereographic radius, written as atan2 so that it vectorises
+ * (asin((Re^2 - r^2)/(Re^2 + r^2)) == atan2(Re^2 - r^2, 2 Re r)). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
+                 double *lon)
+{
+    const double re = p->re, re2 = re * re, sgn = p->south ? -1.0 : 1.0;
+    const double dgrw = p->dgrw;
+    for (int32_t i = 0; i < n; i++) {
+        const double xi = x[i];
+        const double r2 = xi * xi + y * y;
+        const double la = grid_atan2(re2 - r2, 2.0 * re * sqrt(r2)) * GRID_DEG;
+        double lo = grid_atan2(y, xi) * GRID_DEG - dgrw;
+        /* the pole itself: librmn returns lat 90, lon 0 */
+        lo = r2 > 0 ? lo : 0.0;
+        lo = sgn * lo;
+        lo = lo - 360.0 * floor(lo / 360.0);
+        lat[i] = sgn * la;
+        lon[i] = lo >= 360.0 ? lo - 360.0 : lo;
+    }
+}
+
+void grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon)
+{
+    double xs[1] = {x};
+    grid_ps_row(p, y, xs, 1, lat, lon);
+}
+
+void grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south, double *x,
+                     double *y)
+{
+    const double re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / d60;
+    if (south) { lat = -lat; lon = -lon; }
+    const double sl = sin(lat * GRID_RAD);
+    const double r = re * sqrt((1.0 - sl) / (1.0 + sl));
+    const double a = (lon + dgrw) * GRID_RAD;
+    *x = r * cos(a);
+    *y = r * sin(a);
+}
