@@ -224,6 +224,10 @@ done:
 /* ------------------------------------------------------------------ entry points */
 
 int fst_armn_decode(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uint16_t *tok) {
+    return fst_armn_decode_ex(z, nz, ni, nj, tok, NULL);
+}
+
+int fst_armn_decode_ex(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uint16_t *tok, size_t *words) {
     if (nz < 1) return fst_error(FST24_E_DECODE, "compressed stream is empty");
     armn_header h;
     parse_header(z[0], &h);
@@ -244,6 +248,7 @@ int fst_armn_decode(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uint16
     if (rc || r.err)
         return fst_error(FST24_E_DECODE, "compressed stream (predictor %d, %lld x %lld, %zu words) is truncated or corrupt",
                          h.predictor, (long long)ni, (long long)nj, nz);
+    if (words) *words = 1 + (size_t)((r.pos + 31) / 32);
     return FST24_OK;
 }
 

@@ -8,6 +8,9 @@
 /* Decode the stream z[0..nz-1] (header word first) into ni*nj tokens
  * (i fastest). Returns FST24_OK or FST24_E_DECODE. */
 int fst_armn_decode(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uint16_t *tok);
+/* Same; *words (may be NULL) receives the number of meaningful stream words,
+ * header included (what the writer produced before its slack). */
+int fst_armn_decode_ex(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uint16_t *tok, size_t *words);
 
 /* Compress ni*nj tokens (< 2^nbits, nbits <= 16). On success returns the
  * number of words written to z (header included, last word zero-padded) and

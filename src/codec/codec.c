@@ -339,6 +339,48 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     return FST24_OK;
 }
 
+/* Pack `x` (n reals, f32 unless st->nbits == 64 or the binary64 quantiser is
+ * used) according to the resolved descriptor; compression failures fall back
+ * to the base type (st->datyp updated). */
+static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint32_t **words, size_t *nwords) {
+    size_t n = fst_desc_n(st);
+    int base = st->datyp & 0x3F, comp = st->datyp & 128, ok = 1, rc;
+    switch (base) {
+    case 1:
+        if (comp) rc = fst_comp_encode_129(xf, xd, st, words, nwords, &ok);
+        else rc = fst_quant_encode(xf, xd, st, words, nwords);
+        break;
+    case 6:
+        if (comp) rc = fst_comp_encode_134(xf, st, words, nwords, &ok);
+        else rc = fst_fpack_encode(xf, st, words, nwords);
+        break;
+    case 5: case 8: {
+        size_t count = base == 8 ? 2 * n : n;
+        if (comp) {
+            rc = fst_ieeez_encode(xf, st, words, nwords);
+            if (rc <= 0) return rc;
+            ok = 0; /* gave up: plain IEEE */
+        }
+        size_t L = base == 8 ? 4 * (((uint64_t)n * (uint64_t)st->nbits + 63u) / 64u)
+                             : fst_len_default(count, st->nbits);
+        uint32_t *w = fst_payload_alloc(L);
+        if (!w) return FST24_E_NOMEM;
+        if (st->nbits == 64) fst_ieee_encode_f64(xd, count, w);
+        else fst_ieee_encode_f32(xf, count, st->nbits, w);
+        *words = w;
+        *nwords = L;
+        rc = FST24_OK;
+        break;
+    }
+    default:
+        return fst_error(FST24_E_INVALID, "encode: datyp %d is not a real type", st->datyp);
+    }
+    /* librmn also drops the missing flag here; we keep it since the plug values
+     * are in the data (ENCODING.md §17.1 item 4; docs/codecs.md). */
+    if (rc == FST24_OK && !ok) st->datyp &= ~128;
+    return rc;
+}
+
 int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
                      int is_rsf, fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
     if (!req || !stored || !words || !nwords) return fst_error(FST24_E_INVALID, "encode: NULL argument");
@@ -356,52 +398,80 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     }
     if (!data) return fst_error(FST24_E_INVALID, "encode: NULL data");
     int base = st.datyp & 0x3F;
-    if (want_missing)
-        return fst_error(FST24_E_UNSUPPORTED, "encode: missing values (datyp %d) not implemented yet", req->datyp);
-    if (st.datyp & 128)
-        return fst_error(FST24_E_UNSUPPORTED, "encode: compressed datyp %d not implemented yet", st.datyp);
+    void *owned = NULL;  /* converted or substituted copy of the input */
+    void *subst = NULL;
+    const void *work = data;
     switch (base) {
     case 0:
         rc = fst_raw_encode(data, n * elem_bytes(in_type), &st, words, nwords);
         break;
-    case 5: case 8: {
-        size_t count = base == 8 ? 2 * n : n;
-        size_t L = base == 8 ? 4 * (((uint64_t)n * (uint64_t)st.nbits + 63u) / 64u)
-                             : fst_len_default(count, st.nbits);
-        uint32_t *w = fst_payload_alloc(L);
-        if (!w) return FST24_E_NOMEM;
-        if (st.nbits == 64) {
-            if (in_type == FST24_ELEM_F64) {
-                fst_ieee_encode_f64(data, count, w);
-            } else { /* binary32 data stored as binary64: widen */
-                const float *f = data;
-                for (size_t k = 0; k < count; k++) {
-                    double v = f[k];
-                    uint64_t b;
-                    memcpy(&b, &v, 8);
-                    w[2 * k] = (uint32_t)(b >> 32);
-                    w[2 * k + 1] = (uint32_t)b;
-                }
-            }
-        } else if (in_type == FST24_ELEM_F32) {
-            fst_ieee_encode_f32(data, count, st.nbits, w);
-        } else { /* binary64 data stored in <= 32 bits: round to binary32 first */
-            float *tmp = fst_codec_malloc(count * sizeof(float));
-            if (!tmp) { free(w); return FST24_E_NOMEM; }
-            const double *dd = data;
-            for (size_t k = 0; k < count; k++) tmp[k] = (float)dd[k];
-            fst_ieee_encode_f32(tmp, count, st.nbits, w);
-            free(tmp);
+    case 3: case 7:
+        rc = fst_chars_encode(data, &st, req->nbits, words, nwords);
+        break;
+    case 2: case 4:
+        if (want_missing) {
+            rc = fst_missing_substitute(data, in_type, n, st.nbits, &subst);
+            if (rc < 0) break;
+            if (rc == 0) st.datyp &= ~64;
+            else { st.datyp |= 64; work = subst; }
         }
-        *words = w;
-        *nwords = L;
-        rc = FST24_OK;
+        if (st.datyp & 128) {
+            int ok = 1;
+            rc = fst_comp_encode_130(work, in_type, &st, words, nwords, &ok);
+            if (rc == FST24_OK && !ok) st.datyp &= ~128;
+        } else {
+            rc = fst_int_encode(work, in_type, &st, words, nwords);
+        }
+        break;
+    case 1: case 5: case 6: case 8: {
+        size_t count = base == 8 ? 2 * n : n;
+        int wide = st.nbits == 64;
+        /* Binary64 data with missing values packed as datyp 1 keeps the binary64
+         * quantiser (§5.4); everything else <= 32 bits is rounded to binary32. */
+        if (!wide && base == 1 && want_missing && in_type == FST24_ELEM_F64) {
+            rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
+            if (rc < 0) break;
+            if (rc == 1) {
+                st.datyp |= 64;
+                rc = pack_real(NULL, subst, &st, words, nwords);
+                break;
+            }
+            want_missing = 0;
+        }
+        fst24_elem_type wt = wide ? FST24_ELEM_F64 : FST24_ELEM_F32;
+        if (in_type != wt) {
+            owned = fst_codec_malloc(count * elem_bytes(wt));
+            if (!owned) { rc = FST24_E_NOMEM; break; }
+            if (wide) {
+                const float *f = data;
+                double *o = owned;
+                for (size_t k = 0; k < count; k++) o[k] = f[k];
+            } else {
+                const double *dd = data;
+                float *o = owned;
+                for (size_t k = 0; k < count; k++) o[k] = (float)dd[k];
+            }
+            work = owned;
+        }
+        if (want_missing) {
+            rc = fst_missing_substitute(work, wt, n, st.nbits, &subst);
+            if (rc < 0) break;
+            if (rc == 1) { st.datyp |= 64; work = subst; }
+        }
+        rc = wide ? pack_real(NULL, work, &st, words, nwords) : pack_real(work, NULL, &st, words, nwords);
         break;
     }
     default:
-        return fst_error(FST24_E_UNSUPPORTED, "encode: datyp %d not implemented yet", st.datyp);
+        rc = fst_error(FST24_E_INVALID, "encode: datyp %d not supported", st.datyp);
     }
-    if (rc) return rc;
+    free(owned);
+    free(subst);
+    if (rc) {
+        free(*words);
+        *words = NULL;
+        *nwords = 0;
+        return rc;
+    }
     *stored = st;
     return FST24_OK;
 }

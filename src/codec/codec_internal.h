@@ -61,3 +61,10 @@ int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits,
 
 /* ---- datyp 129, 130, 134 (compressed.c) */
 int fst_comp_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, fst24_elem_type native);
+/* Compressed encoders: *ok = 1 when compressed, 0 when the plain base type
+ * was stored instead (payload then in the base layout). */
+int fst_comp_encode_134(const float *x, const fst_codec_desc *st, uint32_t **words, size_t *nwords, int *ok);
+int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words,
+                        size_t *nwords, int *ok);
+int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
+                        uint32_t **words, size_t *nwords, int *ok);

@@ -51,3 +51,97 @@ void fst_missing_decode(void *data, fst24_elem_type type, size_t count) {
     default: break;
     }
 }
+
+/* ------------------------------------------------------------------ writer side */
+#include <stdlib.h>
+#include <string.h>
+#include "common/error.h"
+
+/* factor[nbits] for nbits <= 8 (binary32 constants, §13.2). */
+static const float plug_factor[9] = {2.0f, 1.1f, 0.55f, 0.28f, 0.14f, 0.07f, 0.035f, 0.017f, 0.01f};
+
+static float plug_f32(float mx, float mn, int nbits) {
+    float d = mx - mn;
+    float plug;
+    if (nbits > 8) plug = (float)((double)mx + (double)d * 0.01);
+    else plug = mx + d * plug_factor[nbits < 0 ? 0 : nbits];
+    if (plug == mx) plug = mx == 0 ? 1.0f : mx * 2;
+    return plug;
+}
+
+static double plug_f64(double mx, double mn, int nbits) {
+    double d = mx - mn;
+    double plug;
+    if (nbits > 8) plug = mx + d * 0.01;
+    else plug = mx + d * (double)plug_factor[nbits < 0 ? 0 : nbits];
+    if (plug == mx) plug = mx == 0 ? 1.0 : mx * 2;
+    return plug;
+}
+
+/* Integer plug: max + 1 below the top code, else the top code (librmn then
+ * decodes genuine maxima as missing too, §17.1 item 13). */
+static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
+    int b = nbits < width ? nbits : width;
+    int64_t top = is_signed ? ((int64_t)1 << (b - 1)) - 1 : ((int64_t)1 << b) - 1;
+    return top > mx ? mx + 1 : top;
+}
+
+#define SUBST_FLOAT(T, SENT, PLUGF)                                                   \
+    do {                                                                              \
+        const T *a = in;                                                              \
+        const T s = (SENT);                                                           \
+        size_t nmiss = 0;                                                             \
+        T mx = 0, mn = 0;                                                             \
+        int any = 0;                                                                  \
+        for (size_t k = 0; k < n; k++) {                                              \
+            if (a[k] == s) { nmiss++; continue; }                                     \
+            if (!any) { mx = mn = a[k]; any = 1; }                                    \
+            else if (a[k] < mn) mn = a[k];                                            \
+            else if (a[k] > mx) mx = a[k];                                            \
+        }                                                                             \
+        if (!nmiss) return 0;                                                         \
+        T plug = PLUGF(mx, mn, nbits);                                                \
+        T *o = malloc(n * sizeof(T));                                                 \
+        if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");     \
+        for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                \
+        *out = o;                                                                     \
+        return 1;                                                                     \
+    } while (0)
+
+#define SUBST_INT(T, SENT, WIDTH, SIGNED)                                             \
+    do {                                                                              \
+        const T *a = in;                                                              \
+        const T s = (SENT);                                                           \
+        size_t nmiss = 0;                                                             \
+        int64_t mx = 0;                                                               \
+        int any = 0;                                                                  \
+        for (size_t k = 0; k < n; k++) {                                              \
+            if (a[k] == s) { nmiss++; continue; }                                     \
+            if (!any || (int64_t)a[k] > mx) { mx = (int64_t)a[k]; any = 1; }          \
+        }                                                                             \
+        if (!nmiss) return 0;                                                         \
+        T plug = (T)plug_int(mx, nbits, WIDTH, SIGNED);                               \
+        T *o = malloc(n * sizeof(T));                                                 \
+        if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");     \
+        for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                \
+        *out = o;                                                                     \
+        return 1;                                                                     \
+    } while (0)
+
+int fst_missing_substitute(const void *in, fst24_elem_type type, size_t n, int nbits, void **out) {
+    fst24_missing_values mv;
+    fst24_get_missing_values(&mv);
+    *out = NULL;
+    if (nbits < 1) nbits = 1;
+    switch (type) {
+    case FST24_ELEM_F32: SUBST_FLOAT(float, mv.f32, plug_f32);
+    case FST24_ELEM_F64: SUBST_FLOAT(double, mv.f64, plug_f64);
+    case FST24_ELEM_I32: SUBST_INT(int32_t, mv.i32, 32, 1);
+    case FST24_ELEM_U32: SUBST_INT(uint32_t, mv.u32, 32, 0);
+    case FST24_ELEM_I16: SUBST_INT(int16_t, mv.i16, 16, 1);
+    case FST24_ELEM_U16: SUBST_INT(uint16_t, mv.u16, 16, 0);
+    case FST24_ELEM_I8: SUBST_INT(int8_t, mv.i8, 8, 1);
+    case FST24_ELEM_U8: SUBST_INT(uint8_t, mv.u8, 8, 0);
+    default: return 0; /* 64-bit integers: no missing-value support */
+    }
+}
