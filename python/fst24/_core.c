@@ -1376,6 +1376,23 @@ static PyObject *mod_elem_size(PyObject *self, PyObject *arg)
     return PyLong_FromSize_t(fst24_elem_size((fst24_elem_type)v));
 }
 
+
+/* _fnv1a64(buffer) -> int: FNV-1a 64 of the bytes (the corpus dumps' hash;
+ * used by the tests, too slow in pure Python). */
+static PyObject *mod_fnv1a64(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_ANY_CONTIGUOUS) < 0) return NULL;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const unsigned char *p = view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < view.len; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return PyLong_FromUnsignedLongLong(h);
+}
+
 static PyMethodDef module_methods[] = {
     {"_register", mod_register, METH_VARARGS, "Register the error map, base error and record class."},
     {"detect", mod_detect, METH_O, "(kind code, kind name) of a path, by content."},
@@ -1391,6 +1408,7 @@ static PyMethodDef module_methods[] = {
     {"ip_kind_info", mod_ip_kind_info, METH_O, "(tag, unit, name, is_level) of a kind."},
     {"ip_format", mod_ip_format, METH_O, "librmn's text for an IP code."},
     {"grid_latlon", mod_grid_latlon, METH_VARARGS, "Latitudes and longitudes of a record's grid."},
+    {"_fnv1a64", mod_fnv1a64, METH_O, "FNV-1a 64 of a buffer."},
     {"version", mod_version, METH_NOARGS, "libfst24 version."},
     {"status_name", mod_status_name, METH_O, "Name of a status code."},
     {"elem_size", mod_elem_size, METH_O, "Size of an element type."},

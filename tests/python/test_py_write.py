@@ -1,0 +1,242 @@
+"""Writing with the Python package: round trips, rewrite modes, delete, pickling."""
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import fst24
+
+BACKENDS = ["xdf", "rsf"]
+
+# dtype -> (data_type stored, pack_bits) for a lossless round trip.
+LOSSLESS = [
+    ("float32", 5, 32), ("float64", 5, 64), ("int8", 4, 8), ("int16", 4, 16), ("int32", 4, 32),
+    ("uint8", 2, 8), ("uint16", 2, 16), ("uint32", 2, 32), ("complex64", 8, 32),
+    ("complex128", 8, 64),
+]
+SHAPES = [(7,), (5, 3), (4, 3, 2), (1, 1), (1, 9)]
+
+
+def sample(dtype: str, shape: tuple[int, ...], seed: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    d = np.dtype(dtype)
+    if d.kind == "f":
+        return rng.normal(280, 20, shape).astype(d)
+    if d.kind == "c":
+        return (rng.normal(0, 1, shape) + 1j * rng.normal(0, 1, shape)).astype(d)
+    info = np.iinfo(d)
+    return rng.integers(max(info.min, -1000), min(info.max, 1000), shape, endpoint=True).astype(d)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dtype,data_type,bits", LOSSLESS)
+def test_round_trip_every_dtype(tmpfst: Path, backend: str, dtype: str, data_type: int, bits: int) -> None:
+    arrays = {shape: sample(dtype, shape, seed=i) for i, shape in enumerate(SHAPES)}
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        for i, (shape, arr) in enumerate(arrays.items()):
+            rec = fst24.Record(data=arr, nomvar="X", ip1=i + 1, etiket=dtype)
+            assert f.write(rec)
+            assert rec.key >= 0 and rec.file is f
+    with fst24.open(tmpfst) as f:
+        assert f.backend == backend
+        assert len(f) == len(SHAPES)
+        for i, (shape, arr) in enumerate(arrays.items()):
+            rec = f.find_one(ip1=i + 1)
+            full = shape + (1,) * (3 - len(shape))
+            assert (rec.ni, rec.nj, rec.nk) == full
+            assert rec.data_type == data_type and rec.pack_bits == bits
+            assert rec.etiket == dtype.upper()
+            assert rec.data.dtype == np.dtype(dtype)
+            assert rec.data.shape == full
+            np.testing.assert_array_equal(rec.data, arr.reshape(full, order="F"))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_c_and_fortran_order_are_written_the_same(tmpfst: Path, backend: str) -> None:
+    base = np.arange(24, dtype=np.float32).reshape(4, 6)
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        f.write(fst24.Record(data=np.ascontiguousarray(base), nomvar="C"))
+        f.write(fst24.Record(data=np.asfortranarray(base), nomvar="F"))
+        f.write(fst24.Record(data=base[:, ::2], nomvar="S"))  # strided view
+    with fst24.open(tmpfst) as f:
+        c, fo, s = (f.find_one(nomvar=n).data for n in ("C", "F", "S"))
+        np.testing.assert_array_equal(c[:, :, 0], base)
+        np.testing.assert_array_equal(fo[:, :, 0], base)
+        np.testing.assert_array_equal(s[:, :, 0], base[:, ::2])
+        assert c[1, 0, 0] == 6.0  # element (i=2, j=1) is base[1, 0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_header_fields_round_trip(tmpfst: Path, backend: str) -> None:
+    when = dt.datetime(2024, 1, 15, 12)
+    rec = fst24.Record(data=np.ones((3, 2), np.float32), nomvar="tt", typvar="p", etiket="run1",
+                       grtyp="L", ip1=95365536, ip2=6, ip3=0, dateo=when, deet=300, npas=72,
+                       ig1=10, ig2=1000, ig3=20, ig4=30)
+    assert rec.nomvar == "TT" and rec.typvar == "P" and rec.etiket == "RUN1"
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        f.write(rec)
+    with fst24.open(tmpfst) as f:
+        (got,) = list(f)
+        assert (got.nomvar, got.typvar, got.etiket, got.grtyp) == ("TT", "P", "RUN1", "L")
+        assert (got.ip1, got.ip2, got.ip3) == (95365536, 6, 0)
+        assert (got.ig1, got.ig2, got.ig3, got.ig4) == (10, 1000, 20, 30)
+        assert (got.deet, got.npas) == (300, 72)
+        assert got.dateo_datetime == when
+        assert got.datev_datetime == when + dt.timedelta(hours=6)
+        assert got.forecast_hours == 6.0
+        assert got.dateo == fst24.datetime_to_stamp(when)
+
+
+def test_record_validation() -> None:
+    with pytest.raises(fst24.InvalidArgumentError, match="nomvar"):
+        fst24.Record(data=np.zeros(3, np.float32), nomvar="TOOLONG")
+    with pytest.raises(fst24.InvalidArgumentError, match="etiket"):
+        fst24.Record(data=np.zeros(3, np.float32), etiket="x" * 13)
+    with pytest.raises(fst24.InvalidArgumentError, match="unknown record field"):
+        fst24.Record(data=np.zeros(3, np.float32), nomvr="TT")
+    with pytest.raises(fst24.InvalidArgumentError, match="dimensions"):
+        fst24.Record(data=np.zeros((1, 2, 3, 4), np.float32))
+    with pytest.raises(fst24.InvalidArgumentError, match="boolean"):
+        fst24.Record(data=np.zeros(3, bool))
+    with pytest.raises(fst24.InvalidArgumentError, match="integer"):
+        fst24.Record(data=np.zeros(3, np.float32), ip1=1.5)
+    with pytest.raises(fst24.InvalidArgumentError, match="match"):
+        fst24.Record(data=np.zeros(6, np.float32), ni=4)
+    r = fst24.Record(data=np.zeros(6, np.float32), ni=2, nj=3)
+    assert (r.ni, r.nj, r.nk) == (2, 3, 1)
+
+
+def test_write_rejects_out_of_range(tmpfst: Path) -> None:
+    with fst24.open(tmpfst, "w") as f:
+        with pytest.raises(fst24.InvalidArgumentError, match=r"ip1=.*outside"):
+            f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A", ip1=1 << 28))
+        with pytest.raises(fst24.InvalidArgumentError, match="deet"):
+            f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A", deet=-5))
+        with pytest.raises(fst24.InvalidArgumentError, match="rewrite"):
+            f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A"), rewrite="maybe")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_packed_reals_are_close(tmpfst: Path, backend: str) -> None:
+    arr = sample("float32", (40, 30))
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        f.write(fst24.Record(data=arr, nomvar="R16", data_type=1, pack_bits=16))
+        f.write(fst24.Record(data=arr, nomvar="F16", data_type=6, pack_bits=16))
+    with fst24.open(tmpfst) as f:
+        for name in ("R16", "F16"):
+            rec = f.find_one(nomvar=name)
+            assert rec.pack_bits == 16 and rec.data.dtype == np.float32
+            span = float(arr.max() - arr.min())
+            assert np.max(np.abs(rec.data[:, :, 0] - arr)) <= span / 2**15 * 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_strings(tmpfst: Path, backend: str) -> None:
+    text = np.frombuffer(b"HELLO WORLD!", dtype="S1").reshape(12, 1)
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        f.write(fst24.Record(data=text, nomvar="TXT"))
+    with fst24.open(tmpfst) as f:
+        rec = f.find_one(nomvar="TXT")
+        assert rec.data_type & 0x3F == 7
+        assert rec.data.dtype == np.dtype("S1")
+        assert rec.data.tobytes(order="F") == b"HELLO WORLD!"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rewrite_modes(tmpfst: Path, backend: str) -> None:
+    a = np.full((4, 4), 1.0, np.float32)
+    b = np.full((4, 4), 2.0, np.float32)
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        assert f.write(fst24.Record(data=a, nomvar="TT", ip1=1))
+        assert f.write(fst24.Record(data=b, nomvar="TT", ip1=1), rewrite="skip") is False
+        assert len(f) == 1
+        assert f.find_one(nomvar="TT").data[0, 0, 0] == 1.0
+        assert f.write(fst24.Record(data=b, nomvar="TT", ip1=1), rewrite="yes")
+        assert len(f) == 1
+        assert f.find_one(nomvar="TT").data[0, 0, 0] == 2.0
+        assert f.write(fst24.Record(data=a, nomvar="TT", ip1=1), rewrite="no")
+        assert len(f) == 2
+        assert f.write(fst24.Record(data=a, nomvar="TT", ip1=2), rewrite="skip")
+        assert len(f) == 3
+    with fst24.open(tmpfst, "r+") as f:
+        rec = f.find_one(ip1=2)
+        rec.etiket = "EDITED"
+        rec.ip3 = 7
+        assert f.write(rec, rewrite="meta")
+        assert len(f) == 3
+    with fst24.open(tmpfst) as f:
+        edited = f.find_one(etiket="EDITED")
+        assert (edited.ip1, edited.ip3) == (2, 7)
+        np.testing.assert_array_equal(edited.data[:, :, 0], a)
+        assert len(f.find(ip1=1)) == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_delete(tmpfst: Path, backend: str) -> None:
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        for i in range(5):
+            f.write(fst24.Record(data=np.full(3, i, np.float32), nomvar="V", ip1=i))
+    with fst24.open(tmpfst, "r+") as f:
+        f.delete(f.find_one(ip1=3))
+        assert len(f) == 4
+        assert f.find(ip1=3).first() is None
+    with fst24.open(tmpfst) as f:
+        assert [r.ip1 for r in f] == [0, 1, 2, 4]
+        with pytest.raises(fst24.InvalidArgumentError):
+            with fst24.open(tmpfst, "r+") as g:
+                g.delete(f[0])  # a record of another File object
+
+
+def test_write_to_read_only_file(tmpfst: Path) -> None:
+    with fst24.open(tmpfst, "w") as f:
+        f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A"))
+    with fst24.open(tmpfst) as f:
+        with pytest.raises(fst24.PermissionError) as ei:
+            f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="B"))
+        assert str(tmpfst) in str(ei.value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_copy_records_between_files(tmp_path: Path, backend: str) -> None:
+    src = tmp_path / "src.fst"
+    dst = tmp_path / "dst.fst"
+    with fst24.open(src, "w", backend="xdf") as f:
+        for i in range(3):
+            f.write(fst24.Record(data=sample("float32", (6, 5), i), nomvar="P", ip1=i, data_type=1,
+                                 pack_bits=12))
+    with fst24.open(src) as f, fst24.open(dst, "w", backend=backend) as g:
+        for rec in f:
+            g.write_payload(rec, rec.payload())
+    with fst24.open(src) as f, fst24.open(dst) as g:
+        for a, b in zip(f, g):
+            assert (a.ip1, a.data_type, a.pack_bits) == (b.ip1, b.data_type, b.pack_bits)
+            np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_pickle_file_and_record(tmpfst: Path) -> None:
+    arr = sample("float32", (3, 4))
+    with fst24.open(tmpfst, "w") as f:
+        f.write(fst24.Record(data=arr, nomvar="PK", ip2=3))
+    with fst24.open(tmpfst) as f:
+        g = pickle.loads(pickle.dumps(f))
+        try:
+            assert g is not f and g.path == f.path and g.mode == "r" and len(g) == 1
+            rec = pickle.loads(pickle.dumps(g[0]))
+            assert rec.file is None and rec.nomvar == "PK" and rec.ip2 == 3
+            np.testing.assert_array_equal(rec.data[:, :, 0], arr)
+        finally:
+            g.close()
+
+
+def test_fst_options_backend(tmpfst: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FST_OPTIONS", "BACKEND=RSF")
+    with fst24.open(tmpfst, "w") as f:
+        f.write(fst24.Record(data=np.zeros(2, np.float32), nomvar="A"))
+        assert f.backend == "rsf"
+    assert fst24.detect(tmpfst) == "rsf"
+    with fst24.open(tmpfst, "w", backend="xdf") as f:
+        assert f.backend == "xdf"
