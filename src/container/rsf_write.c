@@ -48,7 +48,7 @@ static int64_t file_end(struct fst24_file *f) {
  * the file must end with an end-of-segment high part. */
 static int check_tail(struct fst24_file *f, int64_t end) {
     uint8_t b[RSF_EOS_HI_BYTES];
-    if (end < 2 * RSF_SOS_BYTES)
+    if (end < RSF_SOS_BYTES + RSF_EOS_BYTES)
         return fst_error(FST24_E_CORRUPT, "%s: RSF file too short (%lld bytes) to append to", f->path,
                          (long long)end);
     int st = fst_pread_all(f, b, sizeof b, end - RSF_EOS_HI_BYTES);
