@@ -141,6 +141,12 @@ done:
     return rc;
 }
 
+int fst_sign_rle_decode(const uint32_t *w, size_t nw, uint8_t *s, size_t n) {
+    fst_bitreader r;
+    fst_br_init(&r, w, nw, 0);
+    return sign_rle_decode(&r, s, n);
+}
+
 /* ------------------------------------------------------------------ encoding */
 
 /* Append the section terminator (§3): F data words, then one zero word. */
@@ -185,6 +191,13 @@ static void sign_rle_encode(fst_bitwriter *b, const uint8_t *s, size_t n) {
             i += c;
         }
     }
+}
+
+uint64_t fst_sign_rle_encode(const uint8_t *s, size_t n, uint32_t *w, size_t cap) {
+    fst_bitwriter b;
+    fst_bw_init(&b, w, cap, 0);
+    sign_rle_encode(&b, s, n);
+    return b.err ? 0 : b.pos;
 }
 
 static inline int32_t lor(const uint32_t *v, int64_t ni, int64_t i, int64_t j) {

@@ -11,4 +11,9 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
  * returns FST24_OK with *words and *nwords set; returns 1 when the compressor
  * gives up (caller stores plain datyp 5); <0 on error. */
 int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words, size_t *nwords);
+/* Sign-plane run-length code (§12.3), exposed for tests: encode n sign bits
+ * into w (zeroed, cap words), returning the number of data bits (0 if it did
+ * not fit); decode n signs from nw words. */
+uint64_t fst_sign_rle_encode(const uint8_t *s, size_t n, uint32_t *w, size_t cap);
+int fst_sign_rle_decode(const uint32_t *w, size_t nw, uint8_t *s, size_t n);
 #endif
