@@ -13,7 +13,6 @@
 
 #include "cli.h"
 
-const char *fst24_ip_kind_unit(int kind); /* levels module */
 
 int cli_fail(const char *fmt, ...) {
     va_list ap;
@@ -318,15 +317,15 @@ int cmd_dump(int argc, char **argv) {
 static void print_ls_header(int digits, int decode) {
     printf("\n %*s  NOMV TV ETIQUETTE           NI        NJ        NK ", digits, "");
     if (decode)
-        printf("(DATE-O  h m s)  (DATE-V  h m s)            LEVEL       IP2       IP3     DEET     NPAS DTYP SIZ G   IG1   IG2   IG3   IG4\n\n");
+        printf("(DATE-O  h m s) (DATE-V  h m s)           LEVEL       IP2       IP3     DEET     NPAS DTYP SIZ G   IG1   IG2   IG3   IG4\n\n");
     else
         printf("   DATE-O       IP1       IP2       IP3 DTYP SIZ\n\n");
 }
 
 static void format_date(int32_t stamp, char *out, size_t n) {
     int32_t d = 0, t = 0;
-    if (fst24_stamp_to_printable(stamp, &d, &t) != 0 || stamp == 0) snprintf(out, n, "%-16s", "        -");
-    else snprintf(out, n, "%08d %06d", d, t / 100);
+    if (stamp == 0 || fst24_stamp_to_printable(stamp, &d, &t) != 0) snprintf(out, n, "%-16s", "        -");
+    else snprintf(out, n, "%08d %06d ", d, t / 100);
 }
 
 static int ls_file(const char *path, const fst24_record *crit, int decode, int64_t *total_records,
@@ -354,14 +353,12 @@ static int ls_file(const char *path, const fst24_record *crit, int decode, int64
             char dateo[32], datev[32], level[64];
             format_date(r.dateo, dateo, sizeof dateo);
             format_date(r.datev, datev, sizeof datev);
-            float v;
-            int kind;
-            if (r.nomvar[0] == '>' || r.nomvar[0] == '^' || r.nomvar[0] == '!' || r.nomvar[0] == '<' ||
-                fst24_ip_decode(r.ip1, &v, &kind) != FST24_OK)
-                snprintf(level, sizeof level, "%15s", "---");
-            else
-                snprintf(level, sizeof level, "%10g %-4s", v, fst24_ip_kind_unit(kind));
-            printf("%s %s %s %9d %9d %8d %8d %-2s%2d %3d %s %5d %5d %5d %5d\n", dateo, datev, level,
+            /* descriptor records carry grid codes, not levels, in their IPs (librmn's rule) */
+            char text[32] = "---";
+            if (r.nomvar[0] != '>' && r.nomvar[0] != '^' && r.nomvar[0] != '!' && r.nomvar[0] != '<')
+                fst24_ip_format(r.ip1, text, sizeof text);
+            snprintf(level, sizeof level, "%15s", text);
+            printf("%s%s%s %9d %9d %8d %8d %-2s%2d %3d %s %5d %5d %5d %5d\n", dateo, datev, level,
                    r.ip2, r.ip3, r.deet, r.npas, letters, r.pack_bits, r.data_bits, r.grtyp, r.ig1,
                    r.ig2, r.ig3, r.ig4);
         } else {

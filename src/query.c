@@ -8,8 +8,6 @@
 
 #include "fst_internal.h"
 
-/* Provided by the levels module (src/meta/ip.c). */
-int fst24_ip_all_codes(int32_t ip, int32_t out[2], int *count);
 
 struct fst24_query {
     fst24_file *first;   /* head of the linked chain */
