@@ -4,6 +4,7 @@
 #define FST24_META_GRID_INTERNAL_H
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include "fst24.h"
 
 #define GRID_PI 3.14159265358979323846
@@ -14,6 +15,16 @@
 /* librmn's literal for 1 + sin(60 deg): kept so that our points agree with
  * librmn's to well under 1e-5 degrees. */
 #define GRID_ONE_PLUS_SIN60 1.866025
+
+/* GCC only turns the selects of the inline helpers below into vector blends
+ * without FP-trap semantics; helpers and the loops that inline them must
+ * carry the same attribute or GCC stops vectorising (nothing here reads FP
+ * exception flags). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define GRID_NOTRAP __attribute__((optimize("no-trapping-math")))
+#else
+#define GRID_NOTRAP
+#endif
 
 typedef enum grid_proj_kind {
     PROJ_LATLON = 1,  /* lat = y0 + dy*ay_j, lon = x0 + dx*ax_i */
@@ -84,13 +95,18 @@ void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, doubl
 /* atan2 to ~1 ulp without library calls or branches, so that loops using it
  * vectorise. Range reduction to |t| <= tan(pi/8), then an odd polynomial
  * (least-squares fit of atan(t)/t in t^2, max error 6e-17 on that range). */
-static inline double grid_atan2(double y, double x)
+GRID_NOTRAP static inline double grid_atan2(double y, double x)
 {
+    /* every operand is computed unconditionally and the ternaries only pick
+     * values: the compiler can then turn them into vector blends */
     const double ax = fabs(x), ay = fabs(y);
     const double mx = ax > ay ? ax : ay, mn = ax > ay ? ay : ax;
-    const double t0 = mx > 0 ? mn / mx : 0.0;          /* in [0, 1] */
-    const int big = t0 > 0.41421356237309503;            /* tan(pi/8) */
-    const double t = big ? (t0 - 1.0) / (t0 + 1.0) : t0;
+    /* t = mn/mx, or (mn - mx)/(mn + mx) past tan(pi/8): one division either way */
+    const int big = mn > 0.41421356237309503 * mx;
+    const double num = big ? mn - mx : mn;
+    const double dsum = mn + mx;
+    const double den = big ? dsum : (mx > 0 ? mx : 1.0);
+    const double t = num / den;
     const double s = t * t;
     double p = 0.021163217481242648;
     p = p * s - 0.043504452574300106;
@@ -103,10 +119,32 @@ static inline double grid_atan2(double y, double x)
     p = p * s + 0.19999999998882076;
     p = p * s - 0.3333333333332858;
     p = p * s + 1.0;
-    double a = t * p + (big ? 0.78539816339744831 : 0.0);
-    a = ay > ax ? 1.5707963267948966 - a : a;
-    a = x < 0 ? 3.1415926535897931 - a : a;
-    return y < 0 ? -a : a;
+    const double off = big ? 0.78539816339744831 : 0.0;
+    double a = t * p + off;
+    const double a1 = 1.5707963267948966 - a;
+    a = ay > ax ? a1 : a;
+    const double a2 = 3.1415926535897931 - a;
+    a = x < 0 ? a2 : a;
+    const double a3 = -a;
+    return y < 0 ? a3 : a;
+}
+
+/* sqrt for x >= 0 without the libm call (whose errno handling stops loop
+ * vectorisation): reciprocal square root by the exponent-halving bit trick
+ * and three Newton steps, then one correction; within 1 ulp. sqrt(0) = 0. */
+GRID_NOTRAP static inline double grid_sqrt(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    b = 0x5fe6eb50c7b537a9ull - (b >> 1);
+    double r;
+    memcpy(&r, &b, sizeof r);
+    const double hx = 0.5 * x;
+    r = r * (1.5 - hx * r * r); /* relative error 3.4e-3 -> 1.7e-5 */
+    r = r * (1.5 - hx * r * r); /* -> 4.5e-10 */
+    r = r * (1.5 - hx * r * r); /* -> below 1 ulp */
+    const double h = x * r;
+    return h + 0.5 * r * (x - h * h);
 }
 
 /* ---- grid_igxg.c ---- */

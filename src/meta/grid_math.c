@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "common/error.h"
+
 #include "meta/grid_internal.h"
 
 /* Legendre polynomial P_n(mu) and P_{n-1}(mu) by the three-term recurrence. */
@@ -94,32 +95,37 @@ void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t 
     }
 }
 
-/* The hot loop of rotated grids: geographic xyz = R^T . rotated xyz with the
- * rotated-longitude terms precomputed per column (u, v, w), then two atan2.
- * Cloned for AVX2 because the default x86-64 target has only 2-wide doubles. */
+/* Row kernels: cloned for AVX-512 and AVX2 (the default x86-64 target has
+ * only 2-wide doubles), and GRID_NOTRAP like the helpers they inline (see grid_internal.h). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
+#define GRID_KERNEL __attribute__((target_clones("avx512f", "avx2", "default"))) GRID_NOTRAP
+#else
+#define GRID_KERNEL GRID_NOTRAP
 #endif
+
+/* The hot loop of rotated grids: geographic xyz = R^T . rotated xyz with the
+ * rotated-longitude terms precomputed per column (u, v, w), then two atan2. */
+GRID_KERNEL
 void grid_rotated_row(const double R[3][3], double cphi, double sphi, const double *u,
                       const double *v, const double *w, int32_t n, double *lat, double *lon)
 {
     const double cx = R[2][0] * sphi, cy = R[2][1] * sphi, cz = R[2][2] * sphi;
     for (int32_t i = 0; i < n; i++) {
         const double gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
-        const double h = sqrt(gx * gx + gy * gy);
+        const double h = grid_sqrt(gx * gx + gy * gy);
         lat[i] = grid_atan2(gz, h) * GRID_DEG;
-        double lo = grid_atan2(gy, gx) * GRID_DEG;
-        lo = lo < 0 ? lo + 360.0 : lo;
-        lon[i] = lo >= 360.0 ? lo - 360.0 : lo;
+        const double lo = grid_atan2(gy, gx) * GRID_DEG;
+        const double lp = lo + 360.0;
+        const double lw = lo < 0 ? lp : lo;
+        const double lm = lw - 360.0;
+        lon[i] = lw >= 360.0 ? lm : lw;
     }
 }
 
 /* librmn llfxy: distances from the pole in grid units; lat from the
  * stereographic radius, written as atan2 so that it vectorises
  * (asin((Re^2 - r^2)/(Re^2 + r^2)) == atan2(Re^2 - r^2, 2 Re r)). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
+GRID_KERNEL
 void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
                  double *lon)
 {
@@ -128,14 +134,16 @@ void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, doubl
     for (int32_t i = 0; i < n; i++) {
         const double xi = x[i];
         const double r2 = xi * xi + y * y;
-        const double la = grid_atan2(re2 - r2, 2.0 * re * sqrt(r2)) * GRID_DEG;
-        double lo = grid_atan2(y, xi) * GRID_DEG - dgrw;
+        const double la = grid_atan2(re2 - r2, 2.0 * re * grid_sqrt(r2)) * GRID_DEG;
+        const double l0 = grid_atan2(y, xi) * GRID_DEG - dgrw;
         /* the pole itself: librmn returns lat 90, lon 0 */
-        lo = r2 > 0 ? lo : 0.0;
-        lo = sgn * lo;
-        lo = lo - 360.0 * floor(lo / 360.0);
+        const double l1 = sgn * (r2 > 0 ? l0 : 0.0);
+        /* l1 is within (-540, 540): two conditional turns reach [0, 360) */
+        const double l2 = l1 < 0 ? l1 + 360.0 : l1;
+        const double l3 = l2 < 0 ? l2 + 360.0 : l2;
+        const double l4 = l3 >= 360.0 ? l3 - 360.0 : l3;
         lat[i] = sgn * la;
-        lon[i] = lo >= 360.0 ? lo - 360.0 : lo;
+        lon[i] = l4;
     }
 }
 

@@ -277,6 +277,12 @@ static void test_atan2(void)
         maxerr = fmax(maxerr, fabs(grid_atan2(y, x) - atan2(y, x)));
     }
     CHECK(maxerr < 1e-15, "fast atan2 max error %g rad", maxerr);
+    double serr = 0;
+    for (int k = 0; k < 100000; k++) {
+        const double x = pow(10.0, (k % 61) - 30) * (1.0 + k * 1e-5);
+        serr = fmax(serr, fabs(grid_sqrt(x) - sqrt(x)) / sqrt(x));
+    }
+    CHECK(serr < 3e-16 && grid_sqrt(0) == 0 && grid_sqrt(1) == 1 && grid_sqrt(4) == 2, "fast sqrt max relative error %g", serr);
     CHECK(grid_atan2(0, 0) == 0 && grid_atan2(1, 0) == GRID_PI / 2 && grid_atan2(0, -1) == GRID_PI, "atan2 special values");
 }
 
