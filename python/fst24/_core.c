@@ -1393,6 +1393,37 @@ static PyObject *mod_fnv1a64(PyObject *self, PyObject *arg)
     return PyLong_FromUnsignedLongLong(h);
 }
 
+
+/* xg_to_ig(grtyp, xg1, xg2, xg3, xg4) -> (ig1, ig2, ig3, ig4) as librmn's cxgaig. */
+static PyObject *mod_xg_to_ig(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *g;
+    Py_ssize_t glen;
+    float xg[4];
+    if (!PyArg_ParseTuple(args, "s#ffff:xg_to_ig", &g, &glen, &xg[0], &xg[1], &xg[2], &xg[3])) return NULL;
+    if (glen != 1) return raise_invalid("grtyp must be one character, not '%s'", g);
+    int32_t ig[4] = {0, 0, 0, 0};
+    int st = fst24_xg_to_ig(g[0], 1, xg, ig);
+    if (st < 0) return raise_status(st);
+    return Py_BuildValue("iiii", (int)ig[0], (int)ig[1], (int)ig[2], (int)ig[3]);
+}
+
+/* ig_to_xg(grtyp, ig1, ig2, ig3, ig4) -> (xg1, xg2, xg3, xg4) as librmn's cigaxg. */
+static PyObject *mod_ig_to_xg(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *g;
+    Py_ssize_t glen;
+    int32_t ig[4];
+    if (!PyArg_ParseTuple(args, "s#iiii:ig_to_xg", &g, &glen, &ig[0], &ig[1], &ig[2], &ig[3])) return NULL;
+    if (glen != 1) return raise_invalid("grtyp must be one character, not '%s'", g);
+    float xg[4] = {0, 0, 0, 0};
+    int st = fst24_ig_to_xg(g[0], 1, ig, xg);
+    if (st < 0) return raise_status(st);
+    return Py_BuildValue("dddd", (double)xg[0], (double)xg[1], (double)xg[2], (double)xg[3]);
+}
+
 static PyMethodDef module_methods[] = {
     {"_register", mod_register, METH_VARARGS, "Register the error map, base error and record class."},
     {"detect", mod_detect, METH_O, "(kind code, kind name) of a path, by content."},
@@ -1407,6 +1438,8 @@ static PyMethodDef module_methods[] = {
     {"ip_encode", mod_ip_encode, METH_VARARGS, "Encode (value, kind) pairs into IP codes."},
     {"ip_kind_info", mod_ip_kind_info, METH_O, "(tag, unit, name, is_level) of a kind."},
     {"ip_format", mod_ip_format, METH_O, "librmn's text for an IP code."},
+    {"xg_to_ig", mod_xg_to_ig, METH_VARARGS, "Real grid descriptors to ig1..ig4."},
+    {"ig_to_xg", mod_ig_to_xg, METH_VARARGS, "ig1..ig4 to real grid descriptors."},
     {"grid_latlon", mod_grid_latlon, METH_VARARGS, "Latitudes and longitudes of a record's grid."},
     {"_fnv1a64", mod_fnv1a64, METH_O, "FNV-1a 64 of a buffer."},
     {"version", mod_version, METH_NOARGS, "libfst24 version."},

@@ -470,7 +470,7 @@ def open_many(paths_or_glob: Union[PathLike, Iterable[PathLike]]) -> FileSet:
     """
     if isinstance(paths_or_glob, (str, os.PathLike)):
         pattern = os.fspath(paths_or_glob)
-        paths: list[PathLike] = sorted(_glob.glob(pattern))
+        paths: Sequence[PathLike] = sorted(_glob.glob(pattern))
         if not paths:
             from .errors import FileNotFoundError
             raise _error(FileNotFoundError, f"no file matches {pattern!r}")

@@ -8,7 +8,7 @@ from . import _core
 from .errors import InvalidArgumentError, _error
 from .record import Record
 
-__all__ = ["grid_latlon"]
+__all__ = ["grid_latlon", "xg_to_ig", "ig_to_xg"]
 
 
 def grid_latlon(record: Record) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -25,3 +25,17 @@ def grid_latlon(record: Record) -> tuple[npt.NDArray[np.float64], npt.NDArray[np
     # The C side fills ni*nj values i fastest: the memory of an F-ordered array.
     _core.grid_latlon(record, lat.reshape(-1, order="F"), lon.reshape(-1, order="F"))
     return lat, lon
+
+
+def xg_to_ig(grtyp: str, xg: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    """ig1..ig4 of a grid from its real descriptors (librmn's cxgaig).
+
+    L: (lat0, lon0, dlat, dlon); N/S: (pi, pj, d60, dgrw); E: (xlat1, xlon1,
+    xlat2, xlon2); A/B/G: (domain, orientation, 0, 0).
+    """
+    return _core.xg_to_ig(grtyp, *(float(x) for x in xg))
+
+
+def ig_to_xg(grtyp: str, ig: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+    """Real descriptors of a grid from ig1..ig4 (librmn's cigaxg)."""
+    return _core.ig_to_xg(grtyp, *(int(x) for x in ig))

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
 from .errors import InvalidArgumentError, UnsupportedError, _error
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .file import File
 
 __all__ = ["Record", "HEADER_FIELDS"]
 
@@ -28,7 +25,7 @@ POSITION_FIELDS = (
     "fst_version", "num_search_keys", "extended_meta_size", "ubc",
 )
 
-_ELEM_DTYPES = {
+_ELEM_DTYPES: dict[str, np.dtype[Any]] = {
     "f32": np.dtype("float32"), "f64": np.dtype("float64"),
     "u8": np.dtype("uint8"), "u16": np.dtype("uint16"), "u32": np.dtype("uint32"),
     "u64": np.dtype("uint64"), "i8": np.dtype("int8"), "i16": np.dtype("int16"),
@@ -143,7 +140,7 @@ class Record(_core.RecordBase):
         if "datev" in fields and "dateo" not in fields:
             self.dateo = -1  # derive dateo from datev on write
         if ext_meta is not None:
-            self.ext_meta = ext_meta  # type: ignore[assignment]
+            self.ext_meta = ext_meta
 
     # ---- data --------------------------------------------------------------
 
@@ -217,7 +214,7 @@ class Record(_core.RecordBase):
             dtype = np.dtype("S1")
         elif count != n:
             shape = (count,)
-        return dtype, shape, count * _ELEM_DTYPES[name].itemsize
+        return dtype, shape, int(count) * int(_ELEM_DTYPES[name].itemsize)
 
     def _decode(self, raw_missing: bool) -> npt.NDArray[Any]:
         f = self.file
@@ -356,7 +353,7 @@ class Record(_core.RecordBase):
     @property
     def forecast_hours(self) -> float:
         """Lead time deet*npas in hours."""
-        return self.deet * self.npas / 3600.0
+        return float(self.deet * self.npas) / 3600.0
 
     @property
     def type_letters(self) -> str:
