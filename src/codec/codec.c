@@ -466,6 +466,13 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     }
     free(owned);
     free(subst);
+    if (rc == FST24_OK && is_rsf && (st.datyp & ~64) == 129) {
+        /* librmn's RSF writer stores one word more than W[0] for 129
+         * (CONTAINER.md §2.5): keep the same length. */
+        uint32_t *w2 = realloc(*words, (*nwords + 1) * sizeof(uint32_t));
+        if (!w2) rc = fst_error(FST24_E_NOMEM, "encode: out of memory");
+        else { w2[*nwords] = 0; *words = w2; (*nwords)++; }
+    }
     if (rc) {
         free(*words);
         *words = NULL;

@@ -79,6 +79,10 @@ static int section(const uint32_t *z, size_t nz, size_t *pos, size_t *start, siz
 }
 
 int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out) {
+    return fst_ieeez_decode_ex(w, nw, d, out, NULL);
+}
+
+int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out, fst_ieeez_layout *lay) {
     if (d->nk != 1) return fst_error(FST24_E_DECODE, "datyp 133: nk = %lld, compressed records have one level", (long long)d->nk);
     if (nw < 4) return fst_error(FST24_E_DECODE, "datyp 133: payload of %zu words is too short", nw);
     const uint32_t *z = w + 1;
@@ -87,6 +91,7 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
     size_t n = (size_t)(ni * nj);
     uint32_t h = z[0];
     int p = (int)((h >> 10) & 0x1F);
+    if (lay) lay->nfiller = 0;
     if ((h & 0xF) != 5 || p > 23)
         return fst_error(FST24_E_DECODE, "datyp 133: bad stream header 0x%08X", h);
     uint32_t info = z[1];
@@ -106,6 +111,7 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
         if (section(z, nz, &pos, &st, &nwd)) goto bad;
         fst_br_init(&r, z + st, nwd, 0);
         if (sign_rle_decode(&r, sg, n)) goto bad;
+        if (lay && nwd) lay->filler[lay->nfiller++] = 1 + st + nwd - 1;
     } else {
         memset(sg, scode == SIGN_ONE, n);
     }
@@ -115,6 +121,7 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
         if (section(z, nz, &pos, &st, &nwd)) goto bad;
         fst_br_init(&r, z + st, nwd, 0);
         if (lorenzo_plane_decode(&r, ni, nj, eb, v)) goto bad;
+        if (lay && nwd) lay->filler[lay->nfiller++] = 1 + st + nwd - 1;
         for (size_t k = 0; k < n; k++)
             o[k] = (uint32_t)sg[k] << 31 | ((v[k] + exp_base) & 0xFFu) << 23;
     } else {
@@ -125,6 +132,11 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
     pos++;
     fst_br_init(&r, z + pos, nz - pos, 0);
     if (lorenzo_plane_decode(&r, ni, nj, p, v)) goto bad;
+    if (lay) { /* stream words, then the terminator word */
+        size_t f = (size_t)((r.pos + 31) / 32);
+        lay->filler[lay->nfiller++] = 1 + pos + f;
+        lay->meaningful = 1 + pos + f + 1;
+    }
     {
         const uint32_t mask = p ? (1u << p) - 1u : 0;
         const unsigned sh = (unsigned)(23 - p);

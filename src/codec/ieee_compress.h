@@ -7,6 +7,14 @@
 
 /* Decode a whole 133 payload (W[0] = length, W[1..] stream) into n binary32 values. */
 int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out);
+/* Where the meaningful words of a 133 payload end, and the section terminator
+ * words (zero in XDF files; the RSF writer leaves buffer residue there). */
+typedef struct fst_ieeez_layout {
+    size_t meaningful;  /* payload words carrying information */
+    size_t filler[3];   /* payload indices of the section terminator words */
+    int nfiller;
+} fst_ieeez_layout;
+int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out, fst_ieeez_layout *lay);
 /* Try to compress n = ni*nj binary32 values with nbits (16..32). On success
  * returns FST24_OK with *words and *nwords set; returns 1 when the compressor
  * gives up (caller stores plain datyp 5); <0 on error. */
