@@ -297,7 +297,10 @@ class File(_core.FileBase, _Searchable):
         return (self,)
 
     def __len__(self) -> int:
-        return int(self._num_records())
+        """Valid records of this file (linked files not included)."""
+        if self._set is None:
+            return int(self._num_records())
+        return int(self._info()["num_records"])
 
     def info(self) -> dict[str, Any]:
         """File information: backend, counts, size, recovery warning..."""
@@ -421,7 +424,8 @@ class FileSet(_Searchable):
         return self.files
 
     def __len__(self) -> int:
-        return sum(len(f) for f in self._chain_files())
+        """Valid records of all the files."""
+        return int(self._chain_files()[0]._num_records())
 
     def close(self) -> None:
         """Unlink and close every file (idempotent)."""
@@ -479,11 +483,16 @@ def open_many(paths_or_glob: Union[PathLike, Iterable[PathLike]]) -> FileSet:
     return FileSet(paths)
 
 
+_KINDS = {-3: "missing", -2: "empty", -1: "unreadable", 0: "other", 1: "xdf", 2: "xdf_seq",
+          3: "rsf", 4: "fst89", 5: "xdf_corrupt", 6: "burp"}
+
+
 def detect(path: PathLike) -> str:
-    """Kind of file by content: 'xdf', 'xdf_seq', 'rsf', 'fst89', 'burp',
-    'other', 'empty', 'missing', 'unreadable' or 'xdf_corrupt' (libfst24's names)."""
-    _, name = _core.detect(os.fspath(path))
-    return str(name)
+    """Kind of file by content (libfst24's fst24_detect): 'xdf', 'xdf_seq'
+    (sequential XDF), 'rsf', 'fst89' (1989 random file), 'xdf_corrupt',
+    'burp', 'other', 'empty', 'missing' or 'unreadable'."""
+    code, _ = _core.detect(os.fspath(path))
+    return _KINDS.get(int(code), "other")
 
 
 def is_fst(path: PathLike) -> bool:
