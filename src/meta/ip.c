@@ -101,7 +101,7 @@ static int decode_new(int32_t ip, float *out_p, int *out_kind) {
     float p;
     for (;;) {
         p = (float)((double)m / exptab[e]); /* double division, stored single */
-        p = p / fact_val[kind];             /* single division */
+        if (fact_val[kind] != 1.0f) p = p / fact_val[kind]; /* single division (/1 is exact: skipped) */
         if (!(p < low_val[kind] || p > hi_val[kind])) break;
         /* Out of range: kinds 1 and 5 share their code with 17 and 21. */
         if (kind + 16 <= MAX_KIND && kind_valid[kind + 16]) {

@@ -37,7 +37,7 @@ static void fort_i(char *dst, int w, long v) {
 /* Fortran Fw.d: the zero before the point is optional and dropped when the
  * field would otherwise overflow. */
 static void fort_f(char *dst, int w, int d, double x) {
-    char s[FIELD_MAX + 8], t[FIELD_MAX + 8];
+    char s[FIELD_MAX + 8], t[2 * FIELD_MAX + 8];
     int neg = x < 0;
     int n = snprintf(s, sizeof s, "%.*f", d, fabs(x));
     const char *body = s;
@@ -57,7 +57,7 @@ static void fort_f(char *dst, int w, int d, double x) {
 
 /* Fortran Ew.d (what Gw.d gives outside the F range): 0.ddddddE+xx. */
 static void fort_e(char *dst, int w, int d, double x) {
-    char s[FIELD_MAX + 8], digits[FIELD_MAX], t[FIELD_MAX + 16];
+    char s[FIELD_MAX + 8], digits[FIELD_MAX], t[2 * FIELD_MAX + 16];
     int neg = x < 0;
     int exp10 = 0;
     if (x != 0) {
@@ -157,7 +157,7 @@ gformat:
 
 int fst24_ip_format_value(float value, int kind, char *buf, size_t size) {
     if (!buf || size == 0) return fst_error(FST24_E_INVALID, "fst24_ip_format_value: no output buffer");
-    char v[FIELD_MAX], s[FIELD_MAX + 8];
+    char v[FIELD_MAX], s[2 * FIELD_MAX];
     value_text(value, v);
     /* Fortran: trim(value) // ' ' // tag */
     size_t n = strlen(v);
@@ -172,7 +172,7 @@ int fst24_ip_format(int32_t ip, char *buf, size_t size) {
     if (!buf || size == 0) return fst_error(FST24_E_INVALID, "fst24_ip_format: no output buffer");
     float p;
     int kind;
-    char f[FIELD_MAX], s[FIELD_MAX + 8];
+    char f[FIELD_MAX], s[2 * FIELD_MAX];
     if (!fst_ip_decode_raw(ip, &p, &kind)) {
         put_trimmed("Invalid", buf, size);
         return FST24_OK;
