@@ -106,6 +106,19 @@ static int copy_record(fst24_record *rec, fst24_file *out, fst24_backend backend
         ext = NULL;
         (*lost_meta)++;
     }
+    if (backend == FST24_BACKEND_XDF && nw % 2) {
+        /* XDF stores whole 64-bit units. librmn's RSF payload of a compressed
+         * datyp 1 (129) carries one word beyond the m words its first word
+         * announces; XDF stores exactly m. Anything else odd gets a zero pad. */
+        if ((rec->data_type & ~64) == 129 && nw > 1 && (*words)[0] == nw - 1) nw--;
+        else {
+            uint32_t *w = realloc(*words, (nw + 1) * sizeof *w);
+            if (!w) return -1;
+            *words = w;
+            *cap = nw + 1;
+            w[nw++] = 0;
+        }
+    }
     fst24_record r = *rec;
     r.file = NULL;
     r.entry = -1;
