@@ -170,6 +170,8 @@ fst_entry *fst_file_new_entry(struct fst24_file *f) {
         pthread_rwlock_wrlock(&f->dir_lock);
         fst_entry *grown = realloc(f->entries, (size_t)cap * sizeof *grown);
         if (grown) {
+            /* zeroed so that a half-built entry left by a failed load can be freed */
+            memset(grown + f->cap_entries, 0, (size_t)(cap - f->cap_entries) * sizeof *grown);
             f->entries = grown;
             f->cap_entries = cap;
         }
@@ -260,7 +262,9 @@ static fst24_backend default_backend(fst24_backend requested) {
 
 static void free_file(fst24_file *f) {
     if (!f) return;
-    for (int64_t i = 0; i < f->num_entries; i++) free(f->entries[i].ext_meta);
+    /* the slot after the last counted entry may hold a half-built one */
+    int64_t used = f->num_entries < f->cap_entries ? f->num_entries + 1 : f->num_entries;
+    for (int64_t i = 0; i < used; i++) free(f->entries[i].ext_meta);
     free(f->entries);
     if (f->fd >= 0) close(f->fd);
     pthread_mutex_destroy(&f->lock);
@@ -753,6 +757,7 @@ static int append_locked(fst24_file *f, fst24_record *rec, const uint32_t desc[F
     st = f->ops->append(f, e, words, nwords, ext_meta);
     if (st) {
         free(e->ext_meta);
+        e->ext_meta = NULL;
         return st;
     }
     pthread_rwlock_wrlock(&f->dir_lock);

@@ -1,0 +1,117 @@
+/* Damaged files never crash the library: corpus files with random bytes
+ * flipped (header, directory, descriptors, payloads) or cut short are opened,
+ * searched and fully decoded; every call must return a status (run under
+ * AddressSanitizer in CI to catch out-of-bounds accesses). Deterministic. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fst24.h"
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd(void) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static unsigned char *slurp(const char *path, size_t *n) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long sz = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *b = malloc((size_t)sz + 1);
+    *n = fread(b, 1, (size_t)sz, fp);
+    fclose(fp);
+    return b;
+}
+
+/* Open, list, decode everything; returns how many records decoded. */
+static int exercise(const char *path, int *errors) {
+    fst24_file *f;
+    if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) {
+        if (!*fst24_last_error()) (*errors)++; /* a failure must say why */
+        return 0;
+    }
+    fst24_query *q;
+    int decoded = 0;
+    if (fst24_query_new(f, NULL, NULL, &q) == FST24_OK) {
+        fst24_record r;
+        while (fst24_query_next(q, &r) == 1) {
+            fst24_elem_type t;
+            size_t count;
+            if (fst24_record_data_layout(&r, &t, &count) != FST24_OK) continue;
+            size_t bytes = count * fst24_elem_size(t);
+            if (bytes > ((size_t)1 << 28)) continue; /* absurd header: not worth allocating */
+            void *buf = malloc(bytes ? bytes : 1);
+            int st = fst24_read_data(&r, buf, bytes, NULL);
+            if (st == FST24_OK) decoded++;
+            else if (!*fst24_last_error()) (*errors)++;
+            free(buf);
+            size_t len = 0;
+            fst24_read_ext_meta(&r, NULL, 0, &len);
+        }
+        fst24_query_free(q);
+    }
+    fst24_close(f);
+    return decoded;
+}
+
+int main(void) {
+    const char *corpus = getenv("FST24_CORPUS");
+    const char *tmp = getenv("FST24_TMP");
+    if (!corpus) corpus = "../shared/corpus";
+    if (!tmp) tmp = "/tmp";
+    const char *files[] = {"ref/types.xdf.fst", "ref/types.rsf.fst", "ref/meta.rsf.fst",
+                           "ref/append.rsf.fst", "ref/grids.xdf.fst",
+                           "real/ECCC-ASTD-MRD_fst-tools__utils_zcrop_sous-grille.fst"};
+    int passed = 0, failed = 0, errors = 0;
+    /* FST24_HOSTILE_ITER raises the count for longer local runs */
+    int iterations = getenv("FST24_HOSTILE_ITER") ? atoi(getenv("FST24_HOSTILE_ITER")) : 150;
+    char out[1024];
+    snprintf(out, sizeof out, "%s/hostile.fst", tmp);
+    for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", corpus, files[k]);
+        size_t n;
+        unsigned char *orig = slurp(path, &n);
+        if (!orig) { fprintf(stderr, "missing corpus file %s\n", path); failed++; continue; }
+        int baseline_errors = 0;
+        int baseline = exercise(path, &baseline_errors);
+        if (baseline > 0) passed++; else { failed++; fprintf(stderr, "%s: nothing decoded\n", path); }
+        unsigned char *buf = malloc(n);
+        for (int iter = 0; iter < iterations; iter++) {
+            memcpy(buf, orig, n);
+            size_t len = n;
+            int kind = (int)(rnd() % 4);
+            if (kind == 0) {
+                len = (size_t)(rnd() % n); /* truncation */
+            } else {
+                /* flips concentrated in the first 40 KiB (headers, directory, descriptors) or anywhere */
+                int nflip = 1 + (int)(rnd() % 8);
+                for (int j = 0; j < nflip; j++) {
+                    size_t span = kind == 1 && n > 40960 ? 40960 : n;
+                    size_t pos = (size_t)(rnd() % span);
+                    buf[pos] = kind == 3 ? (unsigned char)rnd() : (unsigned char)(buf[pos] ^ (1u << (rnd() % 8)));
+                }
+            }
+            FILE *fp = fopen(out, "wb");
+            fwrite(buf, 1, len, fp);
+            fclose(fp);
+            exercise(out, &errors);
+            passed++;
+        }
+        free(buf);
+        free(orig);
+    }
+    if (errors) {
+        fprintf(stderr, "%d failures returned without a message\n", errors);
+        failed++;
+    }
+    unlink(out);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
