@@ -317,11 +317,42 @@ static void check_round_trip(void) {
     CHECK(bad == 0 && n > 10000, "round trip: %ld of %ld codes differ", bad, n);
 }
 
+/* Hostile input: any int32 code, any float, any kind — no crash, bounded
+ * text, consistent decode of the array and single forms. */
+static void check_hostile(void) {
+    long bad = 0;
+    char buf[64];
+    for (int64_t x = INT32_MIN; x <= INT32_MAX; x += 7919 * 13) {
+        int32_t ip = (int32_t)x;
+        float v;
+        int k;
+        fst24_ip_decode(ip, &v, &k);
+        if (fst24_ip_format(ip, buf, sizeof buf) != FST24_OK || strlen(buf) > 23) bad++;
+        if (k != -1 && !fst24_ip_kind_is_valid(k)) bad++;
+    }
+    static const float vals[] = {0.0f, -0.0f, 1e-45f, -1e-45f, 1e-38f, 3.4e38f, -3.4e38f, INFINITY, -INFINITY, NAN,
+                                 2147483648.0f, -2147483648.0f, 999999.94f, 99999.99f, 1e12f, 9.99999e11f,
+                                 0.99999994f, 1e-5f, -123456.7f};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        for (int k = -5; k < 100; k++) {
+            int32_t ip;
+            fst24_ip_encode(vals[i], k, FST24_IP_NEW, &ip);
+            fst24_ip_encode(vals[i], k, FST24_IP_OLD, &ip);
+            if (fst24_ip_format_value(vals[i], k, buf, sizeof buf) != FST24_OK || strlen(buf) > 23) bad++;
+        }
+    }
+    char tiny[4];
+    CHECK(fst24_ip_format(41394464, tiny, sizeof tiny) == FST24_OK && strcmp(tiny, "500") == 0, "truncated to 3");
+    CHECK(fst24_ip_format(41394464, tiny, 0) == FST24_E_INVALID, "size 0");
+    CHECK(bad == 0, "hostile input: %ld problems", bad);
+}
+
 int main(void) {
     check_ip_vectors();
     check_decode_vectors();
     check_corpus();
     check_checklist();
     check_round_trip();
+    check_hostile();
     return t_finish();
 }

@@ -25,7 +25,7 @@ static int t_pass, t_fail;
         }                                                               \
     } while (0)
 
-static int t_finish(void) {
+static inline int t_finish(void) {
     printf("%d passed, %d failed\n", t_pass, t_fail);
     return t_fail != 0;
 }
@@ -36,7 +36,7 @@ static const char *t_corpus(void) {
 }
 
 /* Split a TSV line in place; returns the number of fields (<= max). */
-static int t_split_tsv(char *line, char **fields, int max) {
+static inline int t_split_tsv(char *line, char **fields, int max) {
     int n = 0;
     line[strcspn(line, "\r\n")] = '\0';
     char *p = line;
@@ -71,7 +71,7 @@ static const char *t_json_at(const char *line, const char *key) {
     return p ? p + strlen(pat) : NULL;
 }
 
-static int t_json_long(const char *line, const char *key, long *out) {
+static inline int t_json_long(const char *line, const char *key, long *out) {
     const char *p = t_json_at(line, key);
     if (!p) return 0;
     char *end;
@@ -81,7 +81,7 @@ static int t_json_long(const char *line, const char *key, long *out) {
 
 /* Read `n` numbers of an object/array starting at p ("{"a":1,"b":2}" or
  * "[1,2,3]"), in order, skipping keys. Returns how many were read. */
-static int t_json_numbers(const char *p, double *out, int n) {
+static inline int t_json_numbers(const char *p, double *out, int n) {
     int k = 0;
     if (!p) return 0;
     char open = *p, close = open == '{' ? '}' : ']';
@@ -118,7 +118,7 @@ static int t_json_numbers(const char *p, double *out, int n) {
  * ref/ and real/ of the corpus. Returns the number of record lines. */
 typedef void (*t_record_fn)(const char *path, const char *line, void *ctx);
 
-static long t_for_each_record(t_record_fn fn, void *ctx) {
+static inline long t_for_each_record(t_record_fn fn, void *ctx) {
     static const char *dirs[] = {"ref", "real"};
     long count = 0;
     size_t cap = 1 << 16;
