@@ -30,7 +30,7 @@ static inline int t_finish(void) {
     return t_fail != 0;
 }
 
-static const char *t_corpus(void) {
+static inline const char *t_corpus(void) {
     const char *c = getenv("FST24_CORPUS");
     return c && *c ? c : "../shared/corpus";
 }
@@ -52,7 +52,7 @@ static inline int t_split_tsv(char *line, char **fields, int max) {
 
 /* Open a vector file of the corpus; exits the test if missing (a core
  * input: its absence is a failure, not a skip). */
-static FILE *t_open_vectors(const char *name) {
+static inline FILE *t_open_vectors(const char *name) {
     char path[1024];
     snprintf(path, sizeof path, "%s/ref/vectors/%s", t_corpus(), name);
     FILE *f = fopen(path, "r");
@@ -64,7 +64,7 @@ static FILE *t_open_vectors(const char *name) {
 }
 
 /* Position just after `"key":` in a JSON line, or NULL. */
-static const char *t_json_at(const char *line, const char *key) {
+static inline const char *t_json_at(const char *line, const char *key) {
     char pat[128];
     snprintf(pat, sizeof pat, "\"%s\":", key);
     const char *p = strstr(line, pat);
