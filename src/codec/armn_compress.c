@@ -47,7 +47,7 @@ static int decode_minimum(fst_bitreader *r, int64_t ni, int64_t nj, int step, in
                 for (int64_t j = j0; j < j1; j++)
                     for (int64_t i = i0; i < i1; i++) t[j * ni + i] = (uint16_t)(fst_br_get(r, (int)c) + lo);
             }
-            if (r->err) return FST24_E_DECODE;
+            if (fst_br_overrun(r)) return FST24_E_DECODE;
         }
     }
     return FST24_OK;
@@ -75,23 +75,37 @@ static int decode_parallelogram(fst_bitreader *r, int64_t ni, int64_t nj, int st
     int cw = (int)fst_br_get(r, 3);
     for (int64_t i = 0; i < ni; i++) t[i] = (uint16_t)fst_br_get(r, nbits);
     for (int64_t j = 1; j < nj; j++) t[j * ni] = (uint16_t)fst_br_get(r, nbits);
-    if (r->err) return FST24_E_DECODE;
+    if (fst_br_overrun(r)) return FST24_E_DECODE;
     for (int64_t j0 = 1; j0 < nj; j0 += step) {
         int64_t j1 = j0 + step < nj ? j0 + step : nj;
         for (int64_t i0 = 1; i0 < ni; i0 += step) {
             int64_t i1 = i0 + step < ni ? i0 + step : ni;
             uint32_t c = fst_br_get(r, cw);
+            uint16_t *p0 = t + j0 * ni + i0;
             if (c == 0) {
-                for (int64_t j = j0; j < j1; j++)
-                    for (int64_t i = i0; i < i1; i++) t[j * ni + i] = 0;
-            } else {
-                int w = (c == 15 || c == 16) ? 17 : (int)c + 1;
-                if (w > 32) return FST24_E_DECODE;
-                for (int64_t j = j0; j < j1; j++)
-                    for (int64_t i = i0; i < i1; i++) t[j * ni + i] = (uint16_t)fst_br_get_signed(r, w);
+                for (int64_t j = j0; j < j1; j++, p0 += ni)
+                    for (int64_t i = 0; i < i1 - i0; i++) p0[i] = 0;
+                continue;
             }
-            if (r->err) return FST24_E_DECODE;
+            int w = (c == 15 || c == 16) ? 17 : (int)c + 1;
+            if (w > 32) return FST24_E_DECODE;
+            if (i1 - i0 == 3 && j1 - j0 == 3) { /* full tile: straight-line reads */
+                uint16_t *p1 = p0 + ni, *p2 = p1 + ni;
+                p0[0] = (uint16_t)fst_br_get_signed(r, w);
+                p0[1] = (uint16_t)fst_br_get_signed(r, w);
+                p0[2] = (uint16_t)fst_br_get_signed(r, w);
+                p1[0] = (uint16_t)fst_br_get_signed(r, w);
+                p1[1] = (uint16_t)fst_br_get_signed(r, w);
+                p1[2] = (uint16_t)fst_br_get_signed(r, w);
+                p2[0] = (uint16_t)fst_br_get_signed(r, w);
+                p2[1] = (uint16_t)fst_br_get_signed(r, w);
+                p2[2] = (uint16_t)fst_br_get_signed(r, w);
+            } else {
+                for (int64_t j = j0; j < j1; j++, p0 += ni)
+                    for (int64_t i = 0; i < i1 - i0; i++) p0[i] = (uint16_t)fst_br_get_signed(r, w);
+            }
         }
+        if (fst_br_overrun(r)) return FST24_E_DECODE;
     }
     lorenzo_undo16(t, ni, nj);
     return FST24_OK;
@@ -175,7 +189,7 @@ static int read_diffs(fst_bitreader *r, int32_t *d, int64_t a, int64_t b, int st
             for (int64_t j = j0; j < j1; j++)
                 for (int64_t i = i0; i < i1; i++)
                     d[j * a + i] = (c == 0 || (i == i0 && j == j0)) ? 0 : fst_br_get_signed(r, w);
-            if (r->err) return FST24_E_DECODE;
+            if (fst_br_overrun(r)) return FST24_E_DECODE;
         }
     }
     return FST24_OK;
@@ -215,7 +229,7 @@ static int decode_sample(fst_bitreader *r, int64_t ni, int64_t nj, int step, int
         a = fa; b = fb;
     }
     for (size_t k = 0; k < total; k++) t[k] = (uint16_t)cur[k];
-    rc = r->err ? FST24_E_DECODE : FST24_OK;
+    rc = fst_br_overrun(r) ? FST24_E_DECODE : FST24_OK;
 done:
     free(cur); free(nxt); free(dif);
     return rc;
@@ -245,10 +259,10 @@ int fst_armn_decode_ex(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uin
         return fst_error(FST24_E_DECODE, "compressed stream header 0x%08X: unknown predictor %d", z[0], h.predictor);
     }
     if (rc == FST24_E_NOMEM) return fst_error(rc, "out of memory decoding a compressed stream");
-    if (rc || r.err)
+    if (rc || fst_br_overrun(&r))
         return fst_error(FST24_E_DECODE, "compressed stream (predictor %d, %lld x %lld, %zu words) is truncated or corrupt",
                          h.predictor, (long long)ni, (long long)nj, nz);
-    if (words) *words = 1 + (size_t)((r.pos + 31) / 32);
+    if (words) *words = 1 + (size_t)((fst_br_pos(&r) + 31) / 32);
     return FST24_OK;
 }
 

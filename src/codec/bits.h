@@ -9,42 +9,61 @@
 #include <stdint.h>
 
 /* ------------------------------------------------------------------ reader */
+/* Buffered: up to 64 pending bits in `buf` (MSB first); one word is loaded
+ * when a token needs more bits than are pending. Words past the end read as 0
+ * and set err, so callers may check err once per tile or section. */
 typedef struct fst_bitreader {
     const uint32_t *w;
-    uint64_t pos;   /* next bit position (from bit 31 of w[0]) */
+    size_t nw;      /* number of words */
+    size_t next;    /* next word to load */
+    uint64_t buf;   /* pending bits, left aligned */
+    int avail;      /* number of pending bits */
     uint64_t end;   /* number of readable bits */
-    int err;        /* set once a read ran past `end` */
+    int err;        /* set when the start lies beyond the end */
 } fst_bitreader;
 
 static inline void fst_br_init(fst_bitreader *r, const uint32_t *w, size_t nwords, uint64_t startbit) {
     r->w = w;
+    r->nw = nwords;
     r->end = (uint64_t)nwords * 32u;
-    r->pos = startbit;
     r->err = startbit > r->end;
+    r->next = (size_t)(startbit >> 5);
+    r->buf = 0;
+    r->avail = 0;
+    unsigned s = (unsigned)(startbit & 31);
+    if (s && r->next < nwords) {
+        r->buf = (uint64_t)w[r->next++] << (32 + s);
+        r->avail = 32 - (int)s;
+    }
 }
+
+/* Next bit position (from bit 31 of w[0]). */
+static inline uint64_t fst_br_pos(const fst_bitreader *r) { return (uint64_t)r->next * 32u - (uint64_t)r->avail; }
+
+/* Whether some read went past the end (those reads returned zero bits).
+ * Decoders check this once per tile or section rather than per token. */
+static inline int fst_br_overrun(const fst_bitreader *r) { return r->err || fst_br_pos(r) > r->end; }
 
 /* Read `width` bits (0..32) as an unsigned token. */
 static inline uint32_t fst_br_get(fst_bitreader *r, int width) {
     if (width == 0) return 0;
-    if (r->pos + (uint64_t)width > r->end) {
-        r->err = 1;
-        r->pos = r->end;
-        return 0;
+    if (r->avail < width) {
+        uint64_t v = r->next < r->nw ? r->w[r->next] : 0;
+        r->next++;
+        r->buf |= v << (32 - r->avail);
+        r->avail += 32;
     }
-    uint64_t p = r->pos;
-    size_t q = (size_t)(p >> 5);
-    unsigned s = (unsigned)(p & 31);
-    uint64_t win = (uint64_t)r->w[q] << 32;
-    if (s + (unsigned)width > 32) win |= r->w[q + 1];
-    r->pos = p + (uint64_t)width;
-    return (uint32_t)((win << s) >> (64 - width));
+    uint32_t t = (uint32_t)(r->buf >> (64 - width));
+    r->buf <<= width;
+    r->avail -= width;
+    return t;
 }
 
 /* Read `width` bits (1..32) as a two's-complement signed token. */
 static inline int32_t fst_br_get_signed(fst_bitreader *r, int width) {
     uint32_t v = fst_br_get(r, width);
-    if (width < 32 && (v >> (width - 1)) & 1u) v |= ~0u << width;
-    return (int32_t)v;
+    unsigned sh = 32u - (unsigned)width;
+    return (int32_t)(v << sh) >> sh;
 }
 
 /* ------------------------------------------------------------------ writer */

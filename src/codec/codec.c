@@ -93,7 +93,7 @@ static int check_desc(const fst_codec_desc *d, size_t *n) {
 /* ------------------------------------------------------------------ layout */
 
 int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *count) {
-    size_t n;
+    size_t n = 0;
     int st = check_desc(d, &n);
     if (st) return st;
     int base = d->datyp & 0x3F;
@@ -224,8 +224,8 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
 
 int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
                      void *out, fst24_elem_type out_type, size_t out_count, int decode_missing) {
-    fst24_elem_type native;
-    size_t count;
+    fst24_elem_type native = FST24_ELEM_NONE;
+    size_t count = 0;
     int st = fst_codec_layout(d, &native, &count);
     if (st) return st;
     if (!out && count) return fst_error(FST24_E_INVALID, "codec: NULL output buffer");
@@ -390,7 +390,7 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     int want_missing = 0;
     int rc = resolve_type(req, in_type, is_rsf, &st, &want_missing);
     if (rc) return rc;
-    size_t n;
+    size_t n = 0;
     {
         fst_codec_desc chk = st;
         chk.datyp &= ~128; /* validity of dims/nbits only */

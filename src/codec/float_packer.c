@@ -25,16 +25,16 @@ void fst_fpack_tokens_f32(const fst_fpack_params *p, const uint16_t *tok, float 
         memset(out, 0, m * sizeof(float));
         return;
     }
-    const double scale = ldexp(1.0, p->x - 150);
+    /* 2^(X-150) is a binary32 (X >= 1) and |a| < 2^24, so the product is exact in binary32. */
+    const float scale = (float)ldexp(1.0, p->x - 150);
     const unsigned s = (unsigned)p->s;
     const uint32_t mm = (uint32_t)p->mmin;
     for (size_t k = 0; k < m; k++) {
         int32_t a = (int32_t)(((uint32_t)tok[k] << s) + mm); /* 32-bit wrap as in librmn */
-        int32_t mag = a < 0 ? (int32_t)(0u - (uint32_t)a) : a;
-        /* |INT32_MIN| wraps negative: it is above the clip as well. */
-        mag = (mag < 0 || mag > 0xFFFFFF) ? 0xFFFFFF : mag;
-        double v = (double)mag * scale;
-        out[k] = (float)(a < 0 ? -v : v);
+        uint32_t mag = a < 0 ? 0u - (uint32_t)a : (uint32_t)a;
+        mag = mag > 0xFFFFFFu ? 0xFFFFFFu : mag;
+        float v = (float)(int32_t)mag * scale;
+        out[k] = a < 0 ? -v : v;
     }
 }
 

@@ -34,7 +34,7 @@ static int sign_rle_decode(fst_bitreader *r, uint8_t *s, size_t n) {
             memset(s + pos, v, m);
             pos += m;
         }
-        if (r->err) return FST24_E_DECODE;
+        if (fst_br_overrun(r)) return FST24_E_DECODE;
     }
     return FST24_OK;
 }
@@ -46,7 +46,7 @@ static int lorenzo_plane_decode(fst_bitreader *r, int64_t ni, int64_t nj, int wi
     int cw = (int)fst_br_get(r, 3);
     for (int64_t i = 0; i < ni; i++) v[i] = fst_br_get(r, width);
     for (int64_t j = 1; j < nj; j++) v[j * ni] = fst_br_get(r, width);
-    if (r->err) return FST24_E_DECODE;
+    if (fst_br_overrun(r)) return FST24_E_DECODE;
     for (int64_t j0 = 1; j0 < nj; j0 += 3) {
         int64_t j1 = j0 + 3 < nj ? j0 + 3 : nj;
         for (int64_t i0 = 1; i0 < ni; i0 += 3) {
@@ -55,7 +55,7 @@ static int lorenzo_plane_decode(fst_bitreader *r, int64_t ni, int64_t nj, int wi
             if (c >= 32) return FST24_E_DECODE;
             for (int64_t j = j0; j < j1; j++)
                 for (int64_t i = i0; i < i1; i++) v[j * ni + i] = c ? (uint32_t)fst_br_get_signed(r, (int)c + 1) : 0;
-            if (r->err) return FST24_E_DECODE;
+            if (fst_br_overrun(r)) return FST24_E_DECODE;
         }
     }
     for (int64_t j = 1; j < nj; j++) {
@@ -133,7 +133,7 @@ int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, f
     fst_br_init(&r, z + pos, nz - pos, 0);
     if (lorenzo_plane_decode(&r, ni, nj, p, v)) goto bad;
     if (lay) { /* stream words, then the terminator word */
-        size_t f = (size_t)((r.pos + 31) / 32);
+        size_t f = (size_t)((fst_br_pos(&r) + 31) / 32);
         lay->filler[lay->nfiller++] = 1 + pos + f;
         lay->meaningful = 1 + pos + f + 1;
     }
