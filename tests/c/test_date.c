@@ -279,10 +279,47 @@ static void check_sweep(void) {
     CHECK(bad == 0 && valid > 1000, "sweep: %ld of %ld valid stamps fail to round trip", bad, valid);
 }
 
+/* Hostile input: every newdate mode and the arithmetic on random and extreme
+ * values must return 0/1 (or a status) without crashing or overflowing (run
+ * under the sanitizers in CI). */
+static void check_hostile(void) {
+    static const int modes[] = {1, -1, 2, -2, 3, -3, 5, -5, 6, -6, 7, -7, 0, 4, -4, 8};
+    static const int32_t extremes[] = {INT32_MIN, INT32_MIN + 1, -2, -1, 0, 1, 123199999, 123200000, 99999999,
+                                       INT32_MAX, INT32_MAX - 1, -1294967297, -1185394540, 1615714560};
+    uint64_t r = 12345;
+    long calls = 0, bad = 0;
+    for (int i = 0; i < 200000; i++) {
+        int32_t v[3];
+        for (int j = 0; j < 3; j++) {
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            v[j] = (i % 3 == 0) ? extremes[(r >> 33) % (sizeof extremes / sizeof extremes[0])] : (int32_t)(r >> 32);
+        }
+        int mode = modes[i % (int)(sizeof modes / sizeof modes[0])];
+        int rc = fst24_newdate(&v[0], &v[1], &v[2], mode);
+        if (rc != 0 && rc != 1) bad++;
+        int32_t o;
+        double h;
+        fst24_stamp_add_hours(v[0], (double)v[1] / 1000.0, &o);
+        fst24_stamp_add_hours_rounded(v[1], (double)v[2], &o);
+        fst24_stamp_diff_hours(v[0], v[1], &h);
+        fst24_stamp_diff_hours_rounded(v[1], v[2], &h);
+        int64_t e;
+        fst24_stamp_to_epoch(v[2], &e);
+        fst24_epoch_to_stamp((int64_t)v[0] * 100, v[1] & 1, &o);
+        calls++;
+    }
+    CHECK(bad == 0 && calls == 200000, "newdate returned other than 0/1 %ld times", bad);
+    int32_t s;
+    CHECK(fst24_iso_to_stamp("", 0, &s) == FST24_E_INVALID && fst24_iso_to_stamp("2024-01-15T12", 0, &s) != FST24_OK &&
+              fst24_iso_to_stamp("2024-01-15T12:00:00+05", 0, &s) != FST24_OK,
+          "malformed ISO text");
+}
+
 int main(void) {
     check_vectors();
     check_corpus();
     check_checklist();
     check_sweep();
+    check_hostile();
     return t_finish();
 }
