@@ -1286,30 +1286,8 @@ static PyObject *mod_ip_decode_one(PyObject *self, PyObject *arg)
     return Py_BuildValue("di", (double)v, kind);
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
- * civil-date algorithm, re-derived). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Seconds since the epoch of one stamp, or INT64_MIN (NaT) if invalid. */
-static int64_t stamp_epoch(int32_t stamp)
-{
-    int32_t ymd = 0, hms = 0;
-    if (fst24_stamp_to_printable(stamp, &ymd, &hms) != 0) return INT64_MIN;
-    int y = ymd / 10000, mo = ymd / 100 % 100, d = ymd % 100;
-    int h = hms / 1000000, mi = hms / 10000 % 100, s = hms / 100 % 100;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return INT64_MIN;
-    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-}
-
-/* stamps_to_epoch(stamps int32 buf, out int64 buf) -> invalid count */
+/* stamps_to_epoch(stamps int32 buf, out int64 buf) -> invalid count.
+ * Invalid stamps give INT64_MIN (numpy's NaT). */
 static PyObject *mod_stamps_to_epoch(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -1320,17 +1298,50 @@ static PyObject *mod_stamps_to_epoch(PyObject *self, PyObject *args)
     if (get_buffer(b, &out, 1, 8, "output") < 0) { PyBuffer_Release(&in); return NULL; }
     Py_ssize_t n = in.len / 4, bad = 0;
     if (out.len / 8 != n) { PyBuffer_Release(&in); PyBuffer_Release(&out); return raise_invalid("buffers of different lengths"); }
-    const int32_t *s = in.buf;
+    uint8_t *valid = PyMem_Malloc((size_t)(n > 0 ? n : 1));
+    if (valid == NULL) { PyBuffer_Release(&in); PyBuffer_Release(&out); return PyErr_NoMemory(); }
     int64_t *o = out.buf;
+    int st;
     Py_BEGIN_ALLOW_THREADS
+    st = fst24_stamps_to_epoch(in.buf, (size_t)n, o, valid);
     for (Py_ssize_t i = 0; i < n; i++) {
-        o[i] = stamp_epoch(s[i]);
-        bad += o[i] == INT64_MIN;
+        if (!valid[i]) { o[i] = INT64_MIN; bad++; }
     }
     Py_END_ALLOW_THREADS
+    PyMem_Free(valid);
     PyBuffer_Release(&in); PyBuffer_Release(&out);
+    if (st < 0) return raise_status(st);
     fst24_clear_error();
     return PyLong_FromSsize_t(bad);
+}
+
+/* epochs_to_stamps(seconds int64 buf, extended, out int32 buf) -> index of the
+ * first invalid value or -1. */
+static PyObject *mod_epochs_to_stamps(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *a, *b;
+    int extended = 0;
+    if (!PyArg_ParseTuple(args, "OpO:epochs_to_stamps", &a, &extended, &b)) return NULL;
+    Py_buffer in, out;
+    if (get_buffer(a, &in, 0, 8, "seconds") < 0) return NULL;
+    if (get_buffer(b, &out, 1, 4, "stamps") < 0) { PyBuffer_Release(&in); return NULL; }
+    Py_ssize_t n = in.len / 8, first_bad = -1;
+    if (out.len / 4 != n) { PyBuffer_Release(&in); PyBuffer_Release(&out); return raise_invalid("buffers of different lengths"); }
+    uint8_t *valid = PyMem_Malloc((size_t)(n > 0 ? n : 1));
+    if (valid == NULL) { PyBuffer_Release(&in); PyBuffer_Release(&out); return PyErr_NoMemory(); }
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+    st = fst24_epochs_to_stamps(in.buf, (size_t)n, extended, out.buf, valid);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!valid[i]) { first_bad = i; break; }
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(valid);
+    PyBuffer_Release(&in); PyBuffer_Release(&out);
+    if (st < 0) return raise_status(st);
+    fst24_clear_error();
+    return PyLong_FromSsize_t(first_bad);
 }
 
 static PyObject *mod_stamp_to_printable(PyObject *self, PyObject *arg)
@@ -1433,6 +1444,7 @@ static PyMethodDef module_methods[] = {
     {"ip_decode", mod_ip_decode, METH_VARARGS, "Decode IP codes into values and kinds."},
     {"ip_decode_one", mod_ip_decode_one, METH_O, "Decode one IP code to (value, kind)."},
     {"stamps_to_epoch", mod_stamps_to_epoch, METH_VARARGS, "Date stamps to epoch seconds."},
+    {"epochs_to_stamps", mod_epochs_to_stamps, METH_VARARGS, "Epoch seconds to date stamps."},
     {"stamp_to_printable", mod_stamp_to_printable, METH_O, "(rc, yyyymmdd, hhmmsshh) of a stamp."},
     {"missing_values", mod_missing_values, METH_NOARGS, "Missing-value sentinels."},
     {"ip_encode", mod_ip_encode, METH_VARARGS, "Encode (value, kind) pairs into IP codes."},
