@@ -8,8 +8,7 @@
 #include "common/error.h"
 #include "meta/grid_internal.h"
 
-/* Decode a record's data to doubles (any numeric native type). */
-static int read_doubles(const fst24_record *r, size_t expect, double **out)
+int grid_read_doubles(const fst24_record *r, size_t expect, double **out)
 {
     *out = NULL;
     fst24_elem_type t;
@@ -134,8 +133,8 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
         return fst_error(FST24_E_INVALID, "record '%.4s' grid %c: positional records are %dx%d and %dx%d, not 1-D axes",
                          rec->nomvar, t, (int)rx.ni, (int)rx.nj, (int)ry.ni, (int)ry.nj);
     double *ax = NULL, *ay = NULL;
-    st = read_doubles(&rx, (size_t)nx, &ax);
-    if (!st) st = read_doubles(&ry, (size_t)ny, &ay);
+    st = grid_read_doubles(&rx, (size_t)nx, &ax);
+    if (!st) st = grid_read_doubles(&ry, (size_t)ny, &ay);
     const int32_t ref_ig[4] = {rx.ig1, rx.ig2, rx.ig3, rx.ig4};
     fst24_grid *g = NULL;
     if (!st) {
@@ -174,7 +173,7 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
     if (n < 5 || n > 100000000)
         return fst_error(FST24_E_INVALID, "record '^>' (ip1 %d): %zu values, too short for a yin-yang layout", (int)rs.ip1, n);
     double *t = NULL;
-    st = read_doubles(&rs, n, &t);
+    st = grid_read_doubles(&rs, n, &t);
     if (st) return st;
     fst24_grid *g = NULL;
     const int nsub = (int)t[2];

@@ -151,6 +151,11 @@ GRID_NOTRAP static inline double grid_sqrt(double x)
 int grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4]);
 int grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4]);
 
+/* ---- grid_file.c ---- */
+/* Decode a record's data (any numeric native type) to `expect` doubles
+ * (malloc'ed into *out); error if the record holds another count. */
+int grid_read_doubles(const fst24_record *r, size_t expect, double **out);
+
 /* ---- grid.c ---- */
 /* Allocate an empty grid of the given type and size (axes not allocated). */
 int grid_alloc(char grtyp, int32_t ni, int32_t nj, struct fst24_grid **out);

@@ -9,7 +9,8 @@
 #include <string.h>
 #include "fst24.h"
 
-static int g_pass, g_fail;
+#define TGU_UNUSED __attribute__((unused))
+TGU_UNUSED static int g_pass, g_fail;
 #define CHECK(cond, ...)                                                   \
     do {                                                                   \
         if (cond) g_pass++;                                                \
@@ -22,7 +23,7 @@ static int g_pass, g_fail;
     } while (0)
 #define NEAR(a, b, tol) (fabs((double)(a) - (double)(b)) <= (tol))
 
-static int finish(void)
+TGU_UNUSED static int finish(void)
 {
     printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail ? 1 : 0;
@@ -47,7 +48,7 @@ static const char *jfind(const char *s, const char *key)
 }
 
 /* Number (or "NaN" string); returns 0 if absent or null. */
-static int jnum(const char *s, const char *key, double *v)
+TGU_UNUSED static int jnum(const char *s, const char *key, double *v)
 {
     const char *p = jfind(s, key);
     if (!p || !strncmp(p, "null", 4)) return 0;
@@ -57,7 +58,7 @@ static int jnum(const char *s, const char *key, double *v)
     return e != p;
 }
 
-static int jstr(const char *s, const char *key, char *out, size_t n)
+TGU_UNUSED static int jstr(const char *s, const char *key, char *out, size_t n)
 {
     const char *p = jfind(s, key);
     if (!p || *p != '"') return 0;
@@ -69,7 +70,7 @@ static int jstr(const char *s, const char *key, char *out, size_t n)
 }
 
 /* Array of numbers; returns the count (<= max). */
-static int jarr(const char *s, const char *key, double *out, int max)
+TGU_UNUSED static int jarr(const char *s, const char *key, double *out, int max)
 {
     const char *p = jfind(s, key);
     if (!p || *p != '[') return 0;
@@ -89,7 +90,7 @@ static int jarr(const char *s, const char *key, double *out, int max)
 }
 
 /* Copy of the object value of `key` (flat: up to the first '}'). */
-static char *jobj(const char *s, const char *key)
+TGU_UNUSED static char *jobj(const char *s, const char *key)
 {
     const char *p = jfind(s, key);
     if (!p || *p != '{') return NULL;
@@ -101,7 +102,7 @@ static char *jobj(const char *s, const char *key)
     return o;
 }
 
-static char *read_line(FILE *f)
+TGU_UNUSED static char *read_line(FILE *f)
 {
     size_t cap = 1 << 16, n = 0;
     char *b = malloc(cap);
@@ -115,7 +116,7 @@ static char *read_line(FILE *f)
     return b;
 }
 
-static float *read_f32(const char *path, size_t n)
+TGU_UNUSED static float *read_f32(const char *path, size_t n)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -126,7 +127,7 @@ static float *read_f32(const char *path, size_t n)
     return v;
 }
 
-static double lon_diff(double a, double b)
+TGU_UNUSED static double lon_diff(double a, double b)
 {
     double d = fmod(fabs(a - b), 360.0);
     return d > 180.0 ? 360.0 - d : d;
@@ -135,7 +136,7 @@ static double lon_diff(double a, double b)
 /* Longitude error as a distance along the parallel (degrees of arc): near the
  * poles the longitude is ill-conditioned and librmn's single-precision values
  * drift by up to 5e-4 deg of longitude while the point moves by < 1e-6 deg. */
-static double lon_err(double a, double b, double lat)
+TGU_UNUSED static double lon_err(double a, double b, double lat)
 {
     return lon_diff(a, b) * cos(lat * 3.14159265358979323846 / 180.0);
 }
@@ -143,7 +144,7 @@ static double lon_err(double a, double b, double lat)
 /* Latitude error beyond the uncertainty of librmn's single-precision asin:
  * a few float ulps of sin(lat) move lat by ~1e-5/cos(lat) degrees (up to
  * 2.4e-4 deg at 89.5 deg, confirmed by a float32 re-computation). */
-static double lat_err(double a, double ref)
+TGU_UNUSED static double lat_err(double a, double ref)
 {
     const double e = fabs(a - ref) - 1e-5 / fmax(cos(ref * 3.14159265358979323846 / 180.0), 1e-3);
     return e > 0 ? e : 0.0;
@@ -152,7 +153,7 @@ static double lat_err(double a, double ref)
 /* Compare lat/lon (ni*nj) with a reference JSON line. Returns the max error in
  * degrees (latitude beyond librmn's float uncertainty, and longitude modulo
  * 360 scaled by cos(lat)) or a negative value if the reference could not be read. */
-static double compare_latlon(const char *line, const double *lat, const double *lon, size_t n)
+TGU_UNUSED static double compare_latlon(const char *line, const double *lat, const double *lon, size_t n)
 {
     double err = 0.0;
     char fl[512], fo[512];
