@@ -342,12 +342,12 @@ size_t fst_armn_encode(const uint16_t *tok, int64_t ni, int64_t nj, int nbits, i
     /* Success requires zlng = 1 + 4*words < 1 + 2*ni*nj, i.e. words < ni*nj/2. */
     size_t limit = (size_t)((ni * nj + 1) / 2); /* words must stay below this */
     size_t wcap = limit < cap ? limit : cap;
-    memset(z, 0, wcap * sizeof(uint32_t));
     z[0] = minimum ? make_header(PRED_MINIMUM, 0, 5, nbits) : make_header(PRED_PARALLELOGRAM, 1, 3, nbits);
     fst_bitwriter b;
-    fst_bw_init(&b, z + 1, wcap - 1, 0);
+    fst_bw_init(&b, z + 1, wcap - 1);
     if (minimum) encode_minimum(&b, tok, ni, nj, nbits);
     else encode_parallelogram(&b, tok, ni, nj, nbits);
+    fst_bw_flush(&b);
     if (b.err) return 0;
     size_t words = 1 + (size_t)((b.pos + 31) / 32);
     size_t len = 1 + 4 * words;

@@ -43,6 +43,54 @@ static void unpack8_aligned(const uint32_t *w, uint64_t startbit, uint32_t *out,
     for (; k < n; k++, pos += 8) out[k] = (w[pos >> 5] >> (24 - (pos & 31))) & 0xFFu;
 }
 
+/* 16-bit tokens whose first bit is at bit 8 of a 16-bit half (datyp 1 puts its
+ * stream at bit 120): each token straddles a word boundary or sits in the
+ * middle of a word, alternately. */
+static void unpack16_off8(const uint32_t *w, uint64_t startbit, uint32_t *out, size_t n) {
+    const uint32_t *p = w + (startbit >> 5);
+    size_t k = 0;
+    if ((startbit & 31) == 8) out[k++] = (p[0] >> 8) & 0xFFFFu; /* then continue at bit 24 of p[0] */
+    size_t pairs = (n - k) / 2;
+    for (size_t m = 0; m < pairs; m++) {
+        uint32_t a = p[m], b = p[m + 1];
+        out[k + 2 * m] = ((a << 8) | (b >> 24)) & 0xFFFFu;
+        out[k + 2 * m + 1] = (b >> 8) & 0xFFFFu;
+    }
+    k += 2 * pairs;
+    if (k < n) out[k] = ((p[pairs] << 8) | (p[pairs + 1] >> 24)) & 0xFFFFu;
+}
+
+/* Tokens of 12 or 24 bits from a word boundary: fixed patterns over 3 words. */
+static size_t unpack12_aligned(const uint32_t *p, uint32_t *out, size_t n) {
+    size_t groups = n / 8;
+    for (size_t g = 0; g < groups; g++) {
+        uint32_t a = p[3 * g], b = p[3 * g + 1], c = p[3 * g + 2];
+        uint32_t *o = out + 8 * g;
+        o[0] = a >> 20;
+        o[1] = (a >> 8) & 0xFFFu;
+        o[2] = ((a << 4) | (b >> 28)) & 0xFFFu;
+        o[3] = (b >> 16) & 0xFFFu;
+        o[4] = (b >> 4) & 0xFFFu;
+        o[5] = ((b << 8) | (c >> 24)) & 0xFFFu;
+        o[6] = (c >> 12) & 0xFFFu;
+        o[7] = c & 0xFFFu;
+    }
+    return groups * 8;
+}
+
+static size_t unpack24_aligned(const uint32_t *p, uint32_t *out, size_t n) {
+    size_t groups = n / 4;
+    for (size_t g = 0; g < groups; g++) {
+        uint32_t a = p[3 * g], b = p[3 * g + 1], c = p[3 * g + 2];
+        uint32_t *o = out + 4 * g;
+        o[0] = a >> 8;
+        o[1] = ((a << 16) | (b >> 16)) & 0xFFFFFFu;
+        o[2] = ((b << 8) | (c >> 24)) & 0xFFFFFFu;
+        o[3] = c & 0xFFFFFFu;
+    }
+    return groups * 4;
+}
+
 void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nbits,
                      uint32_t *out, size_t n) {
     if (n == 0) return;
@@ -56,6 +104,24 @@ void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nb
     }
     if (nbits == 8 && (startbit & 7) == 0) {
         unpack8_aligned(w, startbit, out, n);
+        return;
+    }
+    if (nbits == 16 && (startbit & 15) == 8) {
+        unpack16_off8(w, startbit, out, n);
+        return;
+    }
+    if ((nbits == 12 && (startbit & 3) == 0) || (nbits == 24 && (startbit & 7) == 0)) {
+        /* single tokens up to a word boundary, then whole groups, then the tail */
+        fst_bitreader r;
+        fst_br_init(&r, w, nwords, startbit);
+        size_t k = 0;
+        uint64_t pos = startbit;
+        while (k < n && (pos & 31)) { out[k++] = fst_br_get(&r, nbits); pos += (uint64_t)nbits; }
+        const uint32_t *p = w + (pos >> 5);
+        size_t done = nbits == 12 ? unpack12_aligned(p, out + k, n - k) : unpack24_aligned(p, out + k, n - k);
+        k += done;
+        fst_br_init(&r, w, nwords, pos + (uint64_t)done * (uint64_t)nbits);
+        for (; k < n; k++) out[k] = fst_br_get(&r, nbits);
         return;
     }
     /* General case: a 64-bit window over two words. The body stops while the

@@ -67,37 +67,51 @@ static inline int32_t fst_br_get_signed(fst_bitreader *r, int width) {
 }
 
 /* ------------------------------------------------------------------ writer */
-/* Writes into a zero-initialised buffer of `cap` words; overflowing sets err
- * (used by compressors to give up when the output would not be smaller). */
+/* Buffered: bits accumulate in a 64-bit register and whole words are stored
+ * as they fill; call fst_bw_flush() once at the end to store the last partial
+ * word (zero padded). Writing past `cap` words sets err (compressors use this
+ * to give up when the output would not be smaller). */
 typedef struct fst_bitwriter {
     uint32_t *w;
     size_t cap;
-    uint64_t pos;
+    size_t next;    /* next word to store */
+    uint64_t buf;   /* pending bits, left aligned */
+    int used;       /* number of pending bits (< 32 between calls) */
+    uint64_t pos;   /* bits written so far */
     int err;
 } fst_bitwriter;
 
-static inline void fst_bw_init(fst_bitwriter *b, uint32_t *w, size_t cap, uint64_t startbit) {
+static inline void fst_bw_init(fst_bitwriter *b, uint32_t *w, size_t cap) {
     b->w = w;
     b->cap = cap;
-    b->pos = startbit;
+    b->next = 0;
+    b->buf = 0;
+    b->used = 0;
+    b->pos = 0;
     b->err = 0;
 }
 
 /* Append the low `width` bits (0..32) of v. Bits above `width` are ignored. */
 static inline void fst_bw_put(fst_bitwriter *b, uint32_t v, int width) {
     if (width == 0) return;
-    if (b->pos + (uint64_t)width > (uint64_t)b->cap * 32u) {
-        b->err = 1;
-        return;
-    }
     if (width < 32) v &= (1u << width) - 1u;
-    uint64_t p = b->pos;
-    size_t q = (size_t)(p >> 5);
-    unsigned s = (unsigned)(p & 31);
-    uint64_t win = ((uint64_t)v << (64 - width)) >> s;
-    b->w[q] |= (uint32_t)(win >> 32);
-    if (s + (unsigned)width > 32) b->w[q + 1] |= (uint32_t)win;
-    b->pos = p + (uint64_t)width;
+    b->buf |= (uint64_t)v << (64 - b->used - width);
+    b->used += width;
+    b->pos += (uint64_t)width;
+    if (b->used >= 32) {
+        if (b->next < b->cap) b->w[b->next] = (uint32_t)(b->buf >> 32);
+        else b->err = 1;
+        b->next++;
+        b->buf <<= 32;
+        b->used -= 32;
+    }
+}
+
+/* Store the pending partial word, if any. */
+static inline void fst_bw_flush(fst_bitwriter *b) {
+    if (b->used == 0) return;
+    if (b->next < b->cap) b->w[b->next] = (uint32_t)(b->buf >> 32);
+    else b->err = 1;
 }
 
 /* ------------------------------------------------------------------ bulk */

@@ -29,12 +29,12 @@ void fst_fpack_tokens_f32(const fst_fpack_params *p, const uint16_t *tok, float 
     const float scale = (float)ldexp(1.0, p->x - 150);
     const unsigned s = (unsigned)p->s;
     const uint32_t mm = (uint32_t)p->mmin;
-    for (size_t k = 0; k < m; k++) {
+    for (size_t k = 0; k < m; k++) { /* branch-free so that it vectorises */
         int32_t a = (int32_t)(((uint32_t)tok[k] << s) + mm); /* 32-bit wrap as in librmn */
-        uint32_t mag = a < 0 ? 0u - (uint32_t)a : (uint32_t)a;
-        mag = mag > 0xFFFFFFu ? 0xFFFFFFu : mag;
-        float v = (float)(int32_t)mag * scale;
-        out[k] = a < 0 ? -v : v;
+        int32_t sg = a >> 31;                                /* 0 or -1 */
+        uint32_t mag = ((uint32_t)a ^ (uint32_t)sg) - (uint32_t)sg;
+        mag = mag < 0xFFFFFFu ? mag : 0xFFFFFFu;
+        out[k] = (float)(int32_t)mag * scale * (float)(sg | 1);
     }
 }
 

@@ -207,8 +207,9 @@ static void sign_rle_encode(fst_bitwriter *b, const uint8_t *s, size_t n) {
 
 uint64_t fst_sign_rle_encode(const uint8_t *s, size_t n, uint32_t *w, size_t cap) {
     fst_bitwriter b;
-    fst_bw_init(&b, w, cap, 0);
+    fst_bw_init(&b, w, cap);
     sign_rle_encode(&b, s, n);
+    fst_bw_flush(&b);
     return b.err ? 0 : b.pos;
 }
 
@@ -306,8 +307,9 @@ int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words,
     fst_bitwriter b;
     uint32_t ls = 0;
     if (scode == SIGN_RLE) {
-        fst_bw_init(&b, z + pos + 1, cap - pos - 1, 0);
+        fst_bw_init(&b, z + pos + 1, cap - pos - 1);
         sign_rle_encode(&b, sg, n);
+        fst_bw_flush(&b);
         if (b.err) goto done;
         size_t sw = section_words(b.pos);
         ls = (uint32_t)(4 * sw);
@@ -317,8 +319,9 @@ int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words,
     if (ecode) {
         for (size_t k = 0; k < n; k++) v[k] = ((bits[k] >> 23) & 0xFF) - emin;
         if (pos + 1 >= cap) goto done;
-        fst_bw_init(&b, z + pos + 1, cap - pos - 1, 0);
+        fst_bw_init(&b, z + pos + 1, cap - pos - 1);
         exp_encode(&b, v, ni, nj, eb);
+        fst_bw_flush(&b);
         if (b.err) goto done;
         size_t f = (size_t)((b.pos + 31) / 32);
         if (1 + 4 * f > n) goto done; /* exponent plane too long: give up */
@@ -329,8 +332,10 @@ int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words,
     z[pos++] = ls; /* librmn stores the sign length here; never read */
     for (size_t k = 0; k < n; k++) v[k] = (bits[k] & 0x7FFFFFu) >> (23 - p);
     int64_t budget = (int64_t)(((uint64_t)n * (uint64_t)nbits) / 32u) - (int64_t)pos;
-    fst_bw_init(&b, z + pos, cap - pos, 0);
+    fst_bw_init(&b, z + pos, cap - pos);
     if (mant_encode(&b, v, ni, nj, p, budget)) goto done;
+    fst_bw_flush(&b);
+    if (b.err) goto done;
     pos += section_words(b.pos);
     if (pos > cap) goto done;
     size_t zlng = 4 * pos;

@@ -34,9 +34,18 @@ int fst_quant_parse(const uint32_t *h, fst_quant_params *p) {
     return FST24_OK;
 }
 
+/* With a finite scale a zero token gives (0*scale)*C + min = min exactly, so
+ * the select is only needed for hostile headers (infinite scale); without it
+ * the loops vectorise. Tokens of at most 31 bits go through int32 so that the
+ * conversion vectorises too. */
 void fst_quant_tokens_f32(const fst_quant_params *p, const uint32_t *tok, float *out, size_t m) {
     const double scale = p->scale, c = f64_of(QUANT_C_BITS), mn = (double)p->min;
     const float mnf = p->min;
+    if (p->tb <= 31 && isfinite(scale)) {
+        const int32_t *t = (const int32_t *)(const void *)tok;
+        for (size_t k = 0; k < m; k++) out[k] = (float)(((double)t[k] * scale) * c + mn);
+        return;
+    }
     for (size_t k = 0; k < m; k++) {
         double v = ((double)tok[k] * scale) * c + mn;
         out[k] = tok[k] ? (float)v : mnf;
@@ -45,6 +54,11 @@ void fst_quant_tokens_f32(const fst_quant_params *p, const uint32_t *tok, float 
 
 void fst_quant_tokens_f64(const fst_quant_params *p, const uint32_t *tok, double *out, size_t m) {
     const double scale = p->scale, c = f64_of(QUANT_C_BITS), mn = (double)p->min;
+    if (p->tb <= 31 && isfinite(scale)) {
+        const int32_t *t = (const int32_t *)(const void *)tok;
+        for (size_t k = 0; k < m; k++) out[k] = ((double)t[k] * scale) * c + mn;
+        return;
+    }
     for (size_t k = 0; k < m; k++) {
         double v = ((double)tok[k] * scale) * c + mn;
         out[k] = tok[k] ? v : mn;
