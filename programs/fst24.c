@@ -291,6 +291,8 @@ int cmd_dump(int argc, char **argv) {
                 cli_fail("%s", fst24_last_error());
                 errors++;
             }
+        }
+        {
             size_t len = 0;
             if (fst24_read_ext_meta(&r, NULL, 0, &len) == FST24_OK && len > 0) {
                 char *m = realloc(meta, len + 1);
