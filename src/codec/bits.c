@@ -161,6 +161,21 @@ void fst_bits_pack(uint32_t *w, uint64_t startbit, int nbits, const uint32_t *to
         if (n & 1) p[pairs] |= (tok[n - 1] & mask) << 16;
         return;
     }
+    if (nbits == 16 && (startbit & 31) == 24) { /* datyp 1 stream: halves straddle words */
+        uint32_t *p = w + (startbit >> 5);
+        size_t pairs = n / 2;
+        for (size_t m = 0; m < pairs; m++) {
+            uint32_t t0 = tok[2 * m] & mask, t1 = tok[2 * m + 1] & mask;
+            p[m] |= t0 >> 8;
+            p[m + 1] = t0 << 24 | t1 << 8;
+        }
+        if (n & 1) {
+            uint32_t t0 = tok[n - 1] & mask;
+            p[pairs] |= t0 >> 8;
+            p[pairs + 1] |= t0 << 24;
+        }
+        return;
+    }
     /* Accumulate into a 64-bit register and flush whole words. */
     uint32_t *p = w + (startbit >> 5);
     unsigned used = (unsigned)(startbit & 31); /* bits already occupied in *p */

@@ -91,11 +91,22 @@ int fst_quant_decode(const uint32_t *w, size_t nw, size_t n, void *out, fst24_el
 int fst_quant_prepare(const float *xf, const double *xd, size_t n, int nbits, fst_quant_enc *q) {
     double mn, mx;
     if (n == 0) return fst_error(FST24_E_INVALID, "datyp 1: empty array");
-    mn = mx = xf ? (double)xf[0] : xd[0];
-    for (size_t k = 1; k < n; k++) {
-        double v = xf ? (double)xf[k] : xd[k];
-        if (v < mn) mn = v;
-        else if (v > mx) mx = v;
+    /* Independent min and max equal librmn's if/else-if scan for non-NaN data
+     * and vectorise. */
+    if (xf) {
+        float a = xf[0], b = xf[0];
+        for (size_t k = 1; k < n; k++) {
+            a = xf[k] < a ? xf[k] : a;
+            b = xf[k] > b ? xf[k] : b;
+        }
+        mn = a;
+        mx = b;
+    } else {
+        mn = mx = xd[0];
+        for (size_t k = 1; k < n; k++) {
+            mn = xd[k] < mn ? xd[k] : mn;
+            mx = xd[k] > mx ? xd[k] : mx;
+        }
     }
     if (!(mx <= 1.0e38) || !(mn >= -1.0e38))
         return fst_error(FST24_E_INVALID,
@@ -124,10 +135,30 @@ int fst_quant_prepare(const float *xf, const double *xd, size_t n, int nbits, fs
 void fst_quant_quantize(const fst_quant_enc *q, const float *xf, const double *xd, size_t k0, size_t m,
                         uint32_t *tok) {
     const double mn = q->min, mult = q->mult, top = (double)q->maxtok;
+    /* Clamping never changes valid inputs (0 <= v < 2^nbits); it keeps NaN or
+     * out-of-contract inputs away from undefined conversions. Tokens below 2^31
+     * convert through int32, which vectorises. */
+    if (q->maxtok <= 0x7FFFFFFFu) {
+        int32_t *t = (int32_t *)(void *)tok;
+        if (xf) {
+            for (size_t k = 0; k < m; k++) {
+                double v = ((double)xf[k0 + k] - mn) * mult;
+                v = v >= 0 ? v : 0;
+                v = v <= top ? v : top;
+                t[k] = (int32_t)v;
+            }
+        } else {
+            for (size_t k = 0; k < m; k++) {
+                double v = (xd[k0 + k] - mn) * mult;
+                v = v >= 0 ? v : 0;
+                v = v <= top ? v : top;
+                t[k] = (int32_t)v;
+            }
+        }
+        return;
+    }
     for (size_t k = 0; k < m; k++) {
         double v = ((xf ? (double)xf[k0 + k] : xd[k0 + k]) - mn) * mult;
-        /* Clamping never changes valid inputs (0 <= v < 2^nbits); it keeps NaN or
-         * out-of-contract inputs away from undefined conversions. */
         v = v >= 0 ? v : 0;
         v = v <= top ? v : top;
         tok[k] = (uint32_t)(int64_t)v;
