@@ -340,10 +340,13 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             f->ops = &fst_rsf_backend;
             break;
         case FST24_KIND_FST89:
-            free_file(f);
-            return fst_error(FST24_E_UNSUPPORTED,
-                             "%s: 1989 random standard file format is not supported (convert it "
-                             "with a librmn-based tool such as editfst)", path);
+            if (f->writable) {
+                free_file(f);
+                return fst_error(FST24_E_UNSUPPORTED, "%s: 1989 standard files are read-only", path);
+            }
+            f->backend = FST24_BACKEND_XDF;
+            f->ops = &fst_fst89_backend;
+            break;
         case FST24_KIND_BURP:
             free_file(f);
             return fst_error(FST24_E_NOT_FST, "%s: BURP file, not an FST file", path);

@@ -74,6 +74,7 @@ typedef struct fst_backend_ops {
 
 extern const fst_backend_ops fst_xdf_backend;
 extern const fst_backend_ops fst_rsf_backend;
+extern const fst_backend_ops fst_fst89_backend; /* 1989 random files, read only */
 
 struct fst24_file {
     char *path;
