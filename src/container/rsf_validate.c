@@ -18,6 +18,8 @@ static void check_entry(check_ctx *c, int64_t seg, const rsf_sos *sos, const uin
     rsf_get_dirent(p, &d);
     unsigned rec_meta = d.ml & 0xFFFFu, dir_meta = rsf_dir_meta_words(d.ml);
     (void)len;
+    if (p[29] || p[30] || p[31] || d.dul != 0)
+        check_problem(c, "directory entry at %lld: data unit length %u or reserved bytes not zero", (long long)eoff, d.dul);
     if (dir_meta > rec_meta) check_problem(c, "directory entry at %lld: directory metadata (%u) longer than record metadata (%u)", (long long)eoff, dir_meta, rec_meta);
     uint32_t meta0 = dir_meta ? fst_load_le32(p + RSF_DIRENT_BYTES) : 0;
     int deleted = (meta0 & 0xFF) == RSF_RT_DEL;
@@ -34,6 +36,10 @@ static void check_entry(check_ctx *c, int64_t seg, const rsf_sos *sos, const uin
         return;
     }
     check_set_add(refs, rec);
+    /* librmn leaves the entry's own offset there after a deletion (§3.9). */
+    if (!deleted && d.entry_offset != 0)
+        check_problem(c, "directory entry at %lld: entry_offset %llu, expected 0", (long long)eoff,
+                      (unsigned long long)d.entry_offset);
     if (d.rl < RSF_RECORD_OVERHEAD + 4ull * rec_meta || (d.rl & 3)) {
         check_problem(c, "record at %lld: length %llu too small for %u metadata words or not a multiple of 4",
                       (long long)rec, (unsigned long long)d.rl, rec_meta);
@@ -53,6 +59,9 @@ static void check_entry(check_ctx *c, int64_t seg, const rsf_sos *sos, const uin
                       "match its directory entry (rt %u, rl %llu, rlm %u, rlmd %u)", (long long)rec, sor.rt,
                       sor.zr, (unsigned long long)sor.rl, sor.rlm, sor.rlmd, want_rt,
                       (unsigned long long)d.rl, rec_meta, dir_meta);
+    /* The SOR ubc byte is not checked: librmn sometimes leaves garbage there. */
+    if (sor.dul != 4)
+        check_problem(c, "record at %lld: data unit length %u, FST records use 4", (long long)rec, sor.dul);
     if (eor.zr != RSF_EOR_MARK || eor.rl != d.rl)
         check_problem(c, "record at %lld: end-of-record (rl %llu, zr 0x%X) does not match (rl %llu)",
                       (long long)rec, (unsigned long long)eor.rl, eor.zr, (unsigned long long)d.rl);
@@ -110,10 +119,11 @@ static void check_directory(check_ctx *c, int64_t seg, const rsf_sos *sos, check
     rsf_eor eor;
     rsf_get_sor(b, &sor);
     rsf_get_eor(b + size - RSF_EOR_BYTES, &eor);
-    if (sor.rt != RSF_RT_VDIR || sor.zr != RSF_SOR_MARK || sor.rl != size || sor.rlm != 1)
+    if (sor.rt != RSF_RT_VDIR || sor.zr != RSF_SOR_MARK || sor.rl != size || sor.rlm != 1 || sor.rlmd || sor.ubc ||
+        sor.dul)
         check_problem(c, "directory at %lld: bad start-of-record (rt %u, zr 0x%X, rl %llu, rlm %u)",
                       (long long)doff, sor.rt, sor.zr, (unsigned long long)sor.rl, sor.rlm);
-    if (eor.rt != RSF_RT_VDIR || eor.zr != RSF_EOR_MARK || eor.rl != size)
+    if (eor.rt != RSF_RT_VDIR || eor.zr != RSF_EOR_MARK || eor.rl != size || eor.rlm != 1)
         check_problem(c, "directory at %lld: bad end-of-record", (long long)doff);
     uint32_t count = fst_load_le32(b + RSF_SOR_BYTES);
     size_t pos = RSF_DIR_HEAD_BYTES, end = size - RSF_EOR_BYTES;
@@ -164,9 +174,11 @@ static void check_eos(check_ctx *c, int64_t seg, const rsf_sos *sos, int64_t lo_
     rsf_eos_hi hi;
     rsf_get_eos_lo(lb, &lo);
     rsf_get_eos_hi(hb, &hi);
-    if (lo.sor.rt != RSF_RT_EOS || lo.sor.zr != RSF_SOR_MARK || lo.sor.rl != rl || lo.sign != RSF_EOS_LO_SIGN)
+    if (lo.sor.rt != RSF_RT_EOS || lo.sor.zr != RSF_SOR_MARK || lo.sor.rl != rl || lo.sign != RSF_EOS_LO_SIGN ||
+        lo.sor.rlm != lo.sor.rlmd || lo.sor.ubc || lo.sor.dul)
         check_problem(c, "segment at %lld: bad end-of-segment low part at %lld", (long long)seg, (long long)lo_off);
-    if (hi.sign != RSF_EOS_HI_SIGN || hi.eor.rt != RSF_RT_EOS || hi.eor.zr != RSF_EOR_MARK || hi.eor.rl != rl)
+    if (hi.sign != RSF_EOS_HI_SIGN || hi.eor.rt != RSF_RT_EOS || hi.eor.zr != RSF_EOR_MARK || hi.eor.rl != rl ||
+        hi.eor.rlm != lo.sor.rlm)
         check_problem(c, "segment at %lld: bad end-of-segment high part", (long long)seg);
     else if (memcmp(&hi.s, &sos->s, sizeof hi.s) != 0)
         check_problem(c, "segment at %lld: end-of-segment sizes differ from the start-of-segment", (long long)seg);
@@ -191,6 +203,11 @@ int fst_rsf_validate(const char *path, FILE *report) {
             break;
         }
         int dummy = !memcmp(sos.sig, RSF_SIG_DUMMY, 8);
+        if (sos.sor.ubc || sos.sor.dul || sos.eor.rt != RSF_RT_SOS || sos.eor.rlm != 0 ||
+            sos.sor.rlmd != (dummy ? 0u : (unsigned)RSF_FST_META_WORDS))
+            check_problem(&c, "segment at %lld: unexpected start-of-segment fields (rlmd %u, ubc %u, dul %u, "
+                          "end rt %u rlm %u)", (long long)off, sos.sor.rlmd, sos.sor.ubc, sos.sor.dul, sos.eor.rt,
+                          sos.eor.rlm);
         if (n == 0 && memcmp(sos.sig, RSF_SIG_FST, 8))
             check_problem(&c, "signature \"%.8s\" is not RSF0STDF", sos.sig);
         if (n == 0 && sos.sor.rlm)

@@ -5,6 +5,7 @@
  * write-lock flag semantics; hostile variants of the file are refused cleanly. */
 #include "test_rsf_util.h"
 #include "container/validate.h"
+#include "container/rsf_format.h"
 
 typedef struct ref_line {
     long long key, offset, rl;
@@ -165,6 +166,31 @@ static void test_lock_flag(void) {
 
 /* Damaged copies: errors, never crashes or wrong data (run under ASan too).
  * The XDF validator gets the same treatment. */
+/* Byte ranges holding container structure (not payload): flips there must
+ * almost always be noticed by the validator. */
+typedef struct range { size_t a, b; } range;
+
+static int structural_ranges(const unsigned char *b, size_t n, int xdf, range *r, int max) {
+    int k = 0;
+    if (xdf) {
+        /* Header, first directory page header and its used entries. */
+        size_t nent = n > 240 ? (size_t)(b[228] << 24 | b[229] << 16 | b[230] << 8 | b[231]) : 0;
+        if (nent > 256) nent = 256;
+        r[k++] = (range){0, 208 + 32 + 72 * nent};
+        return k;
+    }
+    for (size_t off = 0; off + RSF_SOS_BYTES <= n && k + 3 < max;) {
+        rsf_sos sos;
+        rsf_get_sos(b + off, &sos);
+        if (!sos.s.sseg || off + sos.s.sseg > n) break;
+        r[k++] = (range){off, off + RSF_SOS_BYTES};
+        r[k++] = (range){off + sos.s.seg, off + sos.s.sseg};
+        if (sos.s.vdirs) r[k++] = (range){off + sos.s.vdir, off + sos.s.vdir + sos.s.vdirs};
+        off += sos.s.sseg;
+    }
+    return k;
+}
+
 static void test_hostile(const char *name, int xdf) {
     char src[1024];
     snprintf(src, sizeof src, "%s/ref/%s", t_corpus(), name);
@@ -173,13 +199,20 @@ static void test_hostile(const char *name, int xdf) {
     if (!orig) { CHECK(0, "read meta.rsf.fst"); return; }
     const char *path = t_tmp("hostile.fst");
     unsigned seed = 12345;
-    int opened = 0, refused = 0;
+    int opened = 0, refused = 0, structural = 0, detected = 0;
     for (int iter = 0; iter < 300; iter++) {
         unsigned char *b = malloc(n);
         memcpy(b, orig, n);
         size_t len = n;
         seed = seed * 1103515245u + 12345u;
+        range rg[64];
+        int nrg = structural_ranges(orig, n, xdf, rg, 64);
         if (iter % 3 == 0) len = (seed >> 8) % n;                   /* truncation */
+        else if (iter % 3 == 2 && nrg) {                            /* one flip in a structure */
+            range x = rg[(seed >> 4) % (unsigned)nrg];
+            seed = seed * 1103515245u + 12345u;
+            b[x.a + (seed >> 8) % (x.b - x.a)] ^= (unsigned char)(1u << (seed % 8));
+        }
         else for (int k = 0; k < 1 + iter % 5; k++) {              /* random byte flips */
             seed = seed * 1103515245u + 12345u;
             b[(seed >> 8) % n] ^= (unsigned char)(1 + (seed & 0x7F));
@@ -203,9 +236,16 @@ static void test_hostile(const char *name, int xdf) {
         int problems = xdf ? fst_xdf_validate(path, NULL) : fst_rsf_validate(path, NULL);
         /* Flipped payload bytes are not structural; a truncation always is. */
         if (len != n) CHECK(problems != 0, "%s: truncated copy %d (%zu bytes) passes the validator", name, iter, len);
+        if (iter % 3 == 2 && nrg) {
+            structural++;
+            detected += problems != 0;
+        }
         free(b);
     }
     CHECK(opened + refused == 300 && refused > 0, "hostile files: %d opened, %d refused", opened, refused);
+    /* A few structure bits are legitimately free (reserved bytes, ubc, entry_offset, garbage-tolerant fields). */
+    CHECK(detected * 100 >= structural * (xdf ? 90 : 95), "%s: validator noticed %d of %d structural bit flips", name, detected, structural);
+    printf("%s: validator noticed %d of %d structural bit flips\n", name, detected, structural);
     free(orig);
     unlink(path);
 }
