@@ -461,7 +461,11 @@ int fst24_grid_describe(const fst24_grid *g, fst24_grid_info *info)
         info->mapping_name = "polar_stereographic";
         info->latitude_of_projection_origin = p->south ? -90.0 : 90.0;
         /* N: -(dgrw + 90); S: dgrw - 90 (the S grid mirrors longitudes) */
-        info->straight_vertical_longitude_from_pole = p->south ? p->dgrw - 90.0 : -(p->dgrw + 90.0);
+        {
+            double sv = p->south ? p->dgrw - 90.0 : -(p->dgrw + 90.0);
+            sv = grid_wrap360(sv);
+            info->straight_vertical_longitude_from_pole = sv >= 180.0 ? sv - 360.0 : sv; /* in [-180, 180) */
+        }
         info->scale_factor_at_projection_origin = (1.0 + sin(60.0 * GRID_RAD)) / 2.0;
         info->resolution_at_standard_parallel = p->d60;
         info->false_easting = (p->pi - 1.0) * p->d60;

@@ -143,7 +143,7 @@ void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, doubl
         const double l3 = l2 < 0 ? l2 + 360.0 : l2;
         const double l4 = l3 >= 360.0 ? l3 - 360.0 : l3;
         lat[i] = sgn * la;
-        lon[i] = l4;
+        lon[i] = l4 + 0.0; /* -0 (pole of an S grid) becomes +0 */
     }
 }
 

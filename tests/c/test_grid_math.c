@@ -211,15 +211,67 @@ static void test_ps(void)
     /* S mapping: dgrw - 90 (METADATA §6.6 south-pole fix) */
     st = fst24_grid_new('S', 51, 51, 260, 260, 35000, 3810, &g);
     fst24_grid_describe(g, &info);
-    CHECK(st == 0 && NEAR(info.straight_vertical_longitude_from_pole, 260.0, 1e-4) && info.latitude_of_projection_origin == -90,
+    CHECK(st == 0 && NEAR(info.straight_vertical_longitude_from_pole, -100.0, 1e-4) && info.latitude_of_projection_origin == -90,
           "S svlp %g", info.straight_vertical_longitude_from_pole);
-    /* point (1,1) of that grid: lon = svlp + atan2(x, y) with x = y = -25 (in degrees: 260 + (-135)) */
+    /* point (1,1) of that grid: lon = svlp + atan2(x, y) with x = y = -25 (in degrees: 260 - 135 = -100 - 135 + 360) */
     double *a = malloc(51 * 51 * sizeof(double)), *b = malloc(51 * 51 * sizeof(double));
     fst24_grid_latlon(g, a, b);
     CHECK(lon_diff(b[0], 125.0) < 1e-4, "S (1,1) lon %.6f", b[0]);
     free(a);
     free(b);
     fst24_grid_free(g);
+}
+
+/* The CF polar_stereographic parameters reproduce the grid: projecting every
+ * point's lat/lon with the CF (Snyder, spherical) formulas gives the x/y axes
+ * of fst24_grid_axes(). Checks N and S (the S grid needs dgrw - 90). */
+static void check_cf_ps(char t, int32_t ni, int32_t nj, const float xg[4])
+{
+    int32_t ig[4];
+    fst24_xg_to_ig(t, 1, xg, ig);
+    fst24_grid *g = NULL;
+    int st = fst24_grid_new(t, ni, nj, ig[0], ig[1], ig[2], ig[3], &g);
+    const size_t n = (size_t)ni * nj;
+    double *lat = malloc(n * sizeof(double)), *lon = malloc(n * sizeof(double)), *x = malloc(ni * sizeof(double)),
+           *y = malloc(nj * sizeof(double));
+    fst24_grid_info in;
+    if (!st) st = fst24_grid_latlon(g, lat, lon);
+    if (!st) st = fst24_grid_axes(g, x, y);
+    if (!st) st = fst24_grid_describe(g, &in);
+    double err = 0;
+    for (int32_t j = 0; !st && j < nj; j++)
+        for (int32_t i = 0; i < ni; i++) {
+            const size_t p = (size_t)j * ni + i;
+            const double phi = lat[p] * GRID_RAD, dl = (lon[p] - in.straight_vertical_longitude_from_pole) * GRID_RAD;
+            const double k2r = 2.0 * in.earth_radius * in.scale_factor_at_projection_origin;
+            double px, py;
+            if (in.latitude_of_projection_origin > 0) {
+                const double rho = k2r * tan(GRID_PI / 4 - phi / 2);
+                px = in.false_easting + rho * sin(dl);
+                py = in.false_northing - rho * cos(dl);
+            } else {
+                const double rho = k2r * tan(GRID_PI / 4 + phi / 2);
+                px = in.false_easting + rho * sin(dl);
+                py = in.false_northing + rho * cos(dl);
+            }
+            err = fmax(err, fmax(fabs(px - x[i]), fabs(py - y[j])) / in.d60);
+        }
+    CHECK(st == 0 && err < 1e-3, "CF polar_stereographic %c (dgrw %g) reproduces the grid to %g grid lengths", t, xg[3], err);
+    free(lat);
+    free(lon);
+    free(x);
+    free(y);
+    fst24_grid_free(g);
+}
+
+static void test_cf_ps(void)
+{
+    const float a[4] = {26, 28, 381000, 350}, b[4] = {31, 31, 100000, 90}, c[4] = {-20.5f, -30, 50000, 260};
+    check_cf_ps('N', 51, 55, a);
+    check_cf_ps('S', 51, 55, a);
+    check_cf_ps('S', 61, 61, b);
+    check_cf_ps('N', 45, 45, c);
+    check_cf_ps('S', 45, 45, c);
 }
 
 static void test_simple_grids(void)
@@ -382,6 +434,7 @@ int main(void)
     test_rotation();
     test_ps();
     test_simple_grids();
+    test_cf_ps();
     test_atan2();
     test_synthetic();
     return finish();
