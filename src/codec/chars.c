@@ -5,22 +5,22 @@
 #include <string.h>
 #include "common/bytes.h"
 
-int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, uint8_t *out, size_t n) {
+int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, uint8_t *out,
+                     size_t count) {
+    size_t n = fst_desc_n(d);
     size_t need = (n + 3) / 4;
     if (need > nw)
         return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %zu needed for %zu characters",
                          d->datyp, nw, need, n);
-    const int little = (d->datyp & 0x3F) == 3;
-    size_t full = n / 4;
-    for (size_t q = 0; q < full; q++) {
-        if (little) fst_store_le32(out + 4 * q, w[q]);
-        else fst_store_be32(out + 4 * q, w[q]);
-    }
-    if (n & 3) {
-        unsigned char tmp[4];
-        if (little) fst_store_le32(tmp, w[full]);
-        else fst_store_be32(tmp, w[full]);
-        memcpy(out + 4 * full, tmp, n & 3);
+    if (first + count > n)
+        return fst_error(FST24_E_INVALID, "datyp %d: characters %zu..%zu out of %zu", d->datyp, first,
+                         first + count, n);
+    /* datyp 3: little-endian byte groups (librmn on x86); datyp 7: MSB-first bytes. */
+    const unsigned little = (d->datyp & 0x3F) == 3;
+    for (size_t i = 0; i < count; i++) {
+        size_t b = first + i;
+        unsigned sh = little ? 8u * (unsigned)(b & 3) : 24u - 8u * (unsigned)(b & 3);
+        out[i] = (uint8_t)(w[b / 4] >> sh);
     }
     return FST24_OK;
 }

@@ -180,7 +180,8 @@ static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, 
 
 /* ------------------------------------------------------------------ decode */
 
-static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out,
+/* Decode native elements first..first+count-1 (count = all for compressed types). */
+static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                          fst24_elem_type native, size_t count) {
     int base = d->datyp & 0x3F;
     size_t n = fst_desc_n(d);
@@ -194,32 +195,63 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
     }
     switch (base) {
     case 0:
-        return fst_raw_decode(w, nw, d, out, count * elem_bytes(native));
+        return fst_raw_decode(w, nw, d, first * elem_bytes(native), out, count * elem_bytes(native));
     case 1:
-        return fst_quant_decode(w, nw, n, out, native);
+        return fst_quant_decode(w, nw, first, count, out, native);
     case 2:
     case 4:
-        return fst_int_decode(w, nw, d, out, native, n);
+        return fst_int_decode(w, nw, d, first, out, native, count);
     case 3:
     case 7:
-        return fst_chars_decode(w, nw, d, out, n);
+        return fst_chars_decode(w, nw, d, first, out, count);
     case 5:
     case 8:
         if (d->nbits > 32 && d->nbits != 64)
             return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not decodable", d->datyp, d->nbits);
-        if (native == FST24_ELEM_F64) return fst_ieee_decode_f64(w, nw, d->nbits, out, count);
-        return fst_ieee_decode_f32(w, nw, d->nbits, out, count);
+        if (native == FST24_ELEM_F64) return fst_ieee_decode_f64(w, nw, d->nbits, first, out, count);
+        return fst_ieee_decode_f32(w, nw, d->nbits, first, out, count);
     case 6:
         if (native == FST24_ELEM_F64) { /* binary32 packer: decode then widen in place */
-            int rc = fst_fpack_decode(w, nw, n, out);
+            int rc = fst_fpack_decode(w, nw, n, first, count, out);
             if (rc) return rc;
-            widen_in_place(out, FST24_ELEM_F32, FST24_ELEM_F64, n);
+            widen_in_place(out, FST24_ELEM_F32, FST24_ELEM_F64, count);
             return FST24_OK;
         }
-        return fst_fpack_decode(w, nw, n, out);
+        return fst_fpack_decode(w, nw, n, first, count, out);
     default:
         return fst_error(FST24_E_DECODE, "codec: datyp %d not supported", d->datyp);
     }
+}
+
+int fst_codec_range_supported(const fst_codec_desc *d) {
+    return d && (d->datyp & 128) == 0 && valid_datyp(d->datyp);
+}
+
+int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first,
+                           size_t count, void *out, fst24_elem_type out_type) {
+    fst24_elem_type native = FST24_ELEM_NONE;
+    size_t total = 0;
+    int st = fst_codec_layout(d, &native, &total);
+    if (st) return st;
+    if (!fst_codec_range_supported(d))
+        return fst_error(FST24_E_UNSUPPORTED, "codec: datyp %d cannot be decoded by ranges", d->datyp);
+    if (out_type == FST24_ELEM_NONE) out_type = native;
+    if (!lossless_widening(native, out_type))
+        return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s", elem_name(native),
+                         d->datyp, elem_name(out_type));
+    if (first > total || count > total - first)
+        return fst_error(FST24_E_INVALID, "codec: range %zu+%zu outside the %zu elements of datyp %d", first, count,
+                         total, d->datyp);
+    if (count == 0) return FST24_OK;
+    if (!out || (!words && nwords)) return fst_error(FST24_E_INVALID, "codec: NULL buffer");
+    st = decode_native(words, nwords, d, first, out, native, count);
+    if (st) return st;
+    widen_in_place(out, native, out_type, count);
+    return FST24_OK;
+}
+
+void fst_codec_decode_missing(void *data, fst24_elem_type type, size_t count) {
+    fst_missing_decode(data, type, count);
 }
 
 int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
@@ -236,7 +268,7 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
                          elem_name(native), d->datyp, elem_name(out_type));
     if (out_count < count)
         return fst_error(FST24_E_INVALID, "codec: output holds %zu elements, record has %zu", out_count, count);
-    st = decode_native(words, nwords, d, out, native, count);
+    st = decode_native(words, nwords, d, 0, out, native, count);
     if (st) return st;
     widen_in_place(out, native, out_type, count);
     int base = d->datyp & 0x3F;

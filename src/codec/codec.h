@@ -38,4 +38,23 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
 int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
                      int is_rsf, fst_codec_desc *stored, uint32_t **words, size_t *nwords);
 
+/*
+ * Block-range decoding, so that one large record can be decoded by several
+ * threads: each thread decodes elements [first, first+count) of the native
+ * array (element indices as fst_codec_layout counts them: reals for complex,
+ * bytes for characters and odd binary) into `out`, which receives `count`
+ * elements of `out_type` (native or a lossless widening). Ranges may have any
+ * boundaries; the result equals the corresponding slice of fst_codec_decode().
+ * Missing values (+64) are NOT replaced: when all ranges are done, call
+ * fst_codec_decode_missing() once on the whole array (it needs the global
+ * maximum). Only the uncompressed types can be split (the compressed streams
+ * are sequential): fst_codec_range_supported() tells.
+ */
+int fst_codec_range_supported(const fst_codec_desc *d);
+int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first,
+                           size_t count, void *out, fst24_elem_type out_type);
+/* Replace the points of a fully decoded +64 record by the missing-value
+ * sentinels of `type` (what fst_codec_decode() does with decode_missing). */
+void fst_codec_decode_missing(void *data, fst24_elem_type type, size_t count);
+
 #endif

@@ -33,21 +33,22 @@ uint32_t *fst_payload_alloc(size_t nwords);
 void *fst_codec_malloc(size_t bytes);
 
 /* ---- datyp 0 (raw.c) */
-int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, size_t out_bytes);
+int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first_byte, void *out,
+                   size_t out_bytes);
 int fst_raw_encode(const void *data, size_t data_bytes, const fst_codec_desc *st,
                    uint32_t **words, size_t *nwords);
 
 /* ---- datyp 5 and 8 (ieee.c). count = number of reals (2n for complex). */
-int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, float *out, size_t count);
-int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, double *out, size_t count);
+int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, size_t first, float *out, size_t count);
+int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, size_t first, double *out, size_t count);
 /* f32 input, 16 <= nbits <= 32 (truncating); words must be zeroed and large enough. */
 void fst_ieee_encode_f32(const float *in, size_t count, int nbits, uint32_t *w);
 void fst_ieee_encode_f64(const double *in, size_t count, uint32_t *w);
 
 #endif
 
-/* ---- datyp 2 and 4 (integer.c): decode n elements into the native type. */
-int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out,
+/* ---- datyp 2 and 4 (integer.c): decode elements first..first+n-1 into the native type. */
+int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                    fst24_elem_type native, size_t n);
 int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
                    uint32_t **words, size_t *nwords);
@@ -55,7 +56,8 @@ int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_de
 void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24_elem_type native);
 
 /* ---- datyp 3 and 7 (chars.c) */
-int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, uint8_t *out, size_t n);
+int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, uint8_t *out,
+                     size_t count);
 int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits,
                      uint32_t **words, size_t *nwords);
 

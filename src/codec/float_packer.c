@@ -38,7 +38,7 @@ void fst_fpack_tokens_f32(const fst_fpack_params *p, const uint16_t *tok, float 
     }
 }
 
-int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, float *out) {
+int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, size_t first, size_t count, float *out) {
     if (nw < 3) return fst_error(FST24_E_DECODE, "datyp 6: payload of %zu words has no header", nw);
     fst_fpack_params p;
     int st = fst_fpack_parse(w, n, &p);
@@ -47,14 +47,19 @@ int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, float *out) {
     if (need > nw) return fst_error(FST24_E_DECODE, "datyp 6: payload has %zu words, %zu needed", nw, need);
     uint16_t tmp[CHUNK];
     const uint32_t *tw = w + 3;
-    for (size_t k0 = 0; k0 < n; k0 += CHUNK) { /* CHUNK is even: k0 starts a word */
-        size_t m = n - k0 < CHUNK ? n - k0 : CHUNK;
-        const uint32_t *q = tw + k0 / 2;
-        for (size_t k = 0; k < m / 2; k++) {
-            tmp[2 * k] = (uint16_t)(q[k] >> 16);
-            tmp[2 * k + 1] = (uint16_t)q[k];
+    for (size_t k0 = 0; k0 < count; k0 += CHUNK) {
+        size_t m = count - k0 < CHUNK ? count - k0 : CHUNK;
+        size_t e = first + k0; /* element index of tmp[0] */
+        size_t k = 0;
+        if (e & 1) tmp[k++] = (uint16_t)tw[e / 2]; /* odd start: low half */
+        const uint32_t *q = tw + (e + k) / 2;
+        size_t pairs = (m - k) / 2;
+        for (size_t i = 0; i < pairs; i++) {
+            tmp[k + 2 * i] = (uint16_t)(q[i] >> 16);
+            tmp[k + 2 * i + 1] = (uint16_t)q[i];
         }
-        if (m & 1) tmp[m - 1] = (uint16_t)(q[m / 2] >> 16);
+        k += 2 * pairs;
+        if (k < m) tmp[k] = (uint16_t)(q[pairs] >> 16);
         fst_fpack_tokens_f32(&p, tmp, out + k0, m);
     }
     return FST24_OK;

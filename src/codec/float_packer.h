@@ -16,8 +16,8 @@ typedef struct fst_fpack_params {
 int fst_fpack_parse(const uint32_t *h, size_t n, fst_fpack_params *p);
 /* Tokens (16-bit) to binary32 values. */
 void fst_fpack_tokens_f32(const fst_fpack_params *p, const uint16_t *tok, float *out, size_t m);
-/* Decode an uncompressed datyp 6 payload. */
-int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, float *out);
+/* Decode values first..first+count-1 of an uncompressed datyp 6 payload of n values. */
+int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, size_t first, size_t count, float *out);
 /* Header (3 words) and 16-bit tokens of n binary32 values. */
 void fst_fpack_pack(const float *x, size_t n, int nbits, uint32_t hdr[3], uint16_t *tok);
 /* Full datyp 6 payload. */

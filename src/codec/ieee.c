@@ -5,7 +5,7 @@
 #include "codec/bits.h"
 
 static int check_len(size_t nw, size_t count, int nbits) {
-    uint64_t need = ((uint64_t)count * (uint64_t)nbits + 31u) / 32u;
+    uint64_t need = ((uint64_t)count * (uint64_t)nbits + 31u) / 32u; /* count includes `first` */
     if (need > nw)
         return fst_error(FST24_E_DECODE, "IEEE payload has %zu words, %llu needed for %zu x %d bits",
                          nw, (unsigned long long)need, count, nbits);
@@ -15,43 +15,45 @@ static int check_len(size_t nw, size_t count, int nbits) {
 static inline float f32_of_bits(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
 static inline double f64_of_bits(uint64_t b) { double f; memcpy(&f, &b, 8); return f; }
 
-int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, float *out, size_t count) {
+int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, size_t first, float *out, size_t count) {
     if (nbits < 1 || (nbits > 32 && nbits != 64))
         return fst_error(FST24_E_DECODE, "IEEE: unsupported nbits %d", nbits);
-    int st = check_len(nw, count, nbits);
+    int st = check_len(nw, first + count, nbits);
     if (st) return st;
     if (nbits == 64) { /* binary64 record read into binary32: ordinary rounding */
+        const uint32_t *p = w + 2 * first;
         for (size_t k = 0; k < count; k++)
-            out[k] = (float)f64_of_bits((uint64_t)w[2 * k] << 32 | w[2 * k + 1]);
+            out[k] = (float)f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
         return FST24_OK;
     }
     if (nbits == 32) {
-        memcpy(out, w, count * 4);
+        memcpy(out, w + first, count * 4);
         return FST24_OK;
     }
     /* Truncated: tokens are the top nbits of the pattern. Unpack in place into
      * the output (same element size), then shift. */
     uint32_t *u = (uint32_t *)(void *)out;
-    fst_bits_unpack(w, nw, 0, nbits, u, count);
+    fst_bits_unpack(w, nw, (uint64_t)first * (uint64_t)nbits, nbits, u, count);
     const unsigned sh = 32u - (unsigned)nbits;
     for (size_t k = 0; k < count; k++) u[k] <<= sh;
     return FST24_OK;
 }
 
-int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, double *out, size_t count) {
+int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, size_t first, double *out, size_t count) {
     if (nbits != 64) {
         /* A binary32 record (possibly truncated) read as binary64: widen. Decode
          * into the first half of out, then widen backwards in place. */
         float *f = (float *)(void *)out;
-        int st = fst_ieee_decode_f32(w, nw, nbits, f, count);
+        int st = fst_ieee_decode_f32(w, nw, nbits, first, f, count);
         if (st) return st;
         for (size_t k = count; k-- > 0;) out[k] = (double)f[k];
         return FST24_OK;
     }
-    int st = check_len(nw, count, 64);
+    int st = check_len(nw, first + count, 64);
     if (st) return st;
+    const uint32_t *p = w + 2 * first;
     for (size_t k = 0; k < count; k++)
-        out[k] = f64_of_bits((uint64_t)w[2 * k] << 32 | w[2 * k + 1]);
+        out[k] = f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
     return FST24_OK;
 }
 

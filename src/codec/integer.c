@@ -38,7 +38,7 @@ static void store_u32(void *out, fst24_elem_type t, size_t k0, const uint32_t *v
     }
 }
 
-int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out,
+int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                    fst24_elem_type native, size_t n) {
     const int nbits = d->nbits;
     const int is_signed = (d->datyp & 0x3F) == 4;
@@ -46,22 +46,25 @@ int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *
         /* RSF raw copy of 64-bit integers, written by a little-endian host: low word first. */
         if (native != FST24_ELEM_U64 && native != FST24_ELEM_I64)
             return fst_error(FST24_E_DECODE, "datyp %d: 64-bit integers with element size %d", d->datyp, d->dasiz);
-        if (nw / 2 < n)
-            return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %zu needed", d->datyp, nw, 2 * n);
+        if (nw / 2 < first + n)
+            return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %zu needed", d->datyp, nw,
+                             2 * (first + n));
         uint64_t *o = out;
-        for (size_t k = 0; k < n; k++) o[k] = (uint64_t)w[2 * k + 1] << 32 | w[2 * k];
+        const uint32_t *p = w + 2 * first;
+        for (size_t k = 0; k < n; k++) o[k] = (uint64_t)p[2 * k + 1] << 32 | p[2 * k];
         return FST24_OK;
     }
     if (nbits > 32)
         return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not supported for integers", d->datyp, nbits);
-    uint64_t need = ((uint64_t)n * (uint64_t)nbits + 31u) / 32u;
+    uint64_t need = ((uint64_t)(first + n) * (uint64_t)nbits + 31u) / 32u;
     if (need > nw)
         return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %llu needed for %zu x %d bits",
-                         d->datyp, nw, (unsigned long long)need, n, nbits);
+                         d->datyp, nw, (unsigned long long)need, first + n, nbits);
     const uint32_t bias = nbits == 32 ? 0x80000000u : 1u << (nbits - 1);
+    const uint64_t start = (uint64_t)first * (uint64_t)nbits;
     if (native == FST24_ELEM_U32 || native == FST24_ELEM_I32) {
         uint32_t *o = out;
-        fst_bits_unpack(w, nw, 0, nbits, o, n);
+        fst_bits_unpack(w, nw, start, nbits, o, n);
         if (is_signed)
             for (size_t k = 0; k < n; k++) o[k] -= bias;
         return FST24_OK;
@@ -69,7 +72,7 @@ int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *
     uint32_t tmp[CHUNK];
     for (size_t k0 = 0; k0 < n; k0 += CHUNK) {
         size_t m = n - k0 < CHUNK ? n - k0 : CHUNK;
-        fst_bits_unpack(w, nw, (uint64_t)k0 * (uint64_t)nbits, nbits, tmp, m);
+        fst_bits_unpack(w, nw, start + (uint64_t)k0 * (uint64_t)nbits, nbits, tmp, m);
         if (is_signed)
             for (size_t k = 0; k < m; k++) tmp[k] -= bias;
         store_u32(out, native, k0, tmp, m);

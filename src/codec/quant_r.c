@@ -65,21 +65,21 @@ void fst_quant_tokens_f64(const fst_quant_params *p, const uint32_t *tok, double
     }
 }
 
-int fst_quant_decode(const uint32_t *w, size_t nw, size_t n, void *out, fst24_elem_type native) {
+int fst_quant_decode(const uint32_t *w, size_t nw, size_t first, size_t n, void *out, fst24_elem_type native) {
     if (nw < 4) return fst_error(FST24_E_DECODE, "datyp 1: payload of %zu words has no header", nw);
     fst_quant_params p;
     int st = fst_quant_parse(w, &p);
     if (st) return st;
     if (p.style2) return fst_error(FST24_E_DECODE, "datyp 1: style-2 header outside datyp 129");
     if (p.tb < 1 || p.tb > 32) return fst_error(FST24_E_DECODE, "datyp 1: token width %d out of range", p.tb);
-    uint64_t need = (120u + (uint64_t)n * (uint64_t)p.tb + 31u) / 32u;
+    uint64_t need = (120u + (uint64_t)(first + n) * (uint64_t)p.tb + 31u) / 32u;
     if (need > nw)
         return fst_error(FST24_E_DECODE, "datyp 1: payload has %zu words, %llu needed for %zu x %d bits",
                          nw, (unsigned long long)need, n, p.tb);
     uint32_t tmp[CHUNK];
     for (size_t k0 = 0; k0 < n; k0 += CHUNK) {
         size_t m = n - k0 < CHUNK ? n - k0 : CHUNK;
-        fst_bits_unpack(w, nw, 120u + (uint64_t)k0 * (uint64_t)p.tb, p.tb, tmp, m);
+        fst_bits_unpack(w, nw, 120u + (uint64_t)(first + k0) * (uint64_t)p.tb, p.tb, tmp, m);
         if (native == FST24_ELEM_F64) fst_quant_tokens_f64(&p, tmp, (double *)out + k0, m);
         else fst_quant_tokens_f32(&p, tmp, (float *)out + k0, m);
     }

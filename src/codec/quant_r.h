@@ -17,8 +17,8 @@ int fst_quant_parse(const uint32_t *h, fst_quant_params *p);
 /* Tokens to values: binary32 / binary64 output (§5.3, §5.4). */
 void fst_quant_tokens_f32(const fst_quant_params *p, const uint32_t *tok, float *out, size_t m);
 void fst_quant_tokens_f64(const fst_quant_params *p, const uint32_t *tok, double *out, size_t m);
-/* Decode a style-1 datyp 1 payload of n values. */
-int fst_quant_decode(const uint32_t *w, size_t nw, size_t n, void *out, fst24_elem_type native);
+/* Decode values first..first+n-1 of a style-1 datyp 1 payload. */
+int fst_quant_decode(const uint32_t *w, size_t nw, size_t first, size_t n, void *out, fst24_elem_type native);
 
 typedef struct fst_quant_enc {
     uint32_t w1, w2;  /* header words RE|ME|S and MM */

@@ -6,25 +6,23 @@
 #include <string.h>
 #include "common/bytes.h"
 
-int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, size_t out_bytes) {
+int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first_byte, void *out,
+                   size_t out_bytes) {
     size_t n = fst_desc_n(d);
     uint64_t need = ((uint64_t)n * (uint64_t)d->nbits + 31u) / 32u;
     if (need > nw)
         return fst_error(FST24_E_DECODE, "datyp 0: payload has %zu words, %llu needed for %zu x %d bits",
                          nw, (unsigned long long)need, n, d->nbits);
-    if (out_bytes > need * 4u)
+    if (first_byte + out_bytes > need * 4u)
         return fst_error(FST24_E_DECODE, "datyp 0: %zu output bytes exceed the %llu stored words",
-                         out_bytes, (unsigned long long)need);
+                         first_byte + out_bytes, (unsigned long long)need);
     unsigned char *o = out;
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(o, w, out_bytes);
+    memcpy(o, (const unsigned char *)w + first_byte, out_bytes);
 #else
-    size_t full = out_bytes / 4;
-    for (size_t i = 0; i < full; i++) fst_store_le32(o + 4 * i, w[i]);
-    if (out_bytes & 3) {
-        unsigned char tmp[4];
-        fst_store_le32(tmp, w[full]);
-        memcpy(o + 4 * full, tmp, out_bytes & 3);
+    for (size_t i = 0; i < out_bytes; i++) {
+        size_t b = first_byte + i;
+        o[i] = (unsigned char)(w[b / 4] >> (8 * (b % 4)));
     }
 #endif
     return FST24_OK;
