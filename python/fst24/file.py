@@ -57,6 +57,7 @@ class Query:
 
     def __init__(self, chain: tuple["File", ...], criteria: Optional[Record],
                  options: dict[str, Any]) -> None:
+        """Built by ``find()``; ``criteria`` None matches every record."""
         self._chain = chain
         self._criteria = criteria
         ext = options.get("ext_meta")
@@ -73,6 +74,7 @@ class Query:
         return self._chain[0]._query(self._chain, self._criteria, *self._args)
 
     def __iter__(self) -> Iterator[Record]:
+        """A new, independent search over the files (fetched in batches)."""
         q = self._new()
         while True:
             batch = q.fetch(_BATCH)
@@ -81,6 +83,7 @@ class Query:
             yield from batch
 
     def __len__(self) -> int:
+        """Number of matching records (counted in C)."""
         return int(self._new().count())
 
     def count(self) -> int:
@@ -213,6 +216,7 @@ class File(_core.FileBase, _Searchable):
 
     def __init__(self, path: PathLike, mode: str = "r", backend: Optional[str] = None,
                  *, parallel: bool = False, force_write: bool = False) -> None:
+        """Open ``path``; see :func:`fst24.open` for the arguments."""
         if mode not in _MODES:
             raise _error(InvalidArgumentError, f"mode must be one of r, r+, a, w, not {mode!r}")
         key = backend.lower() if isinstance(backend, str) else backend
@@ -279,9 +283,11 @@ class File(_core.FileBase, _Searchable):
         super().close()
 
     def __enter__(self) -> "File":
+        """The file itself."""
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        """Close the file."""
         self.close()
 
     def __reduce__(self) -> Any:
@@ -400,6 +406,7 @@ class FileSet(_Searchable):
     files in order). Use :func:`fst24.open_many`."""
 
     def __init__(self, paths: Sequence[PathLike]) -> None:
+        """Open every path read-only and link them in order."""
         self.files: tuple[File, ...] = ()
         files: list[File] = []
         try:
@@ -438,9 +445,11 @@ class FileSet(_Searchable):
             f.close()
 
     def __enter__(self) -> "FileSet":
+        """The set itself."""
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        """Close every file."""
         self.close()
 
     def __del__(self) -> None:

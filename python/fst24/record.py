@@ -126,6 +126,7 @@ class Record(_core.RecordBase):
 
     def __init__(self, data: Any = None, *, ext_meta: Union[None, str, dict[str, Any]] = None,
                  **fields: Any) -> None:
+        """A new record; see the class documentation for the defaults."""
         super().__init__()
         unknown = set(fields) - set(HEADER_FIELDS)
         if unknown:
@@ -214,7 +215,33 @@ class Record(_core.RecordBase):
             dtype = np.dtype("S1")
         elif count != n:
             shape = (count,)
-        return dtype, shape, int(count) * int(_ELEM_DTYPES[name].itemsize)
+        nbytes = int(count) * int(_ELEM_DTYPES[name].itemsize)
+        self._check_plausible(n, nbytes)
+        return dtype, shape, nbytes
+
+    def _check_plausible(self, n: int, nbytes: int) -> None:
+        """Refuse a header whose dimensions cannot fit in what is stored.
+
+        Guards against allocating gigabytes for a damaged directory entry:
+        an uncompressed payload holds at least n*pack_bits bits; a
+        compressed one is given a generous 4096:1 ratio.
+        """
+        stored = int(self.total_stored_bytes)
+        if self.file is None or stored <= 0:
+            return
+        base = self.data_type & 0x3F
+        if self.data_type & 128:
+            ok = nbytes <= stored * 4096 + (1 << 20)
+        else:
+            bits = 8 if base in (3, 7) else max(int(self.pack_bits), 1)
+            if base == 8:
+                bits *= 2
+            ok = n * bits <= stored * 8
+        if not ok:
+            from .errors import CorruptFileError
+            raise _error(CorruptFileError,
+                         f"record {self.nomvar.strip()!r} of {self.file.path}: {self.ni}x{self.nj}x{self.nk} "
+                         f"values of {self.pack_bits} bits cannot come from {stored} stored bytes")
 
     def _decode(self, raw_missing: bool) -> npt.NDArray[Any]:
         f = self.file
@@ -230,7 +257,12 @@ class Record(_core.RecordBase):
         where = f"record {self.nomvar!r} of {self.file.path if self.file is not None else '(new)'}"
         _memory.reserve(nbytes + scratch, where)
         try:
-            out = np.empty(shape, dtype, order="F")
+            try:
+                out = np.empty(shape, dtype, order="F")
+            except MemoryError:
+                _memory.release(nbytes)
+                from .errors import OutOfMemoryError
+                raise _error(OutOfMemoryError, f"{where}: cannot allocate {nbytes} bytes") from None
             try:
                 self._read_into(out, raw_missing)
             except BaseException:
