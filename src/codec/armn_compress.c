@@ -118,7 +118,19 @@ static int64_t coarse_n(int64_t a, int step) { return (a + step - 1) / step + (a
 /* Fine index (0-based) of coarse node c (0-based). */
 static int64_t coarse_pos(int64_t c, int64_t nc, int64_t a, int step) { return c == nc - 1 ? a - 1 : c * step; }
 
-static int32_t rnd_cubic(double z) { return (int32_t)(z >= 0 ? trunc(z + 0.5001) : trunc(z - 0.5001)); }
+/* Valid streams stay far inside +-2^30; clamping only keeps garbage streams
+ * away from undefined conversions and overflow. */
+#define SAMPLE_LIM 1073741824.0
+static int32_t rnd_cubic(double z) {
+    double r = z >= 0 ? trunc(z + 0.5001) : trunc(z - 0.5001);
+    if (!(r > -SAMPLE_LIM)) r = -SAMPLE_LIM;
+    if (r > SAMPLE_LIM) r = SAMPLE_LIM;
+    return (int32_t)r;
+}
+static int32_t add_clamped(int32_t a, int32_t b) {
+    int64_t v = (int64_t)a + b;
+    return (int32_t)(v < -(int64_t)SAMPLE_LIM ? -(int64_t)SAMPLE_LIM : v > (int64_t)SAMPLE_LIM ? (int64_t)SAMPLE_LIM : v);
+}
 
 static double cubic(double z1, double z2, double z3, double z4, double u) {
     return z2 + (u * (6 * (u * (2 * (u * ((z4 - z1) + 3 * (z2 - z3))) + 18 * ((z1 + z3) - 2 * z2))) +
@@ -145,7 +157,7 @@ static void interp_row(int32_t *g, int64_t a, int64_t j, int64_t imax, int64_t i
         if (i + 1 <= a) G(i + 1, j) = rnd_cubic(cubic(z1, z2, z3, z4, (double)(i + 1 - iref)));
         if (i + 2 <= a) G(i + 2, j) = rnd_cubic(cubic(z1, z2, z3, z4, (double)(i + 2 - iref)));
     }
-    if (ax == 2 && a >= 3) G(a - 1, j) = rnd_cubic(0.5 * (G(a, j) + G(a - 2, j)));
+    if (ax == 2 && a >= 3) G(a - 1, j) = rnd_cubic(0.5 * ((double)G(a, j) + G(a - 2, j)));
 }
 
 static void lims(int64_t a, int64_t ax, int64_t *mx, int64_t *lim) {
@@ -172,7 +184,7 @@ static void interp(int32_t *g, int64_t a, int64_t b, int step) {
         }
     }
     if (ay == 2 && b >= 3)
-        for (int64_t i = 1; i <= a; i++) G(i, b - 1) = rnd_cubic(0.5 * (G(i, b) + G(i, b - 2)));
+        for (int64_t i = 1; i <= a; i++) G(i, b - 1) = rnd_cubic(0.5 * ((double)G(i, b) + G(i, b - 2)));
 }
 #undef G
 
@@ -220,7 +232,7 @@ static int decode_sample(fst_bitreader *r, int64_t ni, int64_t nj, int step, int
         interp(nxt, fa, fb, step);
         if (l > 0) fill(nxt, fa, fb, cur, a, b, step);
         if (read_diffs(r, dif, fa, fb, step)) goto done;
-        for (int64_t k = 0; k < fa * fb; k++) nxt[k] += dif[k];
+        for (int64_t k = 0; k < fa * fb; k++) nxt[k] = add_clamped(nxt[k], dif[k]);
         if (l == 0) {
             for (int64_t k = 0; k < fa * fb; k++) nxt[k] = nxt[k] < 0 ? 0 : nxt[k];
             fill(nxt, fa, fb, cur, a, b, step);

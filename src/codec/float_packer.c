@@ -71,8 +71,8 @@ static inline uint32_t fbits(float f) { uint32_t b; memcpy(&b, &f, 4); return b;
 static inline int32_t align_m(uint32_t b, int x, int extreme) {
     int e = (int)((b >> 23) & 0xFF);
     uint32_t a = (extreme || e > 0) ? (0x800000u | (b & 0x7FFFFFu)) : (b & 0x7FFFFFu) << 1;
-    int sh = x - e;
-    a >>= sh < 31 ? sh : 31;
+    int sh = x - e; /* negative only for NaN inputs, which are outside the contract */
+    a >>= sh < 0 ? 0 : sh < 31 ? sh : 31;
     return (b >> 31) ? -(int32_t)a : (int32_t)a;
 }
 

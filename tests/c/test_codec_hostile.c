@@ -3,6 +3,8 @@
  * -DFST24_SANITIZE=ON to check the latter). */
 #include "test_codec_util.h"
 
+#include <math.h>
+
 #include "codec/codec.h"
 #include "fst24.h"
 
@@ -165,7 +167,35 @@ static void test_garbage(void) {
     printf("garbage: %d decoded, %d rejected\n", ok, err);
 }
 
+/* NaN, infinities and huge values given to the encoders: an error or a
+ * payload, never undefined behaviour (checked under the sanitizers). */
+static void test_nonfinite_inputs(void) {
+    const int ni = 20, nj = 20, n = ni * nj;
+    float *x = malloc(n * 4);
+    const float specials[] = {NAN, INFINITY, -INFINITY, 3.4e38f, -3.4e38f, 1e-45f, -0.0f};
+    const int types[] = {1, 5, 6, 129, 133, 134, 65, 70, 197};
+    const int nbs[] = {16, 24, 12, 16, 32, 16, 16, 12, 32};
+    for (int sp = 0; sp < 7; sp++) {
+        for (int k = 0; k < n; k++) x[k] = (float)(k % 17) * 0.25f;
+        for (int k = 3; k < n; k += 31) x[k] = specials[sp];
+        for (int q = 0; q < 9; q++) {
+            fst_codec_desc req = desc(types[q], nbs[q], 32, ni, nj, 1), st;
+            uint32_t *w = NULL;
+            size_t nw = 0;
+            int rc = fst_codec_encode(x, FST24_ELEM_F32, &req, 0, &st, &w, &nw);
+            CHECK_MSG(rc == FST24_OK || rc == FST24_E_INVALID, "special %d datyp %d: rc %d", sp, types[q], rc);
+            if (rc == FST24_OK) {
+                rc = try_decode(w, nw, st);
+                CHECK(rc == FST24_OK || is_error(rc));
+            }
+            free(w);
+        }
+    }
+    free(x);
+}
+
 int main(void) {
+    test_nonfinite_inputs();
     test_descriptors();
     test_truncation();
     test_garbage();
