@@ -95,10 +95,10 @@ void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t 
     }
 }
 
-/* Row kernels: cloned for AVX-512 and AVX2 (the default x86-64 target has
- * only 2-wide doubles), and GRID_NOTRAP like the helpers they inline (see grid_internal.h). */
+/* Row kernels: cloned for x86-64-v4 (AVX-512) and v3 (AVX2 + FMA): the
+ * default x86-64 target has only 2-wide doubles and no FMA, and GRID_NOTRAP like the helpers they inline (see grid_internal.h). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define GRID_KERNEL __attribute__((target_clones("avx512f", "avx2", "default"))) GRID_NOTRAP
+#define GRID_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) GRID_NOTRAP
 #else
 #define GRID_KERNEL GRID_NOTRAP
 #endif
