@@ -246,6 +246,8 @@ class File(_core.FileBase, _Searchable):
         with self._map_lock:
             mm = self._map
             if mm is None or len(mm) < min_size:
+                if self.writable:
+                    self.flush()  # records written so far must be on disk to be mapped
                 with builtins_open(self.path, "rb") as fh:
                     mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
                 if len(mm) < min_size:

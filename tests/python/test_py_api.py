@@ -418,3 +418,16 @@ def test_corpus_ext_meta() -> None:
         for rec, exp in zip(f, dump):
             if "ext_meta" in exp:
                 assert rec.ext_meta == json.loads(exp["ext_meta"])
+
+
+def test_view_of_a_file_being_written(tmpfst: Path) -> None:
+    arr = np.arange(12, dtype=np.float32).reshape(3, 4)
+    with fst24.open(tmpfst, "w", backend="rsf") as f:
+        rec = fst24.Record(data=arr, nomvar="V")
+        f.write(rec)
+        v = rec.view()
+        np.testing.assert_array_equal(v[:, :, 0], arr)
+        f.write(fst24.Record(data=arr * 2, nomvar="W"))
+        w = f.find_one(nomvar="W").view()  # remapped to cover the new record
+        np.testing.assert_array_equal(w[:, :, 0], arr * 2)
+        np.testing.assert_array_equal(v[:, :, 0], arr)  # the old view is still valid

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import fst24
+from conftest import CORPUS
 
 BACKENDS = ["xdf", "rsf"]
 
@@ -240,3 +241,32 @@ def test_fst_options_backend(tmpfst: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert fst24.detect(tmpfst) == "rsf"
     with fst24.open(tmpfst, "w", backend="xdf") as f:
         assert f.backend == "xdf"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_write_records_of_another_file_and_copies(tmp_path: Path, backend: str) -> None:
+    src = CORPUS / "ref" / "model.xdf.fst"
+    dst = tmp_path / "copy.fst"
+    with fst24.open(src) as f, fst24.open(dst, "w", backend=backend) as g:
+        recs = f.find(nomvar="TT").all()[:3]
+        originals = [r.read() for r in recs]
+        for r in recs:
+            g.write(r)                       # the record now belongs to g
+            assert r.file is g
+        c = recs[0].copy()
+        assert c.file is None and c.key == -1
+        c.ip3 = 99
+        g.write(c)
+        d = recs[1].copy()
+        d.data = np.asarray(d.data, np.float64)  # new data: encoding follows the new dtype
+        d.etiket = "F64"
+        g.write(d)
+    with fst24.open(dst) as g:
+        assert len(g) == 5
+        for r, orig in zip(g.find(nomvar="TT", etiket=recs[0].etiket), originals):
+            assert r.data_type == recs[0].data_type
+            np.testing.assert_array_equal(r.data, orig)
+        assert g.find_one(ip3=99).ip1 == recs[0].ip1
+        f64 = g.find_one(etiket="F64")
+        assert f64.data.dtype == np.float32 or f64.data.dtype == np.float64
+        np.testing.assert_allclose(f64.data, originals[1], rtol=1e-3)
