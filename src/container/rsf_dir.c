@@ -76,10 +76,24 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     if (!deleted && !bad) {
         if (d.wa < RSF_SOS_BYTES || d.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * rec_meta ||
             d.wa > sos->s.sseg || d.rl > sos->s.sseg - d.wa || rec_meta < RSF_FST_META_WORDS ||
-            (d.rl & 3))
+            (d.rl & 3)) {
+            free(e->ext_meta); /* the slot is not counted: nobody else frees it */
+            e->ext_meta = NULL;
             return corrupt(f, "directory entry pointing outside its segment", entry_off);
+        }
         e->payload_offset = e->record_offset + RSF_SOR_BYTES + 4 * (int64_t)rec_meta;
         e->payload_bytes = (int64_t)d.rl - RSF_RECORD_OVERHEAD - 4 * (int64_t)rec_meta;
+        /* A directory copy shorter than the record's metadata (never written by
+         * FST, allowed by RSF): take the JSON text from the record itself. */
+        size_t ew = (size_t)e->ext_meta_words;
+        if (ew && !e->ext_meta && RSF_FST_META_WORDS + ew <= rec_meta) {
+            uint8_t *x = malloc(4 * ew);
+            if (!x) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+            int st = fst_pread_all(f, x, 4 * ew, e->record_offset + RSF_SOR_BYTES + 4 * RSF_FST_META_WORDS);
+            if (!st) e->ext_meta = ext_text(x, ew);
+            free(x);
+            if (st) return st; /* e->ext_meta is still NULL here */
+        }
     }
     if (bad && !deleted) (*unsupported)++;
     if (deleted || bad) {
