@@ -78,7 +78,8 @@ static int take_flag(struct fst24_file *f) {
             if (flag == RSF_EXCLUSIVE_FLAG && !f->force_write)
                 st = fst_error(FST24_E_LOCKED, "%s: an exclusive writer holds the file (write flag set); "
                                "use force_write if it crashed", f->path);
-            next = f->force_write || flag == RSF_EXCLUSIVE_FLAG ? 1 : (flag < 0xFFFE ? flag + 1 : flag);
+            /* force_write means "the other writers are gone": restart the count. */
+            next = (f->force_write || flag == RSF_EXCLUSIVE_FLAG) ? 1 : (flag < 0xFFFE ? flag + 1 : flag);
         } else {
             if (flag != 0 && !f->force_write)
                 st = fst_error(FST24_E_LOCKED, "%s: another writer holds the file (write flag %u); use "
