@@ -1,0 +1,186 @@
+/* Damaged or inconsistent grid descriptors written to a scratch file must
+ * give a clear error, never a crash: NaN axes, short or inconsistent "^>"
+ * records, tiles beyond their master, unsupported references, 2-D axes,
+ * damaged "!!" tables. Also: the grid cache used by several threads at once
+ * returns one grid whose coordinates match a fresh computation. */
+#include <pthread.h>
+#include "test_grid_util.h"
+
+static fst24_file *g_file;
+
+static void put(fst24_file *f, const char *nomvar, const char *grtyp, int32_t ni, int32_t nj, const int32_t ip[3],
+                const int32_t ig[4], const double *data)
+{
+    fst24_record r;
+    fst24_record_init(&r);
+    fst24_record_set_string(&r, "nomvar", nomvar);
+    fst24_record_set_string(&r, "typvar", "X");
+    fst24_record_set_string(&r, "grtyp", grtyp);
+    r.ni = ni;
+    r.nj = nj;
+    r.nk = 1;
+    r.ip1 = ip[0];
+    r.ip2 = ip[1];
+    r.ip3 = ip[2];
+    r.ig1 = ig[0];
+    r.ig2 = ig[1];
+    r.ig3 = ig[2];
+    r.ig4 = ig[3];
+    r.data_type = 5;
+    r.data_bits = 64;
+    r.pack_bits = 64;
+    int st = fst24_write(f, &r, data, FST24_ELEM_F64, FST24_REWRITE_NO, NULL);
+    CHECK(st == 0, "write %s: %s", nomvar, fst24_last_error());
+}
+
+static fst24_record data_rec(const char *grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2, int32_t ig3, int32_t ig4)
+{
+    fst24_record r;
+    fst24_record_init(&r);
+    fst24_record_set_string(&r, "nomvar", "DATA");
+    fst24_record_set_string(&r, "grtyp", grtyp);
+    r.ni = ni;
+    r.nj = nj;
+    r.ig1 = ig1;
+    r.ig2 = ig2;
+    r.ig3 = ig3;
+    r.ig4 = ig4;
+    return r;
+}
+
+static int expect(fst24_file *f, fst24_record r, int want, const char *what)
+{
+    fst24_grid *g = NULL;
+    int st = fst24_grid_from_record(f, &r, &g);
+    if (!st) {
+        const size_t n = (size_t)r.ni * r.nj;
+        double *lat = malloc(n * sizeof(double)), *lon = malloc(n * sizeof(double));
+        st = fst24_grid_latlon(g, lat, lon);
+        free(lat);
+        free(lon);
+        fst24_grid_free(g);
+    }
+    CHECK(st == want && (st == 0 || strlen(fst24_last_error()) > 10), "%s: status %d (want %d): %s", what, st, want,
+          fst24_last_error());
+    return st;
+}
+
+static void *worker(void *arg)
+{
+    fst24_grid_cache *c = arg;
+    fst24_record r = data_rec("Z", 40, 30, 100, 200, 0, 0);
+    const fst24_grid *g = NULL;
+    int bad = 0;
+    for (int k = 0; k < 20; k++) {
+        if (fst24_grid_cache_get(c, g_file, &r, &g)) bad++;
+        double lat[1200], lon[1200];
+        if (fst24_grid_latlon(g, lat, lon) || !(lat[0] > -90 && lat[0] < 90)) bad++;
+    }
+    return (void *)(intptr_t)bad;
+}
+
+int main(void)
+{
+    const char *tmp = getenv("FST24_TMP");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/grid_hostile.fst", tmp ? tmp : "/tmp");
+    fst24_file *f = NULL;
+    int st = fst24_open(path, FST24_MODE_CREATE, NULL, &f);
+    CHECK(st == 0, "create %s: %s", path, fst24_last_error());
+    if (st) return finish();
+    const int32_t eig[4] = {1475, 560, 54400, 46560}, lig[4] = {100, 100, 9000, 0}, fig[4] = {1, 0, 0, 0};
+    double ax[40], ay[30], big[400];
+    for (int i = 0; i < 40; i++) ax[i] = 160 + 0.5 * i;
+    for (int j = 0; j < 30; j++) ay[j] = -10 + 0.5 * j;
+    /* a good Z grid (tags 100/200) for the thread test */
+    put(f, ">>", "E", 40, 1, (int32_t[]){100, 200, 0}, eig, ax);
+    put(f, "^^", "E", 1, 30, (int32_t[]){100, 200, 0}, eig, ay);
+    /* NaN in an axis */
+    double axn[40];
+    memcpy(axn, ax, sizeof ax);
+    axn[7] = NAN;
+    put(f, ">>", "E", 40, 1, (int32_t[]){101, 200, 0}, eig, axn);
+    put(f, "^^", "E", 1, 30, (int32_t[]){101, 200, 0}, eig, ay);
+    /* unsupported reference type */
+    put(f, ">>", "G", 40, 1, (int32_t[]){102, 200, 0}, (int32_t[]){0, 0, 0, 0}, ax);
+    put(f, "^^", "G", 1, 30, (int32_t[]){102, 200, 0}, (int32_t[]){0, 0, 0, 0}, ay);
+    /* 2-D ">>" with a 1-D "^^" */
+    for (int k = 0; k < 400; k++) big[k] = k * 0.1;
+    put(f, ">>", "L", 40, 10, (int32_t[]){103, 200, 0}, lig, big);
+    put(f, "^^", "L", 1, 30, (int32_t[]){103, 200, 0}, lig, ay);
+    /* "^>" records: too short, wrong family, sizes that do not fit the data */
+    double s1[7] = {70, 1, 2, 1, 1, 94, 32};
+    put(f, "^>", "F", 7, 1, (int32_t[]){104, 0, 0}, fig, s1);
+    double s2[277];
+    for (int k = 0; k < 277; k++) s2[k] = 0;
+    s2[0] = 71, s2[1] = 1, s2[2] = 2;
+    put(f, "^>", "F", 277, 1, (int32_t[]){105, 0, 0}, fig, s2);
+    s2[0] = 70;
+    s2[5] = 1e9; /* ni of the yin block */
+    s2[6] = 32;
+    put(f, "^>", "F", 277, 1, (int32_t[]){106, 0, 0}, fig, s2);
+    /* a damaged !! (header says 5002, ig1 says 5005) and a too small one */
+    double t[3 * 5] = {5, 2, 3, 650, 100000, 1, 1, 0, 0, 95525156, 6.9, 0.09, 93423264, 11.5, 1};
+    put(f, "!!", "X", 3, 5, (int32_t[]){107, 0, 0}, (int32_t[]){5005, 0, 0, 0}, t);
+    put(f, "!!", "X", 3, 1, (int32_t[]){108, 0, 0}, (int32_t[]){5005, 0, 0, 0}, t);
+    fst24_close(f);
+
+    st = fst24_open(path, FST24_MODE_READ, NULL, &f);
+    CHECK(st == 0, "reopen: %s", fst24_last_error());
+    if (st) return finish();
+    g_file = f;
+    expect(f, data_rec("Z", 40, 30, 100, 200, 0, 0), 0, "good Z");
+    expect(f, data_rec("Z", 40, 30, 101, 200, 0, 0), FST24_E_INVALID, "NaN in >>");
+    expect(f, data_rec("Z", 40, 30, 102, 200, 0, 0), FST24_E_UNSUPPORTED, "G reference");
+    expect(f, data_rec("Z", 40, 30, 103, 200, 0, 0), FST24_E_INVALID, "2-D >> with 1-D ^^");
+    expect(f, data_rec("U", 94, 64, 104, 0, 0, 0), FST24_E_INVALID, "short ^>");
+    expect(f, data_rec("U", 94, 64, 105, 0, 0, 0), FST24_E_UNSUPPORTED, "^> of family 71");
+    expect(f, data_rec("U", 94, 64, 106, 0, 0, 0), FST24_E_INVALID, "^> sub-grid size beyond the record");
+    expect(f, data_rec("#", 10, 8, 100, 200, 35, 1), FST24_E_NO_RECORD, "tile beyond its master");
+    expect(f, data_rec("#", 10, 8, 100, 200, 0, 1), FST24_E_INVALID, "tile start 0");
+    expect(f, data_rec("#", 10, 8, 100, 200, 31, 23), 0, "tile at the master's corner");
+    expect(f, data_rec("Z", 40, 30, 999, 999, 0, 0), FST24_E_NO_RECORD, "no positionals");
+    expect(f, data_rec("Z", 0, 30, 100, 200, 0, 0), FST24_E_NO_RECORD, "ni 0 (no positional that size)");
+    expect(f, data_rec("A", 0, 30, 0, 0, 0, 0), FST24_E_INVALID, "A with ni 0");
+    fst24_record c, r;
+    fst24_record_init_criteria(&c);
+    fst24_record_set_string(&c, "nomvar", "!!");
+    fst24_query *q = NULL;
+    fst24_query_new(f, &c, NULL, &q);
+    int n = 0;
+    while (fst24_query_next(q, &r) == 1) {
+        fst24_vgrid *vg = NULL;
+        st = fst24_vgrid_from_record(f, &r, &vg);
+        CHECK(st == FST24_E_INVALID, "damaged !! (ip1 %d) refused: %d %s", (int)r.ip1, st, fst24_last_error());
+        fst24_vgrid_free(vg);
+        n++;
+    }
+    fst24_query_free(q);
+    CHECK(n == 2, "two damaged !! records");
+    /* a data record whose descriptor is one of those: find reports the error */
+    fst24_record d = data_rec("Z", 40, 30, 107, 0, 0, 0);
+    d.ip1 = 95525156;
+    fst24_vgrid *vg = NULL;
+    CHECK(fst24_vgrid_find(f, &d, &vg) == FST24_E_INVALID, "find with a damaged linked !!");
+
+    /* cache shared by 4 threads */
+    fst24_grid_cache *cache = NULL;
+    fst24_grid_cache_new(&cache);
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++) pthread_create(&th[k], NULL, worker, cache);
+    int bad = 0;
+    for (int k = 0; k < 4; k++) {
+        void *res;
+        pthread_join(th[k], &res);
+        bad += (int)(intptr_t)res;
+    }
+    const fst24_grid *g1 = NULL, *g2 = NULL;
+    fst24_record z = data_rec("Z", 40, 30, 100, 200, 0, 0);
+    fst24_grid_cache_get(cache, f, &z, &g1);
+    z.nomvar[0] = 'Q'; /* another variable on the same grid */
+    fst24_grid_cache_get(cache, f, &z, &g2);
+    CHECK(bad == 0 && g1 == g2, "threads: %d failures, one cached grid", bad);
+    fst24_grid_cache_free(cache);
+    fst24_close(f);
+    return finish();
+}
