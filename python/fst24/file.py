@@ -455,8 +455,12 @@ class FileSet(_Searchable):
         self.close()
 
     def __del__(self) -> None:
+        # Only unlink: records may still use the member files, which close
+        # themselves when they are garbage collected.
         try:
-            self.close()
+            if not self.closed and self.files:
+                self.closed = True
+                _core.unlink(self.files)
         except Exception:  # interpreter shutdown: nothing sensible to do
             pass
 

@@ -431,3 +431,66 @@ def test_view_of_a_file_being_written(tmpfst: Path) -> None:
         w = f.find_one(nomvar="W").view()  # remapped to cover the new record
         np.testing.assert_array_equal(w[:, :, 0], arr * 2)
         np.testing.assert_array_equal(v[:, :, 0], arr)  # the old view is still valid
+
+
+@pytest.mark.parametrize("backend", ["xdf", "rsf"])
+def test_garbage_collected_file_is_flushed_and_closed(tmpfst: Path, backend: str) -> None:
+    f = fst24.open(tmpfst, "w", backend=backend)
+    f.write(fst24.Record(data=np.arange(6, dtype=np.float32), nomvar="GC"))
+    del f
+    gc.collect()
+    with fst24.open(tmpfst, "r+") as g:  # the writer released the file
+        assert [r.nomvar for r in g] == ["GC"]
+        g.write(fst24.Record(data=np.zeros(2, np.float32), nomvar="GC2"))
+    with fst24.open(tmpfst) as g:
+        assert len(g) == 2
+
+
+def test_open_many_glob_and_member_close(tmp_path: Path) -> None:
+    for i in range(3):
+        with fst24.open(tmp_path / f"part{i}.fst", "w", backend="rsf" if i % 2 else "xdf") as f:
+            for j in range(4):
+                f.write(fst24.Record(data=np.full(3, 10 * i + j, np.float32), nomvar=f"P{i}", ip1=j))
+    fs = fst24.open_many(str(tmp_path / "part*.fst"))
+    assert len(fs) == 12
+    assert [len(f) for f in fs.files] == [4, 4, 4]
+    recs = fs.find(ip1=2).all()
+    assert [r.nomvar for r in recs] == ["P0", "P1", "P2"]
+    assert [r.file.path for r in recs] == [str(tmp_path / f"part{i}.fst") for i in range(3)]
+    arrays = fs.read(recs)
+    assert [float(a[0, 0, 0]) for a in arrays] == [2.0, 12.0, 22.0]
+    assert fst24.open_many([tmp_path / "part0.fst"]).find_one(ip1=3).data[0, 0, 0] == 3.0
+    recs[1].file.close()  # closing a member closes the whole set
+    assert fs.closed and all(f.closed for f in fs.files)
+    with pytest.raises(fst24.ClosedFileError):
+        len(fs)
+    with pytest.raises(fst24.FileNotFoundError, match="nothing"):
+        fst24.open_many(str(tmp_path / "nothing*.fst"))
+
+
+def test_find_by_datetime() -> None:
+    import datetime as dt
+    _, dump = load_dump(MODEL)
+    stamp = dump[-1]["datev"]
+    when = fst24.stamp_to_datetime(stamp).astype(dt.datetime)
+    with fst24.open(MODEL) as f:
+        assert len(f.find(datev=when)) == sum(r["datev"] == stamp for r in dump)
+        assert len(f.find(datev=np.datetime64(when))) == len(f.find(datev=stamp))
+
+
+def test_missing_values_and_raw() -> None:
+    mv = fst24.missing_values()
+    info, dump = load_dump(CORPUS / "ref" / "types.xdf.fst")
+    assert mv["f32"] == pytest.approx(info["missing_values"]["f32"])
+    assert mv["i32"] == info["missing_values"]["i32"]
+    with fst24.open(CORPUS / "ref" / "types.xdf.fst") as f:
+        for rec, exp in zip(f, dump):
+            if exp.get("missing_count"):
+                d = rec.data
+                if d.dtype == np.float32:
+                    assert int(np.sum(d == np.float32(mv["f32"]))) == exp["missing_count"]
+                    raw = rec.read(raw_missing=True)
+                    assert not np.any(raw == np.float32(mv["f32"]))
+                    break
+        else:
+            pytest.fail("types.xdf.fst has a float record with missing values")
