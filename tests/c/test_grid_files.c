@@ -17,6 +17,33 @@ static int file_path(const char *name, char *out, size_t n)
 
 static int compared, refused, unreferenced;
 
+/* Values of the positional `nomvar` with tags (ig1, ig2, ig3) and `n` values
+ * along its long side, as doubles (NULL if absent). */
+static double *positional(fst24_file *f, const char *nomvar, const fst24_record *d, int32_t n)
+{
+    fst24_record c, r;
+    fst24_record_init_criteria(&c);
+    fst24_record_set_string(&c, "nomvar", nomvar);
+    c.ip1 = d->ig1;
+    c.ip2 = d->ig2;
+    c.ip3 = d->ig3;
+    fst24_query *q = NULL;
+    double *v = NULL;
+    if (fst24_query_new(f, &c, NULL, &q)) return NULL;
+    while (!v && fst24_query_next(q, &r) == 1) {
+        if (r.ni * r.nj != n) continue;
+        v = malloc((size_t)n * sizeof(double));
+        fst24_read_options o = {0};
+        o.type = FST24_ELEM_F64;
+        if (fst24_read_data(&r, v, (size_t)n * sizeof(double), &o)) {
+            free(v);
+            v = NULL;
+        }
+    }
+    fst24_query_free(q);
+    return v;
+}
+
 static void check_line(const char *line, const char *fname, fst24_file *f)
 {
     char role[32] = "", t[4] = "";
@@ -45,6 +72,17 @@ static void check_line(const char *line, const char *fname, fst24_file *f)
     if (!has_rc) {
         /* librmn crashed on this grid (see latlon/README.md): we must still build it */
         CHECK(st == 0, "%s grid %g (%c %dx%d, no librmn reference): %s", fname, gi, t[0], (int)r.ni, (int)r.nj, fst24_last_error());
+        /* Z on L (lat0 = lon0 = 0, steps 1): lat = ^^ of nj values, lon = >> of ni values */
+        double *ax = positional(f, ">>", &r, r.ni), *ay = positional(f, "^^", &r, r.nj);
+        double err = (ax && ay && !st) ? 0 : 1e9;
+        for (int32_t j = 0; ax && ay && !st && j < r.nj; j++)
+            for (int32_t i = 0; i < r.ni; i++) {
+                err = fmax(err, fabs(lat[(size_t)j * r.ni + i] - ay[j]));
+                err = fmax(err, lon_diff(lon[(size_t)j * r.ni + i], ax[i]));
+            }
+        CHECK(err < 1e-5, "%s grid %g: coordinates are the >> / ^^ of its own size (error %g)", fname, gi, err);
+        free(ax);
+        free(ay);
         unreferenced++;
     } else if (rc != 0) {
         CHECK(st == FST24_E_UNSUPPORTED, "%s grid %g: librmn refuses (rc %g), we gave %d", fname, gi, rc, st);
