@@ -1273,6 +1273,23 @@ static PyObject *mod_grid_latlon(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+
+/* ip123_decode(ip1, ip2, ip3) -> (status, (v1, v2, kind) x 3) as librmn's DecodeIp. */
+static PyObject *mod_ip123_decode(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int ip1, ip2, ip3;
+    if (!PyArg_ParseTuple(args, "iii:ip123_decode", &ip1, &ip2, &ip3)) return NULL;
+    fst24_ip_range r[3];
+    memset(r, 0, sizeof r);
+    int st = fst24_ip123_decode(ip1, ip2, ip3, &r[0], &r[1], &r[2]);
+    if (st < 0) return raise_status(st);
+    fst24_clear_error();
+    return Py_BuildValue("i(ddi)(ddi)(ddi)", st, (double)r[0].v1, (double)r[0].v2, r[0].kind,
+                         (double)r[1].v1, (double)r[1].v2, r[1].kind,
+                         (double)r[2].v1, (double)r[2].v2, r[2].kind);
+}
+
 static PyObject *mod_ip_decode_one(PyObject *self, PyObject *arg)
 {
     (void)self;
@@ -1449,6 +1466,7 @@ static PyMethodDef module_methods[] = {
     {"missing_values", mod_missing_values, METH_NOARGS, "Missing-value sentinels."},
     {"ip_encode", mod_ip_encode, METH_VARARGS, "Encode (value, kind) pairs into IP codes."},
     {"ip_kind_info", mod_ip_kind_info, METH_O, "(tag, unit, name, is_level) of a kind."},
+    {"ip123_decode", mod_ip123_decode, METH_VARARGS, "Decode an ip1/ip2/ip3 triplet (DecodeIp)."},
     {"ip_format", mod_ip_format, METH_O, "librmn's text for an IP code."},
     {"xg_to_ig", mod_xg_to_ig, METH_VARARGS, "Real grid descriptors to ig1..ig4."},
     {"ig_to_xg", mod_ig_to_xg, METH_VARARGS, "ig1..ig4 to real grid descriptors."},

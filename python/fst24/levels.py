@@ -10,7 +10,9 @@ from . import _core
 from .errors import InvalidArgumentError, _error
 from ._util import _contig
 
-__all__ = ["decode_ip", "encode_ip", "kind_info", "decode_ip1", "format_ip"]
+__all__ = ["decode_ip", "encode_ip", "kind_info", "decode_ip1", "format_ip", "decode_ip123"]
+
+IPRange = tuple[float, float, int]
 
 _STYLES = {"new": _core.IP_NEW, "old": _core.IP_OLD}
 
@@ -66,3 +68,15 @@ def decode_ip1(ip: int) -> tuple[float, int, str]:
 def format_ip(ip: Union[int, np.integer[Any]]) -> str:
     """librmn's text for an IP code, e.g. 41394464 -> '500 mb'."""
     return str(_core.ip_format(int(ip)))
+
+
+def decode_ip123(ip1: int, ip2: int, ip3: int) -> tuple[int, IPRange, IPRange, IPRange]:
+    """Decode an (ip1, ip2, ip3) triplet as librmn's DecodeIp.
+
+    Returns ``(status, level, time, ip3)``, each range ``(v1, v2, kind)``
+    (v1 == v2 for a single value; a level range bottom first, a time range
+    in increasing order). ``status`` holds librmn's flags (0 OK, 2 good
+    guess, 4 bad guess, 8 terrible guess, 32 warning, 64 error).
+    """
+    st, r1, r2, r3 = _core.ip123_decode(int(ip1), int(ip2), int(ip3))
+    return int(st), r1, r2, r3

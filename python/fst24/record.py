@@ -366,6 +366,12 @@ class Record(_core.RecordBase):
         return decode_ip1(self.ip1)
 
     @property
+    def ip_ranges(self) -> tuple[int, tuple[float, float, int], tuple[float, float, int], tuple[float, float, int]]:
+        """(status, level, time, ip3) ranges of (ip1, ip2, ip3), librmn's DecodeIp."""
+        from .levels import decode_ip123
+        return decode_ip123(self.ip1, self.ip2, self.ip3)
+
+    @property
     def ip1_text(self) -> str:
         """librmn's text for ip1, e.g. '500 mb'."""
         return str(_core.ip_format(self.ip1))

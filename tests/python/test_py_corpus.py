@@ -53,7 +53,8 @@ def test_headers_and_data_hashes(path: Path) -> None:
         pytest.skip("1989-format file refused by libfst24 with a clear message (allowed by DAMAGED.md)")
     info, expected = load_dump(path)
     with fst24.open(path) as f:
-        assert len(f) == info["num_records"]
+        # librmn reports 0 for the 1989 file although it reads its records: count the dump's lines.
+        assert len(f) == (info["num_records"] or len(expected))
         records = list(f)
         assert len(records) == len(expected)
         for rec, exp in zip(records, expected):
@@ -92,6 +93,14 @@ def test_decoded_levels_and_dates(path: Path) -> None:
             value, kind, _unit = rec.level
             assert kind == exp["ip1_dec"]["kind"]
             assert value == pytest.approx(exp["ip1_dec"]["value"], rel=1e-6, abs=1e-12)
+            st, r1, r2, r3 = rec.ip_ranges
+            dec = exp["decodeip"]
+            assert st == dec["status"], f"{path.name} {exp['seq']}"
+            for got, want in ((r1, dec["rp1"]), (r2, dec["rp2"]), (r3, dec["rp3"])):
+                assert got[2] == want[2]
+                for g, w in zip(got[:2], want[:2]):
+                    w = float(w)
+                    assert (math.isnan(g) and math.isnan(w)) or g == pytest.approx(w, rel=1e-6, abs=1e-12)
             pd = exp["datev_printable"]
             dt = rec.datev_datetime
             if pd["rc"] != 0:
@@ -132,13 +141,13 @@ def test_batch_read_into_out() -> None:
 
 def test_open_many_over_all_corpus_files() -> None:
     with fst24.open_many(FILES) as fs:
-        total = sum(load_dump(p)[0]["num_records"] for p in FILES)
+        total = sum(len(load_dump(p)[1]) for p in FILES)
         assert len(fs) == total
         records = list(fs)
         assert len(records) == total
         # Records know which file they come from, in chain order.
         owners = [r.file.path for r in records]
-        expected = [str(p) for p in FILES for _ in range(load_dump(p)[0]["num_records"])]
+        expected = [str(p) for p in FILES for _ in range(len(load_dump(p)[1]))]
         assert owners == expected
         tt = fs.find(nomvar="TT").all()
         exp_tt = sum(1 for p in FILES for r in load_dump(p)[1] if r["nomvar"].rstrip() == "TT")

@@ -270,3 +270,15 @@ def test_write_records_of_another_file_and_copies(tmp_path: Path, backend: str) 
         f64 = g.find_one(etiket="F64")
         assert f64.data.dtype == np.float32 or f64.data.dtype == np.float64
         np.testing.assert_allclose(f64.data, originals[1], rtol=1e-3)
+
+
+def test_string_arrays_become_character_columns(tmpfst: Path) -> None:
+    names = np.array(["ALPHA", "BETA", "GAMMA"])
+    with fst24.open(tmpfst, "w") as f:
+        rec = fst24.Record(data=names, nomvar="NAME")
+        assert (rec.ni, rec.nj, rec.nk) == (5, 3, 1)
+        f.write(rec)
+    with fst24.open(tmpfst) as f:
+        d = f.find_one(nomvar="NAME").data
+        cols = [d[:, j, 0].tobytes().rstrip(b"\0").decode() for j in range(3)]
+        assert cols == ["ALPHA", "BETA", "GAMMA"]
