@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "codec/bits.h"
 #include "codec/codec.h"
 #include "fst24.h"
 
@@ -272,7 +273,38 @@ static void test_ranges(void) {
     free(u);
 }
 
+/* Bulk pack/unpack (with its fixed-pattern fast paths) against a bit-by-bit
+ * reference, for every width and start offset. */
+static void test_bitstreams(void) {
+    uint32_t w[200], w2[200], tok[200], back[200];
+    for (int nbits = 1; nbits <= 32; nbits++) {
+        uint32_t mask = nbits == 32 ? 0xFFFFFFFFu : (1u << nbits) - 1u;
+        for (int off = 0; off < 64; off++) {
+            size_t n = (size_t)(rnd() % 150);
+            if ((uint64_t)off + (uint64_t)n * nbits > 200 * 32 - 64) n = (200 * 32 - 64 - (size_t)off) / (size_t)nbits;
+            for (size_t k = 0; k < n; k++) tok[k] = (uint32_t)rnd();
+            /* reference packing, bit by bit, over a random prefix */
+            memset(w, 0, sizeof w);
+            for (int b = 0; b < off; b++)
+                if (rnd() & 1) w[b / 32] |= 1u << (31 - b % 32);
+            memcpy(w2, w, sizeof w);
+            uint64_t pos = (uint64_t)off;
+            for (size_t k = 0; k < n; k++)
+                for (int b = nbits - 1; b >= 0; b--, pos++)
+                    if ((tok[k] >> b) & 1) w[pos / 32] |= 1u << (31 - pos % 32);
+            fst_bits_pack(w2, (uint64_t)off, nbits, tok, n);
+            CHECK_MSG(memcmp(w, w2, sizeof w) == 0, "pack nbits %d offset %d n %zu", nbits, off, n);
+            size_t nw = (size_t)((pos + 31) / 32);
+            fst_bits_unpack(w, nw, (uint64_t)off, nbits, back, n);
+            int ok = 1;
+            for (size_t k = 0; k < n; k++) ok &= back[k] == (tok[k] & mask);
+            CHECK_MSG(ok, "unpack nbits %d offset %d n %zu", nbits, off, n);
+        }
+    }
+}
+
 int main(void) {
+    test_bitstreams();
     test_ranges();
     test_integers();
     test_ieee();
