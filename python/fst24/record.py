@@ -420,12 +420,18 @@ class Record(_core.RecordBase):
         return new
 
     def __repr__(self) -> str:
+        try:
+            level = f" ({self.ip1_text})"
+        except Exception:  # an invalid code: show the raw value only
+            level = ""
+        valid = self.datev_datetime
+        when = f"{valid:%Y-%m-%d %H:%M:%S}" if valid is not None else str(self.datev)
         where = f" key={self.key}" if self.file is not None else ""
-        return (f"<Record {self.nomvar!r} {self.typvar!r} {self.etiket!r} "
-                f"ip=({self.ip1},{self.ip2},{self.ip3}) {self.ni}x{self.nj}x{self.nk} "
-                f"datev={self.datev} deet={self.deet} npas={self.npas} "
-                f"{self.type_letters}{self.pack_bits} grtyp={self.grtyp!r} "
-                f"ig=({self.ig1},{self.ig2},{self.ig3},{self.ig4}){where}>")
+        return (f"<Record nomvar={self.nomvar!r} typvar={self.typvar!r} etiket={self.etiket!r} "
+                f"ip1={self.ip1}{level} ip2={self.ip2} ip3={self.ip3} datev={when} "
+                f"deet={self.deet} npas={self.npas} shape=({self.ni}, {self.nj}, {self.nk}) "
+                f"type={self.type_letters}{self.pack_bits} "
+                f"grid={self.grtyp}({self.ig1},{self.ig2},{self.ig3},{self.ig4}){where}>")
 
     def __reduce__(self) -> Any:
         fields = {name: getattr(self, name) for name in HEADER_FIELDS}
