@@ -99,6 +99,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except fst24.Error as e:
         print(f"fst24-demo: {e}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into e.g. head
+        sys.stderr.close()
+        return 0
     finally:
         if tmpdir is not None:
             tmpdir.cleanup()
