@@ -282,3 +282,20 @@ def test_string_arrays_become_character_columns(tmpfst: Path) -> None:
         d = f.find_one(nomvar="NAME").data
         cols = [d[:, j, 0].tobytes().rstrip(b"\0").decode() for j in range(3)]
         assert cols == ["ALPHA", "BETA", "GAMMA"]
+
+
+def test_parallel_rsf_writers_and_write_lock(tmpfst: Path) -> None:
+    a = fst24.open(tmpfst, "a", backend="rsf", parallel=True)
+    b = fst24.open(tmpfst, "a", backend="rsf", parallel=True)
+    a.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A"))
+    b.write(fst24.Record(data=np.ones(3, np.float32), nomvar="B"))
+    a.close()
+    b.close()
+    with fst24.open(tmpfst) as f:
+        assert sorted((r.nomvar, float(r.data[0, 0, 0])) for r in f) == [("A", 0.0), ("B", 1.0)]
+    with fst24.open(tmpfst, "r+") as writer:
+        with pytest.raises(fst24.FileLockedError) as ei:
+            fst24.open(tmpfst, "r+")
+        assert str(tmpfst) in str(ei.value)
+        assert isinstance(ei.value, PermissionError)
+        assert len(writer) == 2
