@@ -120,8 +120,12 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
         sx = (shape_req){rec->ni, -1, 0};
         sy = (shape_req){-1, rec->nj, 0};
     }
-    const int32_t ip3 = tile ? -1 : rec->ig3;
+    int32_t ip3 = tile ? -1 : rec->ig3;
     int st = find_positional(file, ">>", rec->ig1, rec->ig2, ip3, accept_shape, &sx, &rx);
+    if (st == 0 && ip3 >= 0) { /* as GeoRef: retry with any ip3 */
+        ip3 = -1;
+        st = find_positional(file, ">>", rec->ig1, rec->ig2, ip3, accept_shape, &sx, &rx);
+    }
     if (st <= 0) return st < 0 ? st : missing(rec, ">>");
     st = find_positional(file, "^^", rec->ig1, rec->ig2, ip3, accept_shape, &sy, &ry);
     if (st <= 0) return st < 0 ? st : missing(rec, "^^");
@@ -135,12 +139,19 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
     double *ax = NULL, *ay = NULL;
     st = grid_read_doubles(&rx, (size_t)nx, &ax);
     if (!st) st = grid_read_doubles(&ry, (size_t)ny, &ay);
-    const int32_t ref_ig[4] = {rx.ig1, rx.ig2, rx.ig3, rx.ig4};
+    int32_t ref_ig[4] = {rx.ig1, rx.ig2, rx.ig3, rx.ig4};
+    char ref = rx.grtyp[0];
+    if ((t == 'O' || t == 'M') && ref != 'L') {
+        /* ORCA / mesh positionals hold degrees whatever their own grtyp */
+        ref = 'L';
+        ref_ig[0] = ref_ig[1] = 100;
+        ref_ig[2] = 9000;
+        ref_ig[3] = 0;
+    }
     fst24_grid *g = NULL;
     if (!st) {
         const int32_t i0 = tile ? rec->ig3 - 1 : 0, j0 = tile ? rec->ig4 - 1 : 0;
-        st = fst24_grid_new_axes(as_cloud ? 'Y' : 'Z', rec->ni, rec->nj, rx.grtyp[0], ref_ig,
-                                 ax + i0, ay + j0, &g);
+        st = fst24_grid_new_axes(as_cloud ? 'Y' : 'Z', rec->ni, rec->nj, ref, ref_ig, ax + i0, ay + j0, &g);
         if (st) fst_error_context(st, "record '%.4s' grid %c: ", rec->nomvar, t);
     }
     if (!st) {

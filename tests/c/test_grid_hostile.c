@@ -123,6 +123,17 @@ int main(void)
     double t[3 * 5] = {5, 2, 3, 650, 100000, 1, 1, 0, 0, 95525156, 6.9, 0.09, 93423264, 11.5, 1};
     put(f, "!!", "X", 3, 5, (int32_t[]){107, 0, 0}, (int32_t[]){5005, 0, 0, 0}, t);
     put(f, "!!", "X", 3, 1, (int32_t[]){108, 0, 0}, (int32_t[]){5005, 0, 0, 0}, t);
+    /* positionals with ip3 5 used by a Z record whose ig3 is 0 (GeoRef's retry) */
+    put(f, ">>", "L", 40, 1, (int32_t[]){109, 200, 5}, lig, ax);
+    put(f, "^^", "L", 1, 30, (int32_t[]){109, 200, 5}, lig, ay);
+    /* an ORCA-like O grid: 2-D lon/lat positionals whose own grtyp is X */
+    double olon[12], olat[12];
+    for (int k = 0; k < 12; k++) {
+        olon[k] = -170 + 3 * k;
+        olat[k] = 40 + 0.5 * k;
+    }
+    put(f, ">>", "X", 4, 3, (int32_t[]){110, 0, 0}, (int32_t[]){0, 0, 0, 0}, olon);
+    put(f, "^^", "X", 4, 3, (int32_t[]){110, 0, 0}, (int32_t[]){0, 0, 0, 0}, olat);
     fst24_close(f);
 
     st = fst24_open(path, FST24_MODE_READ, NULL, &f);
@@ -142,6 +153,16 @@ int main(void)
     expect(f, data_rec("Z", 40, 30, 999, 999, 0, 0), FST24_E_NO_RECORD, "no positionals");
     expect(f, data_rec("Z", 0, 30, 100, 200, 0, 0), FST24_E_NO_RECORD, "ni 0 (no positional that size)");
     expect(f, data_rec("A", 0, 30, 0, 0, 0, 0), FST24_E_INVALID, "A with ni 0");
+    expect(f, data_rec("Z", 40, 30, 109, 200, 0, 0), 0, "positionals found with any ip3");
+    {
+        fst24_record o = data_rec("O", 4, 3, 110, 0, 0, 0);
+        fst24_grid *g = NULL;
+        double la[12], lo[12];
+        st = fst24_grid_from_record(f, &o, &g);
+        if (!st) st = fst24_grid_latlon(g, la, lo);
+        CHECK(st == 0 && la[5] == 42.5 && lo[5] == 360 - 155, "O grid: positional degrees (st %d, %g %g)", st, la[5], lo[5]);
+        fst24_grid_free(g);
+    }
     fst24_record c, r;
     fst24_record_init_criteria(&c);
     fst24_record_set_string(&c, "nomvar", "!!");
