@@ -494,3 +494,28 @@ def test_missing_values_and_raw() -> None:
                     break
         else:
             pytest.fail("types.xdf.fst has a float record with missing values")
+
+
+def test_shared_records_from_many_threads() -> None:
+    with fst24.open(MODEL_RSF) as f:
+        recs = list(f)
+        expected = [r.read().tobytes() for r in recs]
+        fresh = list(f)  # same records, nothing cached yet
+        errors: list[BaseException] = []
+
+        def work(offset: int) -> None:
+            try:
+                for i in range(len(fresh)):
+                    j = (i + offset * 61) % len(fresh)
+                    assert fresh[j].data.tobytes() == expected[j]
+                    q = f.find(nomvar=fresh[j].nomvar, ip1=fresh[j].ip1)
+                    assert any(r.key == fresh[j].key for r in q)
+            except BaseException as e:  # pragma: no cover
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors[:2]
