@@ -308,31 +308,37 @@ static void encode_minimum(fst_bitwriter *b, const uint16_t *t, int64_t ni, int6
     }
 }
 
-static inline int32_t lorenzo_r(const uint16_t *t, int64_t ni, int64_t i, int64_t j) {
-    return (int32_t)t[j * ni + i] - ((int32_t)t[(j - 1) * ni + i] + (int32_t)t[j * ni + i - 1] - (int32_t)t[(j - 1) * ni + i - 1]);
+/* Residuals of grid row j (1 <= j < nj) into r[1..ni-1]. */
+static void lorenzo_row(const uint16_t *t, int64_t ni, int64_t j, int32_t *r) {
+    const uint16_t *row = t + j * ni, *prev = row - ni;
+    for (int64_t i = 1; i < ni; i++)
+        r[i] = ((int32_t)row[i] - (int32_t)row[i - 1]) - ((int32_t)prev[i] - (int32_t)prev[i - 1]);
 }
 
-static void encode_parallelogram(fst_bitwriter *b, const uint16_t *t, int64_t ni, int64_t nj, int nbits) {
+/* band: 3 rows of ni residuals (work space of the caller). */
+static void encode_parallelogram(fst_bitwriter *b, const uint16_t *t, int64_t ni, int64_t nj, int nbits,
+                                 int32_t *band) {
     const int step = 3;
     int cw = 4;
     if (nbits >= 15) {
-        for (int64_t j = 1; j < nj && cw == 4; j++)
-            for (int64_t i = 1; i < ni; i++) {
-                int32_t r = lorenzo_r(t, ni, i, j);
-                if (r > 65535 || r < -65535) { cw = 5; break; }
-            }
+        for (int64_t j = 1; j < nj && cw == 4; j++) {
+            lorenzo_row(t, ni, j, band);
+            for (int64_t i = 1; i < ni; i++)
+                if (band[i] > 65535 || band[i] < -65535) { cw = 5; break; }
+        }
     }
     fst_bw_put(b, (uint32_t)cw, 3);
     for (int64_t i = 0; i < ni; i++) fst_bw_put(b, t[i], nbits);
     for (int64_t j = 1; j < nj; j++) fst_bw_put(b, t[j * ni], nbits);
     for (int64_t j0 = 1; j0 < nj && !b->err; j0 += step) {
         int64_t j1 = j0 + step < nj ? j0 + step : nj;
+        for (int64_t j = j0; j < j1; j++) lorenzo_row(t, ni, j, band + (j - j0) * ni);
         for (int64_t i0 = 1; i0 < ni; i0 += step) {
             int64_t i1 = i0 + step < ni ? i0 + step : ni;
             uint32_t mx = 0;
             for (int64_t j = j0; j < j1; j++)
                 for (int64_t i = i0; i < i1; i++) {
-                    int32_t r = lorenzo_r(t, ni, i, j);
+                    int32_t r = band[(j - j0) * ni + i];
                     uint32_t a = (uint32_t)(r < 0 ? -r : r);
                     mx = a > mx ? a : mx;
                 }
@@ -342,7 +348,7 @@ static void encode_parallelogram(fst_bitwriter *b, const uint16_t *t, int64_t ni
             if (c == 0) continue;
             int w = c == 15 ? 17 : c + 1;
             for (int64_t j = j0; j < j1; j++)
-                for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)lorenzo_r(t, ni, i, j), w);
+                for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)band[(j - j0) * ni + i], w);
         }
     }
 }
@@ -357,8 +363,14 @@ size_t fst_armn_encode(const uint16_t *tok, int64_t ni, int64_t nj, int nbits, i
     z[0] = minimum ? make_header(PRED_MINIMUM, 0, 5, nbits) : make_header(PRED_PARALLELOGRAM, 1, 3, nbits);
     fst_bitwriter b;
     fst_bw_init(&b, z + 1, wcap - 1);
-    if (minimum) encode_minimum(&b, tok, ni, nj, nbits);
-    else encode_parallelogram(&b, tok, ni, nj, nbits);
+    if (minimum) {
+        encode_minimum(&b, tok, ni, nj, nbits);
+    } else {
+        int32_t *band = malloc((size_t)(3 * ni) * sizeof(int32_t));
+        if (!band) return (size_t)-1;
+        encode_parallelogram(&b, tok, ni, nj, nbits, band);
+        free(band);
+    }
     fst_bw_flush(&b);
     if (b.err) return 0;
     size_t words = 1 + (size_t)((b.pos + 31) / 32);

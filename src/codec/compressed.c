@@ -116,6 +116,7 @@ int fst_comp_encode_134(const float *x, const fst_codec_desc *st, uint32_t **wor
     fst_fpack_pack(x, n, st->nbits, hdr, tok);
     size_t zlng = 0;
     size_t zw = fst_armn_encode(tok, st->ni, st->nj, st->nbits, 0, z, zcap(n), &zlng);
+    if (zw == (size_t)-1) { rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory"); goto done; }
     uint32_t *w;
     size_t L;
     if (zw) {
@@ -156,6 +157,7 @@ int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc 
     for (size_t k = 0; k < n; k++) tok[k] = (uint16_t)t32[k];
     size_t zlng = 0;
     size_t zw = fst_armn_encode(tok, st->ni, st->nj, nbits, 0, z, zcap(n), &zlng);
+    if (zw == (size_t)-1) { rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory"); goto done; }
     uint32_t *w;
     size_t L;
     if (zw) {
@@ -220,6 +222,7 @@ int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_cod
     tokens_130(data, in_type, n, nbits, tok);
     size_t zlng = 0;
     size_t zw = fst_armn_encode(tok, st->ni, st->nj, nbits, 0, z, zcap(n), &zlng);
+    if (zw == (size_t)-1) { rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory"); goto done; }
     if (zw) {
         size_t L = 2 * ((4 + zlng + 7) / 8);
         uint32_t *w = fst_payload_alloc(L);
