@@ -217,6 +217,7 @@ FST24_API const char *fst24_kind_name(fst24_file_kind kind);
 typedef struct fst24_file_info {
     const char *path;       /* valid while the file is open */
     fst24_backend backend;  /* XDF or RSF */
+    fst24_file_kind kind;   /* detected format (XDF, XDF sequential, RSF, FST 1989) */
     int writable;
     int64_t num_records;    /* valid (non-deleted) records */
     int64_t num_deleted;    /* deleted directory entries */

@@ -415,11 +415,13 @@ int cmd_info(int argc, char **argv) {
         }
         fst24_file_info in;
         fst24_file_get_info(f, &in);
-        printf("%s\n  backend: %s\n  records: %lld\n  deleted: %lld\n  size: %lld bytes\n",
-               argv[i], in.backend == FST24_BACKEND_RSF ? "RSF" : "XDF", (long long)in.num_records,
+        printf("%s\n  backend: %s\n  format: %s\n  records: %lld\n  deleted: %lld\n  size: %lld bytes\n",
+               argv[i], in.backend == FST24_BACKEND_RSF ? "RSF" : "XDF", fst24_kind_name(in.kind),
+               (long long)in.num_records,
                (long long)in.num_deleted, (long long)in.file_size);
-        printf("  %s: %d\n", in.backend == FST24_BACKEND_RSF ? "segments" : "directory pages",
-               in.num_pages);
+        if (in.kind == FST24_KIND_XDF || in.kind == FST24_KIND_RSF)
+            printf("  %s: %d\n", in.backend == FST24_BACKEND_RSF ? "segments" : "directory pages",
+                   in.num_pages);
         if (in.checksum_errors) printf("  checksum errors: %d\n", in.checksum_errors);
         if (in.recovered) printf("  valid: recovered (%s)\n", in.warning);
         else printf("  valid: %s\n", in.checksum_errors ? "readable, with directory checksum errors" : "yes");

@@ -324,10 +324,12 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             return fst_error(FST24_E_NOT_FST, "%s: file is empty, not an FST file", path);
         }
         f->backend = default_backend(o.backend);
+        f->kind = f->backend == FST24_BACKEND_RSF ? FST24_KIND_RSF : FST24_KIND_XDF;
         f->ops = f->backend == FST24_BACKEND_RSF ? &fst_rsf_backend : &fst_xdf_backend;
         st = f->ops->create(f);
     } else {
         fst24_file_kind k = detect_fd(f->fd, f->file_size);
+        f->kind = k;
         switch (k) {
         case FST24_KIND_XDF:
         case FST24_KIND_XDF_SEQ:
@@ -416,6 +418,7 @@ int fst24_file_get_info(fst24_file *f, fst24_file_info *info) {
     pthread_mutex_lock(&f->lock);
     info->path = f->path;
     info->backend = f->backend;
+    info->kind = f->kind;
     info->writable = f->writable;
     info->num_entries = f->num_entries;
     info->num_deleted = f->num_deleted;

@@ -84,6 +84,7 @@ struct fst24_file {
     int force_write;
     int64_t segment_size;
     fst24_backend backend;
+    fst24_file_kind kind;     /* detected format */
     const fst_backend_ops *ops;
     void *bk;                 /* backend state */
     int slot;                 /* open-file table slot (for keys) */
