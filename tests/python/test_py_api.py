@@ -265,6 +265,29 @@ def test_open_read_close_cycles_keep_rss_flat() -> None:
     for _ in range(10_000):
         with fst24.open(path) as f:
             f[0].data
+            q = f.find(nomvar="R16")
+            assert q.first() is not None
+    gc.collect()
+    after = _rss_kib()
+    assert after - before < 4 * 1024, f"RSS grew by {after - before} KiB"
+
+
+def test_write_cycles_keep_rss_flat(tmpfst: Path) -> None:
+    data = np.arange(1000, dtype=np.float32)
+
+    def cycle(backend: str) -> None:
+        with fst24.open(tmpfst, "w", backend=backend) as f:
+            f.write(fst24.Record(data=data, nomvar="A", ip1=1))
+            f.write(fst24.Record(data=data, nomvar="A", ip1=1), rewrite="yes")
+        with fst24.open(tmpfst) as f:
+            assert f.find_one(nomvar="A").data[5, 0, 0] == 5.0
+
+    for i in range(100):
+        cycle("rsf" if i % 2 else "xdf")
+    gc.collect()
+    before = _rss_kib()
+    for i in range(2000):
+        cycle("rsf" if i % 2 else "xdf")
     gc.collect()
     after = _rss_kib()
     assert after - before < 4 * 1024, f"RSS grew by {after - before} KiB"
