@@ -152,11 +152,13 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
     int kind;
     if (fst24_ip_decode(data->ip1, &v, &kind))
         return fst_error(FST24_E_NO_RECORD, "record '%.4s': ip1 %d is not a level", data->nomvar, (int)data->ip1);
-    fst24_record hy, pt;
+    fst24_record hy, pt, e1;
     const int64_t nhy = find_named(file, "HY", -1, -1, &hy, 1);
     const int64_t npt = find_named(file, "PT", -1, -1, &pt, 1);
+    const int64_t ne1 = find_named(file, "E1", -1, -1, &e1, 1);
     if (nhy < 0) return (int)nhy;
     if (npt < 0) return (int)npt;
+    if (ne1 < 0) return (int)ne1;
     double ptop = NAN, pref = NAN, rcoef = NAN;
     if (nhy == 1) { /* HY: ip1 = ptop (mb), ig1 = pref (mb), ig2 = 1000 * rcoef */
         float p;
@@ -183,11 +185,29 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
     else
         return fst_error(FST24_E_NO_RECORD, "record '%.4s' (ip1 %d, kind %d): no '!!' record and no legacy descriptor applies",
                          data->nomvar, (int)data->ip1, kind);
+    double etatop = NAN;
+    if (vcode == 1002 && ne1 == 1) { /* SEF eta: E1 holds eta at the model top */
+        double *d = NULL;
+        int st = grid_read_doubles(&e1, (size_t)e1.ni * e1.nj * e1.nk, &d);
+        if (st) return st;
+        etatop = d[0];
+        free(d);
+        if (!(etatop >= 0 && etatop < 1)) return fst_error(FST24_E_INVALID, "record 'E1': eta at the top %g is not in [0, 1)", etatop);
+    }
     int32_t *ip = NULL;
     size_t n = 0;
     int st = collect_levels(file, kind, &ip, &n);
     if (!st) st = fst24_vgrid_legacy(vcode, ptop, pref, rcoef, n, ip, out);
     free(ip);
+    if (!st && !isnan(etatop)) { /* librmn etasef_to_pres: B = (eta - etatop)/(1 - etatop), A = ptop (1 - B) */
+        fst24_vgrid *vg = *out;
+        for (int32_t k = 0; k < vg->n[0]; k++) {
+            vlevel *l = &vg->lev[0][k];
+            l->b = (l->value - etatop) / (1.0 - etatop);
+            l->a = ptop * (1.0 - l->b);
+        }
+        vg->info.description = "eta (SEF: PT and E1)";
+    }
     return st;
 }
 

@@ -404,6 +404,70 @@ static void test_legacy(void)
     CHECK(fst24_vgrid_legacy(5001, 10, 80000, 1.6, 1, &e, &vg) == FST24_E_INVALID, "kind-1 level refused for 5001");
 }
 
+/* PT + E1 (SEF eta) and PT alone, in a scratch file: B = (eta - etatop)/(1 - etatop), A = ptop (1 - B) */
+static void write_rec(fst24_file *f, const char *nomvar, int32_t ip1, double value)
+{
+    fst24_record r;
+    fst24_record_init(&r);
+    fst24_record_set_string(&r, "nomvar", nomvar);
+    fst24_record_set_string(&r, "grtyp", "A");
+    r.ni = 4;
+    r.nj = 2;
+    r.ip1 = ip1;
+    r.data_type = 5;
+    r.data_bits = 64;
+    r.pack_bits = 64;
+    const double d[8] = {value, value, value, value, value, value, value, value};
+    CHECK(fst24_write(f, &r, d, FST24_ELEM_F64, FST24_REWRITE_NO, NULL) == 0, "write %s: %s", nomvar, fst24_last_error());
+}
+
+static void test_etasef(void)
+{
+    const char *tmp = getenv("FST24_TMP");
+    for (int with_e1 = 0; with_e1 < 2; with_e1++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/vgrid_eta%d.fst", tmp ? tmp : "/tmp", with_e1);
+        fst24_file *f = NULL;
+        if (fst24_open(path, FST24_MODE_CREATE, NULL, &f)) {
+            CHECK(0, "create %s: %s", path, fst24_last_error());
+            return;
+        }
+        int32_t ips[3];
+        const float eta[3] = {0.2f, 0.5f, 0.9f};
+        for (int k = 0; k < 3; k++) {
+            fst24_ip_encode(eta[k], 1, FST24_IP_NEW, &ips[k]);
+            write_rec(f, "TT", ips[k], 250);
+        }
+        write_rec(f, "PT", 0, 10.0); /* 10 hPa */
+        if (with_e1) write_rec(f, "E1", 0, 0.01);
+        fst24_close(f);
+        fst24_open(path, FST24_MODE_READ, NULL, &f);
+        fst24_record c, r;
+        fst24_record_init_criteria(&c);
+        fst24_record_set_string(&c, "nomvar", "TT");
+        fst24_query *q = NULL;
+        fst24_query_new(f, &c, NULL, &q);
+        fst24_query_next(q, &r);
+        fst24_query_free(q);
+        fst24_vgrid *vg = NULL;
+        int st = fst24_vgrid_find(f, &r, &vg);
+        fst24_vgrid_info in = {0};
+        if (!st) fst24_vgrid_get_info(vg, &in);
+        double err = st ? 1 : 0;
+        for (int k = 0; !st && k < 3; k++) {
+            double a, b;
+            fst24_vgrid_lookup(vg, ips[k], NULL, NULL, &a, &b, NULL, NULL);
+            const double h = hyb_of(ips[k]);
+            const double B = with_e1 ? (h - 0.01) / 0.99 : h;
+            err = fmax(err, fmax(fabs(b - B), fabs(a - 1000.0 * (1.0 - B)) / 1000.0));
+        }
+        CHECK(st == 0 && in.vcode == 1002 && in.nl_m == 3 && in.legacy && err < 1e-12, "eta from PT%s: vcode %d, error %g (%s)",
+              with_e1 ? " + E1" : "", in.vcode, err, st ? fst24_last_error() : "");
+        fst24_vgrid_free(vg);
+        fst24_close(f);
+    }
+}
+
 static void test_hostile(void)
 {
     double t[3 * 7] = {5, 2, 3, 650, 100000, 1, 1, 0, 0, 95525156, 6.9, 0.09, 93423264, 11.5, 1, 93423264, 11.5, 1,
@@ -436,6 +500,7 @@ int main(void)
     test_model("model.rsf.fst");
     test_all_toctocs();
     test_legacy();
+    test_etasef();
     test_hostile();
     return finish();
 }
