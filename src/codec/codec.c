@@ -180,6 +180,14 @@ static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, 
 
 /* ------------------------------------------------------------------ decode */
 
+/* Type the decoder produces: the quantiser (datyp 1, 129) read into binary64
+ * uses its binary64 unpacker, as librmn does for a 64-bit read (ENCODING §1.2,
+ * §5.4), rather than widening its binary32 results. */
+static fst24_elem_type decode_type(const fst_codec_desc *d, fst24_elem_type native, fst24_elem_type out_type) {
+    if ((d->datyp & 0x3F) == 1 && native == FST24_ELEM_F32 && out_type == FST24_ELEM_F64) return FST24_ELEM_F64;
+    return native;
+}
+
 /* Decode native elements first..first+count-1 (count = all for compressed types). */
 static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                          fst24_elem_type native, size_t count) {
@@ -244,6 +252,7 @@ int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec
                          total, d->datyp);
     if (count == 0) return FST24_OK;
     if (!out || (!words && nwords)) return fst_error(FST24_E_INVALID, "codec: NULL buffer");
+    native = decode_type(d, native, out_type);
     st = decode_native(words, nwords, d, first, out, native, count);
     if (st) return st;
     widen_in_place(out, native, out_type, count);
@@ -268,6 +277,7 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
                          elem_name(native), d->datyp, elem_name(out_type));
     if (out_count < count)
         return fst_error(FST24_E_INVALID, "codec: output holds %zu elements, record has %zu", out_count, count);
+    native = decode_type(d, native, out_type);
     st = decode_native(words, nwords, d, 0, out, native, count);
     if (st) return st;
     widen_in_place(out, native, out_type, count);

@@ -23,7 +23,9 @@ typedef struct fst_codec_desc {
 int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *count);
 
 /* Decode `nwords` payload words into `out` (`out_count` elements of `out_type`,
- * which is the native type of fst_codec_layout or a lossless widening of it).
+ * which is the native type of fst_codec_layout or a lossless widening of it;
+ * datyp 1/129 read as f64 use the binary64 unpacker, like librmn's 64-bit read,
+ * other widenings are exact conversions of the native values).
  * decode_missing: replace points flagged missing (+64) by the sentinels of
  * fst24_get_missing_values(). Returns FST24_OK or FST24_E_DECODE/E_INVALID
  * with a message. Never reads or writes out of bounds, whatever the input. */

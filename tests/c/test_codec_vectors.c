@@ -124,6 +124,11 @@ static void test_quant(void) {
     CHECK(dec(r1w, 6, desc(1, 8, 64, 6, 1, 1), o64, 6, 0) == FST24_OK);
     CHECK(o64[0] == 1.0000000000001248 && o64[1] == 2.0000000000002247 && o64[2] == 3.500000000000375 &&
           o64[3] == -0.25 && o64[4] == 10.000000000001025 && o64[5] == 7.750000000000799);
+    /* a binary32 record read into f64 gives the same binary64 unpacker values */
+    fst_codec_desc d32 = desc(1, 8, 32, 6, 1, 1);
+    double w64[6];
+    CHECK(fst_codec_decode(r1w, 6, &d32, w64, FST24_ELEM_F64, 6, 0) == FST24_OK);
+    CHECK(memcmp(w64, o64, sizeof w64) == 0);
     const float r2[5] = {0.0f, 0.5f, 1.0f, 0.25f, 0.7f};
     const uint32_t r2w[6] = {0x7FF00005, 0x0FFD1110, 0x00000000, 0x00000404, 0x82500000, 0};
     check_encode(r2, FST24_ELEM_F32, desc(1, 4, 32, 5, 1, 1), 0, r2w, 6, 1, 4);
