@@ -60,7 +60,9 @@ FST24_API int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, cons
 FST24_API int fst24_vgrid_from_record(struct fst24_file *file, const struct fst24_record *toctoc,
                                       fst24_vgrid **out);
 /* The descriptor of a data record: the "!!" whose (ip1, ip2) equal the
- * record's (ig1, ig2); else the file's only distinct "!!"; else a legacy
+ * record's (ig1, ig2) (among several, the first whose vcode fits the kind of
+ * the record's ip1); else the file's only distinct "!!" if its vcode fits
+ * that kind; else a legacy
  * descriptor built from HY / PT and the record's level kind (1: eta with PT,
  * normalised hybrid with HY, sigma alone; 2: pressure; 5: hybrid with HY),
  * listing every distinct level of that kind found in the file.

@@ -211,16 +211,45 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
     return st;
 }
 
+/* Does a descriptor of `vcode` describe levels of `kind`? Near-surface
+ * diagnostic levels (kind 4) belong to the vcodes that list them. */
+static int kind_fits(int32_t vcode, int kind)
+{
+    if (kind == 4 && (vcode == 5005 || vcode == 5100 || vcode == 21001 || vcode == 21002 || vcode == 4001)) return 1;
+    return vcode / 1000 == kind;
+}
+
 int fst24_vgrid_find(fst24_file *file, const fst24_record *data, fst24_vgrid **out)
 {
     if (!file || !data || !out) return fst_error(FST24_E_INVALID, "fst24_vgrid_find: NULL argument");
     *out = NULL;
-    fst24_record tt;
-    int64_t n = find_named(file, "!!", data->ig1, data->ig2, &tt, 1);
+    float v;
+    int kind = -1;
+    if (fst24_ip_decode(data->ip1, &v, &kind)) {
+        fst24_clear_error();
+        kind = -1;
+    }
+    /* linked by tags; among several, the first whose vcode fits the record's level kind */
+    enum { MAXT = 64 };
+    fst24_record tt[MAXT];
+    int64_t n = find_named(file, "!!", data->ig1, data->ig2, tt, MAXT);
     if (n < 0) return (int)n;
-    if (n == 1) return fst24_vgrid_from_record(file, &tt, out);
+    if (n > 0) {
+        int64_t pick = 0;
+        for (int64_t k = 0; k < n; k++)
+            if (kind_fits(tt[k].ig1, kind)) {
+                pick = k;
+                break;
+            }
+        return fst24_vgrid_from_record(file, &tt[pick], out);
+    }
+    /* fstd2nc: the file's only table, accepted if its vcode fits the level kind */
     int st = only_toctoc(file, out);
     if (st < 0) return st;
-    if (st == 1) return FST24_OK;
+    if (st == 1) {
+        if (kind < 0 || kind_fits((*out)->info.vcode, kind)) return FST24_OK;
+        fst24_vgrid_free(*out);
+        *out = NULL;
+    }
     return legacy_descriptor(file, data, out);
 }

@@ -468,6 +468,49 @@ static void test_etasef(void)
     }
 }
 
+/* Several !! share the tags 2009/1000 in this file (1001, 5001, 1002): the
+ * record's level kind chooses. */
+static void test_find_by_kind(void)
+{
+    char path[1024];
+    real("AIX_dm_all_sorts_of_toc", path, sizeof path);
+    fst24_file *f = NULL;
+    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) {
+        CHECK(0, "open %s", path);
+        return;
+    }
+    fst24_record r;
+    fst24_record_init(&r);
+    fst24_record_set_string(&r, "nomvar", "TT");
+    r.ig1 = 2009;
+    r.ig2 = 1000;
+    static const struct { int32_t ip1; int32_t vcode; } c[] = {
+        {94505840, 5001}, /* hybrid 0.134 */
+        {2110, 1001},     /* old-style sigma 0.011: the first kind-1 table */
+    };
+    for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+        r.ip1 = c[k].ip1;
+        fst24_vgrid *vg = NULL;
+        int st = fst24_vgrid_find(f, &r, &vg);
+        fst24_vgrid_info in = {0};
+        if (!st) fst24_vgrid_get_info(vg, &in);
+        CHECK(st == 0 && in.vcode == c[k].vcode, "ip1 %d with tags 2009/1000 -> vcode %d (want %d)", (int)c[k].ip1, in.vcode,
+              (int)c[k].vcode);
+        fst24_vgrid_free(vg);
+    }
+    /* tags of the 2001 table: pressure level */
+    r.ig1 = 52341;
+    r.ig2 = 87193;
+    fst24_ip_encode(500.0f, 2, FST24_IP_NEW, &r.ip1);
+    fst24_vgrid *vg = NULL;
+    int st = fst24_vgrid_find(f, &r, &vg);
+    fst24_vgrid_info in = {0};
+    if (!st) fst24_vgrid_get_info(vg, &in);
+    CHECK(st == 0 && in.vcode == 2001, "pressure level with the 2001/5002 tags -> %d", in.vcode);
+    fst24_vgrid_free(vg);
+    fst24_close(f);
+}
+
 static void test_hostile(void)
 {
     double t[3 * 7] = {5, 2, 3, 650, 100000, 1, 1, 0, 0, 95525156, 6.9, 0.09, 93423264, 11.5, 1, 93423264, 11.5, 1,
@@ -501,6 +544,7 @@ int main(void)
     test_all_toctocs();
     test_legacy();
     test_etasef();
+    test_find_by_kind();
     test_hostile();
     return finish();
 }
