@@ -726,8 +726,11 @@ static int64_t find_identity(fst24_file *f, const uint32_t desc[FST_DESC_WORDS])
 static int delete_locked(fst24_file *f, int64_t idx) {
     int st = f->ops->delete_entry(f, idx);
     if (st == FST24_OK) {
+        /* readers in other threads look at flags under the directory lock */
+        pthread_rwlock_wrlock(&f->dir_lock);
         f->entries[idx].flags |= FST_ENTRY_DELETED;
         f->num_deleted++;
+        pthread_rwlock_unlock(&f->dir_lock);
     }
     return st;
 }
@@ -801,10 +804,14 @@ static int rewrite_meta_locked(fst24_file *f, fst24_record *rec) {
     desc[D_NOMVAR_DASIZ] = (desc[D_NOMVAR_DASIZ] & ~0xFFu) | (e->desc[D_NOMVAR_DASIZ] & 0xFF);
     uint32_t saved[FST_DESC_WORDS];
     memcpy(saved, e->desc, sizeof saved);
+    pthread_rwlock_wrlock(&f->dir_lock);
     memcpy(e->desc, desc, sizeof desc);
+    pthread_rwlock_unlock(&f->dir_lock);
     st = f->ops->rewrite_meta(f, rec->entry);
     if (st) {
+        pthread_rwlock_wrlock(&f->dir_lock);
         memcpy(e->desc, saved, sizeof saved);
+        pthread_rwlock_unlock(&f->dir_lock);
         return st;
     }
     fst_entry_to_record(f, e, rec->entry, rec);
