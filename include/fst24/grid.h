@@ -122,12 +122,16 @@ FST24_API int fst24_gaussian_latitudes(int32_t nj, double *lat);
 /* ---- Cache: one grid per distinct (file, grtyp, ni, nj, ig1..ig4) --------
  * Owned by the caller; safe to share between threads (internal lock). Grids
  * returned by the cache belong to it: do not free them; they stay valid until
- * fst24_grid_cache_free(). */
+ * fst24_grid_cache_forget() of their file or fst24_grid_cache_free(). Entries
+ * are keyed by the file object: forget a file before closing it (a new file
+ * may reuse the address). */
 typedef struct fst24_grid_cache fst24_grid_cache;
 FST24_API int fst24_grid_cache_new(fst24_grid_cache **out);
 FST24_API void fst24_grid_cache_free(fst24_grid_cache *cache);
 FST24_API int fst24_grid_cache_get(fst24_grid_cache *cache, struct fst24_file *file,
                                    const struct fst24_record *rec, const fst24_grid **grid);
+/* Drop (and free) the cached grids of `file`. */
+FST24_API int fst24_grid_cache_forget(fst24_grid_cache *cache, const struct fst24_file *file);
 
 #ifdef __cplusplus
 }

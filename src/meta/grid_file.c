@@ -356,3 +356,17 @@ int fst24_grid_cache_get(fst24_grid_cache *c, fst24_file *file, const fst24_reco
     *grid = g;
     return FST24_OK;
 }
+
+int fst24_grid_cache_forget(fst24_grid_cache *c, const fst24_file *file)
+{
+    if (!c) return fst_error(FST24_E_INVALID, "fst24_grid_cache_forget: NULL cache");
+    pthread_mutex_lock(&c->lock);
+    size_t kept = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        if (c->e[k].file == file) fst24_grid_free(c->e[k].grid);
+        else c->e[kept++] = c->e[k];
+    }
+    c->n = kept;
+    pthread_mutex_unlock(&c->lock);
+    return FST24_OK;
+}

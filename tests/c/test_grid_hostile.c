@@ -201,6 +201,9 @@ int main(void)
     z.nomvar[0] = 'Q'; /* another variable on the same grid */
     fst24_grid_cache_get(cache, f, &z, &g2);
     CHECK(bad == 0 && g1 == g2, "threads: %d failures, one cached grid", bad);
+    fst24_grid_cache_forget(cache, f);
+    const fst24_grid *g3 = NULL;
+    CHECK(fst24_grid_cache_get(cache, f, &z, &g3) == 0 && g3 != NULL, "cache rebuilt after forget");
     fst24_grid_cache_free(cache);
     fst24_close(f);
     return finish();
