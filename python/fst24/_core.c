@@ -334,6 +334,21 @@ static PyObject *Record_layout(RecordObject *ro, PyObject *unused)
     return Py_BuildValue("sn", fst24_elem_name(t), (Py_ssize_t)count);
 }
 
+/* Bytes the decoded data of `rec` needs; -1 with an exception set on error. */
+static Py_ssize_t record_data_bytes(const fst24_record *rec)
+{
+    fst24_elem_type t = FST24_ELEM_NONE;
+    size_t count = 0;
+    int st = fst24_record_data_layout(rec, &t, &count);
+    if (st < 0) { raise_status(st); return -1; }
+    size_t es = fst24_elem_size(t);
+    if (es != 0 && count > (size_t)PY_SSIZE_T_MAX / es) {
+        raise_invalid("record %.4s: data size overflows", rec->nomvar);
+        return -1;
+    }
+    return (Py_ssize_t)(count * es);
+}
+
 /* _read_into(buffer, raw_missing=False): decode the data into a writable,
  * contiguous buffer of exactly the layout's size. */
 static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
@@ -344,7 +359,13 @@ static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
     FileObject *fo = record_owner(ro);
     if (fo == NULL) return NULL;
     Py_buffer view;
+    Py_ssize_t need = record_data_bytes(&ro->rec);
+    if (need < 0) return NULL;
     if (PyObject_GetBuffer(obj, &view, PyBUF_WRITABLE | PyBUF_ANY_CONTIGUOUS) < 0) return NULL;
+    if (view.len < need) {
+        PyBuffer_Release(&view);
+        return raise_invalid("record %.4s: buffer of %zd bytes, the data needs %zd", ro->rec.nomvar, view.len, need);
+    }
     fst24_read_options opts = {raw_missing, FST24_ELEM_NONE};
     int st = 0, closed = 0;
     fst24_record rec = ro->rec;
@@ -1109,9 +1130,16 @@ static PyObject *mod_read_many(PyObject *self, PyObject *args)
         int seen = 0;
         for (Py_ssize_t j = 0; j < nfiles; j++) if (files[j] == fo) { seen = 1; break; }
         if (!seen) files[nfiles++] = fo;
+        Py_ssize_t need = record_data_bytes(&ro->rec);
+        if (need < 0) goto done;
         if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(bufs, i), &views[i],
                                PyBUF_WRITABLE | PyBUF_ANY_CONTIGUOUS) < 0) goto done;
         nviews = i + 1;
+        if (views[i].len < need) {
+            raise_invalid("record %zd (%.4s): buffer of %zd bytes, the data needs %zd", i, ro->rec.nomvar,
+                          views[i].len, need);
+            goto done;
+        }
         outs[i] = views[i].buf;
         sizes[i] = (size_t)views[i].len;
     }

@@ -542,3 +542,14 @@ def test_shared_records_from_many_threads() -> None:
         for t in threads:
             t.join()
         assert not errors, errors[:2]
+
+
+def test_private_read_checks_buffer_sizes() -> None:
+    with fst24.open(MODEL) as f:
+        rec = f.find_one(nomvar="TT")
+        with pytest.raises(fst24.InvalidArgumentError, match="needs"):
+            rec._read_into(np.empty(10, np.float32))
+        with pytest.raises(fst24.InvalidArgumentError, match="needs"):
+            fst24._core.read_many([rec], [np.empty(10, np.float32)], 1, False)
+        with pytest.raises(fst24.InvalidArgumentError, match="out must be"):
+            f.read([rec], out=np.empty((3, 3, 2), np.float32))
