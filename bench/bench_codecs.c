@@ -2,6 +2,7 @@
  * datyp/nbits on 2000 x 2000 fields, next to memcpy of the same output size in
  * the same run. One thread. Usage: bench_codecs [reps] [ni nj] */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,40 @@ static double unif(void) {
 }
 
 static volatile uint32_t sink;
+
+/* Two-thread decode of one record through fst_codec_decode_range. */
+typedef struct range_job {
+    const uint32_t *w;
+    size_t nw, first, count;
+    const fst_codec_desc *d;
+    void *out;
+    fst24_elem_type t;
+    int rc;
+} range_job;
+
+static void *range_worker(void *arg) {
+    range_job *j = arg;
+    j->rc = fst_codec_decode_range(j->w, j->nw, j->d, j->first, j->count, j->out, j->t);
+    return NULL;
+}
+
+static double decode_threads(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, fst24_elem_type t,
+                             size_t count, int nthreads) {
+    range_job jobs[8];
+    pthread_t th[8];
+    size_t es = fst24_elem_size(t), per = (count + (size_t)nthreads - 1) / (size_t)nthreads;
+    double t0 = now();
+    for (int k = 0; k < nthreads; k++) {
+        size_t first = (size_t)k * per, c = first < count ? (count - first < per ? count - first : per) : 0;
+        jobs[k] = (range_job){w, nw, first, c, d, (char *)out + first * es, t, 0};
+        pthread_create(&th[k], NULL, range_worker, &jobs[k]);
+    }
+    for (int k = 0; k < nthreads; k++) pthread_join(th[k], NULL);
+    double t1 = now();
+    for (int k = 0; k < nthreads; k++)
+        if (jobs[k].rc) return -1;
+    return t1 - t0;
+}
 
 int main(int argc, char **argv) {
     int reps = argc > 1 ? atoi(argv[1]) : 5;
@@ -91,6 +126,29 @@ int main(int argc, char **argv) {
         printf("%-5s %5d %5d %10.0f %10.0f %10.0f %7.0f%% %8.2f\n", cases[c].what, st.datyp, st.nbits,
                bytes / best_dec / 1e6, bytes / best_enc / 1e6, bytes / best_cpy / 1e6, 100.0 * best_cpy / best_dec,
                (double)bytes / (4.0 * (double)nw));
+        free(w);
+    }
+    /* One large record decoded by two threads (block ranges), uncompressed types. */
+    printf("\n%-5s %5s %5s %10s %10s\n", "type", "datyp", "nbits", "1 thread", "2 threads");
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        fst_codec_desc req = {cases[c].datyp, cases[c].nbits, cases[c].t == FST24_ELEM_F64 ? 64 : 32, ni, nj, 1}, st;
+        if (cases[c].datyp & 128) continue;
+        uint32_t *w = NULL;
+        size_t nw = 0;
+        if (fst_codec_encode(cases[c].in, cases[c].t, &req, 0, &st, &w, &nw) != FST24_OK) return 1;
+        fst24_elem_type t;
+        size_t count;
+        fst_codec_layout(&st, &t, &count);
+        double b1 = 1e30, b2 = 1e30;
+        for (int r = 0; r < reps; r++) {
+            double t1 = decode_threads(w, nw, &st, out, t, count, 1);
+            double t2 = decode_threads(w, nw, &st, out, t, count, 2);
+            if (t1 < 0 || t2 < 0) return 1;
+            b1 = t1 < b1 ? t1 : b1;
+            b2 = t2 < b2 ? t2 : b2;
+        }
+        size_t bytes = count * fst24_elem_size(t);
+        printf("%-5s %5d %5d %10.0f %10.0f\n", cases[c].what, st.datyp, st.nbits, bytes / b1 / 1e6, bytes / b2 / 1e6);
         free(w);
     }
     free(f); free(d); free(u); free(out); free(ref);
