@@ -789,9 +789,10 @@ static PyObject *File_info(FileObject *fo, PyObject *unused)
     FILE_OP(fo, 0, st = fst24_file_get_info(fo->f, &info));
     if (st < 0) return raise_status(st);
     info.warning[sizeof info.warning - 1] = '\0';
-    return Py_BuildValue("{s:O,s:s,s:O,s:L,s:L,s:L,s:L,s:i,s:i,s:O,s:s}",
+    return Py_BuildValue("{s:O,s:s,s:i,s:O,s:L,s:L,s:L,s:L,s:i,s:i,s:O,s:s}",
                          "path", fo->path,
                          "backend", info.backend == FST24_BACKEND_RSF ? "rsf" : "xdf",
+                         "kind", (int)info.kind,
                          "writable", info.writable ? Py_True : Py_False,
                          "num_records", (long long)info.num_records,
                          "num_deleted", (long long)info.num_deleted,

@@ -311,8 +311,13 @@ class File(_core.FileBase, _Searchable):
         return int(self._info()["num_records"])
 
     def info(self) -> dict[str, Any]:
-        """File information: backend, counts, size, recovery warning..."""
-        return dict(self._info())
+        """File information: path, backend, format ('xdf', 'xdf_seq', 'rsf',
+        'fst89'), writable, num_records, num_deleted, num_entries, file_size,
+        num_pages, checksum_errors, recovered and warning (what was recovered
+        from a damaged file, or '')."""
+        info = dict(self._info())
+        info["format"] = _KINDS.get(int(info.pop("kind")), "other")
+        return info
 
     def __getitem__(self, index: int) -> Record:
         """Record by position (0..len-1, directory order; negative from the end)."""

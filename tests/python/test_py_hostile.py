@@ -70,3 +70,37 @@ def test_garbage_and_empty_files(tmp_path: Path) -> None:
     directory = tmp_path
     with pytest.raises(fst24.Error):
         fst24.open(directory)
+
+
+DAMAGED = ["ECCC-ASTD-MRD_fst-tools__zzzz", "ECCC-ASTD-MRD_fst-tools__anal_temp",
+           "ECCC-ASTD-MRD_vgrid__tests_data_Linux_dm_1001_just_p0",
+           "ECCC-ASTD-MRD_vgrid__tests_data_Linux_dm_5002_from_model_run__2271cc02"]
+
+
+@pytest.mark.parametrize("name", DAMAGED)
+def test_damaged_corpus_files_are_refused_or_recovered(name: str) -> None:
+    path = CORPUS / "real" / name
+    try:
+        f = fst24.open(path)
+    except fst24.Error as e:
+        assert isinstance(e, (fst24.CorruptFileError, fst24.NotFSTError, fst24.UnsupportedError))
+        assert str(path) in str(e)
+        return
+    with f:
+        info = f.info()
+        assert info["recovered"] and info["warning"], "a damaged file opened without a warning"
+        for rec in f:
+            try:
+                rec.data
+            except fst24.Error as e:
+                assert str(path) in str(e) or rec.nomvar in str(e)
+
+
+def test_1989_file_format_is_reported() -> None:
+    path = CORPUS / "real" / "ECCC-ASTD-MRD_SPI__eer_SPI_Data_climato.fstd"
+    assert fst24.detect(path) == "fst89" and fst24.is_fst(path)
+    try:
+        with fst24.open(path) as f:
+            assert f.info()["format"] == "fst89"
+    except fst24.UnsupportedError as e:
+        assert str(path) in str(e)
