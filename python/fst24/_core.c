@@ -467,7 +467,7 @@ static PyObject *Record_detach(RecordObject *ro, PyObject *unused)
     ro->rec.file = NULL;
     ro->rec.entry = -1;
     ro->rec.key = -1;
-    return Py_NewRef(Py_None);
+    Py_RETURN_NONE;
 }
 
 /* _init_criteria(): every field becomes a wildcard. */
@@ -476,7 +476,7 @@ static PyObject *Record_init_criteria(RecordObject *ro, PyObject *unused)
     (void)unused;
     Py_CLEAR(ro->file);
     fst24_record_init_criteria(&ro->rec);
-    return Py_NewRef(Py_None);
+    Py_RETURN_NONE;
 }
 
 /* _type_letters() -> str such as "E", "Rm", "f". */
@@ -963,7 +963,8 @@ static PyObject *File_get_path(FileObject *fo, void *c)
 {
     (void)c;
     if (fo->path == NULL) Py_RETURN_NONE;
-    return Py_NewRef(fo->path);
+    Py_INCREF(fo->path);
+    return fo->path;
 }
 
 static PyObject *File_get_closed(FileObject *fo, void *c) { (void)c; return PyBool_FromLong(fo->f == NULL); }
@@ -1519,9 +1520,13 @@ PyMODINIT_FUNC PyInit__core(void)
         return NULL;
     PyObject *m = PyModule_Create(&core_module);
     if (m == NULL) return NULL;
-    if (PyModule_AddObjectRef(m, "RecordBase", (PyObject *)&Record_Type) < 0 ||
-        PyModule_AddObjectRef(m, "FileBase", (PyObject *)&File_Type) < 0 ||
-        PyModule_AddObjectRef(m, "Query", (PyObject *)&Query_Type) < 0) {
+    /* PyModule_AddObject steals a reference on success only (3.9 API). */
+    Py_INCREF(&Record_Type);
+    Py_INCREF(&File_Type);
+    Py_INCREF(&Query_Type);
+    if (PyModule_AddObject(m, "RecordBase", (PyObject *)&Record_Type) < 0 ||
+        PyModule_AddObject(m, "FileBase", (PyObject *)&File_Type) < 0 ||
+        PyModule_AddObject(m, "Query", (PyObject *)&Query_Type) < 0) {
         Py_DECREF(m);
         return NULL;
     }
