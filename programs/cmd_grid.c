@@ -159,6 +159,97 @@ static int describe_grid(fst24_file *f, int index, const grid_key *k, int vertic
     return rc;
 }
 
+/* A file with no data records (only positional / vertical descriptors): the
+ * grids implied by each ">>" / "^^" pair with the same tags, as librmn's
+ * reference dumps do. Appends to keys; returns <0 on a read error. */
+static int implied_grids(fst24_file *f, grid_key **keys, size_t *nk, size_t *cap)
+{
+    fst24_record c, x, y;
+    fst24_record_init_criteria(&c);
+    fst24_record_set_string(&c, "nomvar", ">>");
+    fst24_query *qx = NULL;
+    if (fst24_query_new(f, &c, NULL, &qx)) return -1;
+    int st;
+    while ((st = fst24_query_next(qx, &x)) == 1) {
+        fst24_record cy;
+        fst24_record_init_criteria(&cy);
+        fst24_record_set_string(&cy, "nomvar", "^^");
+        cy.ip1 = x.ip1;
+        cy.ip2 = x.ip2;
+        cy.ip3 = x.ip3;
+        fst24_query *qy = NULL;
+        if (fst24_query_new(f, &cy, NULL, &qy)) {
+            st = -1;
+            break;
+        }
+        while (fst24_query_next(qy, &y) == 1) {
+            fst24_record r;
+            fst24_record_init(&r);
+            fst24_record_set_string(&r, "nomvar", ">>^^");
+            const int cloud = x.ni == y.ni && x.nj == y.nj && x.nj > 1;
+            if (!cloud && !(x.nj == 1 && y.ni == 1)) continue;
+            fst24_record_set_string(&r, "grtyp", cloud ? "Y" : "Z");
+            r.ni = x.ni;
+            r.nj = cloud ? x.nj : y.nj;
+            r.ig1 = x.ip1;
+            r.ig2 = x.ip2;
+            r.ig3 = x.ip3;
+            r.ig4 = 0;
+            size_t k = 0;
+            while (k < *nk && !same_grid(&(*keys)[k], &r)) k++;
+            if (k < *nk) continue;
+            if (*nk == *cap) {
+                *cap = *cap ? 2 * *cap : 16;
+                grid_key *n = realloc(*keys, *cap * sizeof **keys);
+                if (!n) {
+                    fst24_query_free(qy);
+                    fst24_query_free(qx);
+                    return -1;
+                }
+                *keys = n;
+            }
+            grid_key *g = &(*keys)[(*nk)++];
+            memset(g, 0, sizeof *g);
+            g->grtyp = r.grtyp[0];
+            g->ni = r.ni;
+            g->nj = r.nj;
+            g->ig[0] = r.ig1;
+            g->ig[1] = r.ig2;
+            g->ig[2] = r.ig3;
+            g->first = r;
+            strcpy(g->names, "implied by >> and ^^");
+        }
+        fst24_query_free(qy);
+    }
+    fst24_query_free(qx);
+    return st < 0 ? -1 : 0;
+}
+
+/* --vertical on a file without data records: every "!!" table. */
+static void list_toctocs(fst24_file *f)
+{
+    fst24_record c, r;
+    fst24_record_init_criteria(&c);
+    fst24_record_set_string(&c, "nomvar", "!!");
+    fst24_query *q = NULL;
+    if (fst24_query_new(f, &c, NULL, &q)) return;
+    while (fst24_query_next(q, &r) == 1) {
+        fst24_vgrid *vg = NULL;
+        printf("!! ip1 %d ip2 %d ip3 %d:", (int)r.ip1, (int)r.ip2, (int)r.ip3);
+        if (fst24_vgrid_from_record(f, &r, &vg)) {
+            printf(" unreadable: %s\n", fst24_last_error());
+            fst24_clear_error();
+            continue;
+        }
+        fst24_vgrid_info in;
+        fst24_vgrid_get_info(vg, &in);
+        printf(" vcode %d (%s), %d momentum / %d thermodynamic / %d vertical-velocity levels\n", in.vcode, in.description,
+               in.nl_m, in.nl_t, in.nl_w);
+        fst24_vgrid_free(vg);
+    }
+    fst24_query_free(q);
+}
+
 int cmd_grid(int argc, char **argv)
 {
     const char *where = NULL, *path = NULL;
@@ -218,10 +309,18 @@ int cmd_grid(int argc, char **argv)
     }
     if (st < 0) rc = cli_fail_lib(path);
     fst24_query_free(q);
-    if (!rc && nk == 0) rc = cli_fail("%s: no %srecord", path, where ? "matching " : "data ");
+    int toc_only = 0;
+    if (!rc && nk == 0 && !where) { /* descriptors only */
+        if (implied_grids(f, &keys, &nk, &cap)) rc = cli_fail_lib(path);
+        if (vertical) {
+            list_toctocs(f);
+            toc_only = 1;
+        }
+    }
+    if (!rc && nk == 0 && !toc_only) rc = cli_fail("%s: no %srecord", path, where ? "matching " : "data ");
     for (size_t k = 0; k < nk && !(st < 0); k++) {
-        if (k) printf("\n");
-        if (describe_grid(f, (int)k + 1, &keys[k], vertical)) rc = 1;
+        if (k || toc_only) printf("\n");
+        if (describe_grid(f, (int)k + 1, &keys[k], vertical && !toc_only)) rc = 1;
     }
     free(keys);
     fst24_close(f);

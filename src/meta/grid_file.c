@@ -28,6 +28,12 @@ int grid_read_doubles(const fst24_record *r, size_t expect, double **out)
         return fst_error(FST24_E_NOMEM, "positional record '%.4s': out of memory (%zu values)", r->nomvar, count);
     }
     st = fst24_read_data(r, raw, count * es, NULL);
+    /* Some writers (SPI) store positional reals as datyp 0 (raw bits): 32/64-bit
+     * raw words are then IEEE values, not integers. */
+    if ((r->data_type & 63) == FST24_TYPE_BINARY) {
+        if (t == FST24_ELEM_U32 || t == FST24_ELEM_I32) t = FST24_ELEM_F32;
+        else if (t == FST24_ELEM_U64 || t == FST24_ELEM_I64) t = FST24_ELEM_F64;
+    }
     if (!st) {
         for (size_t k = 0; k < count; k++) {
             switch (t) {
@@ -141,8 +147,8 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
     if (!st) st = grid_read_doubles(&ry, (size_t)ny, &ay);
     int32_t ref_ig[4] = {rx.ig1, rx.ig2, rx.ig3, rx.ig4};
     char ref = rx.grtyp[0];
-    if ((t == 'O' || t == 'M') && ref != 'L') {
-        /* ORCA / mesh positionals hold degrees whatever their own grtyp */
+    if ((t == 'O' || t == 'M' || (t == 'X' && as_cloud)) && ref != 'L') {
+        /* ORCA / mesh / X-cloud positionals hold degrees whatever their own grtyp */
         ref = 'L';
         ref_ig[0] = ref_ig[1] = 100;
         ref_ig[2] = 9000;
@@ -262,6 +268,14 @@ int fst24_grid_from_record(fst24_file *file, const fst24_record *rec, fst24_grid
     case 'U':
         if (!file) return fst_error(FST24_E_INVALID, "record '%.4s' grid U: a file is needed to find the '^>' record", rec->nomvar);
         return grid_from_super(file, rec, out);
+    case 'X':
+        /* no geography of its own, but GeoRef/fstd2nc use linked >> / ^^ when present */
+        if (file && (rec->ig1 || rec->ig2 || rec->ig3)) {
+            int st = grid_from_positionals(file, rec, out);
+            if (st != FST24_E_NO_RECORD) return st;
+            fst24_clear_error();
+        }
+        return fst_error(FST24_E_UNSUPPORTED, "record '%.4s': grid type 'X' has no geographic coordinates (no linked positional records)", rec->nomvar);
     default:
         return fst_error(FST24_E_UNSUPPORTED, "record '%.4s': grid type '%c' has no geographic coordinates here", rec->nomvar, t ? t : ' ');
     }

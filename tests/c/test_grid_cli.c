@@ -38,6 +38,17 @@ int main(void)
           strstr(out, "tile: first point at (5, 9)"), "irregular grids (rc %d):\n%s", rc, out);
     /* Y on an E reference: librmn refuses it too; reported, not fatal */
     CHECK(strstr(out, "lat/lon: unavailable"), "Y on E reported as unavailable");
+    /* descriptors only: implied Z grids, !! tables with --vertical */
+    snprintf(args, sizeof args, "grid %s/real/ECCC-ASTD-MRD_fst-tools__utils_zcrop_sous-grille.fst", corpus());
+    rc = run(args, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "Z 30 x 11  ig 1001 1002 1004 0") && strstr(out, "implied by >> and ^^"), "implied grids (rc %d):\n%s", rc, out);
+    snprintf(args, sizeof args, "grid --vertical %s/real/ECCC-ASTD-MRD_vgrid__tests_data_AIX_dm_all_sorts_of_toc", corpus());
+    rc = run(args, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "vcode 5003") && strstr(out, "vcode 2001 (pressure), 50 momentum"), "!! listing (rc %d):\n%s", rc, out);
+    /* X grid with linked 2-D positionals stored as raw 32-bit words (SPI) */
+    snprintf(args, sizeof args, "grid %s/real/ECCC-ASTD-MRD_SPI__SPI_data_ModelDomain_canso100.fst", corpus());
+    rc = run(args, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "X 714 x 479") && strstr(out, "lat: min 45.300076"), "X grid with positionals (rc %d):\n%s", rc, out);
     rc = run("grid /nonexistent/file.fst", out, sizeof out);
     CHECK(rc == 1, "missing file exits 1 (got %d)", rc);
     rc = run("grid --bogus x", out, sizeof out);
