@@ -61,11 +61,15 @@ typedef struct gen_rec {
     int datyp, data_bits, pack_bits, ni, nj, nk;
 } gen_rec;
 
-static gen_rec recs[128];
-static int nrecs;
+static gen_rec *recs;
+static int nrecs, caprecs;
 
 static void add(const char *name, void *data, fst24_elem_type t, int datyp, int data_bits, int pack_bits, int ni,
                 int nj, int nk, size_t bytes) {
+    if (nrecs == caprecs) {
+        caprecs = caprecs ? 2 * caprecs : 128;
+        recs = realloc(recs, (size_t)caprecs * sizeof *recs);
+    }
     gen_rec *r = &recs[nrecs++];
     snprintf(r->name, sizeof r->name, "%s", name);
     r->data = malloc(bytes);
@@ -291,6 +295,49 @@ static void gen_types(void) {
     }
 }
 
+/* The "model" file of refgen (its '!!' record is not rebuilt). */
+static void gen_model(void) {
+    const int ni = 160, nj = 120, nlev = 20, n = ni * nj;
+    float ax[160], ay[120];
+    for (int i = 0; i < ni; i++) ax[i] = 160.0f + 0.25f * (float)i;
+    for (int j = 0; j < nj; j++) ay[j] = -15.0f + 0.25f * (float)j;
+    add(">>", ax, FST24_ELEM_F32, 5, 32, 32, ni, 1, 1, sizeof ax);
+    add("^^", ay, FST24_ELEM_F32, 5, 32, 32, 1, nj, 1, sizeof ay);
+    float hm[20], ht[20];
+    for (int k = 0; k < nlev; k++) {
+        double x = (k + 1.0) / nlev;
+        hm[k] = (float)(0.0001 + 0.9999 * pow(x, 1.6));
+        double xt = (k + 1.5) / nlev;
+        if (xt > 1.0) xt = 1.0;
+        ht[k] = (float)(0.0001 + 0.9999 * pow(xt, 1.6));
+    }
+    uint64_t seed = 3000;
+    for (int h = 0; h < 5; h++) {
+        float *f = smooth_f32(ni, nj, 1, 1000.0, 25.0, 0.5, seed++);
+        add("P0", f, FST24_ELEM_F32, 1, 32, 16, ni, nj, 1, 4 * (size_t)n);
+        free(f);
+        for (int k = 0; k < nlev; k++) {
+            float *tt = smooth_f32(ni, nj, 1, -60.0 + 75.0 * ht[k], 15.0, 0.3, seed++);
+            add("TT", tt, FST24_ELEM_F32, 134, 32, 16, ni, nj, 1, 4 * (size_t)n);
+            free(tt);
+            float *hu = smooth_f32(ni, nj, 1, 0.008 * ht[k], 0.004 * ht[k], 0.0001, seed++);
+            for (int i = 0; i < n; i++)
+                if (hu[i] < 0) hu[i] = 0;
+            add("HU", hu, FST24_ELEM_F32, 134, 32, 16, ni, nj, 1, 4 * (size_t)n);
+            free(hu);
+            float *uu = smooth_f32(ni, nj, 1, 5.0 + 30.0 * (1 - hm[k]), 20.0, 1.0, seed++);
+            add("UU", uu, FST24_ELEM_F32, 1, 32, 16, ni, nj, 1, 4 * (size_t)n);
+            free(uu);
+            float *vv = smooth_f32(ni, nj, 1, 0.0, 20.0, 1.0, seed++);
+            add("VV", vv, FST24_ELEM_F32, 1, 32, 16, ni, nj, 1, 4 * (size_t)n);
+            free(vv);
+            float *gz = smooth_f32(ni, nj, 1, 1600.0 * (1.0 - hm[k]) * 1.5, 10.0, 0.1, seed++);
+            add("GZ", gz, FST24_ELEM_F32, 1, 32, 16, ni, nj, 1, 4 * (size_t)n);
+            free(gz);
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- comparison */
 
 /* Number of words that carry information in a payload (compressed: up to the
@@ -328,10 +375,63 @@ static uint64_t data_bits_of(int datyp, int nbits, size_t n) {
 
 static int compared, identical;
 
-static void compare_file(const char *path, int is_rsf) {
+/* Encode g as librmn was asked to and compare with the stored record rec. */
+static void compare_record(const char *path, int is_rsf, const gen_rec *g, const fst24_record *rec_in) {
+    fst24_record rec = *rec_in;
+    size_t nw = 0;
+    CHECK(fst24_read_payload(&rec, NULL, &nw) == FST24_OK);
+    uint32_t *ref = malloc(nw * 4 + 4);
+    CHECK(fst24_read_payload(&rec, ref, &nw) == FST24_OK);
+
+    fst_codec_desc req = {g->datyp, g->pack_bits, g->data_bits, g->ni, g->nj, g->nk}, st;
+    uint32_t *w = NULL;
+    size_t ow = 0;
+    int rc = fst_codec_encode(g->data, g->type, &req, is_rsf, &st, &w, &ow);
+    CHECK_MSG(rc == FST24_OK, "%s: encode %s: %s", path, g->name, fst24_last_error());
+    /* Stored type: ours keeps +64 on a failed compression (librmn drops it). */
+    int dt_ok = st.datyp == rec.data_type || ((st.datyp & ~64) == rec.data_type && (st.datyp & 64));
+    CHECK_MSG(dt_ok && st.nbits == rec.pack_bits, "%s %s: stored %d/%d, librmn %d/%d", path, g->name,
+              st.datyp, st.nbits, rec.data_type, rec.pack_bits);
+    size_t m = meaningful_words(ref, nw, rec.data_type, rec.ni, rec.nj);
+    size_t mo = meaningful_words(w, ow, st.datyp, g->ni, g->nj);
+    int same = ow == nw && m == mo;
+    size_t first_diff = (size_t)-1;
+    /* A failed compression leaves residue of the first attempt after the
+     * base-layout data, even in the unused bits of its last word (§2):
+     * compare the data bits only. */
+    uint64_t databits = (uint64_t)m * 32;
+    size_t n = (size_t)g->ni * g->nj * g->nk;
+    if (((req.datyp & 128) && !(st.datyp & 128)) || (is_rsf && !(st.datyp & 128)))
+        databits = data_bits_of(st.datyp, st.nbits, n);
+    /* 133 section terminators: zero in XDF, residue in RSF */
+    size_t skip[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
+    if (is_rsf && (st.datyp & ~64) == 133) {
+        fst_ieeez_layout lay;
+        float *o = malloc(sizeof(float) * n);
+        if (fst_ieeez_decode_ex(w, ow, &st, o, &lay) == FST24_OK)
+            for (int s = 0; s < lay.nfiller; s++) skip[s] = lay.filler[s];
+        free(o);
+    }
+    for (size_t k = 0; same && k < m && (uint64_t)k * 32 < databits; k++) {
+        uint64_t left = databits - (uint64_t)k * 32;
+        uint32_t mask = left >= 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> left);
+        if (k == skip[0] || k == skip[1] || k == skip[2]) continue;
+        if ((w[k] ^ ref[k]) & mask) { same = 0; first_diff = k; }
+    }
+    compared++;
+    if (same) identical++;
+    else
+        fprintf(stderr, "DIFF %s %s datyp %d nbits %d: words %zu vs %zu, meaningful %zu vs %zu, first diff %zd (%08X vs %08X)\n",
+                path, g->name, rec.data_type, rec.pack_bits, ow, nw, mo, m, (ssize_t)first_diff,
+                first_diff != (size_t)-1 ? w[first_diff] : 0, first_diff != (size_t)-1 ? ref[first_diff] : 0);
+    free(w);
+    free(ref);
+}
+
+static void compare_types(const char *path, int is_rsf, int count) {
     fst24_file *f = NULL;
     CHECK_MSG(fst24_open(path, FST24_MODE_READ, NULL, &f) == FST24_OK, "%s: %s", path, fst24_last_error());
-    for (int i = 0; i < nrecs; i++) {
+    for (int i = 0; i < count; i++) {
         gen_rec *g = &recs[i];
         fst24_record crit, rec;
         fst24_record_init_criteria(&crit);
@@ -345,55 +445,29 @@ static void compare_file(const char *path, int is_rsf) {
                       g->name);
             continue;
         }
-        size_t nw = 0;
-        CHECK(fst24_read_payload(&rec, NULL, &nw) == FST24_OK);
-        uint32_t *ref = malloc(nw * 4 + 4);
-        CHECK(fst24_read_payload(&rec, ref, &nw) == FST24_OK);
-
-        fst_codec_desc req = {g->datyp, g->pack_bits, g->data_bits, g->ni, g->nj, g->nk}, st;
-        uint32_t *w = NULL;
-        size_t ow = 0;
-        int rc = fst_codec_encode(g->data, g->type, &req, is_rsf, &st, &w, &ow);
-        CHECK_MSG(rc == FST24_OK, "%s: encode %s: %s", path, g->name, fst24_last_error());
-        /* Stored type: ours keeps +64 on a failed compression (librmn drops it). */
-        int dt_ok = st.datyp == rec.data_type || ((st.datyp & ~64) == rec.data_type && (st.datyp & 64));
-        CHECK_MSG(dt_ok && st.nbits == rec.pack_bits, "%s %s: stored %d/%d, librmn %d/%d", path, g->name,
-                  st.datyp, st.nbits, rec.data_type, rec.pack_bits);
-        size_t m = meaningful_words(ref, nw, rec.data_type, rec.ni, rec.nj);
-        size_t mo = meaningful_words(w, ow, st.datyp, g->ni, g->nj);
-        int same = ow == nw && m == mo;
-        size_t first_diff = (size_t)-1;
-        /* A failed compression leaves residue of the first attempt after the
-         * base-layout data, even in the unused bits of its last word (§2):
-         * compare the data bits only. */
-        uint64_t databits = (uint64_t)m * 32;
-        size_t n = (size_t)g->ni * g->nj * g->nk;
-        if (((req.datyp & 128) && !(st.datyp & 128)) || (is_rsf && !(st.datyp & 128)))
-            databits = data_bits_of(st.datyp, st.nbits, n);
-        /* 133 section terminators: zero in XDF, residue in RSF */
-        size_t skip[3] = {(size_t)-1, (size_t)-1, (size_t)-1};
-        if (is_rsf && (st.datyp & ~64) == 133) {
-            fst_ieeez_layout lay;
-            float *o = malloc(sizeof(float) * n);
-            if (fst_ieeez_decode_ex(w, ow, &st, o, &lay) == FST24_OK)
-                for (int s = 0; s < lay.nfiller; s++) skip[s] = lay.filler[s];
-            free(o);
-        }
-        for (size_t k = 0; same && k < m && (uint64_t)k * 32 < databits; k++) {
-            uint64_t left = databits - (uint64_t)k * 32;
-            uint32_t mask = left >= 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> left);
-            if (k == skip[0] || k == skip[1] || k == skip[2]) continue;
-            if ((w[k] ^ ref[k]) & mask) { same = 0; first_diff = k; }
-        }
-        compared++;
-        if (same) identical++;
-        else
-            fprintf(stderr, "DIFF %s %s datyp %d nbits %d: words %zu vs %zu, meaningful %zu vs %zu, first diff %zd (%08X vs %08X)\n",
-                    path, g->name, rec.data_type, rec.pack_bits, ow, nw, mo, m, (ssize_t)first_diff,
-                    first_diff != (size_t)-1 ? w[first_diff] : 0, first_diff != (size_t)-1 ? ref[first_diff] : 0);
-        free(w);
-        free(ref);
+        compare_record(path, is_rsf, g, &rec);
     }
+    fst24_close(f);
+}
+
+/* The model file: records in write order; '!!' (its table needs IP encoding) is skipped. */
+static void compare_sequence(const char *path, int is_rsf, int first, int last) {
+    fst24_file *f = NULL;
+    CHECK_MSG(fst24_open(path, FST24_MODE_READ, NULL, &f) == FST24_OK, "%s: %s", path, fst24_last_error());
+    fst24_query *q = NULL;
+    CHECK(fst24_query_new(f, NULL, NULL, &q) == FST24_OK);
+    fst24_record rec;
+    int i = first;
+    while (fst24_query_next(q, &rec) == 1) {
+        if (!strncmp(rec.nomvar, "!!", 2)) continue;
+        CHECK_MSG(i < last, "%s: more records than generated", path);
+        CHECK_MSG(!strncmp(rec.nomvar, recs[i].name, strlen(recs[i].name)), "%s: record %d is %s, expected %s", path,
+                  i - first, rec.nomvar, recs[i].name);
+        compare_record(path, is_rsf, &recs[i], &rec);
+        i++;
+    }
+    CHECK_MSG(i == last, "%s: %d records, %d generated", path, i - first, last - first);
+    fst24_query_free(q);
     fst24_close(f);
 }
 
@@ -401,14 +475,23 @@ int main(void) {
     const char *corpus = getenv("FST24_CORPUS");
     if (!corpus) corpus = "../shared/corpus";
     gen_types();
+    int ntypes = nrecs;
     char p[4096];
     snprintf(p, sizeof p, "%s/ref/types.xdf.fst", corpus);
-    compare_file(p, 0);
+    compare_types(p, 0, ntypes);
     snprintf(p, sizeof p, "%s/ref/types.rsf.fst", corpus);
-    compare_file(p, 1);
-    printf("%d payloads compared, %d identical\n", compared, identical);
-    CHECK(compared == 2 * nrecs - 2); /* U64/I64 exist in RSF only */
+    compare_types(p, 1, ntypes);
+    printf("types: %d payloads compared, %d identical\n", compared, identical);
+    CHECK(compared == 2 * ntypes - 2); /* U64/I64 exist in RSF only */
+    gen_model();
+    snprintf(p, sizeof p, "%s/ref/model.xdf.fst", corpus);
+    compare_sequence(p, 0, ntypes, nrecs);
+    snprintf(p, sizeof p, "%s/ref/model.rsf.fst", corpus);
+    compare_sequence(p, 1, ntypes, nrecs);
+    printf("types + model: %d payloads compared, %d identical\n", compared, identical);
+    CHECK(compared == 2 * nrecs - 2);
     CHECK(identical == compared);
     for (int i = 0; i < nrecs; i++) free(recs[i].data);
+    free(recs);
     return tc_finish();
 }
