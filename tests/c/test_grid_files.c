@@ -222,8 +222,54 @@ static void test_model_grid(void)
     fst24_close(f);
 }
 
+/* A real G grid stored with its LA / LO fields (guziy/pylibrmn test data):
+ * the computed Gaussian grid must match them. */
+static void test_lola(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/real/guziy_pylibrmn__src_rpn_tests_data_G_grid_LOLA.rpn", corpus());
+    fst24_file *f = NULL;
+    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) {
+        CHECK(0, "open %s: %s", path, fst24_last_error());
+        return;
+    }
+    fst24_record c, la, lo;
+    fst24_record_init_criteria(&c);
+    fst24_record_set_string(&c, "nomvar", "LA");
+    fst24_query *q = NULL;
+    int got = !fst24_query_new(f, &c, NULL, &q) && fst24_query_next(q, &la) == 1;
+    fst24_query_free(q);
+    fst24_record_set_string(&c, "nomvar", "LO");
+    got = got && !fst24_query_new(f, &c, NULL, &q) && fst24_query_next(q, &lo) == 1;
+    fst24_query_free(q);
+    CHECK(got, "LA and LO records");
+    if (got) {
+        const size_t n = (size_t)la.ni * la.nj;
+        double *rla = malloc(n * sizeof(double)), *rlo = malloc(n * sizeof(double));
+        double *lat = malloc(n * sizeof(double)), *lon = malloc(n * sizeof(double));
+        fst24_read_options o = {0};
+        o.type = FST24_ELEM_F64;
+        int st = fst24_read_data(&la, rla, n * sizeof(double), &o);
+        st |= fst24_read_data(&lo, rlo, n * sizeof(double), &o);
+        fst24_grid *g = NULL;
+        if (!st) st = fst24_grid_from_record(f, &la, &g);
+        if (!st) st = fst24_grid_latlon(g, lat, lon);
+        double err = st ? 1e9 : 0;
+        for (size_t k = 0; !st && k < n; k++) err = fmax(err, fmax(fabs(lat[k] - rla[k]), lon_diff(lon[k], rlo[k])));
+        printf("G %dx%d vs LA/LO: max error %g deg\n", (int)la.ni, (int)la.nj, err);
+        CHECK(err < 1e-4, "G %dx%d against its LA/LO fields: max error %g deg", (int)la.ni, (int)la.nj, err);
+        free(rla);
+        free(rlo);
+        free(lat);
+        free(lon);
+        fst24_grid_free(g);
+    }
+    fst24_close(f);
+}
+
 int main(void)
 {
+    test_lola();
     test_all_references();
     test_model_grid();
     return finish();
