@@ -193,8 +193,7 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
     st = grid_read_doubles(&rs, n, &t);
     if (st) return st;
     fst24_grid *g = NULL;
-    const int nsub = (int)t[2];
-    if (t[0] != 70.0 || t[1] != 1.0 || nsub != 2) {
+    if (t[0] != 70.0 || t[1] != 1.0 || t[2] != 2.0) { /* compared as doubles: NaN must not reach an int cast */
         st = fst_error(FST24_E_UNSUPPORTED, "record '^>' (ip1 %d): family %g version %g with %g sub-grids (F, 1, 2 supported)",
                        (int)rs.ip1, t[0], t[1], t[2]);
         goto done;
