@@ -194,7 +194,49 @@ static void test_nonfinite_inputs(void) {
     free(x);
 }
 
+/* Valid compressed payloads of a realistic field with random bit flips. */
+static void test_bitflips(void) {
+    const int ni = 64, nj = 48, n = ni * nj;
+    float *x = malloc(n * 4);
+    int32_t *iv = malloc(n * 4);
+    for (int j = 0; j < nj; j++)
+        for (int i = 0; i < ni; i++) {
+            x[j * ni + i] = (float)(250.0 + 20.0 * sin(0.1 * i) * cos(0.13 * j) + 0.01 * (double)(rnd() % 100));
+            iv[j * ni + i] = (int32_t)((i * 7 + j * 3 + (int)(rnd() % 4)) & 0xFFF);
+        }
+    const int types[] = {134, 129, 133, 130, 134, 133};
+    const int nbs[] = {16, 16, 24, 12, 8, 32};
+    int decoded = 0, rejected = 0;
+    for (int q = 0; q < 6; q++) {
+        fst_codec_desc req = desc(types[q], nbs[q], 32, ni, nj, 1), st;
+        uint32_t *w = NULL;
+        size_t nw = 0;
+        CHECK(fst_codec_encode(types[q] == 130 ? (const void *)iv : (const void *)x,
+                               types[q] == 130 ? FST24_ELEM_I32 : FST24_ELEM_F32, &req, 0, &st, &w, &nw) == FST24_OK);
+        CHECK_MSG(st.datyp == types[q], "datyp %d did not compress (stored %d)", types[q], st.datyp);
+        uint32_t *m = malloc(nw * 4);
+        for (int iter = 0; iter < 1500; iter++) {
+            memcpy(m, w, nw * 4);
+            int flips = 1 + (int)(rnd() % 8);
+            for (int k = 0; k < flips; k++) {
+                size_t bit = (size_t)(rnd() % (nw * 32));
+                m[bit / 32] ^= 1u << (bit % 32);
+            }
+            int rc = try_decode(m, nw, st);
+            CHECK_MSG(rc == FST24_OK || is_error(rc), "datyp %d flipped: rc %d", st.datyp, rc);
+            if (rc == FST24_OK) decoded++;
+            else rejected++;
+        }
+        free(m);
+        free(w);
+    }
+    printf("bit flips: %d decoded, %d rejected\n", decoded, rejected);
+    free(x);
+    free(iv);
+}
+
 int main(void) {
+    test_bitflips();
     test_nonfinite_inputs();
     test_descriptors();
     test_truncation();
