@@ -80,7 +80,8 @@ int grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
         p->pi = g->xg[0];
         p->pj = g->xg[1];
         p->d60 = g->xg[2];
-        p->dgrw = g->xg[3];
+        /* only lon - dgrw matters: reduced so that the row kernel's wrap stays exact */
+        p->dgrw = grid_wrap360(g->xg[3]);
         p->re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / p->d60;
         p->south = ref == 'S';
         return FST24_OK;
@@ -174,6 +175,8 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
         break;
     case '+':
         st = grid_decode_xg('+', ig, g->xg);
+        if (!st && !(fabsf(g->xg[0]) <= 90.0f))
+            st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3, (int)ig4, g->xg[0]);
         g->proj.kind = PROJ_POINT;
         g->proj.lat0 = g->xg[0];
         g->proj.lon0 = grid_wrap360(g->xg[1]);
@@ -235,13 +238,19 @@ static int latlon_one(const fst24_grid *g, double *lat, double *lon)
     const size_t n = (size_t)ni * nj;
     switch (p->kind) {
     case PROJ_LATLON: {
+        for (int32_t j = 0; j < nj; j++) {
+            const double la = p->y0 + p->dy * g->ay[j];
+            if (!(fabs(la) <= 90.0 + 1e-9))
+                return fst_error(FST24_E_INVALID, "grid %c %dx%d: row %d is at latitude %g, beyond the poles",
+                                 g->grtyp, (int)ni, (int)nj, (int)j + 1, la);
+        }
         for (int32_t i = 0; i < ni; i++) {
             double a = g->ax[i];
             if (p->shift_negative_lon && a < 0) a += 360.0;
             lon[i] = grid_wrap360(p->x0 + p->dx * a);
         }
         for (int32_t j = 0; j < nj; j++) {
-            const double la = p->y0 + p->dy * g->ay[j];
+            const double la = fmax(-90.0, fmin(90.0, p->y0 + p->dy * g->ay[j]));
             double *lr = lat + (size_t)j * ni;
             for (int32_t i = 0; i < ni; i++) lr[i] = la;
             if (j) memcpy(lon + (size_t)j * ni, lon, (size_t)ni * sizeof(double));

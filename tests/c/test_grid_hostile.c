@@ -79,8 +79,78 @@ static void *worker(void *arg)
     return (void *)(intptr_t)bad;
 }
 
+/* Random headers for every self-contained type: either a clear error, or
+ * every point has lat in [-90, 90] and lon in [0, 360). Random !! tables:
+ * error or a usable descriptor. */
+static void random_headers(void)
+{
+    uint64_t x = 88172645463325252ull;
+    int bad = 0, built = 0, refused = 0;
+    const char *types = "ABGLNSE+CHQ";
+    for (int k = 0; k < 6000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const char t = types[x % 11];
+        const int32_t ni = (int32_t)(1 + (x >> 8) % 9), nj = (int32_t)(1 + (x >> 16) % 9);
+        int32_t ig[4];
+        for (int m = 0; m < 4; m++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            const uint32_t r = (uint32_t)(x >> 20);
+            ig[m] = (int32_t)(m == 3 && (r & 1) ? r % 65536 : r % (k % 3 ? 4096 : 16777216));
+        }
+        fst24_grid *g = NULL;
+        int st = fst24_grid_new(t, ni, nj, ig[0], ig[1], ig[2], ig[3], &g);
+        if (st) {
+            if (!(st < 0 && strlen(fst24_last_error()) > 5)) bad++;
+            refused++;
+            continue;
+        }
+        double lat[81], lon[81];
+        if (fst24_grid_latlon(g, lat, lon) == 0) {
+            built++;
+            for (int p = 0; p < ni * nj; p++)
+                if (!(lat[p] >= -90 && lat[p] <= 90 && lon[p] >= 0 && lon[p] < 360)) {
+                    if (bad < 3) printf("  %c %d %d %d %d (%dx%d) point %d: %g %g\n", t, ig[0], ig[1], ig[2], ig[3], ni, nj, p, lat[p], lon[p]);
+                    bad++;
+                    break;
+                }
+        }
+        fst24_grid_free(g);
+    }
+    CHECK(bad == 0 && built > 1000 && refused > 100, "random headers: %d built, %d refused, %d bad", built, refused, bad);
+    int vbad = 0;
+    static const int32_t vc[] = {1, 1001, 1002, 1003, 2001, 4001, 5001, 5002, 5003, 5004, 5005, 5100, 5999, 21001, 21002};
+    for (int k = 0; k < 3000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const int32_t v = vc[x % 15];
+        const int32_t ni = (v == 5100 || v >= 21001) ? 4 : 3, nj = (int32_t)(1 + (x >> 8) % 12);
+        double t[48];
+        for (int m = 0; m < ni * nj; m++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            t[m] = (x >> 40) % 4 ? (double)((x >> 12) % 100000000) : ((double)(int64_t)x) * 1e-3;
+        }
+        t[0] = v / 1000;
+        t[1] = v % 1000;
+        t[2] = (v == 1 || v == 2001 || v == 4001) ? 1 : (v == 1001 || v == 1002 || v == 5999) ? 2 : 3;
+        fst24_vgrid *vg = NULL;
+        if (fst24_vgrid_from_table(v, ni, nj, t, &vg)) continue;
+        fst24_vgrid_info in;
+        fst24_vgrid_get_info(vg, &in);
+        int32_t ip[16];
+        int32_t n = 0;
+        fst24_vgrid_levels(vg, FST24_VLEVEL_MOMENTUM, ip, NULL, NULL, NULL, 16, &n);
+        double ps[2] = {100000, 90000}, out[32];
+        if (n > 16) n = 16;
+        if (n && in.nl_m != n) vbad++;
+        if (in.height) fst24_vgrid_height(vg, (size_t)n, ip, 2, ps, ps, out);
+        else fst24_vgrid_pressure(vg, (size_t)n, ip, 2, ps, ps, out);
+        fst24_vgrid_free(vg);
+    }
+    CHECK(vbad == 0, "random !! tables: %d inconsistent", vbad);
+}
+
 int main(void)
 {
+    random_headers();
     const char *tmp = getenv("FST24_TMP");
     char path[1024];
     snprintf(path, sizeof path, "%s/grid_hostile.fst", tmp ? tmp : "/tmp");
