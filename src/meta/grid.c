@@ -134,6 +134,7 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
                    int32_t ig4, fst24_grid **out)
 {
     if (!out) return fst_error(FST24_E_INVALID, "fst24_grid_new: NULL output");
+    *out = NULL;
     fst24_grid *g;
     int st = grid_alloc(grtyp, ni, nj, &g);
     if (st) return st;
@@ -178,8 +179,9 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
         if (!st && !(fabsf(g->xg[0]) <= 90.0f))
             st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3, (int)ig4, g->xg[0]);
         g->proj.kind = PROJ_POINT;
-        g->proj.lat0 = g->xg[0];
-        g->proj.lon0 = grid_wrap360(g->xg[1]);
+        /* in double from the ig (1e-5 deg resolution), not through the float xg */
+        g->proj.lat0 = ig3 * 0.01 - 100.0 + (ig1 ? (ig1 - 1000) * 1e-5 : 0.0);
+        g->proj.lon0 = grid_wrap360(ig4 * 0.01 + (ig2 ? (ig2 - 1000) * 1e-5 : 0.0));
         break;
     default:
         st = fst_error(FST24_E_UNSUPPORTED, "grid type '%c' cannot be built from its header alone", grtyp ? grtyp : '?');
@@ -204,7 +206,11 @@ static int check_axis(const fst24_grid *g, const double *a, size_t n, const char
 int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp, const int32_t ref_ig[4],
                         const double *ax, const double *ay, fst24_grid **out)
 {
-    if (!out || !ref_ig || !ax || !ay) return fst_error(FST24_E_INVALID, "fst24_grid_new_axes: NULL argument");
+    if (!out || !ref_ig || !ax || !ay) {
+        if (out) *out = NULL;
+        return fst_error(FST24_E_INVALID, "fst24_grid_new_axes: NULL argument");
+    }
+    *out = NULL;
     if (grtyp != 'Z' && grtyp != 'Y')
         return fst_error(FST24_E_INVALID, "fst24_grid_new_axes: grid type '%c' (Z or Y expected)", grtyp ? grtyp : '?');
     fst24_grid *g;

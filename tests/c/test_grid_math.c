@@ -305,7 +305,10 @@ static void test_simple_grids(void)
     CHECK(st == 0 && NEAR(lat[0], 8.5616985, 1e-7) && NEAR(lat[32], 76.8824579, 1e-7), "G north 5 rows %.7f", lat[0]);
     fst24_grid_free(g);
     st = fst24_grid_new('+', 1, 1, 0, 0, 0, 0, &g);
-    CHECK(st == 0, "+ grid");
+    CHECK(st == FST24_E_INVALID && g == NULL, "+ grid at latitude -100 refused");
+    st = fst24_grid_new('+', 1, 1, 1345, 1000, 14512, 28450, &g);
+    st = st ? st : fst24_grid_latlon(g, lat, lon);
+    CHECK(st == 0 && NEAR(lat[0], 45.12345, 1e-6) && NEAR(lon[0], 284.5, 1e-6), "+ grid point %.6f %.6f", lat[0], lon[0]);
     fst24_grid_free(g);
     /* hostile headers */
     CHECK(fst24_grid_new('A', 0, 5, 0, 0, 0, 0, &g) == FST24_E_INVALID, "ni 0 rejected");
