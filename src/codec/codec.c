@@ -303,6 +303,11 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     if (ib == 0) return fst_error(FST24_E_INVALID, "encode: invalid input element type %d", (int)in_type);
     int t = req->datyp;
     int nbits = req->nbits;
+    if (t == 801) { /* FST_TYPE_MAGIC: datyp 1 through the binary64 quantiser */
+        if (in_type != FST24_ELEM_F64)
+            return fst_error(FST24_E_INVALID, "encode: datyp 801 needs f64 data, got %s", elem_name(in_type));
+        t = 1;
+    }
     if (t < 0 || t > 255 || (t & 0x3F) > 8)
         return fst_error(FST24_E_INVALID, "encode: unsupported datyp %d", t);
     if (nbits < 1 || nbits > 64)
@@ -470,15 +475,17 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         int wide = st.nbits == 64;
         /* Binary64 data with missing values packed as datyp 1 keeps the binary64
          * quantiser (§5.4); everything else <= 32 bits is rounded to binary32. */
-        if (!wide && base == 1 && want_missing && in_type == FST24_ELEM_F64) {
-            rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
-            if (rc < 0) break;
-            if (rc == 1) {
-                st.datyp |= 64;
-                rc = pack_real(NULL, subst, &st, words, nwords);
+        if (!wide && base == 1 && in_type == FST24_ELEM_F64 && (want_missing || req->datyp == 801)) {
+            if (want_missing) {
+                rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
+                if (rc < 0) break;
+                if (rc == 1) st.datyp |= 64;
+                want_missing = 0;
+            }
+            if (subst || req->datyp == 801) {
+                rc = pack_real(NULL, subst ? subst : data, &st, words, nwords);
                 break;
             }
-            want_missing = 0;
         }
         fst24_elem_type wt = wide ? FST24_ELEM_F64 : FST24_ELEM_F32;
         if (in_type != wt) {

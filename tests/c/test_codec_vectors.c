@@ -145,6 +145,8 @@ static void test_quant(void) {
     CHECK(memcmp(o, r4, sizeof r4) == 0);
     /* R5: binary64 input (rounded to binary32 first) gives the same payload */
     check_encode(r5, FST24_ELEM_F64, desc(1, 16, 64, 5, 1, 1), 0, r4w, 8, 1, 16);
+    /* ... and so does the binary64 quantiser itself (datyp 801, FST_TYPE_MAGIC) */
+    check_encode(r5, FST24_ELEM_F64, desc(801, 16, 64, 5, 1, 1), 0, r4w, 8, 1, 16);
     /* 15.1 PN and UU */
     const uint32_t pn[8] = {0x7FF13880, 0x0FF83D90, 0xE9F84700, 0x00001059, 0xCF59DF59, 0xEE5A005A, 0x0F5A1A5A, 0x345A3E5A};
     fst_codec_desc d = desc(1, 16, 0, 6, 1, 1);
