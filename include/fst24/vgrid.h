@@ -50,6 +50,11 @@ typedef struct fst24_vgrid_info {
     int32_t dipm, dipt, dipw;   /* ip1 of the diagnostic levels, -1 if none */
     double dhm, dht, dhw;       /* their heights above ground (m), NaN if none */
     int32_t table_ni, table_nj; /* shape of the !! table */
+    /* CF description as fstd2nc writes it (METADATA.md §5.7); "" when none */
+    const char *cf_standard_name;  /* e.g. "atmosphere_hybrid_sigma_ln_pressure_coordinate" */
+    const char *cf_formula;        /* e.g. "p = exp(a+b*log(ps/pref)) / 100.0" */
+    const char *cf_formula_terms;  /* e.g. "a: a b: b ps: P0 pref: pref" */
+    const char *cf_positive;       /* "up" or "down" */
 } fst24_vgrid_info;
 
 /* Parse a "!!" table (ni*nj doubles in file order) of vertical code `vcode`

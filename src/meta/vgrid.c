@@ -62,6 +62,55 @@ static void ref_name(double v, char out[5])
 
 static int is_vgrid_log(int32_t v) { return v >= 5002 && v <= 5005; }
 
+/* fstd2nc's CF vocabulary for a descriptor (called once its reference names are known). */
+static void set_cf(fst24_vgrid_info *in)
+{
+    const char *sn = "", *f = "", *ft = "", *pos = "down";
+    switch (in->vcode) {
+    case 1: sn = "height"; pos = "up"; break;
+    case 1001: sn = "atmosphere_sigma_coordinate"; f = "p = sigma * ps"; ft = "sigma: level ps: P0"; break;
+    case 1002:
+        sn = "atmosphere_sigma_coordinate";
+        f = "p = sigma * (ps-ptop) + ptop";
+        ft = "sigma: level ps: P0 ptop: PT";
+        break;
+    case 2001: sn = "air_pressure"; break;
+    case 4001: sn = "height"; pos = "up"; break;
+    case 5001: case 5999:
+        sn = "atmosphere_hybrid_sigma_pressure_coordinate";
+        f = "p = ap + b*ps";
+        ft = "ap: ap b: b ps: P0";
+        break;
+    case 5002: case 5003: case 5004: case 5005:
+        sn = "atmosphere_hybrid_sigma_ln_pressure_coordinate";
+        f = "p = exp(a+b*log(ps/pref)) / 100.0";
+        ft = "a: a b: b ps: P0 pref: pref";
+        break;
+    case 5100:
+        sn = "atmosphere_hybrid_sigma_ln_pressure_coordinate";
+        f = "p = exp(a+b*log(ps/pref)+c*log(psl/pref)) / 100.0";
+        ft = "a: a b: b c: c ps: P0 psl: P0LS pref: pref";
+        break;
+    case 21001: case 21002:
+        pos = "up";
+        if (in->ref_name2[0]) {
+            sn = "atmosphere_sleve_coordinate";
+            f = "z = az + b1*zsurf1 + b2*zsurf2";
+            ft = "az: az b1: b1 zsurf1: MELS b2: b2 zsurf2: ME";
+        } else {
+            sn = "atmosphere_hybrid_height_coordinate";
+            f = "z = a + b*orog";
+            ft = "a: a b: b orog: ME";
+        }
+        break;
+    default: break; /* 1003: fstd2nc has no mapping */
+    }
+    in->cf_standard_name = sn;
+    in->cf_formula = f;
+    in->cf_formula_terms = ft;
+    in->cf_positive = pos;
+}
+
 static int new_vgrid(int32_t vcode, fst24_vgrid **out)
 {
     fst24_vgrid *vg = calloc(1, sizeof *vg);
@@ -244,6 +293,7 @@ int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, const double *
     in->nl_w = vg->n[2];
     in->ip1_kind = vg->n[0] ? vg->lev[0][0].kind : -1;
     note_diagnostics(vg);
+    set_cf(in);
     *out = vg;
     return FST24_OK;
 bad_rows:
@@ -312,6 +362,10 @@ int fst24_vgrid_legacy(int32_t vcode, double ptop, double pref, double rcoef, si
         in->rcoef[0] = rcoef;
     }
     if (vcode != 2001) strcpy(in->ref_name, "P0");
+    set_cf(in);
+    if (vcode == 5001) { /* fstd2nc's HY-only case: same formula, with ptop/rcoef/pref attributes */
+        in->cf_formula_terms = "ap: ap b: b ps: P0";
+    }
     *out = vg;
     return FST24_OK;
 }

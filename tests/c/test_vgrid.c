@@ -147,6 +147,8 @@ static void test_5005(void)
     if (!vg) return;
     fst24_vgrid_info in;
     fst24_vgrid_get_info(vg, &in);
+    CHECK(!strcmp(in.cf_standard_name, "atmosphere_hybrid_sigma_ln_pressure_coordinate") &&
+          !strcmp(in.cf_formula_terms, "a: a b: b ps: P0 pref: pref") && !strcmp(in.cf_positive, "down"), "5005 CF names");
     CHECK(in.nl_m == 21 && in.nl_t == 21 && in.dipm == 75597472 && in.dipt == 76746048 && in.dhm == 10 && in.dht == 2 &&
           in.pref == 100000 && in.ptop == -9999, "5005 header: nl %d/%d dip %d/%d", in.nl_m, in.nl_t, in.dipm, in.dipt);
     const int32_t ips[3] = {95347140, 97618238, 75597472};
@@ -303,6 +305,7 @@ static void test_all_toctocs(void)
         st = fst24_vgrid_height(vg, 1, &ground, 2, me, mels, z);
         CHECK(st == 0 && z[0] == 500 && z[1] == 1500 && !strcmp(in.ref_name, "ME") && !strcmp(in.ref_name2, "MELS") && in.nl_w == n,
               "21002 ground = ME");
+        CHECK(!strcmp(in.cf_standard_name, "atmosphere_sleve_coordinate") && !strcmp(in.cf_positive, "up"), "21002 SLEVE CF name");
         fst24_vgrid_free(vg);
     }
     /* the pre-vgrid table of an old GEM run is refused with a message */
