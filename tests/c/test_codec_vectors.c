@@ -83,6 +83,16 @@ static void test_ieee(void) {
     double w4[4];
     CHECK(fst_codec_decode(e1, 8, &d, w4, FST24_ELEM_F64, 4, 0) == FST24_OK);
     CHECK(w4[0] == 1.0 && w4[1] == -2.5 && w4[2] == (double)3.14159265358979f);
+    /* binary32 data with 64 bits requested: E64 (widened) in XDF, E32 in RSF (pack_bits lowered) */
+    fst_codec_desc rq = desc(5, 64, 32, 4, 1, 1), stq;
+    uint32_t *pw = NULL;
+    size_t pnw = 0;
+    CHECK(fst_codec_encode(e, FST24_ELEM_F32, &rq, 0, &stq, &pw, &pnw) == FST24_OK);
+    CHECK(stq.datyp == 5 && stq.nbits == 64 && stq.dasiz == 64 && pw[0] == 0x3FF00000 && pw[1] == 0);
+    free(pw);
+    CHECK(fst_codec_encode(e, FST24_ELEM_F32, &rq, 1, &stq, &pw, &pnw) == FST24_OK);
+    CHECK(stq.datyp == 5 && stq.nbits == 32 && stq.dasiz == 32 && pw[0] == 0x3F800000);
+    free(pw);
     /* narrowing refused */
     d = desc(5, 64, 64, 3, 1, 1);
     CHECK(fst_codec_decode(e4, 10, &d, out, FST24_ELEM_F32, 3, 0) == FST24_E_INVALID);
