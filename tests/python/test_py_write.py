@@ -233,6 +233,22 @@ def test_pickle_file_and_record(tmpfst: Path) -> None:
             g.close()
 
 
+def test_pickle_file_set(tmp_path: Path) -> None:
+    paths = []
+    for i in range(2):
+        p = tmp_path / f"s{i}.fst"
+        with fst24.open(p, "w") as f:
+            f.write(fst24.Record(data=np.full(2, i, np.float32), nomvar=f"S{i}"))
+        paths.append(p)
+    with fst24.open_many(paths) as fs:
+        copy = pickle.loads(pickle.dumps(fs))
+        try:
+            assert [r.nomvar for r in copy] == ["S0", "S1"]
+            assert copy.files[0] is not fs.files[0]
+        finally:
+            copy.close()
+
+
 def test_fst_options_backend(tmpfst: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FST_OPTIONS", "BACKEND=RSF")
     with fst24.open(tmpfst, "w") as f:
