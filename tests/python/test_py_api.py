@@ -553,3 +553,14 @@ def test_private_read_checks_buffer_sizes() -> None:
             fst24._core.read_many([rec], [np.empty(10, np.float32)], 1, False)
         with pytest.raises(fst24.InvalidArgumentError, match="out must be"):
             f.read([rec], out=np.empty((3, 3, 2), np.float32))
+
+
+@pytest.mark.parametrize("name", ["meta.rsf.fst", "types.rsf.fst", "types.xdf.fst", "grids.rsf.fst"])
+def test_every_viewable_record_views_its_data(name: str) -> None:
+    with fst24.open(CORPUS / "ref" / name) as f:
+        seen = 0
+        for rec in f:
+            if rec._viewable():
+                seen += 1
+                np.testing.assert_array_equal(rec.view(), rec.read())
+        assert seen >= 1
