@@ -277,6 +277,7 @@ FST24_API int fst24_get_record_by_key(fst24_file *file, int64_t key, fst24_recor
 typedef struct fst24_read_options {
     int raw_missing;        /* 1: do not replace missing points by the sentinel */
     fst24_elem_type type;   /* NONE: the record's native type; otherwise a wider one */
+    int threads;            /* >1: decode one large uncompressed record with this many threads */
 } fst24_read_options;
 
 /* Decode a record's data into `out` (out_bytes large). `opts` may be NULL.

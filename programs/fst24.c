@@ -161,7 +161,7 @@ static int dump_data(FILE *o, const fst24_record *r, int raw_missing) {
     size_t esize = fst24_elem_size(t), nbytes = count * esize;
     void *data = malloc(nbytes ? nbytes : 1);
     if (!data) return -1;
-    fst24_read_options ro = {raw_missing, FST24_ELEM_NONE};
+    fst24_read_options ro = {.raw_missing = raw_missing, .type = FST24_ELEM_NONE};
     if (fst24_read_data(r, data, nbytes, &ro) != FST24_OK) {
         free(data);
         return -1;

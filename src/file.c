@@ -575,6 +575,59 @@ int fst24_read_ext_meta(const fst24_record *rec, char *buf, size_t bufsize, size
     return st;
 }
 
+/* One large uncompressed record decoded by several threads, each a slice. */
+#define SPLIT_MIN_ELEMENTS ((size_t)1 << 20)
+#define SPLIT_MAX_THREADS 64
+
+typedef struct split_part {
+    const uint32_t *words;
+    size_t nwords;
+    const fst_codec_desc *d;
+    size_t first, count;
+    void *out;
+    fst24_elem_type type;
+    int status;
+    char message[512];
+} split_part;
+
+static void *split_worker(void *arg) {
+    split_part *p = arg;
+    p->status = fst_codec_decode_range(p->words, p->nwords, p->d, p->first, p->count, p->out, p->type);
+    if (p->status) snprintf(p->message, sizeof p->message, "%s", fst24_last_error());
+    return NULL;
+}
+
+static int decode_split(const uint32_t *words, size_t nwords, const fst_codec_desc *d, void *out,
+                        fst24_elem_type type, size_t count, int threads) {
+    if (threads > SPLIT_MAX_THREADS) threads = SPLIT_MAX_THREADS;
+    split_part parts[SPLIT_MAX_THREADS];
+    pthread_t tid[SPLIT_MAX_THREADS];
+    int started[SPLIT_MAX_THREADS] = {0};
+    size_t esize = fst24_elem_size(type);
+    /* slices of whole 64-element blocks keep every slice on word boundaries */
+    size_t per = ((count / (size_t)threads) + 63) & ~(size_t)63;
+    int n = 0;
+    for (size_t first = 0; first < count && n < threads; first += per, n++) {
+        split_part *p = &parts[n];
+        p->words = words;
+        p->nwords = nwords;
+        p->d = d;
+        p->first = first;
+        p->count = first + per > count ? count - first : per;
+        p->out = (char *)out + first * esize;
+        p->type = type;
+        p->status = 0;
+        if (n > 0) started[n] = pthread_create(&tid[n], NULL, split_worker, p) == 0;
+        if (n > 0 && !started[n]) split_worker(p);
+    }
+    split_worker(&parts[0]);
+    for (int i = 1; i < n; i++)
+        if (started[i]) pthread_join(tid[i], NULL);
+    for (int i = 0; i < n; i++)
+        if (parts[i].status) return fst_error(parts[i].status, "%s", parts[i].message);
+    return FST24_OK;
+}
+
 static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry *e, void *out,
                         size_t out_bytes, const fst24_read_options *opts) {
     fst_codec_desc d = codec_desc_of(rec);
@@ -608,7 +661,14 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
     if (!words) return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes",
                                  f->path, rec->nomvar, nwords * 4);
     st = f->ops->read_payload(f, e, words, nwords);
-    if (st == FST24_OK) {
+    int threads = opts ? opts->threads : 0;
+    if (st == FST24_OK && threads > 1 && count >= SPLIT_MIN_ELEMENTS && fst_codec_range_supported(&d)) {
+        st = decode_split(words, nwords, &d, out, want, count, threads);
+        if (st == FST24_OK && (d.datyp & FST24_TYPE_MISSING_FLAG) && !(opts && opts->raw_missing))
+            fst_codec_decode_missing(out, want, count);
+        if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
+                                  rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
+    } else if (st == FST24_OK) {
         st = fst_codec_decode(words, nwords, &d, out, want, count, !(opts && opts->raw_missing));
         if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
                                   rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
@@ -668,12 +728,16 @@ int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *o
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (int)n : 1;
     }
-    if (threads > count) threads = (int)count;
     if (threads > 256) threads = 256;
-    read_job job = {recs, outs, out_bytes, count, opts, statuses, 0, 0, 0, {0}, PTHREAD_MUTEX_INITIALIZER};
+    /* Fewer records than threads: the spare threads split large records. */
+    fst24_read_options per_record = {0, FST24_ELEM_NONE, 1};
+    if (opts) per_record = *opts;
+    if (per_record.threads <= 1 && count < threads) per_record.threads = threads / (int)count;
+    read_job job = {recs, outs, out_bytes, count, &per_record, statuses, 0, 0, 0, {0}, PTHREAD_MUTEX_INITIALIZER};
     pthread_t tid[256];
     int started = 0;
-    for (int t = 1; t < threads; t++) {
+    int workers = threads > count ? (int)count : threads;
+    for (int t = 1; t < workers; t++) {
         if (pthread_create(&tid[started], NULL, read_worker, &job) != 0) break;
         started++;
     }
