@@ -315,3 +315,17 @@ def test_parallel_rsf_writers_and_write_lock(tmpfst: Path) -> None:
         assert str(tmpfst) in str(ei.value)
         assert isinstance(ei.value, PermissionError)
         assert len(writer) == 2
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint64"])
+def test_64_bit_integers_rsf_only(tmpfst: Path, dtype: str) -> None:
+    arr = (np.arange(1, 7, dtype=np.int64) * (1 << 40)).astype(dtype).reshape(3, 2)
+    with fst24.open(tmpfst, "w", backend="xdf") as f:
+        with pytest.raises(fst24.UnsupportedError, match="RSF"):
+            f.write(fst24.Record(data=arr, nomvar="I"))
+    with fst24.open(tmpfst, "w", backend="rsf") as f:
+        f.write(fst24.Record(data=arr, nomvar="I"))
+    with fst24.open(tmpfst) as f:
+        rec = f[0]
+        assert rec.data.dtype == np.dtype(dtype) and rec.pack_bits == 64
+        np.testing.assert_array_equal(rec.data[:, :, 0], arr)
