@@ -329,3 +329,21 @@ def test_64_bit_integers_rsf_only(tmpfst: Path, dtype: str) -> None:
         rec = f[0]
         assert rec.data.dtype == np.dtype(dtype) and rec.pack_bits == 64
         np.testing.assert_array_equal(rec.data[:, :, 0], arr)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_missing_values_round_trip(tmpfst: Path, backend: str) -> None:
+    sentinel = np.float32(fst24.missing_values()["f32"])
+    arr = np.linspace(0, 100, 50, dtype=np.float32).reshape(10, 5)
+    arr[3, 2] = arr[7, 4] = sentinel
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        rec = fst24.Record(data=arr, nomvar="M", data_type=65, pack_bits=16)
+        f.write(rec)
+        assert rec.data_type == 65
+        f.write(fst24.Record(data=np.ones((2, 2), np.float32), nomvar="N", data_type=65, pack_bits=16))
+    with fst24.open(tmpfst) as f:
+        d = f.find_one(nomvar="M").data[:, :, 0]
+        assert np.argwhere(d == sentinel).tolist() == [[3, 2], [7, 4]]
+        ok = arr != sentinel
+        assert np.max(np.abs(d[ok] - arr[ok])) < 100 / 2**15 * 2
+        assert f.find_one(nomvar="N").data_type == 1  # no missing point: stored as plain R (as librmn)
