@@ -347,3 +347,22 @@ def test_missing_values_round_trip(tmpfst: Path, backend: str) -> None:
         ok = arr != sentinel
         assert np.max(np.abs(d[ok] - arr[ok])) < 100 / 2**15 * 2
         assert f.find_one(nomvar="N").data_type == 1  # no missing point: stored as plain R (as librmn)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_compressed_types(tmpfst: Path, backend: str) -> None:
+    x, y = np.meshgrid(np.linspace(0, 1, 64), np.linspace(0, 1, 48), indexing="ij")
+    smooth = (280 + 10 * np.sin(6 * x) * np.cos(4 * y)).astype(np.float32)
+    counts = (smooth * 10).astype(np.uint32)
+    cases = [(129, 16, smooth, 20 / 2**16 * 2), (130, 16, counts, 0.0), (133, 32, smooth, 0.0),
+             (133, 24, smooth, 300 * 2.0**-15), (134, 16, smooth, 20 / 2**15)]
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        for i, (dt, bits, arr, _) in enumerate(cases):
+            f.write(fst24.Record(data=arr, nomvar="C", ip1=i, data_type=dt, pack_bits=bits))
+    with fst24.open(tmpfst) as f:
+        for i, (dt, bits, arr, tol) in enumerate(cases):
+            rec = f.find_one(ip1=i)
+            assert (rec.data_type, rec.pack_bits) == (dt, bits)
+            assert rec.total_stored_bytes < arr.nbytes  # it did compress
+            err = np.max(np.abs(rec.data[:, :, 0].astype(np.float64) - arr))
+            assert err <= tol, (dt, bits, err)
