@@ -198,13 +198,15 @@ Py_ssize_t record_data_bytes(const fst24_record *rec)
     return (Py_ssize_t)(count * es);
 }
 
-/* _read_into(buffer, raw_missing=False): decode the data into a writable,
- * contiguous buffer of exactly the layout's size. */
+/* _read_into(buffer, raw_missing=False, threads=0): decode the data into a
+ * writable contiguous buffer of at least the layout's size (threads > 1 splits
+ * one large uncompressed record). */
 static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
 {
     PyObject *obj;
-    int raw_missing = 0;
-    if (!PyArg_ParseTuple(args, "O|p:_read_into", &obj, &raw_missing)) return NULL;
+    int raw_missing = 0, threads = 0;
+    if (!PyArg_ParseTuple(args, "O|pi:_read_into", &obj, &raw_missing, &threads)) return NULL;
+    if (threads < 0 || threads > 4096) return raise_invalid("threads must be in 0..4096, not %d", threads);
     FileObject *fo = record_owner(ro);
     if (fo == NULL) return NULL;
     Py_buffer view;
@@ -215,7 +217,7 @@ static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
         PyBuffer_Release(&view);
         return raise_invalid("record %.4s: buffer of %zd bytes, the data needs %zd", ro->rec.nomvar, view.len, need);
     }
-    fst24_read_options opts = {.raw_missing = raw_missing, .type = FST24_ELEM_NONE};
+    fst24_read_options opts = {.raw_missing = raw_missing, .type = FST24_ELEM_NONE, .threads = threads};
     int st = 0, closed = 0;
     fst24_record rec = ro->rec;
     Py_BEGIN_ALLOW_THREADS

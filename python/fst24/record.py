@@ -243,9 +243,9 @@ class Record(_core.RecordBase):
                          f"record {self.nomvar.strip()!r} of {self.file.path}: {self.ni}x{self.nj}x{self.nk} "
                          f"values of {self.pack_bits} bits cannot come from {stored} stored bytes")
 
-    def _decode(self, raw_missing: bool) -> npt.NDArray[Any]:
+    def _decode(self, raw_missing: bool, threads: int = 0) -> npt.NDArray[Any]:
         f = self.file
-        if f is not None and getattr(f, "_map", None) is not None and self._viewable():
+        if f is not None and getattr(f, "_map", None) is not None and self._viewable() and not raw_missing:
             v = self.view()
             out = np.empty(v.shape, v.dtype.newbyteorder("="), order="F")
             _memory.reserve(out.nbytes, f"record {self.nomvar.strip()} of {f.path}")
@@ -264,7 +264,7 @@ class Record(_core.RecordBase):
                 from .errors import OutOfMemoryError
                 raise _error(OutOfMemoryError, f"{where}: cannot allocate {nbytes} bytes") from None
             try:
-                self._read_into(out, raw_missing)
+                self._read_into(out, raw_missing, threads)
             except BaseException:
                 _memory.release(nbytes)
                 raise
@@ -273,10 +273,14 @@ class Record(_core.RecordBase):
         _memory.track(out, nbytes)
         return out
 
-    def read(self, raw_missing: bool = False) -> npt.NDArray[Any]:
+    def read(self, raw_missing: bool = False, threads: Optional[int] = None) -> npt.NDArray[Any]:
         """Decode the data again (uncached). ``raw_missing=True`` leaves the
-        encoded values of missing points instead of the sentinels."""
-        return self._decode(raw_missing)
+        encoded values of missing points instead of the sentinels;
+        ``threads`` > 1 splits the decoding of one large uncompressed record."""
+        n = 0 if threads is None else int(threads)
+        if n < 0:
+            raise _error(InvalidArgumentError, f"threads must be >= 0, not {threads}")
+        return self._decode(raw_missing, n)
 
     def payload(self) -> bytes:
         """The stored payload as host-order 32-bit words (bytes)."""

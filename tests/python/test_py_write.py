@@ -366,3 +366,16 @@ def test_compressed_types(tmpfst: Path, backend: str) -> None:
             assert rec.total_stored_bytes < arr.nbytes  # it did compress
             err = np.max(np.abs(rec.data[:, :, 0].astype(np.float64) - arr))
             assert err <= tol, (dt, bits, err)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_threaded_single_record_read(tmpfst: Path, backend: str) -> None:
+    arr = sample("float32", (700, 500))
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        f.write(fst24.Record(data=arr, nomvar="BIG"))
+    with fst24.open(tmpfst) as f:
+        rec = f[0]
+        np.testing.assert_array_equal(rec.read(threads=2)[:, :, 0], arr)
+        np.testing.assert_array_equal(rec.read(threads=1), rec.read(threads=4))
+        with pytest.raises(fst24.InvalidArgumentError):
+            rec.read(threads=-1)
