@@ -323,6 +323,10 @@ int rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, 
     rsf_sor sor;
     int st = read_sor(f, e, b, &sor);
     if (st) return st;
+    /* A record deleted by a writer of this file after the caller found it. */
+    if (sor.rt == RSF_RT_DEL)
+        return fst_error(FST24_E_NO_RECORD, "%s: record %d (offset %lld) has been deleted",
+                         f->path, e->file_index, (long long)e->record_offset);
     if (sor.rt != RSF_RT_DATA)
         return fst_error(FST24_E_CORRUPT, "%s: record %d (offset %lld) has record type %u, not data",
                          f->path, e->file_index, (long long)e->record_offset, sor.rt);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fst24.h"
+#include "testutil.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static uint64_t rnd(void) {
@@ -17,17 +18,6 @@ static uint64_t rnd(void) {
     return rng_state;
 }
 
-static unsigned char *slurp(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long sz = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)sz + 1);
-    *n = fread(b, 1, (size_t)sz, fp);
-    fclose(fp);
-    return b;
-}
 
 /* Open, list, decode everything; returns how many records decoded. */
 static int exercise(const char *path, int *errors) {
@@ -61,14 +51,11 @@ static int exercise(const char *path, int *errors) {
 }
 
 int main(void) {
-    const char *corpus = getenv("FST24_CORPUS");
-    const char *tmp = getenv("FST24_TMP");
-    if (!corpus) corpus = "../shared/corpus";
-    if (!tmp) tmp = "/tmp";
+    const char *corpus = tu_corpus(), *tmp = tu_tmpdir();
     const char *files[] = {"ref/types.xdf.fst", "ref/types.rsf.fst", "ref/meta.rsf.fst",
                            "ref/append.rsf.fst", "ref/grids.xdf.fst",
                            "real/ECCC-ASTD-MRD_fst-tools__utils_zcrop_sous-grille.fst"};
-    int passed = 0, failed = 0, errors = 0;
+    int errors = 0;
     /* FST24_HOSTILE_ITER raises the count for longer local runs */
     int iterations = getenv("FST24_HOSTILE_ITER") ? atoi(getenv("FST24_HOSTILE_ITER")) : 150;
     char out[1024];
@@ -77,11 +64,11 @@ int main(void) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", corpus, files[k]);
         size_t n;
-        unsigned char *orig = slurp(path, &n);
-        if (!orig) { fprintf(stderr, "missing corpus file %s\n", path); failed++; continue; }
+        unsigned char *orig = tu_slurp(path, &n);
+        if (!orig) { fprintf(stderr, "missing corpus file %s\n", path); tu_failed++; continue; }
         int baseline_errors = 0;
         int baseline = exercise(path, &baseline_errors);
-        if (baseline > 0) passed++; else { failed++; fprintf(stderr, "%s: nothing decoded\n", path); }
+        if (baseline > 0) tu_passed++; else { tu_failed++; fprintf(stderr, "%s: nothing decoded\n", path); }
         unsigned char *buf = malloc(n);
         for (int iter = 0; iter < iterations; iter++) {
             memcpy(buf, orig, n);
@@ -98,20 +85,17 @@ int main(void) {
                     buf[pos] = kind == 3 ? (unsigned char)rnd() : (unsigned char)(buf[pos] ^ (1u << (rnd() % 8)));
                 }
             }
-            FILE *fp = fopen(out, "wb");
-            fwrite(buf, 1, len, fp);
-            fclose(fp);
+            tu_write_file(out, buf, len);
             exercise(out, &errors);
-            passed++;
+            tu_passed++;
         }
         free(buf);
         free(orig);
     }
     if (errors) {
         fprintf(stderr, "%d failures returned without a message\n", errors);
-        failed++;
+        tu_failed++;
     }
     unlink(out);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return tu_finish();
 }

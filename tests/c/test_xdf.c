@@ -9,18 +9,8 @@
 
 #include "common/bytes.h"
 #include "fst24.h"
+#include "testutil.h"
 
-static int passed, failed;
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        if (cond) passed++;                                                                 \
-        else {                                                                              \
-            failed++;                                                                       \
-            fprintf(stderr, "%s:%d: CHECK failed: %s [last error: %s]\n", __FILE__, __LINE__, \
-                    #cond, fst24_last_error());                                             \
-        }                                                                                   \
-    } while (0)
-#define CHECK_OK(expr) CHECK((expr) == FST24_OK)
 
 static char tmpdir[512];
 static const char *corpus;
@@ -33,26 +23,6 @@ static const char *tmp_path(const char *name) {
     return buf[k];
 }
 
-static unsigned char *slurp(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long sz = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)sz + 1);
-    *n = fread(b, 1, (size_t)sz, fp);
-    fclose(fp);
-    return b;
-}
-
-static void copy_file(const char *from, const char *to) {
-    size_t n;
-    unsigned char *b = slurp(from, &n);
-    FILE *fp = fopen(to, "wb");
-    fwrite(b, 1, n, fp);
-    fclose(fp);
-    free(b);
-}
 
 static fst24_record make_record(const char *nomvar, int ni, int nj, int nk) {
     fst24_record r;
@@ -83,7 +53,7 @@ static float *ramp(size_t n, float scale) {
  * so only the words it cannot change (nbits, ni, nj, datyp, nk) are compared. */
 static void check_structure(const char *path, int expect_records, int edited) {
     size_t n;
-    unsigned char *b = slurp(path, &n);
+    unsigned char *b = tu_slurp(path, &n);
     CHECK(b != NULL);
     if (!b) return;
     CHECK(fst_load_be32(b) == 26);
@@ -247,7 +217,7 @@ static void test_invalid_and_readonly(void) {
     CHECK(fst24_num_records(f) == 1);
     CHECK_OK(fst24_close(f));
     size_t n1, n2;
-    unsigned char *before = slurp(path, &n1);
+    unsigned char *before = tu_slurp(path, &n1);
     CHECK_OK(fst24_open(path, FST24_MODE_READ, NULL, &f));
     r = make_record("NO", 2, 1, 1);
     CHECK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL) == FST24_E_READONLY);
@@ -256,7 +226,7 @@ static void test_invalid_and_readonly(void) {
     CHECK_OK(fst24_get_record(f, 0, &got));
     CHECK(fst24_delete(f, &got) == FST24_E_READONLY);
     CHECK_OK(fst24_close(f));
-    unsigned char *after = slurp(path, &n2);
+    unsigned char *after = tu_slurp(path, &n2);
     CHECK(n1 == n2 && !memcmp(before, after, n1));
     free(before);
     free(after);
@@ -424,7 +394,7 @@ static void test_delete_and_rewrite(void) {
     CHECK_OK(fst24_close(f));
     /* deleted records are flagged 255 in the directory and in the record */
     size_t n;
-    unsigned char *bytes = slurp(path, &n);
+    unsigned char *bytes = tu_slurp(path, &n);
     const unsigned char *e = bytes + 208 + 32 + 72 * 1;
     CHECK(e[0] == 255);
     CHECK(bytes[(fst_load_be32(e + 4) - 1) * 8] == 255);
@@ -436,7 +406,7 @@ static void test_append_to_librmn_file(void) {
     char src[1024];
     snprintf(src, sizeof src, "%s/ref/append.xdf.fst", corpus);
     const char *path = tmp_path("append_copy.fst");
-    copy_file(src, path);
+    CHECK(tu_copy(src, path) == 0);
     fst24_file *f;
     CHECK_OK(fst24_open(path, FST24_MODE_READ, NULL, &f));
     int64_t n0 = fst24_num_records(f);
@@ -494,7 +464,7 @@ static void test_open_errors(void) {
     char src[1024];
     snprintf(src, sizeof src, "%s/ref/model.xdf.fst", corpus);
     size_t n;
-    unsigned char *b = slurp(src, &n);
+    unsigned char *b = tu_slurp(src, &n);
     const char *cut = tmp_path("cut.fst");
     size_t cuts[] = {1, 10, 100, 207, 208, 300, 18671, 18672, 20000, n / 2, n - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
@@ -544,7 +514,7 @@ static void test_large_offsets(void) {
     CHECK_OK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL));
     CHECK_OK(fst24_close(f));
     size_t n;
-    unsigned char *b = slurp(path, &n);
+    unsigned char *b = tu_slurp(path, &n);
     const int64_t rec_off = 9LL << 29;     /* 4.5 GiB */
     const int64_t size = 5LL << 30;        /* 5 GiB */
     size_t rec_bytes = n - 18672;
@@ -585,10 +555,8 @@ static void test_large_offsets(void) {
 }
 
 int main(void) {
-    corpus = getenv("FST24_CORPUS");
-    const char *t = getenv("FST24_TMP");
-    snprintf(tmpdir, sizeof tmpdir, "%s", t ? t : "/tmp");
-    if (!corpus) corpus = "../shared/corpus";
+    corpus = tu_corpus();
+    snprintf(tmpdir, sizeof tmpdir, "%s", tu_tmpdir());
     test_roundtrip_fields();
     test_invalid_and_readonly();
     test_many_pages_and_search();
@@ -597,6 +565,5 @@ int main(void) {
     test_open_errors();
     test_corpus_keys();
     test_large_offsets();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return tu_finish();
 }

@@ -11,6 +11,7 @@
 
 #include "common/bytes.h"
 #include "fst24.h"
+#include "testutil.h"
 
 /* Zero, in both images, the page bytes librmn does not initialise. */
 static void mask_pages(unsigned char *a, unsigned char *b, size_t n) {
@@ -42,28 +43,7 @@ static int pages_checksum_ok(const unsigned char *a, size_t n) {
     return 0;
 }
 
-static int passed, failed;
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        if (cond) passed++;                                                                  \
-        else {                                                                               \
-            failed++;                                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s [%s]\n", __FILE__, __LINE__, #cond,     \
-                    fst24_last_error());                                                     \
-        }                                                                                    \
-    } while (0)
 
-static unsigned char *slurp(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long sz = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)sz + 1);
-    *n = fread(b, 1, (size_t)sz, fp);
-    fclose(fp);
-    return b;
-}
 
 static void copy_records(const char *src, const char *dst) {
     fst24_file *in, *out;
@@ -89,10 +69,7 @@ static void copy_records(const char *src, const char *dst) {
 }
 
 int main(void) {
-    const char *corpus = getenv("FST24_CORPUS");
-    const char *tmp = getenv("FST24_TMP");
-    if (!corpus) corpus = "../shared/corpus";
-    if (!tmp) tmp = "/tmp";
+    const char *corpus = tu_corpus(), *tmp = tu_tmpdir();
     /* Files without deletions or rewrites: the copy must be the same bytes. */
     const char *names[] = {"ref/grids.xdf.fst", "ref/model.xdf.fst", "ref/meta.xdf.fst"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -101,7 +78,7 @@ int main(void) {
         snprintf(dst, sizeof dst, "%s/identity_%zu.fst", tmp, i);
         copy_records(src, dst);
         size_t na, nb;
-        unsigned char *a = slurp(src, &na), *b = slurp(dst, &nb);
+        unsigned char *a = tu_slurp(src, &na), *b = tu_slurp(dst, &nb);
         CHECK(a && b && na == nb);
         if (a && b && na == nb) {
             CHECK(pages_checksum_ok(b, nb));
@@ -115,6 +92,5 @@ int main(void) {
         free(a);
         free(b);
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return tu_finish();
 }
