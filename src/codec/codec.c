@@ -25,20 +25,6 @@ void *fst_codec_malloc(size_t bytes) {
     return p;
 }
 
-static size_t elem_bytes(fst24_elem_type t) {
-    switch (t) {
-    case FST24_ELEM_U8: case FST24_ELEM_I8: return 1;
-    case FST24_ELEM_U16: case FST24_ELEM_I16: return 2;
-    case FST24_ELEM_F32: case FST24_ELEM_U32: case FST24_ELEM_I32: return 4;
-    case FST24_ELEM_F64: case FST24_ELEM_U64: case FST24_ELEM_I64: return 8;
-    default: return 0;
-    }
-}
-
-static const char *elem_name(fst24_elem_type t) {
-    static const char *names[] = {"none", "f32", "f64", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"};
-    return (unsigned)t <= FST24_ELEM_I64 ? names[t] : "invalid";
-}
 
 static fst24_elem_type uint_of_bits(int bits) {
     switch (bits) {
@@ -137,7 +123,7 @@ static int is_signed_int(fst24_elem_type t) {
 /* Whether every value of `from` is exactly representable in `to`. */
 static int lossless_widening(fst24_elem_type from, fst24_elem_type to) {
     if (from == to) return 1;
-    size_t a = elem_bytes(from), b = elem_bytes(to);
+    size_t a = fst24_elem_size(from), b = fst24_elem_size(to);
     if (a == 0 || b == 0 || b <= a) return 0;
     if (is_float(from) || is_float(to)) return from == FST24_ELEM_F32 && to == FST24_ELEM_F64;
     if (is_signed_int(from)) return is_signed_int(to);
@@ -203,7 +189,7 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
     }
     switch (base) {
     case 0:
-        return fst_raw_decode(w, nw, d, first * elem_bytes(native), out, count * elem_bytes(native));
+        return fst_raw_decode(w, nw, d, first * fst24_elem_size(native), out, count * fst24_elem_size(native));
     case 1:
         return fst_quant_decode(w, nw, first, count, out, native);
     case 2:
@@ -245,8 +231,8 @@ int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec
         return fst_error(FST24_E_UNSUPPORTED, "codec: datyp %d cannot be decoded by ranges", d->datyp);
     if (out_type == FST24_ELEM_NONE) out_type = native;
     if (!lossless_widening(native, out_type))
-        return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s", elem_name(native),
-                         d->datyp, elem_name(out_type));
+        return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s", fst24_elem_name(native),
+                         d->datyp, fst24_elem_name(out_type));
     if (first > total || count > total - first)
         return fst_error(FST24_E_INVALID, "codec: range %zu+%zu outside the %zu elements of datyp %d", first, count,
                          total, d->datyp);
@@ -274,7 +260,7 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
     if (out_type == FST24_ELEM_NONE) out_type = native;
     if (!lossless_widening(native, out_type))
         return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s",
-                         elem_name(native), d->datyp, elem_name(out_type));
+                         fst24_elem_name(native), d->datyp, fst24_elem_name(out_type));
     if (out_count < count)
         return fst_error(FST24_E_INVALID, "codec: output holds %zu elements, record has %zu", out_count, count);
     native = decode_type(d, native, out_type);
@@ -290,7 +276,7 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
 /* ------------------------------------------------------------------ encode */
 
 /* Element size in bits of an input element type (0 if NONE/invalid). */
-static int in_bits(fst24_elem_type t) { return (int)elem_bytes(t) * 8; }
+static int in_bits(fst24_elem_type t) { return (int)fst24_elem_size(t) * 8; }
 
 /*
  * librmn's write-time type resolution (ENCODING.md §1.3): fst98 rules for XDF,
@@ -305,7 +291,7 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     int nbits = req->nbits;
     if (t == 801) { /* FST_TYPE_MAGIC: datyp 1 through the binary64 quantiser */
         if (in_type != FST24_ELEM_F64)
-            return fst_error(FST24_E_INVALID, "encode: datyp 801 needs f64 data, got %s", elem_name(in_type));
+            return fst_error(FST24_E_INVALID, "encode: datyp 801 needs f64 data, got %s", fst24_elem_name(in_type));
         t = 1;
     }
     if (t < 0 || t > 255 || (t & 0x3F) > 8)
@@ -318,10 +304,10 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     int is_real_in = is_float(in_type);
     if (base == 1 || base == 5 || base == 6 || base == 8) {
         if (!is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs f32/f64 data, got %s",
-                                          req->datyp, elem_name(in_type));
+                                          req->datyp, fst24_elem_name(in_type));
     } else if (base == 2 || base == 4) {
         if (is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs integer data, got %s",
-                                         req->datyp, elem_name(in_type));
+                                         req->datyp, fst24_elem_name(in_type));
     }
     if (base == 8) { t = 8; missing = 0; }
     if (base == 0 || base == 3 || base == 7) missing = 0;
@@ -450,7 +436,7 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     const void *work = data;
     switch (base) {
     case 0:
-        rc = fst_raw_encode(data, n * elem_bytes(in_type), &st, words, nwords);
+        rc = fst_raw_encode(data, n * fst24_elem_size(in_type), &st, words, nwords);
         break;
     case 3: case 7:
         rc = fst_chars_encode(data, &st, req->nbits, words, nwords);
@@ -489,7 +475,7 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         }
         fst24_elem_type wt = wide ? FST24_ELEM_F64 : FST24_ELEM_F32;
         if (in_type != wt) {
-            owned = fst_codec_malloc(count * elem_bytes(wt));
+            owned = fst_codec_malloc(count * fst24_elem_size(wt));
             if (!owned) { rc = FST24_E_NOMEM; break; }
             if (wide) {
                 const float *f = data;
