@@ -106,14 +106,39 @@ def test_not_fst(tmp_path: Path) -> None:
 
 
 def test_permission(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
-    path = tmp_path / "locked.fst"
+    import tempfile
+    # a directory every user can traverse, so that only the file's own mode refuses access
+    base = Path(tempfile.mkdtemp(dir="/tmp"))
+    base.chmod(0o755)
+    path = base / "locked.fst"
     with fst24.open(path, "w") as f:
         f.write(fst24.Record(data=np.zeros(2, np.float32), nomvar="A"))
     path.chmod(0)
-    with pytest.raises(fst24.PermissionError, match=str(path)):
-        fst24.open(path)
+    try:
+        if os.geteuid() != 0:
+            with pytest.raises(fst24.PermissionError, match=str(path)):
+                fst24.open(path)
+            return
+        # root bypasses file modes: check in a forked child that drops to an unprivileged user
+        # (the already-imported package is used; the interpreter under /root is not needed)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.setgid(65534)
+                os.setuid(65534)
+                try:
+                    fst24.open(path)
+                except fst24.PermissionError as e:
+                    code = 0 if str(path) in str(e) else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    finally:
+        path.chmod(0o644)
+        path.unlink()
+        base.rmdir()
 
 
 def test_corrupt_file(tmp_path: Path) -> None:
