@@ -21,14 +21,16 @@ static PyObject *File_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)fo;
 }
 
-/* File(path, mode, backend=0, parallel=False, force_write=False) */
+/* File(path, mode, backend=0, parallel=False, force_write=False, keep_missing_flag=False) */
 static int File_init(FileObject *fo, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"path", "mode", "backend", "parallel", "force_write", NULL};
+    static char *kwlist[] = {"path", "mode", "backend", "parallel", "force_write",
+                             "keep_missing_flag", NULL};
     PyObject *pathobj;
-    int mode = 0, backend = 0, parallel = 0, force_write = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&i|ipp:File", kwlist, PyUnicode_FSDecoder,
-                                     &pathobj, &mode, &backend, &parallel, &force_write))
+    int mode = 0, backend = 0, parallel = 0, force_write = 0, keep_missing_flag = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&i|ippp:File", kwlist, PyUnicode_FSDecoder,
+                                     &pathobj, &mode, &backend, &parallel, &force_write,
+                                     &keep_missing_flag))
         return -1;
     if (fo->f != NULL) {
         Py_DECREF(pathobj);
@@ -43,7 +45,7 @@ static int File_init(FileObject *fo, PyObject *args, PyObject *kwds)
     PyObject *bytes = PyUnicode_EncodeFSDefault(pathobj);
     if (bytes == NULL) { Py_DECREF(pathobj); return -1; }
     fst24_open_options opts = {.backend = (fst24_backend)backend, .parallel = parallel,
-                                .force_write = force_write};
+                                .force_write = force_write, .keep_missing_flag = keep_missing_flag};
     fst24_file *f = NULL;
     int st;
     const char *cpath = PyBytes_AS_STRING(bytes);

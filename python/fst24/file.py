@@ -215,7 +215,8 @@ class File(_core.FileBase, _Searchable):
     """
 
     def __init__(self, path: PathLike, mode: str = "r", backend: Optional[str] = None,
-                 *, parallel: bool = False, force_write: bool = False) -> None:
+                 *, parallel: bool = False, force_write: bool = False,
+                 keep_missing_flag: bool = False) -> None:
         """Open ``path``; see :func:`fst24.open` for the arguments."""
         if mode not in _MODES:
             raise _error(InvalidArgumentError, f"mode must be one of r, r+, a, w, not {mode!r}")
@@ -226,7 +227,8 @@ class File(_core.FileBase, _Searchable):
         self._map: Optional[mmap.mmap] = None
         self._map_lock = threading.Lock()
         self._set: Optional["weakref.ref[FileSet]"] = None
-        super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write)
+        super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write,
+                         keep_missing_flag)
         log.debug("opened %s mode=%s backend=%s", path, mode, self.backend)
         if mode == "r":
             try:
@@ -482,7 +484,9 @@ def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **optio
     ``mode``: "r" read only; "r+" or "a" read/write (created if missing);
     "w" create (an existing file is truncated). ``backend`` ("xdf"/"rsf")
     applies to new files; None takes FST_OPTIONS (BACKEND=RSF|XDF) or XDF.
-    Options: ``parallel`` (RSF parallel writers), ``force_write``.
+    Options: ``parallel`` (RSF parallel writers), ``force_write``, ``keep_missing_flag``
+    (keep the missing-value flag when a compressed write falls back to the plain type;
+    librmn drops it, and so does fst24 by default).
     """
     return File(path, mode, backend, **options)
 

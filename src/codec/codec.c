@@ -408,14 +408,14 @@ static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint
     default:
         return fst_error(FST24_E_INVALID, "encode: datyp %d is not a real type", st->datyp);
     }
-    /* librmn also drops the missing flag here; we keep it since the plug values
-     * are in the data (ENCODING.md §17.1 item 4; docs/codecs.md). */
+    /* fallback to the plain type (the missing flag is handled by the caller) */
     if (rc == FST24_OK && !ok) st->datyp &= ~128;
     return rc;
 }
 
 int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
-                     int is_rsf, fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
+                     int flags, fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
+    const int is_rsf = (flags & FST_CODEC_RSF) != 0;
     if (!req || !stored || !words || !nwords) return fst_error(FST24_E_INVALID, "encode: NULL argument");
     *words = NULL;
     *nwords = 0;
@@ -423,6 +423,7 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     int want_missing = 0;
     int rc = resolve_type(req, in_type, is_rsf, &st, &want_missing);
     if (rc) return rc;
+    const int compression_requested = (st.datyp & 128) != 0;
     size_t n = 0;
     {
         fst_codec_desc chk = st;
@@ -501,6 +502,12 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     }
     free(owned);
     free(subst);
+    /* A compression that did not pay was stored as the plain type: librmn then
+     * also drops the missing flag (its readers return the plug values). That is
+     * reproduced unless the caller asks to keep the flag (docs/codecs.md). */
+    if (rc == FST24_OK && compression_requested && !(st.datyp & 128) &&
+        !(flags & FST_CODEC_KEEP_MISSING_FLAG))
+        st.datyp &= ~64;
     if (rc == FST24_OK && is_rsf && (st.datyp & ~64) == 129) {
         /* librmn's RSF writer stores one word more than W[0] for 129
          * (CONTAINER.md §2.5): keep the same length. */

@@ -32,13 +32,19 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
 int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
                      void *out, fst24_elem_type out_type, size_t out_count, int decode_missing);
 
+/* Flags of fst_codec_encode. */
+enum {
+    FST_CODEC_RSF = 1,               /* fst24/RSF write rules instead of the fst98/XDF ones */
+    FST_CODEC_KEEP_MISSING_FLAG = 2  /* keep +64 when a compression falls back (librmn drops it) */
+};
+
 /* Encode `data` (ni*nj*nk elements of `in_type`; 2*n for complex) as requested by
  * `req` (datyp/nbits requested, dasiz = bits of in_type), applying librmn's
- * write-time conversions (is_rsf selects the fst24/RSF rules instead of the
- * fst98/XDF ones). On success *stored holds what is stored and *words a
- * malloc'ed payload of *nwords host-order words (even count, librmn's length). */
+ * write-time conversions (`flags`: FST_CODEC_*). On success *stored holds what
+ * is stored and *words a malloc'ed payload of *nwords host-order words (even
+ * count, librmn's length). */
 int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
-                     int is_rsf, fst_codec_desc *stored, uint32_t **words, size_t *nwords);
+                     int flags, fst_codec_desc *stored, uint32_t **words, size_t *nwords);
 
 /*
  * Block-range decoding, so that one large record can be decoded by several

@@ -23,13 +23,16 @@ static fst_codec_desc desc(int datyp, int nbits, int dasiz, int ni, int nj, int 
     return d;
 }
 
+/* Encoder flags of roundtrip() (FST_CODEC_*). */
+static int encode_flags;
+
 /* Encode then decode (native type); returns the stored descriptor. */
 static fst_codec_desc roundtrip(const void *in, fst24_elem_type t, fst_codec_desc req, void *out, size_t count,
                                 int missing) {
     fst_codec_desc st;
     uint32_t *w = NULL;
     size_t nw = 0;
-    int rc = fst_codec_encode(in, t, &req, 0, &st, &w, &nw);
+    int rc = fst_codec_encode(in, t, &req, encode_flags, &st, &w, &nw);
     CHECK_MSG(rc == FST24_OK, "encode datyp %d nbits %d: %s", req.datyp, req.nbits, fst24_last_error());
     CHECK(nw % 2 == 0);
     rc = fst_codec_decode(w, nw, &st, out, FST24_ELEM_NONE, count, missing);
@@ -169,6 +172,9 @@ static void test_missing(void) {
     float *x = malloc(n * 4), *o = malloc(n * 4);
     const int types[] = {65, 69, 70, 193, 197, 198};
     const int nbs[] = {16, 32, 12, 16, 24, 16};
+    /* Missing points survive every path, compression fallbacks included, when the
+     * flag is kept on fallback (librmn drops it: checked below). */
+    encode_flags = FST_CODEC_KEEP_MISSING_FLAG;
     for (int q = 0; q < 6; q++) {
         field(x, ni, nj, 10.0, 5.0, 0.0);
         for (int k = 0; k < n; k += 1 + (int)(rnd() % 13)) x[k] = -1.0e38f;
@@ -179,6 +185,17 @@ static void test_missing(void) {
         for (int k = 0; k < n; k++) ok &= (x[k] == -1.0e38f) == (o[k] == -1.0e38f);
         CHECK_MSG(ok, "missing datyp %d (stored %d)", types[q], st.datyp);
     }
+    encode_flags = 0;
+    /* librmn compatibility (the default): white noise does not compress, 198 falls
+     * back to 6 and, as librmn does, loses the missing flag; kept on request. */
+    for (int k = 0; k < n; k++) x[k] = (float)(rnd() % 100000) * 0.01f;
+    x[7] = -1.0e38f;
+    fst_codec_desc plain = roundtrip(x, FST24_ELEM_F32, desc(198, 16, 32, ni, nj, 1), o, n, 1);
+    CHECK_MSG(plain.datyp == 6, "198 fallback stored as %d, librmn stores 6", plain.datyp);
+    encode_flags = FST_CODEC_KEEP_MISSING_FLAG;
+    fst_codec_desc kept = roundtrip(x, FST24_ELEM_F32, desc(198, 16, 32, ni, nj, 1), o, n, 1);
+    CHECK_MSG(kept.datyp == 70 && o[7] == -1.0e38f, "198 fallback with the flag kept: %d", kept.datyp);
+    encode_flags = 0;
     /* integers */
     int32_t *iv = malloc(n * 4), *io = malloc(n * 4);
     for (int k = 0; k < n; k++) iv[k] = (k % 5 == 0) ? INT32_MIN : (int32_t)(rnd() % 2000) - 1000;

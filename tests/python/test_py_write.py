@@ -379,3 +379,25 @@ def test_threaded_single_record_read(tmpfst: Path, backend: str) -> None:
         np.testing.assert_array_equal(rec.read(threads=1), rec.read(threads=4))
         with pytest.raises(fst24.InvalidArgumentError):
             rec.read(threads=-1)
+
+
+@pytest.mark.parametrize("backend", ["xdf", "rsf"])
+def test_missing_flag_on_compression_fallback(tmp_path: Path, backend: str) -> None:
+    """White noise does not compress: librmn then stores the plain type and drops the
+    missing flag (its readers see the plug value). fst24 does the same by default and
+    keeps the flag with keep_missing_flag=True."""
+    rng = np.random.default_rng(3)
+    data = rng.random((64, 48), dtype=np.float32) * 1000
+    data[5, 7] = fst24.missing_values()["f32"]
+    for keep, expected in ((False, 6), (True, 70)):
+        path = tmp_path / f"fallback_{keep}.fst"
+        with fst24.open(path, "w", backend, keep_missing_flag=keep) as f:
+            rec = fst24.Record(data=data, nomvar="NOIS", data_type=198, pack_bits=16)
+            f.write(rec)
+        with fst24.open(path) as f:
+            got = f[0]
+            assert got.data_type == expected
+            if keep:
+                assert got.data[5, 7, 0] == fst24.missing_values()["f32"]
+            else:
+                assert got.data[5, 7, 0] > 900  # the plug value, as librmn returns it
