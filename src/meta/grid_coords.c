@@ -6,6 +6,121 @@
 #include "common/error.h"
 #include "meta/grid_internal.h"
 
+/* ---- rotated grids: single-precision kernel ----------------------------- */
+
+/* The rotated grids (GEM's Z on E) are the large ones, so their lat/lon must
+ * be fast. librmn computes them in single precision and the contract with its
+ * output is 1e-4 degrees, so the rotation, square root and atan run in float
+ * (16 lanes with AVX-512 against 8 in double: 15 -> 7 ms for 2000 x 2000, see
+ * docs/performance.md). The octant turns of atan2 are kept exact as a multiple
+ * of 30 degrees and added in double, so only the reduced angle carries float
+ * rounding: within 8e-6 degrees of the double-precision result. Clones for
+ * x86-64-v4 (AVX-512) and v3 (AVX2 + FMA); the default target has 4-wide SSE2
+ * floats and no FMA. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GRID_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) GRID_NOTRAP
+#else
+#define GRID_KERNEL GRID_NOTRAP
+#endif
+
+/* atan(mn / mx) for 0 <= mn <= mx, as 30 *k degrees + the returned radians
+ * (*k is 0 or 1, the result within +-pi/12), branch-free so that loops
+ * vectorise. Past tan(pi/12) the ratio is reduced by pi/6 as in grid_atan2
+ * (one division either way), then t + t^3 P(t^2), P a 3-term least-squares
+ * fit of (atan(t)/t - 1)/t^2 on |t| <= tan(pi/12): within 2.3e-8 relative
+ * (float's ulp is 6e-8). atan(0/0) = 0. */
+GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k)
+{
+    /* the reduction is arithmetic on kk rather than selects: with selects GCC
+     * splits the division and the polynomial into both arms */
+    const float kk = mn > 0.26794919f * mx ? 1.0f : 0.0f; /* tan(pi/12) */
+    const float num = mn + kk * (0.73205081f * mn - mx);  /* sqrt(3) mn - mx */
+    const float den = (mx > 0 ? mx : 1.0f) + kk * (0.73205081f * mx + mn);
+    const float t = num / den, s = t * t;
+    float p = -0.12870606f;
+    p = p * s + 0.19942775f;
+    p = p * s - 0.33332668f;
+    *k = kk;
+    return (t * s) * p + t;
+}
+
+/* sqrt(q) for q >= 0 in float without the libm call (whose errno handling
+ * stops vectorisation): reciprocal square root by the exponent-halving bit
+ * trick, two Newton steps (relative error 3.4e-2 -> 1.8e-3 -> 4.6e-6), then
+ * one Newton step on the root itself (-> float rounding). sqrt(0) = 0. */
+GRID_NOTRAP static inline float sqrt_f(float q)
+{
+    uint32_t b;
+    memcpy(&b, &q, sizeof b);
+    b = 0x5f375a86u - (b >> 1);
+    float r;
+    memcpy(&r, &b, sizeof r);
+    const float hq = 0.5f * q;
+    r = r * (1.5f - hq * r * r);
+    r = r * (1.5f - hq * r * r);
+    const float h = q * r;
+    return h + 0.5f * r * (q - h * h);
+}
+
+/* One row: geographic xyz = cphi * (u, v, w) + (cx, cy, cz), where (u, v, w)
+ * are the per-column terms of the rotation. Each angle is d degrees (exact)
+ * + e radians: lat = atan2(z, |xy|), within [-90, 90] since e <= 0 when d is
+ * 90; lon = atan2(y, x) turned to [0, 360). Every select picks between
+ * values computed unconditionally, so GCC makes them vector blends. */
+GRID_KERNEL
+static void rotated_row_f(float cphi, float cx, float cy, float cz, const float *u,
+                          const float *v, const float *w, int32_t n, double *lat, double *lon)
+{
+    for (int32_t i = 0; i < n; i++) {
+        const float gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
+        const float h = sqrt_f(gx * gx + gy * gy), az = fabsf(gz);
+        float k;
+        float e = atan_reduced_f(az < h ? az : h, az < h ? h : az, &k);
+        float d = 30.0f * k;
+        d = az > h ? 90.0f - d : d; /* atan(a/b) = 90 - atan(b/a) */
+        e = az > h ? -e : e;
+        d = gz < 0 ? -d : d;
+        e = gz < 0 ? -e : e;
+        lat[i] = (double)e * GRID_DEG + (double)d;
+        const float ax = fabsf(gx), ay = fabsf(gy);
+        e = atan_reduced_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &k);
+        d = 30.0f * k;
+        d = ay > ax ? 90.0f - d : d;
+        e = ay > ax ? -e : e;
+        d = gx < 0 ? 180.0f - d : d;
+        e = gx < 0 ? -e : e;
+        d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */
+        e = gy < 0 ? -e : e;
+        /* 360 - a tiny angle rounds to 360, which is 0 */
+        const double l = (double)e * GRID_DEG + (double)d;
+        lon[i] = l < 360.0 ? l : 0.0;
+    }
+}
+
+static int latlon_rotated(const fst24_grid *g, double *lat, double *lon)
+{
+    const int32_t ni = g->ni, nj = g->nj;
+    double *uvw = malloc(3 * (size_t)ni * sizeof(double));
+    float *uvwf = malloc(3 * (size_t)ni * sizeof(float));
+    if (!uvw || !uvwf) {
+        free(uvw);
+        free(uvwf);
+        return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);
+    }
+    /* per-column terms in double (cos/sin of the rotated longitude), rounded once */
+    grid_rotated_prepare(g->proj.R, g->ax, ni, uvw, uvw + ni, uvw + 2 * (size_t)ni);
+    for (size_t k = 0; k < 3 * (size_t)ni; k++) uvwf[k] = (float)uvw[k];
+    free(uvw);
+    const double(*R)[3] = g->proj.R;
+    for (int32_t j = 0; j < nj; j++) {
+        const double phi = g->ay[j] * GRID_RAD, c = cos(phi), s = sin(phi);
+        rotated_row_f((float)c, (float)(R[2][0] * s), (float)(R[2][1] * s), (float)(R[2][2] * s), uvwf,
+                      uvwf + ni, uvwf + 2 * (size_t)ni, ni, lat + (size_t)j * ni, lon + (size_t)j * ni);
+    }
+    free(uvwf);
+    return FST24_OK;
+}
+
 /* ---- latitude / longitude ---------------------------------------------- */
 
 static int latlon_one(const fst24_grid *g, double *lat, double *lon)
@@ -34,18 +149,8 @@ static int latlon_one(const fst24_grid *g, double *lat, double *lon)
         }
         return FST24_OK;
     }
-    case PROJ_ROTATED: {
-        double *uvw = malloc(3 * (size_t)ni * sizeof(double));
-        if (!uvw) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);
-        grid_rotated_prepare(p->R, g->ax, ni, uvw, uvw + ni, uvw + 2 * (size_t)ni);
-        for (int32_t j = 0; j < nj; j++) {
-            const double phi = g->ay[j] * GRID_RAD;
-            grid_rotated_row(p->R, cos(phi), sin(phi), uvw, uvw + ni, uvw + 2 * (size_t)ni, ni,
-                             lat + (size_t)j * ni, lon + (size_t)j * ni);
-        }
-        free(uvw);
-        return FST24_OK;
-    }
+    case PROJ_ROTATED:
+        return latlon_rotated(g, lat, lon);
     case PROJ_PS: {
         double *x = malloc((size_t)ni * sizeof(double));
         if (!x) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);

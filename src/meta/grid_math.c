@@ -95,32 +95,15 @@ void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t 
     }
 }
 
-/* Row kernels: cloned for x86-64-v4 (AVX-512) and v3 (AVX2 + FMA): the
- * default x86-64 target has only 2-wide doubles and no FMA, and GRID_NOTRAP like the helpers they inline (see grid_internal.h). */
+/* The polar-stereographic row kernel: cloned for x86-64-v4 (AVX-512) and v3
+ * (AVX2 + FMA): the default x86-64 target has only 2-wide doubles and no FMA,
+ * and GRID_NOTRAP like the helpers it inlines (see grid_internal.h). The
+ * rotated-grid kernel is in single precision, in grid_coords.c. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define GRID_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) GRID_NOTRAP
 #else
 #define GRID_KERNEL GRID_NOTRAP
 #endif
-
-/* The hot loop of rotated grids: geographic xyz = R^T . rotated xyz with the
- * rotated-longitude terms precomputed per column (u, v, w), then two atan2. */
-GRID_KERNEL
-void grid_rotated_row(const double R[3][3], double cphi, double sphi, const double *u,
-                      const double *v, const double *w, int32_t n, double *lat, double *lon)
-{
-    const double cx = R[2][0] * sphi, cy = R[2][1] * sphi, cz = R[2][2] * sphi;
-    for (int32_t i = 0; i < n; i++) {
-        const double gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
-        const double h = grid_sqrt(gx * gx + gy * gy);
-        lat[i] = grid_atan2(gz, h) * GRID_DEG;
-        const double lo = grid_atan2(gy, gx) * GRID_DEG;
-        const double lp = lo + 360.0;
-        const double lw = lo < 0 ? lp : lo;
-        const double lm = lw - 360.0;
-        lon[i] = lw >= 360.0 ? lm : lw;
-    }
-}
 
 /* librmn llfxy: distances from the pole in grid units; lat from the
  * stereographic radius, written as atan2 so that it vectorises
