@@ -44,6 +44,19 @@ GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k)
     return (t * s) * p + t;
 }
 
+/* atan(ay / ax) for ay, ax >= 0 as *d degrees, an exact multiple of 30, +
+ * the returned radians (within +-pi/12): the callers turn it to their
+ * quadrant exactly in *d and add the two in double, so only the reduced
+ * angle carries float rounding. atan(0/0) = 0. */
+GRID_NOTRAP static inline float atan_quadrant_f(float ay, float ax, float *d)
+{
+    float k;
+    const float e = atan_reduced_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &k);
+    const float o = 30.0f * k;
+    *d = ay > ax ? 90.0f - o : o; /* atan(a/b) = 90 - atan(b/a) */
+    return ay > ax ? -e : e;
+}
+
 /* sqrt(q) for q >= 0 in float without the libm call (whose errno handling
  * stops vectorisation): reciprocal square root by the exponent-halving bit
  * trick, two Newton steps (relative error 3.4e-2 -> 1.8e-3 -> 4.6e-6), then
@@ -63,30 +76,22 @@ GRID_NOTRAP static inline float sqrt_f(float q)
 }
 
 /* One row: geographic xyz = cphi * (u, v, w) + (cx, cy, cz), where (u, v, w)
- * are the per-column terms of the rotation. Each angle is d degrees (exact)
- * + e radians: lat = atan2(z, |xy|), within [-90, 90] since e <= 0 when d is
- * 90; lon = atan2(y, x) turned to [0, 360). Every select picks between
- * values computed unconditionally, so GCC makes them vector blends. */
+ * are the per-column terms of the rotation; lat = atan2(z, |xy|), within
+ * [-90, 90] since e <= 0 when d is 90; lon = atan2(y, x) turned to [0, 360).
+ * Every select picks between values computed unconditionally, so GCC makes
+ * them vector blends. */
 GRID_KERNEL
 static void rotated_row_f(float cphi, float cx, float cy, float cz, const float *u,
                           const float *v, const float *w, int32_t n, double *lat, double *lon)
 {
     for (int32_t i = 0; i < n; i++) {
         const float gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
-        const float h = sqrt_f(gx * gx + gy * gy), az = fabsf(gz);
-        float k;
-        float e = atan_reduced_f(az < h ? az : h, az < h ? h : az, &k);
-        float d = 30.0f * k;
-        d = az > h ? 90.0f - d : d; /* atan(a/b) = 90 - atan(b/a) */
-        e = az > h ? -e : e;
+        float d;
+        float e = atan_quadrant_f(fabsf(gz), sqrt_f(gx * gx + gy * gy), &d);
         d = gz < 0 ? -d : d;
         e = gz < 0 ? -e : e;
         lat[i] = (double)e * GRID_DEG + (double)d;
-        const float ax = fabsf(gx), ay = fabsf(gy);
-        e = atan_reduced_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &k);
-        d = 30.0f * k;
-        d = ay > ax ? 90.0f - d : d;
-        e = ay > ax ? -e : e;
+        e = atan_quadrant_f(fabsf(gy), fabsf(gx), &d);
         d = gx < 0 ? 180.0f - d : d;
         e = gx < 0 ? -e : e;
         d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */
@@ -121,6 +126,63 @@ static int latlon_rotated(const fst24_grid *g, double *lat, double *lon)
     return FST24_OK;
 }
 
+/* ---- polar stereographic: single-precision kernel ---------------------- */
+
+/* librmn llfxy with (x, y), the offsets from the pole, in units of the
+ * projection's earth radius re (so that nothing overflows for any d60), and
+ * rho^2 = x^2 + y^2: lat = atan2(1 - rho^2, 2 rho), lon = atan2(y, x) - dgrw;
+ * an S grid mirrors both (sg -1). c = -sg dgrw reduced to [0, 360). Float
+ * for the same reasons as the rotated kernel above. rho^2 is capped at 1e30
+ * (far off the projection: lat -90) so that float never meets inf - inf. */
+GRID_KERNEL
+static void ps_row_f(float y, const float *x, int32_t n, float sg, double c, double *lat,
+                     double *lon)
+{
+    for (int32_t i = 0; i < n; i++) {
+        const float xi = x[i], r2 = xi * xi + y * y;
+        const float q = r2 < 1e30f ? r2 : 1e30f, nq = 1.0f - q;
+        float d;
+        float e = atan_quadrant_f(fabsf(nq), 2.0f * sqrt_f(q), &d);
+        d = nq < 0 ? -d : d;
+        e = nq < 0 ? -e : e;
+        lat[i] = (double)(sg * e) * GRID_DEG + (double)(sg * d);
+        e = atan_quadrant_f(fabsf(y), fabsf(xi), &d);
+        d = xi < 0 ? 180.0f - d : d;
+        e = xi < 0 ? -e : e;
+        d = y < 0 ? -d : d;
+        e = y < 0 ? -e : e;
+        /* within [-180, 540): one turn at most either way */
+        const double l0 = (double)(sg * e) * GRID_DEG + (double)(sg * d) + c;
+        const double l1 = l0 < 0 ? l0 + 360.0 : l0;
+        const double l2 = l1 >= 360.0 ? l1 - 360.0 : l1;
+        /* the pole itself: librmn returns lon 0; + 0.0 turns -0 into +0 */
+        lon[i] = q > 0 ? l2 + 0.0 : 0.0;
+    }
+}
+
+/* Offset from the pole in units of re, capped so that its float square is
+ * at most inf (never NaN). */
+static float ps_offset(double a, double pole, double re)
+{
+    const double v = (a - pole) / re;
+    return (float)(v > 1e30 ? 1e30 : v < -1e30 ? -1e30 : v);
+}
+
+static int latlon_ps(const fst24_grid *g, double *lat, double *lon)
+{
+    const grid_proj *p = &g->proj;
+    const int32_t ni = g->ni, nj = g->nj;
+    float *x = malloc((size_t)ni * sizeof(float));
+    if (!x) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);
+    for (int32_t i = 0; i < ni; i++) x[i] = ps_offset(g->ax[i], p->pi, p->re);
+    const float sg = p->south ? -1.0f : 1.0f;
+    const double c = p->south ? p->dgrw : (p->dgrw > 0 ? 360.0 - p->dgrw : 0.0); /* dgrw in [0, 360) */
+    for (int32_t j = 0; j < nj; j++)
+        ps_row_f(ps_offset(g->ay[j], p->pj, p->re), x, ni, sg, c, lat + (size_t)j * ni, lon + (size_t)j * ni);
+    free(x);
+    return FST24_OK;
+}
+
 /* ---- latitude / longitude ---------------------------------------------- */
 
 static int latlon_one(const fst24_grid *g, double *lat, double *lon)
@@ -151,15 +213,8 @@ static int latlon_one(const fst24_grid *g, double *lat, double *lon)
     }
     case PROJ_ROTATED:
         return latlon_rotated(g, lat, lon);
-    case PROJ_PS: {
-        double *x = malloc((size_t)ni * sizeof(double));
-        if (!x) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);
-        for (int32_t i = 0; i < ni; i++) x[i] = g->ax[i] - p->pi;
-        for (int32_t j = 0; j < nj; j++)
-            grid_ps_row(p, g->ay[j] - p->pj, x, ni, lat + (size_t)j * ni, lon + (size_t)j * ni);
-        free(x);
-        return FST24_OK;
-    }
+    case PROJ_PS:
+        return latlon_ps(g, lat, lon);
     case PROJ_CLOUD:
         if (g->ref_grtyp != 'L')
             return fst_error(FST24_E_UNSUPPORTED, "grid Y on a '%c' reference: only L (values in degrees) is supported, as in librmn", g->ref_grtyp);

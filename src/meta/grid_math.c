@@ -95,20 +95,12 @@ void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t 
     }
 }
 
-/* The polar-stereographic row kernel: cloned for x86-64-v4 (AVX-512) and v3
- * (AVX2 + FMA): the default x86-64 target has only 2-wide doubles and no FMA,
- * and GRID_NOTRAP like the helpers it inlines (see grid_internal.h). The
- * rotated-grid kernel is in single precision, in grid_coords.c. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define GRID_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) GRID_NOTRAP
-#else
-#define GRID_KERNEL GRID_NOTRAP
-#endif
-
-/* librmn llfxy: distances from the pole in grid units; lat from the
- * stereographic radius, written as atan2 so that it vectorises
- * (asin((Re^2 - r^2)/(Re^2 + r^2)) == atan2(Re^2 - r^2, 2 Re r)). */
-GRID_KERNEL
+/* librmn llfxy in double precision: distances from the pole in grid units;
+ * lat from the stereographic radius, written as atan2 so that it vectorises
+ * (asin((Re^2 - r^2)/(Re^2 + r^2)) == atan2(Re^2 - r^2, 2 Re r)). Serves
+ * single points (cell bounds); whole grids use the single-precision kernel
+ * of grid_coords.c, as do rotated grids. */
+GRID_NOTRAP
 void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
                  double *lon)
 {
