@@ -86,11 +86,10 @@ static inline double grid_wrap360(double lon)
     return lon;
 }
 
-/* Row kernels (vectorised): n points of one row. */
-void grid_rotated_row(const double R[3][3], double cphi, double sphi, const double *u,
-                      const double *v, const double *w, int32_t n, double *lat, double *lon);
+/* Per-column terms of the rotation (the whole-grid kernels are in grid_coords.c). */
 void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
                           double *v, double *w);
+/* Polar-stereographic lat/lon of n points of one row (double precision). */
 void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
                  double *lon);
 
