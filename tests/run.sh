@@ -3,7 +3,8 @@
 #  1. installs the package (C library, `fst24` CLI, Python package) with its test extras;
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
 #  3. runs the C tests again under AddressSanitizer/UBSan;
-#  4. runs the Python tests (corpus agreement, CLI, package) with pytest.
+#  4. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
+#     installed best-effort from PyPI with fstd2nc) checks files written by fst24 when available.
 # The corpus is read from ../shared/corpus (or $FST24_CORPUS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,13 @@ JOBS=${JOBS:-2}
 echo "== pip install .[test]"
 "$PY" -m pip install --quiet --disable-pip-version-check ".[test]"
 export FST24_CLI="$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/fst24"
+
+# Optional second opinion: librmn (through rpnpy, bundled by fstd2nc) reads the files we write
+# (tests/python/test_peer_librmn.py). Best effort: the tests skip themselves without it.
+if [ "${FST24_PEERS:-1}" = 1 ]; then
+  timeout 300 "$PY" -m pip install --quiet --disable-pip-version-check fstd2nc fstd2nc-deps \
+    >/dev/null 2>&1 || echo "(peer fstd2nc/rpnpy not installed: peer tests will be skipped)"
+fi
 
 echo "== C build and tests"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DFST24_BUILD_BENCH=ON >/dev/null

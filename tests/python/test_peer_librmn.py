@@ -1,0 +1,95 @@
+"""Second opinion from librmn itself: files written by fst24 are read back by rpnpy
+(the librmn 19.5 that `pip install fstd2nc fstd2nc-deps` bundles, XDF only) with the same
+headers and the same values as fst24 reads them.
+
+The peer is optional (never an installation dependency of fst24): without it these tests are
+skipped with that reason. The corpus tests (test_corpus.py) already compare every record of
+files written by librmn 20.1 with its own dumps; this checks the other direction.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import fst24
+
+try:  # the bundled rpnpy is put on sys.path by fstd2nc
+    import fstd2nc  # noqa: F401
+    import rpnpy.librmn.all as rmn
+except Exception:  # pragma: no cover - depends on the machine
+    rmn = None
+
+pytestmark = pytest.mark.skipif(rmn is None, reason="peer rpnpy/librmn not installed "
+                                "(pip install fstd2nc fstd2nc-deps)")
+
+# nomvar, requested data_type, pack_bits, dtype
+CASES = [
+    ("R16", 1, 16, np.float32), ("R8", 1, 8, np.float32), ("R24", 1, 24, np.float32),
+    ("E32", 5, 32, np.float32), ("E24", 5, 24, np.float32), ("E64", 5, 64, np.float64),
+    ("F16", 6, 16, np.float32), ("CF16", 134, 16, np.float32), ("CR16", 129, 16, np.float32),
+    ("CE32", 133, 32, np.float32), ("I12", 2, 12, np.int32), ("I32", 2, 32, np.int32),
+    ("S16", 4, 16, np.int32), ("CI16", 130, 16, np.int32), ("M65", 65, 16, np.float32),
+    ("M69", 69, 32, np.float32),
+]
+
+
+def make(nomvar: str, data_type: int, dtype: type, rng: np.random.Generator) -> np.ndarray:
+    if np.dtype(dtype).kind == "f":
+        i, j = np.meshgrid(np.arange(120), np.arange(80), indexing="ij")
+        x = (270 + 30 * np.sin(i / 9.0) * np.cos(j / 7.0)).astype(dtype)
+        if data_type & 64:
+            x[3, 4] = fst24.missing_values()["f32"]
+        return np.asfortranarray(x)
+    lo = 0 if data_type & 0x3F == 2 else -2000
+    return np.asfortranarray(rng.integers(lo, 2000, (120, 80)).astype(dtype))
+
+
+def test_librmn_reads_fst24_xdf_files(tmp_path: Path) -> None:
+    path = tmp_path / "written_by_fst24.fst"
+    rng = np.random.default_rng(11)
+    with fst24.open(path, "w", "xdf") as f:
+        for k, (name, dt, bits, typ) in enumerate(CASES):
+            f.write(fst24.Record(data=make(name, dt, typ, rng), nomvar=name, ip1=k, ip2=6,
+                                 deet=300, npas=72, dateo=fst24.datetime_to_stamp(
+                                     np.datetime64("2024-03-15T12:00")), grtyp="X",
+                                 data_type=dt, pack_bits=bits, etiket="PEERTEST"))
+    unit = rmn.fstopenall(str(path), rmn.FST_RO)
+    try:
+        keys = rmn.fstinl(unit)
+        assert len(keys) == len(CASES)
+        with fst24.open(path) as f:
+            for key in keys:
+                theirs = rmn.fstluk(key)
+                ours = f.find_one(nomvar=theirs["nomvar"].strip())
+                for field in ("ip1", "ip2", "ip3", "ni", "nj", "nk", "deet", "npas", "datev",
+                              "dateo", "ig1", "ig2", "ig3", "ig4"):
+                    assert theirs[field] == getattr(ours, field), (ours.nomvar, field)
+                assert theirs["datyp"] == ours.data_type and theirs["nbits"] == ours.pack_bits
+                assert theirs["etiket"].strip() == ours.etiket.strip() == "PEERTEST"
+                # librmn 19.5 does not decode missing values by default: compare raw values
+                values = ours.read(raw_missing=True)
+                got = np.asarray(theirs["d"]).reshape(values.shape, order="F")
+                assert got.dtype.kind == values.dtype.kind
+                assert np.array_equal(got.astype(values.dtype), values), ours.nomvar
+    finally:
+        rmn.fstcloseall(unit)
+
+
+def test_fst24_reads_librmn_written_file(tmp_path: Path) -> None:
+    path = tmp_path / "written_by_librmn.fst"
+    unit = rmn.fstopenall(str(path), rmn.FST_RW)
+    x = np.asfortranarray(np.linspace(-40, 40, 50 * 30, dtype=np.float32).reshape(50, 30, order="F"))
+    try:
+        rmn.fstecr(unit, x, {"nomvar": "TT", "typvar": "P", "etiket": "LIBRMN", "ip1": 95579925,
+                             "ip2": 0, "ip3": 0, "ni": 50, "nj": 30, "nk": 1, "grtyp": "X",
+                             "datyp": rmn.FST_DATYP_LIST["float_IEEE"], "nbits": 32,
+                             "dateo": 0, "deet": 0, "npas": 0, "ig1": 0, "ig2": 0, "ig3": 0,
+                             "ig4": 0})
+    finally:
+        rmn.fstcloseall(unit)
+    with fst24.open(path) as f:
+        rec = f.find_one(nomvar="TT")
+        assert rec.etiket.strip() == "LIBRMN" and rec.ip1 == 95579925
+        assert np.array_equal(rec.data[:, :, 0], x)
