@@ -212,7 +212,8 @@ typedef enum fst24_file_kind {
     FST24_KIND_RSF = 3,          /* RSF standard file */
     FST24_KIND_FST89 = 4,        /* 1989 random standard file */
     FST24_KIND_XDF_CORRUPT = 5,  /* STDR signature but header/size inconsistent */
-    FST24_KIND_BURP = 6          /* BURP (XDF container, not FST) */
+    FST24_KIND_BURP = 6,         /* BURP (XDF container, not FST) */
+    FST24_KIND_FST89_SEQ = 7     /* 1989 sequential standard file (not supported) */
 } fst24_file_kind;
 FST24_API fst24_file_kind fst24_detect(const char *path);
 FST24_API const char *fst24_kind_name(fst24_file_kind kind);

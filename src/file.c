@@ -179,6 +179,9 @@ static fst24_file_kind detect_bytes(const unsigned char *b, size_t n, int64_t si
     if (size == 0) return FST24_KIND_EMPTY;
     if (n >= 8 && fst_load_be32(b) == 0x55555555u && fst_load_be32(b + 4) == 0x55555555u)
         return FST24_KIND_FST89;
+    if (n >= 124 && ((fst_load_be32(b + 112) == 0xAAAAAAAAu && fst_load_be32(b + 116) == 0xAAAAAAAAu) ||
+                     (fst_load_be32(b + 116) == 0xAAAAAAAAu && fst_load_be32(b + 120) == 0xAAAAAAAAu)))
+        return FST24_KIND_FST89_SEQ;
     if (n >= 16 && !memcmp(b + 12, "STDR", 4)) {
         uint32_t w0 = fst_load_be32(b);
         uint32_t fsiz = fst_load_be32(b + 16);
@@ -192,7 +195,7 @@ static fst24_file_kind detect_bytes(const unsigned char *b, size_t n, int64_t si
 }
 
 static fst24_file_kind detect_fd(int fd, int64_t size) {
-    unsigned char buf[64];
+    unsigned char buf[128];
     ssize_t got = pread(fd, buf, sizeof buf, 0);
     if (got < 0) return FST24_KIND_UNREADABLE;
     return detect_bytes(buf, (size_t)got, size);
@@ -219,6 +222,7 @@ const char *fst24_kind_name(fst24_file_kind k) {
     case FST24_KIND_XDF_SEQ: return "XDF sequential";
     case FST24_KIND_RSF: return "RSF";
     case FST24_KIND_FST89: return "FST 1989";
+    case FST24_KIND_FST89_SEQ: return "FST 1989 sequential";
     case FST24_KIND_XDF_CORRUPT: return "XDF (damaged)";
     case FST24_KIND_BURP: return "BURP";
     }
@@ -334,6 +338,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             f->backend = FST24_BACKEND_XDF;
             f->ops = &fst_fst89_backend;
             break;
+        case FST24_KIND_FST89_SEQ:
+            free_file(f);
+            return fst_error(FST24_E_UNSUPPORTED,
+                             "%s: 1989 sequential standard file format is not supported", path);
         case FST24_KIND_BURP:
             free_file(f);
             return fst_error(FST24_E_NOT_FST, "%s: BURP file, not an FST file", path);

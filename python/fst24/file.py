@@ -508,12 +508,13 @@ def open_many(paths_or_glob: Union[PathLike, Iterable[PathLike]]) -> FileSet:
 
 
 _KINDS = {-3: "missing", -2: "empty", -1: "unreadable", 0: "other", 1: "xdf", 2: "xdf_seq",
-          3: "rsf", 4: "fst89", 5: "xdf_corrupt", 6: "burp"}
+          3: "rsf", 4: "fst89", 5: "xdf_corrupt", 6: "burp", 7: "fst89_seq"}
 
 
 def detect(path: PathLike) -> str:
     """Kind of file by content (libfst24's fst24_detect): 'xdf', 'xdf_seq'
-    (sequential XDF), 'rsf', 'fst89' (1989 random file), 'xdf_corrupt',
+    (sequential XDF), 'rsf', 'fst89' (1989 random file), 'fst89_seq' (1989 sequential,
+    not readable), 'xdf_corrupt',
     'burp', 'other', 'empty', 'missing' or 'unreadable'."""
     code, _ = _core.detect(os.fspath(path))
     return _KINDS.get(int(code), "other")

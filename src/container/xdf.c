@@ -225,6 +225,7 @@ static int read_sequential(struct fst24_file *f) {
             continue;
         }
         if (idtyp == 0 && lng == 2) { offset += 16; continue; } /* stray postfix */
+        if (w[0] == 0 && w[1] == 0) { offset += 8; continue; }  /* cluster padding of big files */
         if (lng < 10 || offset + (int64_t)lng * 8 > f->file_size)
             return fst_error(FST24_E_CORRUPT,
                              "%s: sequential record at offset %lld has an invalid length (%u)",
@@ -279,13 +280,14 @@ static int xdf_open_existing(struct fst24_file *f) {
             return fst_error(FST24_E_UNSUPPORTED, "%s: sequential XDF files can only be read",
                              f->path);
         st = read_sequential(f);
-        if (st == FST24_OK && (h[H_SIGN] == fourcc("STDR") || declared != f->file_size)) {
+        /* A sequential header's size excludes the record postfixes: only a file
+         * labelled random (STDR) but laid out sequentially is a recovery. */
+        if (st == FST24_OK && h[H_SIGN] == fourcc("STDR")) {
             f->recovered = 1;
             snprintf(f->warning, sizeof f->warning,
-                     "sequential XDF layout read although the header says %s random file of %lld "
-                     "bytes (file has %lld)",
-                     h[H_SIGN] == fourcc("STDR") ? "STDR" : "STDS", (long long)declared,
-                     (long long)f->file_size);
+                     "sequential XDF layout read although the header says STDR random file of "
+                     "%lld bytes (file has %lld)",
+                     (long long)declared, (long long)f->file_size);
         }
         return st;
     }

@@ -554,6 +554,68 @@ static void test_large_offsets(void) {
     unlink(path);
 }
 
+/* Sequential files: a real one relabelled STDS (its proper signature) reads without a
+ * recovery warning; zero padding between records is skipped; 1989 sequential files get
+ * a clear refusal. */
+static void test_sequential_variants(void) {
+    char src[1024];
+    snprintf(src, sizeof src, "%s/real/ECCC-ASTD-MRD_fst-tools__anal_temp", corpus);
+    size_t n;
+    unsigned char *b = tu_slurp(src, &n);
+    CHECK(b != NULL);
+    if (!b) return;
+    memcpy(b + 12, "STDS", 4);
+    const char *seq = tmp_path("seq.fst");
+    CHECK(tu_write_file(seq, b, n) == 0);
+    CHECK(fst24_detect(seq) == FST24_KIND_XDF_SEQ);
+    fst24_file *f;
+    CHECK_OK(fst24_open(seq, FST24_MODE_READ, NULL, &f));
+    fst24_file_info info;
+    CHECK_OK(fst24_file_get_info(f, &info));
+    CHECK(info.num_records == 8 && info.recovered == 0 && info.kind == FST24_KIND_XDF_SEQ);
+    fst24_record r;
+    CHECK_OK(fst24_get_record(f, 7, &r));
+    float *v = malloc((size_t)r.ni * r.nj * r.nk * sizeof *v);
+    CHECK_OK(fst24_read_data(&r, v, (size_t)r.ni * r.nj * r.nk * sizeof *v, NULL));
+    float last = v[r.ni * r.nj - 1];
+    CHECK_OK(fst24_close(f));
+    CHECK(fst24_open(seq, FST24_MODE_UPDATE, NULL, &f) == FST24_E_UNSUPPORTED);
+    /* 16 bytes of zero padding after the first record's postfix */
+    uint32_t lng = fst_load_be32(b + 208) & 0xFFFFFF;
+    size_t cut = 208 + (size_t)lng * 8 + 16;
+    unsigned char *p = malloc(n + 16);
+    memcpy(p, b, cut);
+    memset(p + cut, 0, 16);
+    memcpy(p + cut + 16, b + cut, n - cut);
+    /* records after the padding carry their own (shifted) address */
+    for (size_t o = cut + 16; o + 8 <= n + 16;) {
+        uint32_t w0 = fst_load_be32(p + o);
+        uint32_t l = w0 & 0xFFFFFF;
+        if ((w0 >> 24) == 127) { fst_store_be32(p + o + 4, (uint32_t)(o / 8 + 1)); break; }
+        if (w0 == 2 && fst_load_be32(p + o + 4) == 0xFFFFFFFFu) { o += 16; continue; }
+        if (l == 0) break;
+        fst_store_be32(p + o + 4, (uint32_t)(o / 8 + 1));
+        o += (size_t)l * 8;
+    }
+    CHECK(tu_write_file(seq, p, n + 16) == 0);
+    CHECK_OK(fst24_open(seq, FST24_MODE_READ, NULL, &f));
+    CHECK(fst24_num_records(f) == 8);
+    CHECK_OK(fst24_get_record(f, 7, &r));
+    CHECK_OK(fst24_read_data(&r, v, (size_t)r.ni * r.nj * r.nk * sizeof *v, NULL));
+    CHECK(v[r.ni * r.nj - 1] == last);
+    CHECK_OK(fst24_close(f));
+    free(v);
+    free(p);
+    free(b);
+    /* 1989 sequential signature */
+    unsigned char old[4096] = {0};
+    memset(old + 112, 0xAA, 8);
+    CHECK(tu_write_file(seq, old, sizeof old) == 0);
+    CHECK(fst24_detect(seq) == FST24_KIND_FST89_SEQ);
+    CHECK(fst24_open(seq, FST24_MODE_READ, NULL, &f) == FST24_E_UNSUPPORTED);
+    CHECK(strstr(fst24_last_error(), "1989 sequential") != NULL);
+}
+
 int main(void) {
     corpus = tu_corpus();
     snprintf(tmpdir, sizeof tmpdir, "%s", tu_tmpdir());
@@ -565,5 +627,6 @@ int main(void) {
     test_open_errors();
     test_corpus_keys();
     test_large_offsets();
+    test_sequential_variants();
     return tu_finish();
 }
