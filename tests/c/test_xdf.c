@@ -616,6 +616,42 @@ static void test_sequential_variants(void) {
     CHECK(strstr(fst24_last_error(), "1989 sequential") != NULL);
 }
 
+/* ipN_all: a level written with its old-style code is found from its new-style
+ * code (and the reverse) when the option is on, only by its own code otherwise. */
+static void test_ip_all(void) {
+    const char *path = tmp_path("ipall.fst");
+    unlink(path);
+    int32_t old850, new850, new500;
+    CHECK_OK(fst24_ip_encode(850.0f, 2, FST24_IP_OLD, &old850));
+    CHECK_OK(fst24_ip_encode(850.0f, 2, FST24_IP_NEW, &new850));
+    CHECK_OK(fst24_ip_encode(500.0f, 2, FST24_IP_NEW, &new500));
+    CHECK(old850 != new850 && old850 < 32768);
+    fst24_file *f;
+    CHECK_OK(fst24_open(path, FST24_MODE_CREATE, NULL, &f));
+    const int32_t codes[3] = {old850, new850, new500};
+    for (int i = 0; i < 3; i++) {
+        fst24_record r = make_record("TT", 2, 1, 1);
+        r.ip1 = codes[i];
+        float v[2] = {(float)i, 0};
+        CHECK_OK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL));
+    }
+    fst24_record crit;
+    fst24_query *q;
+    fst24_query_options all = {0};
+    all.ip1_all = 1;
+    for (int from_old = 0; from_old < 2; from_old++) {
+        fst24_record_init_criteria(&crit);
+        crit.ip1 = from_old ? old850 : new850;
+        CHECK_OK(fst24_query_new(f, &crit, NULL, &q));
+        CHECK(fst24_query_count(q) == 1);
+        fst24_query_free(q);
+        CHECK_OK(fst24_query_new(f, &crit, &all, &q));
+        CHECK(fst24_query_count(q) == 2);
+        fst24_query_free(q);
+    }
+    CHECK_OK(fst24_close(f));
+}
+
 int main(void) {
     corpus = tu_corpus();
     snprintf(tmpdir, sizeof tmpdir, "%s", tu_tmpdir());
@@ -628,5 +664,6 @@ int main(void) {
     test_corpus_keys();
     test_large_offsets();
     test_sequential_variants();
+    test_ip_all();
     return tu_finish();
 }
