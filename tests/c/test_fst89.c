@@ -10,6 +10,7 @@
 
 #include "common/bytes.h"
 #include "fst24.h"
+#include "testfiles.h"
 
 static int passed, failed;
 #define CHECK(cond)                                                                         \
@@ -34,17 +35,6 @@ static const char *tmp_path(const char *name) {
     return buf[k];
 }
 
-static unsigned char *slurp(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long sz = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)sz + 1);
-    *n = fread(b, 1, (size_t)sz, fp);
-    fclose(fp);
-    return b;
-}
 
 static void spill(const char *path, const void *b, size_t n) {
     FILE *fp = fopen(path, "wb");
@@ -175,7 +165,7 @@ static void test_real_file(void) {
 
 static void test_write_open_refused(void) {
     size_t n;
-    unsigned char *b = slurp(climato, &n);
+    unsigned char *b = tu_slurp(climato, &n);
     if (!b) { CHECK(!"corpus file readable"); return; }
     const char *p = tmp_path("rw.fst");
     spill(p, b, n);
@@ -183,7 +173,7 @@ static void test_write_open_refused(void) {
     CHECK(fst24_open(p, FST24_MODE_UPDATE, NULL, &f) == FST24_E_UNSUPPORTED);
     CHECK(f == NULL && strstr(fst24_last_error(), p));
     size_t m;
-    unsigned char *after = slurp(p, &m);
+    unsigned char *after = tu_slurp(p, &m);
     CHECK(after && m == n && !memcmp(after, b, n)); /* untouched */
     free(after);
     free(b);
@@ -365,7 +355,7 @@ static void expect_corrupt(const unsigned char *b, size_t n, const char *what) {
 
 static void test_truncated(void) {
     size_t n;
-    unsigned char *b = slurp(climato, &n);
+    unsigned char *b = tu_slurp(climato, &n);
     if (!b) { CHECK(!"corpus file readable"); return; }
     /* the file ends with 3592 bytes of block fill after the last record (1302960 + 12360) */
     const size_t cuts[] = {8, 64, 119, 120, 120 + 60 * 92 - 1, 9120, 9120 + 19560 - 1, 1315320 - 1};
@@ -379,7 +369,7 @@ static void test_truncated(void) {
 
 static void test_corrupt_directory(void) {
     size_t n;
-    unsigned char *orig = slurp(climato, &n);
+    unsigned char *orig = tu_slurp(climato, &n);
     if (!orig) { CHECK(!"corpus file readable"); return; }
     unsigned char *b = malloc(n);
     struct { size_t at; uint32_t value; const char *what; } cases[] = {
@@ -476,7 +466,7 @@ static void exercise(const char *p, int *silent) {
 
 static void test_fuzz(void) {
     size_t n;
-    unsigned char *orig = slurp(climato, &n);
+    unsigned char *orig = tu_slurp(climato, &n);
     if (!orig) { CHECK(!"corpus file readable"); return; }
     unsigned char *b = malloc(n);
     const char *p = tmp_path("fuzz.fst");

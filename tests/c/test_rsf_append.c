@@ -55,9 +55,9 @@ static void test_append(void) {
     int nref = load_ref(jpath, ref, 64);
     CHECK(nref == 30, "append.rsf.fst.jsonl has %d records", nref);
     const char *path = t_tmp("append.rsf");
-    CHECK(t_copy(src, path) == 0, "copy");
+    CHECK(tu_copy(src, path) == 0, "copy");
     size_t old_size;
-    free(t_slurp(src, &old_size));
+    free(tu_slurp(src, &old_size));
 
     fst24_file *f;
     CHECK(fst24_open(path, FST24_MODE_UPDATE, NULL, &f) == FST24_OK, "open copy for append");
@@ -125,7 +125,7 @@ static void test_lock_flag(void) {
     CHECK(fst24_open(path, FST24_MODE_CREATE, &o, &a) == FST24_OK, "create");
     CHECK(t_write(a, "LCK", 1, 1, 2, 2, NULL) == 0, "write");
     size_t n;
-    unsigned char *bytes = t_slurp(path, &n);
+    unsigned char *bytes = tu_slurp(path, &n);
     CHECK(bytes && bytes[1] == 0xFF && bytes[2] == 0xFF, "exclusive flag 0xFFFF in segment 0 while writing");
     free(bytes);
     CHECK(fst24_open(path, FST24_MODE_UPDATE, &o, &b) == FST24_E_LOCKED, "second writer refused");
@@ -135,20 +135,20 @@ static void test_lock_flag(void) {
         fst24_close(r);
     }
     CHECK(fst24_close(a) == FST24_OK, "close");
-    bytes = t_slurp(path, &n);
+    bytes = tu_slurp(path, &n);
     CHECK(bytes && bytes[1] == 0 && bytes[2] == 0, "flag cleared at close");
     free(bytes);
     o.parallel = 1;
     CHECK(fst24_open(path, FST24_MODE_UPDATE, &o, &a) == FST24_OK, "parallel writer 1");
     CHECK(fst24_open(path, FST24_MODE_UPDATE, &o, &b) == FST24_OK, "parallel writer 2");
-    bytes = t_slurp(path, &n);
+    bytes = tu_slurp(path, &n);
     CHECK(bytes && bytes[1] == 2 && bytes[2] == 0, "parallel flag counts 2 writers");
     free(bytes);
     o.parallel = 0;
     CHECK(fst24_open(path, FST24_MODE_UPDATE, &o, &r) == FST24_E_LOCKED, "exclusive refused with parallel writers");
     fst24_close(a);
     fst24_close(b);
-    bytes = t_slurp(path, &n);
+    bytes = tu_slurp(path, &n);
     CHECK(bytes && bytes[1] == 0 && bytes[2] == 0, "parallel flag back to 0");
     free(bytes);
     /* A stale flag (writer died before close) needs force_write. */
@@ -195,7 +195,7 @@ static void test_hostile(const char *name, int xdf) {
     char src[1024];
     snprintf(src, sizeof src, "%s/ref/%s", t_corpus(), name);
     size_t n;
-    unsigned char *orig = t_slurp(src, &n);
+    unsigned char *orig = tu_slurp(src, &n);
     if (!orig) { CHECK(0, "read meta.rsf.fst"); return; }
     const char *path = t_tmp("hostile.fst");
     unsigned seed = 12345;

@@ -74,7 +74,7 @@ static void test_versions_on_disk(void) {
     fst24_close(f);
     /* One segment at 140; its directory entries follow the records. */
     size_t n;
-    unsigned char *b = t_slurp(path, &n);
+    unsigned char *b = tu_slurp(path, &n);
     int64_t dir = 140 + (int64_t)(b[140 + 48] | b[140 + 49] << 8 | b[140 + 50] << 16);
     free(b);
     int64_t e0 = dir + 20, esz = 32 + 76;

@@ -77,7 +77,7 @@ static void test_example(void) {
           (long long)r.total_stored_bytes, (long long)r.key);
     CHECK(fst24_close(f) == FST24_OK, "close example");
     size_t n;
-    unsigned char *got = t_slurp(path, &n);
+    unsigned char *got = tu_slurp(path, &n);
     CHECK(got && n == 548, "example file has %zu bytes", n);
     if (got && n == 548) {
         size_t first = 0;
@@ -90,7 +90,7 @@ static void test_example(void) {
 }
 
 /* Copy `name` record by record, flushing after the records listed in `flush_after`. */
-static void test_copy(const char *name, const int *flush_after, int nflush) {
+static void testu_copy(const char *name, const int *flush_after, int nflush) {
     char src[1024];
     snprintf(src, sizeof src, "%s/ref/%s", t_corpus(), name);
     const char *dst = t_tmp(name);
@@ -133,7 +133,7 @@ static void test_copy(const char *name, const int *flush_after, int nflush) {
     CHECK(fst24_close(out) == FST24_OK, "close copy of %s", name);
     fst24_close(in);
     size_t na, nb;
-    unsigned char *a = t_slurp(src, &na), *b = t_slurp(dst, &nb);
+    unsigned char *a = tu_slurp(src, &na), *b = tu_slurp(dst, &nb);
     CHECK(a && b && na == nb, "%s: copy has %zu bytes, original %zu", name, nb, na);
     if (a && b && na == nb) {
         size_t bad = 0, ubc = 0;
@@ -175,7 +175,7 @@ static void test_delete_and_meta(void) {
     CHECK(fst24_close(f) == FST24_OK, "close");
 
     size_t n;
-    unsigned char *b = t_slurp(path, &n);
+    unsigned char *b = tu_slurp(path, &n);
     if (!b) { CHECK(0, "read back"); return; }
     /* Segment 1 (at 140) holds records 0-2; its directory follows them. */
     uint64_t vdir = le32(b + 140 + 48);
@@ -210,11 +210,11 @@ static void test_delete_and_meta(void) {
 
 int main(void) {
     test_example();
-    test_copy("grids.rsf.fst", NULL, 0);
-    test_copy("meta.rsf.fst", NULL, 0);
-    test_copy("model.rsf.fst", NULL, 0);
+    testu_copy("grids.rsf.fst", NULL, 0);
+    testu_copy("meta.rsf.fst", NULL, 0);
+    testu_copy("model.rsf.fst", NULL, 0);
     const int sessions[] = {9, 19};
-    test_copy("append.rsf.fst", sessions, 2);
+    testu_copy("append.rsf.fst", sessions, 2);
     test_delete_and_meta();
     return t_finish();
 }

@@ -14,6 +14,7 @@
 
 #include "fst24.h"
 #include "fst_internal.h"
+#include "testfiles.h"
 
 static int t_pass __attribute__((unused)), t_fail __attribute__((unused));
 
@@ -50,30 +51,6 @@ static inline char *t_tmp(const char *name) {
     char *b = buf[k++ & 7];
     snprintf(b, sizeof buf[0], "%s/rsf_%d_%s", d, (int)getpid(), name);
     return b;
-}
-
-static inline unsigned char *t_slurp(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    long sz = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *b = malloc(sz > 0 ? (size_t)sz : 1);
-    if (b && fread(b, 1, (size_t)sz, fp) != (size_t)sz) { free(b); b = NULL; }
-    fclose(fp);
-    *n = (size_t)sz;
-    return b;
-}
-
-static inline int t_copy(const char *from, const char *to) {
-    size_t n;
-    unsigned char *b = t_slurp(from, &n);
-    if (!b) return -1;
-    FILE *fp = fopen(to, "wb");
-    int rc = fp && fwrite(b, 1, n, fp) == n ? 0 : -1;
-    if (fp) fclose(fp);
-    free(b);
-    return rc;
 }
 
 /* ---- minimal field extraction for the flat JSONL dump lines */
