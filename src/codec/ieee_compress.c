@@ -241,6 +241,26 @@ static int fexp_code(uint32_t mx) { /* biased exponent of binary32(mx) - 126; mx
     return mx ? fst_bitlen(mx) : 0;
 }
 
+/* Largest |Lorenzo residual| of the tile [i0,i1) x [j0,j1). */
+static uint32_t tile_max_residual(const uint32_t *v, int64_t ni, int64_t i0, int64_t i1, int64_t j0,
+                                  int64_t j1) {
+    uint32_t mx = 0;
+    for (int64_t j = j0; j < j1; j++)
+        for (int64_t i = i0; i < i1; i++) {
+            int32_t r = lor(v, ni, i, j);
+            uint32_t a = (uint32_t)(r < 0 ? -r : r);
+            mx = a > mx ? a : mx;
+        }
+    return mx;
+}
+
+/* The tile's residuals as `width`-bit tokens. */
+static void put_tile_residuals(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t i0, int64_t i1,
+                               int64_t j0, int64_t j1, int width) {
+    for (int64_t j = j0; j < j1; j++)
+        for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)lor(v, ni, i, j), width);
+}
+
 /* Exponent plane (§12.4). */
 static void exp_encode(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t nj, int eb) {
     fst_bw_put(b, 4, 3);
@@ -250,18 +270,10 @@ static void exp_encode(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t 
         int64_t j1 = j0 + 3 < nj ? j0 + 3 : nj;
         for (int64_t i0 = 1; i0 < ni; i0 += 3) {
             int64_t i1 = i0 + 3 < ni ? i0 + 3 : ni;
-            uint32_t mx = 0;
-            for (int64_t j = j0; j < j1; j++)
-                for (int64_t i = i0; i < i1; i++) {
-                    int32_t r = lor(v, ni, i, j);
-                    uint32_t a = (uint32_t)(r < 0 ? -r : r);
-                    mx = a > mx ? a : mx;
-                }
+            uint32_t mx = tile_max_residual(v, ni, i0, i1, j0, j1);
             int c = fst_bitlen(mx);
             fst_bw_put(b, (uint32_t)c, 4);
-            if (c)
-                for (int64_t j = j0; j < j1; j++)
-                    for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)lor(v, ni, i, j), c + 1);
+            if (c) put_tile_residuals(b, v, ni, i0, i1, j0, j1, c + 1);
         }
     }
 }
@@ -276,18 +288,11 @@ static int mant_encode(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t 
         int64_t j1 = j0 + 3 < nj ? j0 + 3 : nj;
         for (int64_t i0 = 1; i0 < ni; i0 += 3) {
             int64_t i1 = i0 + 3 < ni ? i0 + 3 : ni;
-            uint32_t mx = 0;
-            for (int64_t j = j0; j < j1; j++)
-                for (int64_t i = i0; i < i1; i++) {
-                    int32_t r = lor(v, ni, i, j);
-                    uint32_t a = (uint32_t)(r < 0 ? -r : r);
-                    mx = a > mx ? a : mx;
-                }
+            uint32_t mx = tile_max_residual(v, ni, i0, i1, j0, j1);
             int c = fexp_code(mx);
             fst_bw_put(b, (uint32_t)c, 5);
             if (!c) continue;
-            for (int64_t j = j0; j < j1; j++)
-                for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)lor(v, ni, i, j), c + 1);
+            put_tile_residuals(b, v, ni, i0, i1, j0, j1, c + 1);
             uint64_t P = b->pos - start;
             int64_t used = (int64_t)((P + 31) / 32) - 1 + 1 + ((c + 9 * p) >> 5);
             if (budget < used) return 1;
