@@ -178,3 +178,37 @@ def test_every_datyp_and_nbits_both_ways(tmp_path: Path) -> None:
             # where librmn shifts it by one word (docs/codecs.md)
             if not inputs[ra.nomvar.strip()][1] & 128:
                 assert bytes(ra.payload()) == bytes(rb.payload()), ra.nomvar
+
+
+def test_grid_latlon_matches_librmn_gdll(tmp_path: Path) -> None:
+    """Random N, S, L, A, B, G and E grids: fst24.grid_latlon against librmn's ezscint gdll.
+    librmn computes in single precision, so near the poles its latitudes drift; the allowance
+    is 1e-4 degrees plus 1e-5/cos(lat) (as in tests/c/test_grid_files.c), longitudes compared
+    as distances along the parallel."""
+    rng = np.random.default_rng(2)
+    for t in range(28):
+        grtyp = "NSLABGE"[t % 7]
+        ni, nj = int(rng.integers(20, 90)), int(rng.integers(20, 90))
+        if grtyp in "NS":
+            xg = (rng.uniform(10, ni - 10), rng.uniform(10, nj - 10), rng.uniform(5000, 100000),
+                  rng.uniform(0, 360))
+        elif grtyp == "L":
+            xg = (rng.uniform(-80, 0), rng.uniform(0, 300), rng.uniform(0.1, 1), rng.uniform(0.1, 1))
+        elif grtyp == "E":
+            xg = (rng.uniform(-60, 60), rng.uniform(0, 360), rng.uniform(-60, 60), rng.uniform(0, 360))
+        else:
+            xg = (0.0, 0.0, 0.0, 0.0)
+            ni, nj = {"A": (72, 36), "B": (73, 37), "G": (64, 32)}[grtyp]
+        ig = rmn.cxgaig(grtyp, *[float(v) for v in xg])
+        ref = rmn.gdll(rmn.ezqkdef(ni, nj, grtyp, *ig))
+        path = tmp_path / f"grid{t}.fst"
+        with fst24.open(path, "w") as f:
+            f.write(fst24.Record(data=np.zeros((ni, nj), np.float32), nomvar="ZZ", grtyp=grtyp,
+                                 ig1=ig[0], ig2=ig[1], ig3=ig[2], ig4=ig[3]))
+        with fst24.open(path) as f:
+            lat, lon = fst24.grid_latlon(f[0])
+        coslat = np.maximum(np.cos(np.radians(lat)), 1e-9)
+        dlat = np.abs(lat - ref["lat"])
+        dlon = np.abs((lon - ref["lon"] + 180) % 360 - 180) * coslat
+        assert (dlat <= 1e-4 + 1e-5 / coslat).all(), (grtyp, ig, float(dlat.max()))
+        assert dlon.max() <= 1e-4, (grtyp, ig, float(dlon.max()))
