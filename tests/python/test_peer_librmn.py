@@ -212,3 +212,38 @@ def test_grid_latlon_matches_librmn_gdll(tmp_path: Path) -> None:
         dlon = np.abs((lon - ref["lon"] + 180) % 360 - 180) * coslat
         assert (dlat <= 1e-4 + 1e-5 / coslat).all(), (grtyp, ig, float(dlat.max()))
         assert dlon.max() <= 1e-4, (grtyp, ig, float(dlon.max()))
+
+
+def test_ip_codes_and_dates_match_librmn() -> None:
+    """Random values of every kind: encode (new and old style) and decode agree with
+    librmn's ConvertIp; random dates 1900..2199 give librmn's stamps. Kind 7 (ocean depth)
+    is left out: librmn 19.5 predates its decoding (20.1's vectors cover it)."""
+    rng = np.random.default_rng(9)
+    ranges = {0: (-2000, 30000), 1: (0, 1), 2: (0, 1100), 3: (-1e5, 1e5), 4: (0, 30000),
+              5: (0, 1), 6: (200, 2000), 10: (0, 2000), 15: (0, 1e6), 17: (0, 1000),
+              21: (0, 30000)}
+    for kind, (lo, hi) in ranges.items():
+        values = rng.uniform(lo, hi, 300).astype(np.float32)
+        if kind in (15, 17):
+            values = np.round(values).astype(np.float32)
+        for v in values:
+            for mode, style in ((rmn.CONVIP_ENCODE, "new"), (rmn.CONVIP_ENCODE_OLD, "old")):
+                if style == "old" and kind > 3:
+                    continue
+                theirs = rmn.convertIp(mode, float(v), kind)
+                try:
+                    ours = int(fst24.encode_ip(float(v), kind, style))
+                except fst24.Error:
+                    ours = -999999  # librmn's "cannot encode" value
+                assert theirs == ours, (kind, style, float(v))
+                if theirs >= 0:
+                    tv, tk = rmn.convertIp(rmn.CONVIP_DECODE, theirs)
+                    ov, ok = fst24.decode_ip(np.array([theirs]))
+                    assert np.float32(tv) == ov[0] and tk == ok[0], theirs
+    for _ in range(2000):
+        y, m, d = int(rng.integers(1900, 2200)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+        hh, mm, ss = int(rng.integers(0, 24)), int(rng.integers(0, 60)), int(rng.integers(0, 60))
+        theirs = rmn.newdate(rmn.NEWDATE_PRINT2STAMP, y * 10000 + m * 100 + d,
+                             hh * 1000000 + mm * 10000 + ss * 100)
+        when = np.datetime64(f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}")
+        assert int(fst24.datetime_to_stamp(when)) == theirs, when
