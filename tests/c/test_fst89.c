@@ -431,12 +431,7 @@ static void test_corrupt_directory(void) {
 /* Random flips in the header and directory, and random truncations: open,
  * list and decode everything; a failure must always carry a message. */
 static uint64_t rng = 0x89C0FFEE1989ull;
-static uint64_t rnd(void) {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t rnd(void) { return tu_xorshift(&rng); }
 
 static void exercise(const char *p, int *silent) {
     fst24_file *f;

@@ -2,8 +2,17 @@
  * whole-file read/write/copy. */
 #ifndef FST24_TESTFILES_H
 #define FST24_TESTFILES_H
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* Deterministic xorshift64 generator for reproducible random tests. */
+static inline uint64_t tu_xorshift(uint64_t *state) {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
 
 static inline const char *tu_corpus(void) {
     const char *c = getenv("FST24_CORPUS");
