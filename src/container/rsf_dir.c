@@ -137,6 +137,43 @@ static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *so
     return st;
 }
 
+/* Is a segment's SOS consistent with its end-of-segment record? 1 yes, 0 no
+ * (a commit torn by a kill: a write can stop at a page boundary inside the
+ * SOS), < 0 I/O error. With a directory, the EOS after it must carry the same
+ * sizes; a parallel segment whose sseg still spans its whole reservation is
+ * the state between the last two commit steps (rsf_write.c) and is accepted.
+ * Without one, the EOS at the segment's end must not announce a directory. */
+static int sizes_committed(struct fst24_file *f, int64_t off, int64_t size, const rsf_sos *sos) {
+    uint64_t left = (uint64_t)(size - off);
+    int has_dir = sos->s.vdir > 0 && sos->s.vdirs > 0;
+    if (!has_dir && (sos->s.vdir > 0 || sos->s.vdirs > 0)) return 0;
+    uint64_t at = has_dir ? sos->s.seg + RSF_EOS_LO_BYTES : sos->s.sseg - RSF_EOS_HI_BYTES;
+    if (has_dir && (sos->s.seg < RSF_SOS_BYTES || sos->s.seg > left || left - sos->s.seg < RSF_EOS_BYTES))
+        return 0;
+    if (!has_dir && (sos->s.sseg < RSF_SOS_BYTES + RSF_EOS_BYTES || sos->s.sseg > left))
+        return 1; /* a reservation still being made, or damage reported later */
+    uint8_t b[RSF_EOS_HI_BYTES];
+    int st = fst_pread_all(f, b, sizeof b, off + (int64_t)at);
+    if (st) return st;
+    rsf_eos_hi hi;
+    rsf_get_eos_hi(b, &hi);
+    int valid = hi.sign == RSF_EOS_HI_SIGN && hi.eor.rt == RSF_RT_EOS && hi.eor.zr == RSF_EOR_MARK;
+    if (!has_dir) return !(valid && hi.s.vdir > 0 && hi.s.vdirs > 0);
+    if (!valid || hi.s.seg != sos->s.seg || hi.s.vdir != sos->s.vdir || hi.s.vdirs != sos->s.vdirs) return 0;
+    return hi.s.sseg == sos->s.sseg || (sos->s.sseg > hi.s.sseg && sos->s.sseg <= left);
+}
+
+/* Does a valid start-of-segment follow at off + sseg? */
+static int segment_follows(struct fst24_file *f, int64_t off, int64_t size, const rsf_sos *sos) {
+    uint64_t left = (uint64_t)(size - off);
+    if (sos->s.sseg < RSF_SOS_BYTES || sos->s.sseg > left || left - sos->s.sseg < RSF_SOS_BYTES) return 0;
+    uint8_t b[RSF_SOS_BYTES];
+    if (fst_pread_all(f, b, sizeof b, off + (int64_t)sos->s.sseg)) return 0;
+    rsf_sos next;
+    rsf_get_sos(b, &next);
+    return rsf_sos_is_valid(&next);
+}
+
 int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, int64_t *end) {
     int64_t off = 0;
     int unsupported = 0;
@@ -151,6 +188,20 @@ int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, in
             return corrupt(f, "start-of-segment expected", off);
         if (sos.s.sseg == 0) { *open_seg = off; break; } /* unfinished: it and what follows is invisible */
         if (sos.s.sseg < RSF_SOS_BYTES) return corrupt(f, "segment shorter than its header", off);
+        int ok = sizes_committed(f, off, size, &sos);
+        if (ok < 0) return ok;
+        if (!ok) {
+            /* A commit cut short by a kill: the records were never committed. At
+             * the end of the file it is the unfinished segment; between the
+             * segments of parallel writers it is skipped. */
+            if (!segment_follows(f, off, size, &sos)) { *open_seg = off; break; }
+            f->recovered = 1;
+            snprintf(f->warning, sizeof f->warning,
+                     "segment at byte %lld was never committed (writer killed while closing it); "
+                     "its records are invisible", (long long)off);
+            off += (int64_t)sos.s.sseg;
+            continue;
+        }
         if (sos.s.vdir > 0 && sos.s.vdirs > 0) {
             if ((uint64_t)(size - off) < sos.s.sseg) return corrupt(f, "segment beyond end of file", off);
             st = load_segment_dir(f, off, &sos, &unsupported);
@@ -202,6 +253,18 @@ int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
     s->seg_first = f->num_entries;
     s->dir_bytes = RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES;
     if (pos > seg) {
+        /* A torn commit left sizes in the SOS: back to "open" before writing again. */
+        uint8_t b[RSF_SOS_BYTES];
+        int st = fst_pread_all(f, b, sizeof b, seg);
+        if (st) return st;
+        rsf_sos cur;
+        rsf_get_sos(b, &cur);
+        if (cur.s.sseg || cur.s.vdir || cur.s.vdirs || cur.s.seg) {
+            rsf_sos open = rsf_make_sos(RSF_FST_META_WORDS, RSF_FST_META_WORDS, cur.sig,
+                                        (rsf_seginfo){0, 0, 0, 0});
+            rsf_put_sos(b, &open);
+            if ((st = fst_pwrite_all(f, b, sizeof b, seg))) return st;
+        }
         rsf_sor sor;
         uint32_t *meta;
         while (salvage_record_ok(f, pos, size, &sor, &meta)) {

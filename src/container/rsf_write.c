@@ -128,6 +128,31 @@ static void put_meta(uint8_t *p, const fst_entry *e, int deleted) {
     }
 }
 
+/* Rewrite a segment's SOS so that a kill at any moment leaves a state readers
+ * take for "not committed". A killed pwrite can stop at a page boundary (the
+ * SOS may straddle one), so the fields are changed in steps: everything but
+ * the four sizes, then vdirs, vdir and finally sseg, one aligned 32-bit word
+ * at a time (such a word never straddles a page). While sseg is 0 (compact
+ * segment) or vdir is 0 (parallel reservation) the old meaning holds; the
+ * reader checks a segment's sizes against its end-of-segment record, which
+ * catches a half-written 64-bit size (rsf_dir.c). */
+static int commit_sos(struct fst24_file *f, int64_t at, const uint8_t want[RSF_SOS_BYTES]) {
+    enum { SSEG = 36, VDIR = 44, VDIRS = 52, SIZES_END = 60 };
+    uint8_t cur[RSF_SOS_BYTES];
+    int st = fst_pread_all(f, cur, sizeof cur, at);
+    if (st) return st;
+    uint8_t staged[RSF_SOS_BYTES];
+    memcpy(staged, want, sizeof staged);
+    memcpy(staged + SSEG, cur + SSEG, SIZES_END - SSEG);
+    if (memcmp(staged, cur, sizeof cur) && (st = fst_pwrite_all(f, staged, sizeof staged, at))) return st;
+    static const int order[] = {VDIRS, VDIRS + 4, VDIR, VDIR + 4, SSEG, SSEG + 4};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        int w = order[i];
+        if (memcmp(cur + w, want + w, 4) && (st = fst_pwrite_all(f, want + w, 4, at + w))) return st;
+    }
+    return FST24_OK;
+}
+
 int rsf_close_segment(struct fst24_file *f) {
     rsf_state *s = f->bk;
     if (!s->seg_open) return FST24_OK;
@@ -185,7 +210,7 @@ int rsf_close_segment(struct fst24_file *f) {
     uint8_t b[RSF_SOS_BYTES];
     rsf_sos sos = rsf_make_sos(0, RSF_FST_META_WORDS, s->sig, info);
     rsf_put_sos(b, &sos);
-    if ((st = fst_pwrite_all(f, b, sizeof b, s->seg_start))) return st;
+    if ((st = commit_sos(f, s->seg_start, b))) return st;
     s->seg_open = 0;
     if (f->file_size < seg_end) f->file_size = seg_end;
     f->num_pages++;
