@@ -194,11 +194,13 @@ int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, in
             /* A commit cut short by a kill: the records were never committed. At
              * the end of the file it is the unfinished segment; between the
              * segments of parallel writers it is skipped. */
-            if (!segment_follows(f, off, size, &sos)) { *open_seg = off; break; }
+            int last = !segment_follows(f, off, size, &sos);
             f->recovered = 1;
             snprintf(f->warning, sizeof f->warning,
-                     "segment at byte %lld was never committed (writer killed while closing it); "
-                     "its records are invisible", (long long)off);
+                     "segment at byte %lld: its start and end records disagree (a writer was killed "
+                     "while closing it, or the file is damaged); its records are not visible%s",
+                     (long long)off, last ? " (force_write salvages them)" : "");
+            if (last) { *open_seg = off; break; }
             off += (int64_t)sos.s.sseg;
             continue;
         }
