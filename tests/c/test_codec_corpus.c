@@ -8,27 +8,7 @@
 
 #include "codec/codec.h"
 #include "fst24.h"
-
-/* ---- minimal JSON field extraction for the flat dump lines */
-static const char *jfield(const char *line, const char *key) {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    return p ? p + strlen(pat) : NULL;
-}
-static long long jint(const char *line, const char *key, long long dflt) {
-    const char *p = jfield(line, key);
-    return p ? strtoll(p, NULL, 10) : dflt;
-}
-static int jstr(const char *line, const char *key, char *out, size_t n) {
-    const char *p = jfield(line, key);
-    if (!p || *p != '"') return 0;
-    p++;
-    size_t k = 0;
-    while (*p && *p != '"' && k + 1 < n) out[k++] = *p++;
-    out[k] = 0;
-    return 1;
-}
+#include "testfiles.h"
 
 typedef struct ref_rec {
     long long offset, count;
@@ -48,12 +28,12 @@ static ref_rec *load_refs(const char *path, size_t *nrefs) {
         if (n == cap) r = realloc(r, (cap *= 2) * sizeof *r);
         ref_rec *x = &r[n++];
         memset(x, 0, sizeof *x);
-        x->offset = jint(line, "file_offset", -1);
-        x->count = jint(line, "count", -1);
-        x->datyp = (int)jint(line, "datyp", -1);
-        x->has_data = jstr(line, "hash", x->hash, sizeof x->hash);
-        jstr(line, "elem_type", x->elem, sizeof x->elem);
-        jstr(line, "nomvar", x->nomvar, sizeof x->nomvar);
+        x->offset = tu_jint(line, "file_offset", -1);
+        x->count = tu_jint(line, "count", -1);
+        x->datyp = (int)tu_jint(line, "datyp", -1);
+        x->has_data = tu_jstr(line, "hash", x->hash, sizeof x->hash);
+        tu_jstr(line, "elem_type", x->elem, sizeof x->elem);
+        tu_jstr(line, "nomvar", x->nomvar, sizeof x->nomvar);
     }
     free(line);
     fclose(fp);
@@ -134,8 +114,7 @@ static void check_file(const char *data_path, const char *jsonl_path) {
 }
 
 int main(void) {
-    const char *corpus = getenv("FST24_CORPUS");
-    if (!corpus) corpus = "../shared/corpus";
+    const char *corpus = tu_corpus();
     char dp[4096], jp[4200];
     const char *ref_files[] = {"types.xdf.fst", "types.rsf.fst", "model.xdf.fst", "model.rsf.fst",
                                "grids.xdf.fst", "grids.rsf.fst", "append.xdf.fst", "append.rsf.fst",

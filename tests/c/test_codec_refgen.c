@@ -12,6 +12,7 @@
 #include "codec/codec.h"
 #include "codec/ieee_compress.h"
 #include "fst24.h"
+#include "testfiles.h"
 
 /* ---------------------------------------------------------------- generator (refgen) */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
@@ -472,8 +473,7 @@ static void compare_sequence(const char *path, int is_rsf, int first, int last) 
 }
 
 int main(void) {
-    const char *corpus = getenv("FST24_CORPUS");
-    if (!corpus) corpus = "../shared/corpus";
+    const char *corpus = tu_corpus();
     gen_types();
     int ntypes = nrecs;
     char p[4096];

@@ -83,7 +83,7 @@ static void check_record(const char *path, const char *line, void *ctx) {
         char key[32];
         snprintf(key, sizeof key, "%s_printable", names[i]);
         double p[3];
-        int n = t_json_numbers(t_json_at(line, key), p, 3);
+        int n = t_json_numbers(tu_jfield(line, key), p, 3);
         CHECK(n == 3, "%s: %s unreadable", path, key);
         int32_t d = -7, t = -7;
         int rc = fst24_stamp_to_printable((int32_t)stamp[i], &d, &t);

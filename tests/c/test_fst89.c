@@ -489,11 +489,9 @@ static void test_fuzz(void) {
 }
 
 int main(void) {
-    const char *corpus = getenv("FST24_CORPUS");
-    const char *tmp = getenv("FST24_TMP");
     snprintf(climato, sizeof climato, "%s/real/ECCC-ASTD-MRD_SPI__eer_SPI_Data_climato.fstd",
-             corpus ? corpus : "../shared/corpus");
-    snprintf(tmpdir, sizeof tmpdir, "%s", tmp ? tmp : "/tmp");
+             tu_corpus());
+    snprintf(tmpdir, sizeof tmpdir, "%s", tu_tmpdir());
     test_real_file();
     test_write_open_refused();
     test_synthetic();

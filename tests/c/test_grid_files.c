@@ -9,9 +9,9 @@
 
 static int file_path(const char *name, char *out, size_t n)
 {
-    if (!strncmp(name, "ECCC", 4)) snprintf(out, n, "%s/real/%s", corpus(), name);
-    else if (!strncmp(name, "synth_", 6)) snprintf(out, n, "%s/ref/latlon/%s", corpus(), name);
-    else snprintf(out, n, "%s/ref/%s", corpus(), name);
+    if (!strncmp(name, "ECCC", 4)) snprintf(out, n, "%s/real/%s", tu_corpus(), name);
+    else if (!strncmp(name, "synth_", 6)) snprintf(out, n, "%s/ref/latlon/%s", tu_corpus(), name);
+    else snprintf(out, n, "%s/ref/%s", tu_corpus(), name);
     return 0;
 }
 
@@ -48,8 +48,8 @@ static void check_line(const char *line, const char *fname, fst24_file *f)
 {
     char role[32] = "", t[4] = "";
     double v, rc = 0;
-    jstr(line, "role", role, sizeof role);
-    jstr(line, "grtyp", t, sizeof t);
+    tu_jstr(line, "role", role, sizeof role);
+    tu_jstr(line, "grtyp", t, sizeof t);
     if (strcmp(role, "data") && strcmp(role, "implied")) return;
     fst24_record r;
     fst24_record_init(&r);
@@ -106,7 +106,7 @@ static void check_file(const char *jsonl, const char *fname)
     FILE *jf = fopen(jsonl, "r");
     if (!jf) return;
     char *line = read_line(jf);
-    if (line && jfind(line, "error") && !jfind(line, "grid_index")) { /* librmn could not open it */
+    if (line && tu_jfield(line, "error") && !tu_jfield(line, "grid_index")) { /* librmn could not open it */
         free(line);
         fclose(jf);
         return;
@@ -131,7 +131,7 @@ static void check_file(const char *jsonl, const char *fname)
 static void test_all_references(void)
 {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/ref/latlon", corpus());
+    snprintf(dir, sizeof dir, "%s/ref/latlon", tu_corpus());
     DIR *d = opendir(dir);
     CHECK(d != NULL, "open %s", dir);
     if (!d) return;
@@ -161,7 +161,7 @@ static void test_all_references(void)
 static void test_model_grid(void)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/ref/model.xdf.fst", corpus());
+    snprintf(path, sizeof path, "%s/ref/model.xdf.fst", tu_corpus());
     fst24_file *f = NULL;
     int st = fst24_open(path, FST24_MODE_READ, NULL, &f);
     CHECK(st == 0, "open model: %s", fst24_last_error());
@@ -227,7 +227,7 @@ static void test_model_grid(void)
 static void test_lola(void)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/real/guziy_pylibrmn__src_rpn_tests_data_G_grid_LOLA.rpn", corpus());
+    snprintf(path, sizeof path, "%s/real/guziy_pylibrmn__src_rpn_tests_data_G_grid_LOLA.rpn", tu_corpus());
     fst24_file *f = NULL;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f)) {
         CHECK(0, "open %s: %s", path, fst24_last_error());

@@ -151,9 +151,8 @@ static void random_headers(void)
 int main(void)
 {
     random_headers();
-    const char *tmp = getenv("FST24_TMP");
     char path[1024];
-    snprintf(path, sizeof path, "%s/grid_hostile.fst", tmp ? tmp : "/tmp");
+    snprintf(path, sizeof path, "%s/grid_hostile.fst", tu_tmpdir());
     fst24_file *f = NULL;
     int st = fst24_open(path, FST24_MODE_CREATE, NULL, &f);
     CHECK(st == 0, "create %s: %s", path, fst24_last_error());

@@ -345,7 +345,7 @@ static void test_atan2(void)
 static void test_synthetic(void)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/ref/latlon/synthetic.jsonl", corpus());
+    snprintf(path, sizeof path, "%s/ref/latlon/synthetic.jsonl", tu_corpus());
     FILE *f = fopen(path, "r");
     CHECK(f != NULL, "open %s", path);
     if (!f) return;
@@ -354,8 +354,8 @@ static void test_synthetic(void)
     while ((line = read_line(f))) {
         char name[128] = "", t[4] = "", rt[4] = "";
         double v, ni, nj, rc = 0;
-        jstr(line, "name", name, sizeof name);
-        jstr(line, "grtyp", t, sizeof t);
+        tu_jstr(line, "name", name, sizeof name);
+        tu_jstr(line, "grtyp", t, sizeof t);
         jnum(line, "ni", &ni);
         jnum(line, "nj", &nj);
         jnum(line, "gdll_rc", &rc);
@@ -365,7 +365,7 @@ static void test_synthetic(void)
             if (jnum(line, ik[k], &v)) ig[k] = (int32_t)v;
             if (jnum(line, rk[k], &v)) rig[k] = (int32_t)v;
         }
-        jstr(line, "ref_grtyp", rt, sizeof rt);
+        tu_jstr(line, "ref_grtyp", rt, sizeof rt);
         fst24_grid *g = NULL;
         int st;
         const size_t n = (size_t)ni * (size_t)nj;

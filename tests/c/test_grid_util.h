@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fst24.h"
+#include "testfiles.h"
 
 #define TGU_UNUSED __attribute__((unused))
 TGU_UNUSED static int g_pass, g_fail;
@@ -29,28 +30,10 @@ TGU_UNUSED static int finish(void)
     return g_fail ? 1 : 0;
 }
 
-static const char *corpus(void)
-{
-    const char *c = getenv("FST24_CORPUS");
-    return c ? c : "../shared/corpus";
-}
-
-/* Position of the value of "key" in s (spaces after the colon skipped), or NULL. */
-static const char *jfind(const char *s, const char *key)
-{
-    char pat[80];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(s, pat);
-    if (!p) return NULL;
-    p += strlen(pat);
-    while (*p == ' ') p++;
-    return p;
-}
-
 /* Number (or "NaN" string); returns 0 if absent or null. */
 TGU_UNUSED static int jnum(const char *s, const char *key, double *v)
 {
-    const char *p = jfind(s, key);
+    const char *p = tu_jfield(s, key);
     if (!p || !strncmp(p, "null", 4)) return 0;
     if (!strncmp(p, "\"NaN\"", 5)) { *v = NAN; return 1; }
     char *e;
@@ -58,21 +41,10 @@ TGU_UNUSED static int jnum(const char *s, const char *key, double *v)
     return e != p;
 }
 
-TGU_UNUSED static int jstr(const char *s, const char *key, char *out, size_t n)
-{
-    const char *p = jfind(s, key);
-    if (!p || *p != '"') return 0;
-    p++;
-    size_t k = 0;
-    while (*p && *p != '"' && k + 1 < n) out[k++] = *p++;
-    out[k] = 0;
-    return 1;
-}
-
 /* Array of numbers; returns the count (<= max). */
 TGU_UNUSED static int jarr(const char *s, const char *key, double *out, int max)
 {
-    const char *p = jfind(s, key);
+    const char *p = tu_jfield(s, key);
     if (!p || *p != '[') return 0;
     p++;
     int n = 0;
@@ -92,7 +64,7 @@ TGU_UNUSED static int jarr(const char *s, const char *key, double *out, int max)
 /* Copy of the object value of `key` (flat: up to the first '}'). */
 TGU_UNUSED static char *jobj(const char *s, const char *key)
 {
-    const char *p = jfind(s, key);
+    const char *p = tu_jfield(s, key);
     if (!p || *p != '{') return NULL;
     const char *e = strchr(p, '}');
     if (!e) return NULL;
@@ -157,10 +129,10 @@ TGU_UNUSED static double compare_latlon(const char *line, const double *lat, con
 {
     double err = 0.0;
     char fl[512], fo[512];
-    if (jstr(line, "lat_file", fl, sizeof fl) && jstr(line, "lon_file", fo, sizeof fo)) {
+    if (tu_jstr(line, "lat_file", fl, sizeof fl) && tu_jstr(line, "lon_file", fo, sizeof fo)) {
         char p1[1024], p2[1024];
-        snprintf(p1, sizeof p1, "%s/ref/latlon/arrays/%s", corpus(), fl);
-        snprintf(p2, sizeof p2, "%s/ref/latlon/arrays/%s", corpus(), fo);
+        snprintf(p1, sizeof p1, "%s/ref/latlon/arrays/%s", tu_corpus(), fl);
+        snprintf(p2, sizeof p2, "%s/ref/latlon/arrays/%s", tu_corpus(), fo);
         float *rl = read_f32(p1, n), *ro = read_f32(p2, n);
         if (!rl || !ro) { free(rl); free(ro); return -1; }
         for (size_t k = 0; k < n; k++) {

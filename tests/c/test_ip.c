@@ -112,7 +112,7 @@ static void check_record(const char *path, const char *line, void *vctx) {
         }
         snprintf(key, sizeof key, "%s_dec", names[i]);
         double dec[2];
-        int n = t_json_numbers(t_json_at(line, key), dec, 2);
+        int n = t_json_numbers(tu_jfield(line, key), dec, 2);
         CHECK(n == 2, "%s: %s unreadable", path, key);
         float v;
         int k;
@@ -122,7 +122,7 @@ static void check_record(const char *path, const char *line, void *vctx) {
     }
     /* decodeip: status then rp1, rp2, rp3 = [v1, v2, kind] */
     double d[10];
-    int n = t_json_numbers(t_json_at(line, "decodeip"), d, 10);
+    int n = t_json_numbers(tu_jfield(line, "decodeip"), d, 10);
     CHECK(n == 10, "%s: decodeip unreadable (%d numbers)", path, n);
     fst24_ip_range r[3];
     int st = fst24_ip123_decode((int32_t)ipv[0], (int32_t)ipv[1], (int32_t)ipv[2], &r[0], &r[1], &r[2]);

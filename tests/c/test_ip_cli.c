@@ -10,9 +10,8 @@
 /* Run the CLI with `args`; stdout into out, stderr into err; exit status. */
 static int run(const char *args, char *out, size_t outsz, char *err, size_t errsz) {
     const char *cli = getenv("FST24_CLI");
-    const char *tmp = getenv("FST24_TMP");
     char errpath[1024], cmd[4096];
-    snprintf(errpath, sizeof errpath, "%s/test_ip_cli.err", tmp && *tmp ? tmp : "/tmp");
+    snprintf(errpath, sizeof errpath, "%s/test_ip_cli.err", tu_tmpdir());
     snprintf(cmd, sizeof cmd, "%s %s 2>%s", cli ? cli : "fst24", args, errpath);
     FILE *p = popen(cmd, "r");
     if (!p) return -1;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testfiles.h"
+
 static int t_pass, t_fail;
 
 #define CHECK(cond, ...)                                                \
@@ -30,11 +32,6 @@ static inline int t_finish(void) {
     return t_fail != 0;
 }
 
-static inline const char *t_corpus(void) {
-    const char *c = getenv("FST24_CORPUS");
-    return c && *c ? c : "../shared/corpus";
-}
-
 /* Split a TSV line in place; returns the number of fields (<= max). */
 static inline int t_split_tsv(char *line, char **fields, int max) {
     int n = 0;
@@ -54,7 +51,7 @@ static inline int t_split_tsv(char *line, char **fields, int max) {
  * input: its absence is a failure, not a skip). */
 static inline FILE *t_open_vectors(const char *name) {
     char path[1024];
-    snprintf(path, sizeof path, "%s/ref/vectors/%s", t_corpus(), name);
+    snprintf(path, sizeof path, "%s/ref/vectors/%s", tu_corpus(), name);
     FILE *f = fopen(path, "r");
     if (!f) {
         printf("FAIL cannot open %s\n", path);
@@ -63,16 +60,8 @@ static inline FILE *t_open_vectors(const char *name) {
     return f;
 }
 
-/* Position just after `"key":` in a JSON line, or NULL. */
-static inline const char *t_json_at(const char *line, const char *key) {
-    char pat[128];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    return p ? p + strlen(pat) : NULL;
-}
-
 static inline int t_json_long(const char *line, const char *key, long *out) {
-    const char *p = t_json_at(line, key);
+    const char *p = tu_jfield(line, key);
     if (!p) return 0;
     char *end;
     *out = strtol(p, &end, 10);
@@ -125,7 +114,7 @@ static inline long t_for_each_record(t_record_fn fn, void *ctx) {
     char *line = malloc(cap);
     for (int d = 0; d < 2; d++) {
         char dir[1024];
-        snprintf(dir, sizeof dir, "%s/%s", t_corpus(), dirs[d]);
+        snprintf(dir, sizeof dir, "%s/%s", tu_corpus(), dirs[d]);
         DIR *dh = opendir(dir);
         if (!dh) {
             printf("FAIL cannot open %s\n", dir);

@@ -21,12 +21,12 @@ static int load_ref(const char *path, ref_line *out, int max) {
     int n = 0;
     while (getline(&line, &cap, fp) > 0 && n < max) {
         if (!strstr(line, "\"kind\":\"record\"")) continue;
-        out[n].key = t_jint(line, "key", -1);
-        out[n].offset = t_jint(line, "file_offset", -1);
-        out[n].rl = t_jint(line, "total_stored_bytes", -1);
-        out[n].ip1 = (int)t_jint(line, "ip1", -1);
-        out[n].ip2 = (int)t_jint(line, "ip2", -1);
-        t_jstr(line, "nomvar", out[n].nomvar, sizeof out[n].nomvar);
+        out[n].key = tu_jint(line, "key", -1);
+        out[n].offset = tu_jint(line, "file_offset", -1);
+        out[n].rl = tu_jint(line, "total_stored_bytes", -1);
+        out[n].ip1 = (int)tu_jint(line, "ip1", -1);
+        out[n].ip2 = (int)tu_jint(line, "ip2", -1);
+        tu_jstr(line, "nomvar", out[n].nomvar, sizeof out[n].nomvar);
         n++;
     }
     free(line);
@@ -49,7 +49,7 @@ static void check_old(fst24_file *f, const ref_line *ref, int nref, int gone, co
 
 static void test_append(void) {
     char src[1024], jpath[1100];
-    snprintf(src, sizeof src, "%s/ref/append.rsf.fst", t_corpus());
+    snprintf(src, sizeof src, "%s/ref/append.rsf.fst", tu_corpus());
     snprintf(jpath, sizeof jpath, "%s.jsonl", src);
     ref_line ref[64];
     int nref = load_ref(jpath, ref, 64);
@@ -193,7 +193,7 @@ static int structural_ranges(const unsigned char *b, size_t n, int xdf, range *r
 
 static void test_hostile(const char *name, int xdf) {
     char src[1024];
-    snprintf(src, sizeof src, "%s/ref/%s", t_corpus(), name);
+    snprintf(src, sizeof src, "%s/ref/%s", tu_corpus(), name);
     size_t n;
     unsigned char *orig = tu_slurp(src, &n);
     if (!orig) { CHECK(0, "read meta.rsf.fst"); return; }

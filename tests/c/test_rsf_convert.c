@@ -122,7 +122,7 @@ static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const
 
 static void one_dir(const char *sub, int *converted) {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/%s", t_corpus(), sub);
+    snprintf(dir, sizeof dir, "%s/%s", tu_corpus(), sub);
     DIR *d = opendir(dir);
     CHECK(d != NULL, "open %s", dir);
     if (!d) return;

@@ -6,19 +6,19 @@
 
 static void cmp_str(const char *line, const char *key, const char *got, const char *file, long long seq) {
     char want[64];
-    if (!t_jstr(line, key, want, sizeof want)) return;
+    if (!tu_jstr(line, key, want, sizeof want)) return;
     CHECK(!strcmp(want, got), "%s record %lld: %s \"%s\" != \"%s\"", file, seq, key, got, want);
 }
 
 static void cmp_int(const char *line, const char *key, long long got, const char *file, long long seq) {
-    long long want = t_jint(line, key, -123456789);
+    long long want = tu_jint(line, key, -123456789);
     CHECK(want != -123456789, "%s record %lld: field %s missing from the dump", file, seq, key);
     CHECK(want == got, "%s record %lld: %s %lld != %lld", file, seq, key, got, want);
 }
 
 static void check_file(const char *name) {
     char path[1024], jpath[1100];
-    snprintf(path, sizeof path, "%s/ref/%s", t_corpus(), name);
+    snprintf(path, sizeof path, "%s/ref/%s", tu_corpus(), name);
     snprintf(jpath, sizeof jpath, "%s.jsonl", path);
     FILE *jp = fopen(jpath, "r");
     CHECK(jp != NULL, "cannot open %s", jpath);
@@ -34,7 +34,7 @@ static void check_file(const char *name) {
     long long seq = 0, announced = -1;
     while (getline(&line, &lcap, jp) > 0) {
         if (strstr(line, "\"kind\":\"file\"")) {
-            announced = t_jint(line, "num_records", -1);
+            announced = tu_jint(line, "num_records", -1);
             CHECK(fst24_num_records(f) == announced, "%s: %lld records, dump says %lld", name,
                   (long long)fst24_num_records(f), announced);
             continue;
@@ -87,7 +87,7 @@ static void check_file(const char *name) {
         st = fst24_read_ext_meta(&r, meta, mcap, &len);
         size_t wlen = strlen(line) + 1;
         char *want = malloc(wlen);
-        if (t_jstr(line, "ext_meta", want, wlen)) {
+        if (tu_jstr(line, "ext_meta", want, wlen)) {
             CHECK(st == FST24_OK && !strcmp(meta, want), "%s record %lld: ext_meta \"%s\" != \"%s\"", name, seq,
                   meta, want);
             CHECK((size_t)r.extended_meta_size == (strlen(want) + 4) / 4, "%s record %lld: E %d for %zu chars",
@@ -121,7 +121,7 @@ int main(void) {
 
     /* types.rsf.fst holds one deleted entry (directory index 98). */
     char path[1024];
-    snprintf(path, sizeof path, "%s/ref/types.rsf.fst", t_corpus());
+    snprintf(path, sizeof path, "%s/ref/types.rsf.fst", tu_corpus());
     fst24_file *f;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f) == FST24_OK) {
         fst24_file_info info;

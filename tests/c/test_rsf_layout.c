@@ -92,7 +92,7 @@ static void test_example(void) {
 /* Copy `name` record by record, flushing after the records listed in `flush_after`. */
 static void testu_copy(const char *name, const int *flush_after, int nflush) {
     char src[1024];
-    snprintf(src, sizeof src, "%s/ref/%s", t_corpus(), name);
+    snprintf(src, sizeof src, "%s/ref/%s", tu_corpus(), name);
     const char *dst = t_tmp(name);
     unlink(dst);
     fst24_file *in, *out;

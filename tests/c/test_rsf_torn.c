@@ -90,7 +90,7 @@ static void test_exclusive(void) {
     static uint8_t states[200][SOS];
     int ns = sos_states(old, new_, states);
     for (int s = 0; s < ns; s++) {
-        CHECK(t_sh("cp '%s' '%s'", path, copy) == 0, "copy");
+        CHECK(tu_copy(path, copy) == 0, "copy");
         write_at(copy, seg, states[s], SOS);
         int committed = memcmp(states[s] + SIZES, new_ + SIZES, SIZES_END - SIZES) == 0, bad, warned;
         int sseg_set = memcmp(states[s] + SSEG, old + SSEG, 8) != 0;
@@ -132,7 +132,7 @@ static void test_parallel(void) {
     static uint8_t states[200][SOS];
     int ns = sos_states(old, new_, states);
     for (int s = 0; s < ns; s++) {
-        CHECK(t_sh("cp '%s' '%s'", path, copy) == 0, "copy");
+        CHECK(tu_copy(path, copy) == 0, "copy");
         write_at(copy, seg, states[s], SOS);
         /* seg, vdir and vdirs final = visible (sseg may still span the reservation). */
         int visible = memcmp(states[s] + SIZES, new_ + SIZES, 8) == 0 &&

@@ -36,46 +36,15 @@ static inline int t_finish(void) {
     return t_fail ? 1 : 0;
 }
 
-static inline const char *t_corpus(void) {
-    const char *c = getenv("FST24_CORPUS");
-    return c ? c : "../shared/corpus";
-}
-
 /* A scratch path "<FST24_TMP>/rsf_<pid>_<name>". */
 static inline char *t_tmp(const char *name) {
     static char buf[8][1024];
     static int k;
-    const char *d = getenv("FST24_TMP");
-    if (!d) d = "/tmp";
+    const char *d = tu_tmpdir();
     mkdir(d, 0777);
     char *b = buf[k++ & 7];
     snprintf(b, sizeof buf[0], "%s/rsf_%d_%s", d, (int)getpid(), name);
     return b;
-}
-
-/* ---- minimal field extraction for the flat JSONL dump lines */
-static inline const char *t_jfield(const char *line, const char *key) {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    return p ? p + strlen(pat) : NULL;
-}
-static inline long long t_jint(const char *line, const char *key, long long dflt) {
-    const char *p = t_jfield(line, key);
-    return p ? strtoll(p, NULL, 10) : dflt;
-}
-/* String value with JSON escapes \" and \\ resolved. */
-static inline int t_jstr(const char *line, const char *key, char *out, size_t n) {
-    const char *p = t_jfield(line, key);
-    if (!p || *p != '"') return 0;
-    p++;
-    size_t k = 0;
-    while (*p && *p != '"' && k + 1 < n) {
-        if (*p == '\\' && p[1]) p++;
-        out[k++] = *p++;
-    }
-    out[k] = 0;
-    return 1;
 }
 
 /* A simple test record: ni x nj float32, values from (seed, i). */

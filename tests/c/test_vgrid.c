@@ -7,7 +7,7 @@
 
 static const char *real(const char *name, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s/real/ECCC-ASTD-MRD_vgrid__tests_data_%s", corpus(), name);
+    snprintf(buf, n, "%s/real/ECCC-ASTD-MRD_vgrid__tests_data_%s", tu_corpus(), name);
     return buf;
 }
 
@@ -176,7 +176,7 @@ static void test_5005(void)
 static void test_model(const char *fname)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/ref/%s", corpus(), fname);
+    snprintf(path, sizeof path, "%s/ref/%s", tu_corpus(), fname);
     fst24_file *f = NULL;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f)) {
         CHECK(0, "open %s: %s", path, fst24_last_error());
@@ -310,7 +310,7 @@ static void test_all_toctocs(void)
     }
     /* the pre-vgrid table of an old GEM run is refused with a message */
     fst24_file *f = NULL;
-    snprintf(path, sizeof path, "%s/real/ECCC-ASTD-MRD_vgrid__applications_data_dm2007050912-00-00_001", corpus());
+    snprintf(path, sizeof path, "%s/real/ECCC-ASTD-MRD_vgrid__applications_data_dm2007050912-00-00_001", tu_corpus());
     if (!fst24_open(path, FST24_MODE_READ, NULL, &f)) {
         fst24_record c, r;
         fst24_record_init_criteria(&c);
@@ -426,10 +426,9 @@ static void write_rec(fst24_file *f, const char *nomvar, int32_t ip1, double val
 
 static void test_etasef(void)
 {
-    const char *tmp = getenv("FST24_TMP");
     for (int with_e1 = 0; with_e1 < 2; with_e1++) {
         char path[1024];
-        snprintf(path, sizeof path, "%s/vgrid_eta%d.fst", tmp ? tmp : "/tmp", with_e1);
+        snprintf(path, sizeof path, "%s/vgrid_eta%d.fst", tu_tmpdir(), with_e1);
         fst24_file *f = NULL;
         if (fst24_open(path, FST24_MODE_CREATE, NULL, &f)) {
             CHECK(0, "create %s: %s", path, fst24_last_error());
