@@ -146,18 +146,22 @@ static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *so
 static int sizes_committed(struct fst24_file *f, int64_t off, int64_t size, const rsf_sos *sos) {
     uint64_t left = (uint64_t)(size - off);
     int has_dir = sos->s.vdir > 0 && sos->s.vdirs > 0;
-    if (!has_dir && (sos->s.vdir > 0 || sos->s.vdirs > 0)) return 0;
-    uint64_t at = has_dir ? sos->s.seg + RSF_EOS_LO_BYTES : sos->s.sseg - RSF_EOS_HI_BYTES;
-    if (has_dir && (sos->s.seg < RSF_SOS_BYTES || sos->s.seg > left || left - sos->s.seg < RSF_EOS_BYTES))
-        return 0;
-    if (!has_dir && (sos->s.sseg < RSF_SOS_BYTES + RSF_EOS_BYTES || sos->s.sseg > left))
-        return 1; /* a reservation still being made, or damage reported later */
+    if (!has_dir && (sos->s.vdir > 0 || sos->s.vdirs > 0)) return 0; /* half of the pair written */
+    uint64_t at; /* where the EOS high part is, from the segment start */
+    if (has_dir) {
+        if (sos->s.seg < RSF_SOS_BYTES || sos->s.seg > left || left - sos->s.seg < RSF_EOS_BYTES) return 0;
+        at = sos->s.seg + RSF_EOS_LO_BYTES;
+    } else {
+        if (sos->s.sseg < RSF_SOS_BYTES + RSF_EOS_BYTES || sos->s.sseg > left)
+            return 1; /* a reservation still being made, or damage reported later */
+        at = sos->s.sseg - RSF_EOS_HI_BYTES;
+    }
     uint8_t b[RSF_EOS_HI_BYTES];
     int st = fst_pread_all(f, b, sizeof b, off + (int64_t)at);
     if (st) return st;
     rsf_eos_hi hi;
     rsf_get_eos_hi(b, &hi);
-    int valid = hi.sign == RSF_EOS_HI_SIGN && hi.eor.rt == RSF_RT_EOS && hi.eor.zr == RSF_EOR_MARK;
+    int valid = rsf_eos_hi_is_valid(&hi);
     if (!has_dir) return !(valid && hi.s.vdir > 0 && hi.s.vdirs > 0);
     if (!valid || hi.s.seg != sos->s.seg || hi.s.vdir != sos->s.vdir || hi.s.vdirs != sos->s.vdirs) return 0;
     return hi.s.sseg == sos->s.sseg || (sos->s.sseg > hi.s.sseg && sos->s.sseg <= left);
@@ -262,8 +266,7 @@ int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
         rsf_sos cur;
         rsf_get_sos(b, &cur);
         if (cur.s.sseg || cur.s.vdir || cur.s.vdirs || cur.s.seg) {
-            rsf_sos open = rsf_make_sos(RSF_FST_META_WORDS, RSF_FST_META_WORDS, cur.sig,
-                                        (rsf_seginfo){0, 0, 0, 0});
+            rsf_sos open = rsf_make_open_sos(cur.sig, 0);
             rsf_put_sos(b, &open);
             if ((st = fst_pwrite_all(f, b, sizeof b, seg))) return st;
         }

@@ -131,6 +131,10 @@ rsf_sos rsf_make_sos(unsigned flag, unsigned rlmd, const char sig[8], rsf_seginf
     return r;
 }
 
+rsf_sos rsf_make_open_sos(const char sig[8], uint64_t reserved) {
+    return rsf_make_sos(RSF_FST_META_WORDS, RSF_FST_META_WORDS, sig, (rsf_seginfo){0, reserved, 0, 0});
+}
+
 rsf_eos_lo rsf_make_eos_lo(uint64_t rl, unsigned rlm) {
     rsf_eos_lo e;
     e.sor = (rsf_sor){.rt = RSF_RT_EOS, .rlm = rlm, .zr = RSF_SOR_MARK, .rl = rl, .rlmd = rlm};
@@ -150,6 +154,10 @@ int rsf_sos_is_valid(const rsf_sos *s) {
     return s->sor.rt == RSF_RT_SOS && s->sor.zr == RSF_SOR_MARK && s->sor.rl == RSF_SOS_BYTES &&
            memcmp(s->sig, "RSF0", 4) == 0 && s->eor.zr == RSF_EOR_MARK &&
            s->eor.rl == RSF_SOS_BYTES;
+}
+
+int rsf_eos_hi_is_valid(const rsf_eos_hi *e) {
+    return e->sign == RSF_EOS_HI_SIGN && e->eor.rt == RSF_RT_EOS && e->eor.zr == RSF_EOR_MARK;
 }
 
 const char *rsf_parse_fst_meta(const uint32_t *meta, size_t n, rsf_fst_meta *out) {

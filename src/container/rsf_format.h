@@ -105,8 +105,14 @@ rsf_sos rsf_make_sos(unsigned flag, unsigned rlmd, const char sig[8], rsf_seginf
 rsf_eos_lo rsf_make_eos_lo(uint64_t rl, unsigned rlm);
 rsf_eos_hi rsf_make_eos_hi(uint64_t rl, unsigned rlm, rsf_seginfo s);
 
+/* The SOS of a segment being written: "open" flag, sizes all 0 for a compact
+ * segment, sseg = `reserved` bytes for a parallel writer's sparse one. */
+rsf_sos rsf_make_open_sos(const char sig[8], uint64_t reserved);
+
 /* Does the SOS look like a start-of-segment record (type, marks, lengths)? */
 int rsf_sos_is_valid(const rsf_sos *s);
+/* Does the EOS high part carry its signature, type and end-of-record mark? */
+int rsf_eos_hi_is_valid(const rsf_eos_hi *e);
 
 /* Directory metadata length (W32) of an entry from its `ml` word. */
 static inline unsigned rsf_dir_meta_words(uint32_t ml) {

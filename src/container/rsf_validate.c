@@ -177,7 +177,7 @@ static void check_eos(check_ctx *c, int64_t seg, const rsf_sos *sos, int64_t lo_
     if (lo.sor.rt != RSF_RT_EOS || lo.sor.zr != RSF_SOR_MARK || lo.sor.rl != rl || lo.sign != RSF_EOS_LO_SIGN ||
         lo.sor.rlm != lo.sor.rlmd || lo.sor.ubc || lo.sor.dul)
         check_problem(c, "segment at %lld: bad end-of-segment low part at %lld", (long long)seg, (long long)lo_off);
-    if (hi.sign != RSF_EOS_HI_SIGN || hi.eor.rt != RSF_RT_EOS || hi.eor.zr != RSF_EOR_MARK || hi.eor.rl != rl ||
+    if (!rsf_eos_hi_is_valid(&hi) || hi.eor.rl != rl ||
         hi.eor.rlm != lo.sor.rlm)
         check_problem(c, "segment at %lld: bad end-of-segment high part", (long long)seg);
     else if (memcmp(&hi.s, &sos->s, sizeof hi.s) != 0)

@@ -55,7 +55,7 @@ static int check_tail(struct fst24_file *f, int64_t end) {
     if (st) return st;
     rsf_eos_hi hi;
     rsf_get_eos_hi(b, &hi);
-    if (hi.sign != RSF_EOS_HI_SIGN || hi.eor.rt != RSF_RT_EOS || hi.eor.zr != RSF_EOR_MARK)
+    if (!rsf_eos_hi_is_valid(&hi))
         return fst_error(FST24_E_CORRUPT,
                          "%s: RSF file does not end with a closed segment (byte %lld); open it with "
                          "force_write to recover", f->path, (long long)end);
@@ -78,8 +78,7 @@ static int open_segment(struct fst24_file *f, int64_t need) {
         if (want < s->seg_hint) want = s->seg_hint;
         top = rsf_sparse_top(start, want);
         uint64_t size = (uint64_t)(top - start);
-        rsf_sos sos = rsf_make_sos(RSF_FST_META_WORDS, RSF_FST_META_WORDS, s->sig,
-                                   (rsf_seginfo){0, size, 0, 0});
+        rsf_sos sos = rsf_make_open_sos(s->sig, size);
         rsf_put_sos(b, &sos);
         rsf_eos_lo lo = rsf_make_eos_lo(size - RSF_SOS_BYTES, RSF_FST_META_WORDS);
         rsf_put_eos_lo(b + RSF_SOS_BYTES, &lo);
@@ -92,8 +91,7 @@ static int open_segment(struct fst24_file *f, int64_t need) {
         st = fst_pwrite_all(f, b, sizeof b, start);
         if (!st) st = fst_pwrite_all(f, h, sizeof h, top - RSF_EOS_HI_BYTES);
     } else {
-        rsf_sos sos = rsf_make_sos(RSF_FST_META_WORDS, RSF_FST_META_WORDS, s->sig,
-                                   (rsf_seginfo){0, 0, 0, 0});
+        rsf_sos sos = rsf_make_open_sos(s->sig, 0);
         rsf_put_sos(b, &sos);
         st = fst_pwrite_all(f, b, RSF_SOS_BYTES, start);
     }
