@@ -25,8 +25,8 @@ from .errors import (ClosedFileError, CorruptFileError, DecodeError, Error, File
                      MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
                      ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many
-from .grid import grid_latlon, ig_to_xg, xg_to_ig
-from .levels import decode_ip, decode_ip123, encode_ip, format_ip, kind_info
+from .grid import Grid, grid_latlon, ig_to_xg, xg_to_ig
+from .levels import VerticalDescriptor, decode_ip, decode_ip123, encode_ip, format_ip, kind_info
 from .record import HEADER_FIELDS, Record
 
 __version__ = "0.1.0"
@@ -36,7 +36,7 @@ __all__ = [
     "set_memory_limit", "get_memory_limit", "memory_usage", "set_mmap_threshold",
     "get_mmap_threshold", "enable_thread_safety", "missing_values", "library_version",
     "decode_ip", "decode_ip123", "encode_ip", "format_ip", "kind_info", "stamp_to_datetime", "datetime_to_stamp",
-    "grid_latlon", "xg_to_ig", "ig_to_xg",
+    "grid_latlon", "xg_to_ig", "ig_to_xg", "Grid", "VerticalDescriptor",
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",

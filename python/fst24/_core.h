@@ -95,4 +95,8 @@ void record_build_getset(void);
 PyObject *mod_register(PyObject *self, PyObject *args);
 extern PyMethodDef core_methods[];
 
+/* Grid and VGrid types and their module functions (_core_grid.c). */
+extern PyMethodDef grid_methods[];
+int grid_types_ready(PyObject *module);
+
 #endif
