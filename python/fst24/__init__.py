@@ -16,6 +16,8 @@ and does nothing.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from . import _core
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
                       set_mmap_threshold)
@@ -40,7 +42,7 @@ __all__ = [
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
-    "ClosedFileError", "FormatLimitError",
+    "ClosedFileError", "FormatLimitError", "to_xarray", "from_xarray",
 ]
 
 _core._register(dict(STATUS_ERRORS), Error, Record)
@@ -58,3 +60,25 @@ def missing_values() -> dict[str, float]:
 def library_version() -> str:
     """Version of the C library libfst24."""
     return str(_core.version())
+
+
+def to_xarray(source: Any, **options: Any) -> Any:
+    """FST files as a lazy, CF-described ``xarray.Dataset``.
+
+    ``source``: a path, glob, list of paths, directory, ``File`` or
+    ``FileSet`` (records of several files are merged). Options:
+    ``vars`` (nomvars to keep), ``drop_variables``, ``forecast_axis``,
+    ``ensembles``, ``ignore_etiket``, ``ignore_typvar``, ``mask_missing``,
+    ``apply_masks``, ``unknown_grids`` ("index", "skip", "raise"),
+    ``threads``, ``chunks`` (dask chunks; ``{}``: one record per chunk).
+    Same as ``xr.open_dataset(path, engine="fst24", ...)``; see docs/xarray.md.
+    """
+    from .xarray_backend import to_xarray as _to_xarray
+    return _to_xarray(source, **options)
+
+
+def from_xarray(ds: Any, path: Any, **options: Any) -> int:
+    """Write an xarray Dataset as FST records (see :func:`fst24.writer.from_xarray`);
+    returns the number of records written."""
+    from .writer import from_xarray as _from_xarray
+    return _from_xarray(ds, path, **options)
