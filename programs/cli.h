@@ -13,6 +13,9 @@ int cmd_date(int argc, char **argv);    /* cmd_levels.c */
 int cmd_grid(int argc, char **argv);    /* cmd_grid.c */
 int cmd_check(int argc, char **argv);   /* cmd_check.c */
 int cmd_convert(int argc, char **argv); /* cmd_check.c */
+/* convert_python.c: outputs .nc / .zarr are converted by `python -m fst24.convert` */
+int cli_convert_wants_python(int argc, char **argv);
+int cli_convert_python(int argc, char **argv);
 
 /* Print "fst24: <message>" on stderr; returns 1 (or 2 for usage errors). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -130,6 +130,7 @@ static int copy_record(fst24_record *rec, fst24_file *out, fst24_backend backend
 }
 
 int cmd_convert(int argc, char **argv) {
+    if (cli_convert_wants_python(argc, argv)) return cli_convert_python(argc, argv);
     const char *in_path = NULL, *out_path = NULL, *bk = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--backend") && i + 1 < argc) bk = argv[++i];

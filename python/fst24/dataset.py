@@ -1242,8 +1242,19 @@ class _Builder:
                     target = nomvar_to_name.get((var, ""))
                     parts.append(f"{term}: {target or var}")
             self.coords[axis].attrs["formula_terms"] = " ".join(parts)
-        # keep only coordinates some variable uses (and their auxiliaries)
         coords = {k: v for k, v in self.coords.items() if k not in drop}
+        # netCDF encoding: coordinates never have fill values; each data variable lists its
+        # auxiliary coordinates itself (not the grid-mapping or formula-term scalars)
+        for cname, cv in coords.items():
+            cv.encoding.setdefault("_FillValue", None)
+            if isinstance(cv.data, np.ndarray) and cv.data.dtype.kind == "m":
+                cv.encoding.setdefault("units", "seconds")
+                cv.encoding.setdefault("dtype", "int64")
+        for vname, v in variables.items():
+            aux = [cname for cname, cv in coords.items()
+                   if cname not in cv.dims and cv.dims and set(cv.dims) <= set(v.dims)]
+            if aux:
+                v.encoding["coordinates"] = " ".join(aux)
         all_vars = dict(variables)
         all_vars.update(coords)
         attrs = {"Conventions": "CF-1.8", "source": "fst24 " + _version(),

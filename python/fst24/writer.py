@@ -53,6 +53,17 @@ def _scalar(v: Any) -> Any:
     return a.reshape(-1)[0].item() if a.size else None
 
 
+def _as_datetime64(value: Any) -> Any:
+    """datetime64[s] of a time (also cftime objects, which netCDF readers give for
+    dates outside the nanosecond range), None for NaT/None."""
+    if value is None:
+        return None
+    if not isinstance(value, (np.datetime64, np.ndarray)) and hasattr(value, "isoformat"):
+        value = np.datetime64(value.isoformat(), "s")
+    value = np.datetime64(value, "s")
+    return None if np.isnat(value) else value
+
+
 class _Writer:
     def __init__(self, ds: Any, f: Any, opts: dict[str, Any]) -> None:
         self.ds = ds
@@ -102,7 +113,7 @@ class _Writer:
             return dim.rstrip("0123456789")
         if c is None:
             return "horizontal"
-        if c.dtype.kind == "M":
+        if c.dtype.kind == "M" or c.attrs.get("standard_name") in ("time", "forecast_reference_time"):
             return "time"
         if c.dtype.kind == "m":
             return "period"
@@ -276,10 +287,7 @@ class _Writer:
                 per = self.as_period(c, val)
             elif sn == "time" and valid is None:
                 valid = val
-        if ref is not None and np.isnat(ref):
-            ref = None
-        if valid is not None and np.isnat(valid):
-            valid = None
+        ref, valid = _as_datetime64(ref), _as_datetime64(valid)
         if per is not None and np.isnat(per):
             per = None
         if ref is None and valid is not None:
