@@ -32,7 +32,7 @@ def _format(out: str, explicit: Optional[str]) -> str:
     raise ValueError(f"cannot tell the output format of {out!r}: use a .nc or .zarr name, or --format")
 
 
-def convert(inputs: Sequence[str], out: str, *, fmt: Optional[str] = None, progress: bool = True,
+def convert(inputs: Sequence[str], out: str, *, fmt: Optional[str] = None, progress: Any = True,
             overwrite: bool = False, **options: Any) -> None:
     """Convert FST files to one netCDF file or Zarr store (see the module doc).
 
@@ -60,9 +60,9 @@ def convert(inputs: Sequence[str], out: str, *, fmt: Optional[str] = None, progr
             warnings.filterwarnings("ignore", message=".*[Cc]onsolidated metadata.*")
             job = ds.to_zarr(out, mode="w", compute=not have_dask)
     if have_dask:
-        if progress and sys.stderr.isatty() or progress == "always":
-            from dask.diagnostics import ProgressBar
-            with ProgressBar(out=sys.stderr):
+        if progress == "always" or (progress and sys.stderr.isatty()):
+            from dask.diagnostics.progress import ProgressBar
+            with ProgressBar(out=sys.stderr):  # type: ignore[no-untyped-call]
                 job.compute()
         else:
             job.compute()
