@@ -153,10 +153,10 @@ class _Writer:
             nom = header["nomvar"]
             if "fst24_table" in c.attrs:
                 values = np.asarray(c.attrs["fst24_table"], np.float64)
-            elif nom in (">>", "^^") and c.ndim == 1:
+            elif nom in (">>", "^^") and c.dims == (cname,):   # 1-D axis of a separable grid
                 values = self.axis_values(c, header)
             elif nom in (">>", "^^"):
-                # 2-D lat/lon of a cloud of points: stored (nj, ni) -> Fortran (ni, nj)
+                # lat/lon of a cloud of points (Y): stored (nj, ni) or (station,) -> Fortran (ni, nj)
                 values = np.asarray(c.values, np.float64).T.reshape(-1, order="F")
             else:
                 continue
@@ -178,6 +178,9 @@ class _Writer:
         if ref in "NS" and c.attrs.get("standard_name", "").startswith("projection_"):
             d60 = ig_to_xg(ref, ig)[2]
             return v / d60 + 1.0
+        if ref == "L":   # lat = lat0 + dlat * ay, lon = lon0 + dlon * ax
+            lat0, lon0, dlat, dlon = ig_to_xg("L", ig)
+            return (v - lat0) / dlat if header["nomvar"] == "^^" else (v - lon0) / dlon
         return v
 
     def infer_grid(self, name: str, var: Any, hdims: list[str]) -> dict[str, Any]:
