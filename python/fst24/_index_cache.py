@@ -159,7 +159,8 @@ def _store(cache_dir: str, key: str, name: str, part: Any, by_stem: dict[str, li
     os.close(fd)
     try:
         if part is not None:
-            part.write_parquet(tmp)
+            # small files read back many at a time: no compression or statistics to decode
+            part.write_parquet(tmp, compression="uncompressed", statistics=False)
         os.replace(tmp, os.path.join(cache_dir, name))
     except BaseException:
         if os.path.exists(tmp):

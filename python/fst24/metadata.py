@@ -165,7 +165,8 @@ class _Progress:
             if progress:
                 warnings.warn("progress=True needs tqdm (pip install tqdm): no progress bar", stacklevel=4)
             return
-        self.bar = tqdm(total=total, unit="file", desc=what, leave=False)
+        # automatic bars appear only for scans that last (a fast one would just flash)
+        self.bar = tqdm(total=total, unit="file", desc=what, leave=False, delay=0 if progress else 0.5)
 
     @property
     def active(self) -> bool:

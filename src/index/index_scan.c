@@ -126,10 +126,11 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
         for (int64_t i = 0; i < f->num_entries && st == FST24_OK; i++) {
             const fst_entry *e = &f->entries[i];
             if (e->flags & FST_ENTRY_DELETED) continue;
-            fst_entry_to_record(f, e, i, &rec);
-            key[r] = rec.key;
-            off[r] = rec.file_offset;
-            tsb[r] = rec.total_stored_bytes;
+            /* the header fields only (fst_entry_to_record would also clear the rest) */
+            fst_desc_to_record(e->desc, &rec);
+            key[r] = e->key;
+            off[r] = e->record_offset;
+            tsb[r] = e->record_bytes;
             ip1[r] = rec.ip1;
             ip2[r] = rec.ip2;
             ip3[r] = rec.ip3;
@@ -161,7 +162,7 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
                     if (!g1 || !g2) st = fst_error(FST24_E_NOMEM, "%s: index: out of memory", f->path);
                 }
                 if (!st) {
-                    desc_recs[ndesc] = rec;
+                    fst_entry_to_record(f, e, i, &desc_recs[ndesc]);
                     desc_rows[ndesc++] = r;
                 }
             }
@@ -221,10 +222,17 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
             }
         }
         if (HAS(need, FST24_COL_DATA_TYPE_NAME)) {
+            /* runs of one (data_type, pack_bits) are the rule: format once per run */
+            char name[12];
+            int len = 0, last = -1;
             for (int64_t r = 0; r < n && st == FST24_OK; r++) {
-                char name[12], letters[3];
-                fst24_type_letters(dt[r], letters);
-                int len = snprintf(name, sizeof name, "%s%d", letters, pb[r]);
+                int code = dt[r] << 8 | pb[r];
+                if (code != last) {
+                    char letters[3];
+                    fst24_type_letters(dt[r], letters);
+                    len = snprintf(name, sizeof name, "%s%d", letters, pb[r]);
+                    last = code;
+                }
                 st = fst_icol_put_str(&c[FST24_COL_DATA_TYPE_NAME], r, name, (size_t)len);
             }
         }
