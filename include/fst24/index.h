@@ -14,7 +14,7 @@
  *   fst24_index_column c;
  *   fst24_index_get_column(ix, FST24_COL_LEVEL, &c); // c.values: double[c.length]
  *   struct ArrowArrayStream s;
- *   fst24_index_export_stream(ix, &s);               // hand it to any Arrow consumer
+ *   fst24_index_export_stream(ix, 0, &s);            // hand it to any Arrow consumer
  *   fst24_index_free(ix);                            // exports keep their data alive
  *
  * Rows are the valid (not deleted) records of each file in directory order,
@@ -256,16 +256,26 @@ FST24_API void fst24_index_free(fst24_index *index);
 /* Arrow export                                                             */
 /* ------------------------------------------------------------------------ */
 
+/* Flags of the exports. */
+enum {
+    /* Short text columns (all but ext_meta: at most 12 bytes a value) as
+     * Arrow string views ("vu", values inline) instead of offsets + characters
+     * ("u"): what Polars stores, so it takes them without conversion. Built at
+     * export (16 bytes a row and column), owned by the exported arrays. */
+    FST24_ARROW_STRING_VIEW = 1
+};
+
 /* The index as one Arrow record batch: a struct schema (one field per
  * column, in column order) and a struct array. The buffers are the index's
- * own (zero copy); the exported structs hold a reference on the index until
- * they are released. Freezes the index. */
-FST24_API int fst24_index_export(fst24_index *index, struct ArrowSchema *schema,
+ * own (zero copy, except string views); the exported structs hold a
+ * reference on the index until they are released. `flags`: FST24_ARROW_*.
+ * Freezes the index. */
+FST24_API int fst24_index_export(fst24_index *index, int flags, struct ArrowSchema *schema,
                                  struct ArrowArray *array);
 
 /* The index as an Arrow stream of one record batch (none when the index has
  * no rows). Freezes the index. */
-FST24_API int fst24_index_export_stream(fst24_index *index, struct ArrowArrayStream *stream);
+FST24_API int fst24_index_export_stream(fst24_index *index, int flags, struct ArrowArrayStream *stream);
 
 /* ------------------------------------------------------------------------ */
 /* From index rows back to records                                          */

@@ -117,20 +117,15 @@ static void capsule_release_stream(PyObject *capsule)
     PyMem_RawFree(s);
 }
 
-/* __arrow_c_stream__(requested_schema=None) -> PyCapsule "arrow_array_stream".
- * The requested schema is ignored (allowed by the protocol): the index has one. */
-static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObject *kwds)
+/* A new PyCapsule "arrow_array_stream" of the index (FST24_ARROW_* flags). */
+static PyObject *stream_capsule(IndexObject *self, int flags)
 {
-    static char *kwlist[] = {"requested_schema", NULL};
-    PyObject *requested = Py_None;
-    if (!ready(self) || !PyArg_ParseTupleAndKeywords(args, kwds, "|O:__arrow_c_stream__", kwlist, &requested))
-        return NULL;
     struct ArrowArrayStream *s = PyMem_RawMalloc(sizeof *s);
     if (s == NULL) return PyErr_NoMemory();
     int st;
     fst24_index *ix = self->ix;
     Py_BEGIN_ALLOW_THREADS
-    st = fst24_index_export_stream(ix, s); /* the first export merges the files' columns */
+    st = fst24_index_export_stream(ix, flags, s); /* the first export merges the files' columns */
     Py_END_ALLOW_THREADS
     if (st < 0) {
         PyMem_RawFree(s);
@@ -142,6 +137,25 @@ static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObjec
         PyMem_RawFree(s);
     }
     return cap;
+}
+
+/* __arrow_c_stream__(requested_schema=None): text as utf8. The requested
+ * schema is ignored (allowed by the protocol): the index has one. */
+static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"requested_schema", NULL};
+    PyObject *requested = Py_None;
+    if (!ready(self) || !PyArg_ParseTupleAndKeywords(args, kwds, "|O:__arrow_c_stream__", kwlist, &requested))
+        return NULL;
+    return stream_capsule(self, 0);
+}
+
+/* stream(string_view: bool) -> capsule; string views are what Polars stores. */
+static PyObject *Index_stream(IndexObject *self, PyObject *args)
+{
+    int views = 0;
+    if (!ready(self) || !PyArg_ParseTuple(args, "p:stream", &views)) return NULL;
+    return stream_capsule(self, views ? FST24_ARROW_STRING_VIEW : 0);
 }
 
 static PyObject *Index_skipped(IndexObject *self, PyObject *unused)
@@ -224,6 +238,8 @@ static PyMethodDef Index_methods[] = {
     {"files", (PyCFunction)Index_files, METH_NOARGS, "[(path, rows)] of the files that contributed rows, in order."},
     {"__arrow_c_stream__", (PyCFunction)(void (*)(void))Index_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,
      "Arrow PyCapsule stream interface: one record batch of every row."},
+    {"stream", (PyCFunction)Index_stream, METH_VARARGS,
+     "stream(string_view): an arrow_array_stream capsule, short text as string views or utf8."},
     {NULL, NULL, 0, NULL}
 };
 

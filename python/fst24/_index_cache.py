@@ -100,7 +100,7 @@ def index_cached(steps: list[_Step], names: Sequence[str], threads: Optional[int
             else:
                 todo_steps.append(("paths", [p], skip))
         table = _scan(todo_steps, ["path"] + stored, threads, progress, errors)
-        df = pl.DataFrame(table)
+        df = table.to_polars()
         contributed = table.files
         skipped = {p for p, _ in table.skipped}
         lengths = np.asarray(table.file_rows, dtype=np.int64)
@@ -146,7 +146,7 @@ def index_cached(steps: list[_Step], names: Sequence[str], threads: Optional[int
     if frames:
         body = pl.concat(frames, how="vertical")
     else:
-        body = pl.DataFrame(_scan([], ["path"] + stored, threads, False, errors)).drop("path")
+        body = _scan([], ["path"] + stored, threads, False, errors).to_polars().drop("path")
     codes_out = np.repeat(np.arange(len(paths), dtype=np.uint32), lengths_out)
     path_col = pl.Series("path", paths, dtype=pl.String).cast(pl.Categorical).gather(codes_out)
     return body.with_columns(path_col).select(list(names))

@@ -25,7 +25,7 @@ def _index_batch(paths: list[str], skip: bool, names: Sequence[str], threads: Op
         from ._index_cache import index_cached
         df = index_cached(steps, cols, threads, False, cache, ext_meta, errors)
     else:
-        df = pl.DataFrame(_scan(steps, cols, threads, False, errors))
+        df = _scan(steps, cols, threads, False, errors).to_polars()
     return df.with_columns(pl.col("path").cast(pl.String))
 
 

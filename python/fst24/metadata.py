@@ -229,11 +229,22 @@ class IndexTable:
         return [(str(p), str(m)) for p, _, m in self._core.skipped()]
 
     def to_polars(self) -> "pl.DataFrame":
-        """The index as a polars DataFrame (zero copy for numeric columns)."""
-        return cast("pl.DataFrame", _polars().DataFrame(self))
+        """The index as a polars DataFrame (zero copy for numeric columns; the
+        short text columns come as string views, which polars takes as they are)."""
+        return cast("pl.DataFrame", _polars().DataFrame(_ViewStream(self._core)))
 
     def __repr__(self) -> str:
         return f"<fst24.IndexTable {self.num_rows} rows from {len(self.files)} files>"
+
+
+class _ViewStream:
+    """The index as an Arrow stream with string views (what polars stores)."""
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._core.stream(True)
 
 
 def _scan(steps: list[_Step], names: Sequence[str], threads: Optional[int], progress: Optional[bool],
@@ -315,7 +326,7 @@ def index(source: Source, columns: Optional[Sequence[str]] = None, decode: bool 
         from ._index_cache import index_cached
         return cast("pl.DataFrame",
                     index_cached(_plan(source, recursive), names, threads, progress, cache, ext_meta, errors))
-    df = _polars().DataFrame(_scan(_plan(source, recursive), names, threads, progress, errors))
+    df = _scan(_plan(source, recursive), names, threads, progress, errors).to_polars()
     return cast("pl.DataFrame", df.select(names) if columns is not None else df)
 
 

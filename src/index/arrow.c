@@ -47,7 +47,12 @@ static void init_schema(struct ArrowSchema *s, const char *format, const char *n
     s->release = release_schema;
 }
 
-static int export_schema(const fst24_index *ix, struct ArrowSchema *out) {
+/* Is column `id` exported as string views under `flags`? */
+static int as_view(int id, int flags) {
+    return (flags & FST24_ARROW_STRING_VIEW) && fst_icol_defs[id].type == FST24_CT_UTF8 && id != FST24_COL_EXT_META;
+}
+
+static int export_schema(const fst24_index *ix, int flags, struct ArrowSchema *out) {
     int n = num_columns(ix);
     init_schema(out, "+s", "", 0);
     out->children = calloc((size_t)(n ? n : 1), sizeof *out->children);
@@ -57,7 +62,7 @@ static int export_schema(const fst24_index *ix, struct ArrowSchema *out) {
         const fst_icol_def *d = &fst_icol_defs[id];
         struct ArrowSchema *c = malloc(sizeof *c);
         if (!c) goto nomem;
-        init_schema(c, d->arrow_format, d->name, ARROW_FLAG_NULLABLE);
+        init_schema(c, as_view(id, flags) ? "vu" : d->arrow_format, d->name, ARROW_FLAG_NULLABLE);
         out->children[out->n_children++] = c;
         if (d->type == FST24_CT_DICT_UTF8) {
             c->dictionary = malloc(sizeof *c->dictionary);
@@ -76,7 +81,11 @@ nomem:
 typedef struct array_priv {
     fst24_index *ix;
     const void *buffers[3];
+    void *owned; /* a buffer built for this export (string views) */
 } array_priv;
+
+/* The (empty) list of variadic buffer sizes of a view array whose values are all inline. */
+static const int64_t no_variadic_sizes[1] = {0};
 
 static void release_array(struct ArrowArray *a) {
     if (!a || !a->release) return;
@@ -93,6 +102,7 @@ static void release_array(struct ArrowArray *a) {
     array_priv *p = a->private_data;
     if (p) {
         fst_index_unref(p->ix);
+        free(p->owned);
         free(p);
     }
     a->release = NULL;
@@ -108,6 +118,7 @@ static int init_array(struct ArrowArray *a, fst24_index *ix, int64_t length, int
     p->buffers[0] = b0;
     p->buffers[1] = b1;
     p->buffers[2] = b2;
+    p->owned = NULL;
     a->length = length;
     a->null_count = null_count;
     a->n_buffers = n_buffers;
@@ -117,11 +128,35 @@ static int init_array(struct ArrowArray *a, fst24_index *ix, int64_t length, int
     return FST24_OK;
 }
 
-static int export_column(fst24_index *ix, int id, struct ArrowArray *a) {
+/* Arrow string views of a column whose values are at most 12 bytes: each
+ * view is the length (int32) and the bytes inline, zero padded. */
+static void *build_views(const fst_icol *c, int64_t rows) {
+    uint8_t *v = fst_icol_alloc((size_t)rows * 16);
+    if (!v) return NULL;
+    const char *chars = c->values;
+    for (int64_t r = 0; r < rows; r++) {
+        int32_t a = c->offsets[r], len = c->offsets[r + 1] - a;
+        uint8_t *view = v + 16 * r;
+        memset(view, 0, 16);
+        memcpy(view, &len, 4); /* native byte order, as every buffer of the C data interface */
+        memcpy(view + 4, chars + a, (size_t)(len <= 12 ? len : 12));
+    }
+    return v;
+}
+
+static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *a) {
     const fst_icol_def *d = &fst_icol_defs[id];
     const fst_icol *c = &ix->merged->col[id];
     const void *validity = c->null_count ? c->validity : NULL;
     int st;
+    if (as_view(id, flags)) {
+        void *views = build_views(c, ix->rows);
+        if (!views) return FST24_E_NOMEM;
+        st = init_array(a, ix, ix->rows, c->null_count, 3, validity, views, no_variadic_sizes);
+        if (st) free(views);
+        else ((array_priv *)a->private_data)->owned = views;
+        return st;
+    }
     switch (d->type) {
     case FST24_CT_UTF8:
         st = init_array(a, ix, ix->rows, c->null_count, 3, validity, c->offsets, c->values);
@@ -144,7 +179,7 @@ static int export_column(fst24_index *ix, int id, struct ArrowArray *a) {
     return st;
 }
 
-static int export_array(fst24_index *ix, struct ArrowArray *out) {
+static int export_array(fst24_index *ix, int flags, struct ArrowArray *out) {
     int n = num_columns(ix);
     int st = init_array(out, ix, ix->rows, 0, 1, NULL, NULL, NULL);
     if (st) return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
@@ -156,7 +191,7 @@ static int export_array(fst24_index *ix, struct ArrowArray *out) {
         if (!c) goto nomem;
         memset(c, 0, sizeof *c);
         out->children[out->n_children++] = c; /* released with the parent even if half built */
-        if (export_column(ix, id, c) != FST24_OK) goto nomem;
+        if (export_column(ix, id, flags, c) != FST24_OK) goto nomem;
     }
     return FST24_OK;
 nomem:
@@ -164,13 +199,14 @@ nomem:
     return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
 }
 
-int fst24_index_export(fst24_index *ix, struct ArrowSchema *schema, struct ArrowArray *array) {
+int fst24_index_export(fst24_index *ix, int flags, struct ArrowSchema *schema, struct ArrowArray *array) {
     if (!ix || !schema || !array) return fst_error(FST24_E_INVALID, "index_export: NULL argument");
+    if (flags & ~FST24_ARROW_STRING_VIEW) return fst_error(FST24_E_INVALID, "index_export: unknown flags %d", flags);
     int st = fst_index_freeze(ix);
     if (st) return st;
-    st = export_schema(ix, schema);
+    st = export_schema(ix, flags, schema);
     if (st) return st;
-    st = export_array(ix, array);
+    st = export_array(ix, flags, array);
     if (st) release_schema(schema);
     return st;
 }
@@ -179,13 +215,14 @@ int fst24_index_export(fst24_index *ix, struct ArrowSchema *schema, struct Arrow
 
 typedef struct stream_priv {
     fst24_index *ix;
+    int flags;
     int done;
     char error[512];
 } stream_priv;
 
 static int stream_get_schema(struct ArrowArrayStream *s, struct ArrowSchema *out) {
     stream_priv *p = s->private_data;
-    if (export_schema(p->ix, out) != FST24_OK) {
+    if (export_schema(p->ix, p->flags, out) != FST24_OK) {
         snprintf(p->error, sizeof p->error, "%s", fst24_last_error());
         return ENOMEM;
     }
@@ -198,7 +235,7 @@ static int stream_get_next(struct ArrowArrayStream *s, struct ArrowArray *out) {
         memset(out, 0, sizeof *out); /* release == NULL: end of stream */
         return 0;
     }
-    if (export_array(p->ix, out) != FST24_OK) {
+    if (export_array(p->ix, p->flags, out) != FST24_OK) {
         snprintf(p->error, sizeof p->error, "%s", fst24_last_error());
         return ENOMEM;
     }
@@ -219,13 +256,16 @@ static void stream_release(struct ArrowArrayStream *s) {
     s->release = NULL;
 }
 
-int fst24_index_export_stream(fst24_index *ix, struct ArrowArrayStream *stream) {
+int fst24_index_export_stream(fst24_index *ix, int flags, struct ArrowArrayStream *stream) {
     if (!ix || !stream) return fst_error(FST24_E_INVALID, "index_export_stream: NULL argument");
+    if (flags & ~FST24_ARROW_STRING_VIEW)
+        return fst_error(FST24_E_INVALID, "index_export_stream: unknown flags %d", flags);
     int st = fst_index_freeze(ix);
     if (st) return st;
     stream_priv *p = calloc(1, sizeof *p);
     if (!p) return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow stream");
     p->ix = ix;
+    p->flags = flags;
     fst_index_ref(ix);
     memset(stream, 0, sizeof *stream);
     stream->get_schema = stream_get_schema;

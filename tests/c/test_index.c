@@ -249,7 +249,7 @@ static void test_column_subset(const char *path) {
     CHECK(((const int32_t *)v.values)[3] == 5005 && m.null_count == ROWS);
     struct ArrowSchema s;
     struct ArrowArray a;
-    CHECK_OK(fst24_index_export(ix, &s, &a));
+    CHECK_OK(fst24_index_export(ix, 0, &s, &a));
     CHECK(s.n_children == 3 && !strcmp(s.children[0]->name, "nomvar") && !strcmp(s.children[2]->name, "ext_meta"));
     CHECK(a.n_children == 3 && a.children[2]->null_count == ROWS);
     s.release(&s);
@@ -263,7 +263,7 @@ static void test_arrow_export(const char *path) {
     CHECK_OK(fst24_index_add_paths(ix, &path, 1, 0));
     struct ArrowSchema s;
     struct ArrowArray a;
-    CHECK_OK(fst24_index_export(ix, &s, &a));
+    CHECK_OK(fst24_index_export(ix, 0, &s, &a));
     fst24_index_free(ix); /* the export keeps the data */
     CHECK(!strcmp(s.format, "+s") && s.n_children == FST24_COL_EXT_META && a.n_children == s.n_children);
     CHECK(a.length == ROWS && a.n_buffers == 1 && a.buffers[0] == NULL);
@@ -297,11 +297,27 @@ static void test_arrow_export(const char *path) {
     moved.release(&moved);
     moved_schema.release(&moved_schema);
 
+    /* String views: the short text columns as "vu", values inline. */
+    CHECK_OK(fst24_index_new(NULL, &ix));
+    CHECK_OK(fst24_index_add_paths(ix, &path, 1, 0));
+    CHECK(fst24_index_export(ix, 7, &s, &a) == FST24_E_INVALID);
+    CHECK_OK(fst24_index_export(ix, FST24_ARROW_STRING_VIEW, &s, &a));
+    fst24_index_free(ix);
+    CHECK(!strcmp(s.children[FST24_COL_ETIKET]->format, "vu") && !strcmp(s.children[FST24_COL_PATH]->format, "i"));
+    struct ArrowArray *ev = a.children[FST24_COL_NOMVAR];
+    CHECK(ev->n_buffers == 3 && ev->buffers[2] != NULL);
+    const uint8_t *view = (const uint8_t *)ev->buffers[1] + 16 * 3; /* row 3: TT */
+    int32_t vlen;
+    memcpy(&vlen, view, 4);
+    CHECK(vlen == 2 && !memcmp(view + 4, "TT\0\0", 4));
+    s.release(&s);
+    a.release(&a);
+
     /* The stream: a schema, one batch, then the end. */
     CHECK_OK(fst24_index_new(NULL, &ix));
     CHECK_OK(fst24_index_add_paths(ix, &path, 1, 0));
     struct ArrowArrayStream st;
-    CHECK_OK(fst24_index_export_stream(ix, &st));
+    CHECK_OK(fst24_index_export_stream(ix, 0, &st));
     fst24_index_free(ix);
     struct ArrowSchema ss;
     struct ArrowArray batch, end;
@@ -315,7 +331,7 @@ static void test_arrow_export(const char *path) {
 
     /* An empty index streams no batch. */
     CHECK_OK(fst24_index_new(NULL, &ix));
-    CHECK_OK(fst24_index_export_stream(ix, &st));
+    CHECK_OK(fst24_index_export_stream(ix, 0, &st));
     CHECK(st.get_next(&st, &end) == 0 && end.release == NULL);
     st.release(&st);
     fst24_index_free(ix);
