@@ -132,15 +132,15 @@ def index_cached(steps: list[_Step], names: Sequence[str], threads: Optional[int
                 paths.append(p)
                 lengths_out.append(rows)
             continue
-        part = fresh.get(i)
-        if part is None:
+        got: Any = fresh.get(i)
+        if got is None:
             continue  # skipped or not an FST file
         if run:
             frames.append(pl.read_parquet(run, columns=stored))
             run = []
-        frames.append(part)
+        frames.append(got)
         paths.append(p if isinstance(p, str) else p.path)
-        lengths_out.append(part.height)
+        lengths_out.append(got.height)
     if run:
         frames.append(pl.read_parquet(run, columns=stored))
     if frames:

@@ -327,7 +327,7 @@ def index(source: Source, columns: Optional[Sequence[str]] = None, decode: bool 
         return cast("pl.DataFrame",
                     index_cached(_plan(source, recursive), names, threads, progress, cache, ext_meta, errors))
     df = _scan(_plan(source, recursive), names, threads, progress, errors).to_polars()
-    return cast("pl.DataFrame", df.select(names) if columns is not None else df)
+    return df.select(names) if columns is not None else df
 
 
 def read_metadata(path: Source, **options: Any) -> "pl.DataFrame":
