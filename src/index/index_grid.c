@@ -7,7 +7,8 @@
  *  - positional descriptors (>>, ^^, ^>, ##, #>>#, #^^#, ####, PROJ, MTRX)
  *    are grouped by their tags (ip1, ip2, ip3); the id of a group hashes the
  *    content of its members (name, grtyp, ni, nj, nk, ig1..ig4 and the values
- *    read as doubles, the positional records' definition in the grid module);
+ *    read as doubles, the positional records' definition in the grid module;
+ *    the stored payload words of a record that cannot be decoded);
  *    every member of the group gets that id;
  *  - a record on a Z, Y, U, X, O, M or W grid whose (ig1, ig2, ig3) are the
  *    tags of a group gets the group's id (if none: the first group with
@@ -35,7 +36,8 @@
 
 /* ---- hashing ----------------------------------------------------------- */
 
-enum { SEED_CONTENT = 0x6772696431ULL, SEED_GROUP = 0x67726f7570ULL, SEED_HEADER = 0x6865616472ULL };
+/* Distinct seeds keep the three kinds of ids apart. */
+static const uint64_t SEED_CONTENT = 0x6772696431ULL, SEED_GROUP = 0x67726f7570ULL, SEED_HEADER = 0x6865616472ULL;
 
 static uint64_t h_add(uint64_t h, uint64_t v) {
     v *= 0x87c37b91114253d5ULL;
@@ -61,36 +63,61 @@ static uint64_t h_fields(uint64_t h, const int32_t *v, int n) {
     return h;
 }
 
-/* Content of a positional record: header fields that shape the grid, and the
- * values as the grid module reads them (doubles; raw datyp 0 words as IEEE). */
-static int content_hash(const fst24_record *r, uint64_t *out) {
-    fst24_elem_type type;
-    size_t count;
-    int st = fst24_record_data_layout(r, &type, &count);
-    if (st) return st;
-    /* a damaged header must not make us allocate gigabytes: no codec stores
-     * more than 64 values per stored byte */
-    if ((double)count > 64.0 * (double)r->total_stored_bytes + 4096.0)
-        return fst_error(FST24_E_CORRUPT, "descriptor '%.4s' (ip1 %d ip2 %d ip3 %d) claims %zu values in %lld bytes",
-                         r->nomvar, (int)r->ip1, (int)r->ip2, (int)r->ip3, count, (long long)r->total_stored_bytes);
-    double *v = NULL;
-    st = grid_read_doubles(r, count, &v);
-    if (st) return st;
+/* The header fields of a positional record that shape the grid. */
+static uint64_t header_hash(const fst24_record *r, uint64_t count) {
     uint64_t h = SEED_CONTENT;
     h = h_add(h, ((uint64_t)(unsigned char)r->nomvar[0] << 24) | ((uint64_t)(unsigned char)r->nomvar[1] << 16) |
                      ((uint64_t)(unsigned char)r->nomvar[2] << 8) | (unsigned char)r->nomvar[3]);
     const int32_t fields[] = {(unsigned char)r->grtyp[0], r->ni, r->nj, r->nk, r->ig1, r->ig2, r->ig3, r->ig4};
     h = h_fields(h, fields, 8);
-    h = h_add(h, count);
-    for (size_t i = 0; i < count; i++) {
-        double d = v[i] == 0.0 ? 0.0 : v[i]; /* -0 and +0 are one coordinate */
-        uint64_t bits;
-        memcpy(&bits, &d, sizeof bits);
-        h = h_add(h, bits);
+    return h_add(h, count);
+}
+
+/* Can the record's values be decoded without trusting a damaged header with
+ * a huge allocation? Uncompressed payloads must hold every value; compressed
+ * ones get a generous 64:1 ratio; positional records are axes, not fields. */
+static int plausible(const fst24_record *r, size_t count) {
+    if (count > ((size_t)1 << 24)) return 0;
+    double stored_bits = 8.0 * (double)r->total_stored_bytes;
+    if (r->data_type & FST24_TYPE_COMPRESSED) return (double)count <= stored_bits * 8.0;
+    int bits = r->pack_bits > 0 ? r->pack_bits : 1;
+    return (double)count * bits <= stored_bits;
+}
+
+/* Content of a positional record: the header fields that shape the grid and
+ * the values as the grid module reads them (doubles; raw datyp 0 words as
+ * IEEE), or, for a record that cannot be decoded, its stored payload words. */
+static int content_hash(const fst24_record *r, uint64_t *out) {
+    fst24_elem_type type;
+    size_t count = 0;
+    double *v = NULL;
+    if (fst24_record_data_layout(r, &type, &count) == FST24_OK && plausible(r, count) &&
+        grid_read_doubles(r, count, &v) == FST24_OK) {
+        uint64_t h = header_hash(r, count);
+        for (size_t i = 0; i < count; i++) {
+            double d = v[i] == 0.0 ? 0.0 : v[i]; /* -0 and +0 are one coordinate */
+            uint64_t bits;
+            memcpy(&bits, &d, sizeof bits);
+            h = h_add(h, bits);
+        }
+        free(v);
+        *out = h;
+        return FST24_OK;
     }
-    free(v);
-    *out = h;
-    return FST24_OK;
+    fst24_clear_error();
+    size_t nwords = 0;
+    int st = fst24_read_payload(r, NULL, &nwords);
+    if (st) return st;
+    uint32_t *w = malloc((nwords ? nwords : 1) * sizeof *w);
+    if (!w) return fst_error(FST24_E_NOMEM, "out of memory for %zu payload words", nwords);
+    st = fst24_read_payload(r, w, &nwords);
+    if (st == FST24_OK) {
+        uint64_t h = h_add(header_hash(r, nwords), 0x7061796c6f6164ULL); /* "payload": another domain */
+        for (size_t i = 0; i < nwords; i++) h = h_add(h, w[i]);
+        *out = h;
+    }
+    free(w);
+    return st;
 }
 
 /* ---- tag groups ---------------------------------------------------------- */

@@ -54,12 +54,13 @@ def pressure(v: float) -> int:
     return int(fst24.encode_ip(v, 2))
 
 
-def write_model(path: Path, backend: str, axis_shift: float = 0.0, tags: tuple[int, int, int] = (1001, 1002, 0)) -> None:
+def write_model(path: Path, backend: str, axis_shift: float = 0.0, tags: tuple[int, int, int] = (1001, 1002, 0),
+                axis_dtype: Any = np.float32) -> None:
     """A small GEM-like file: a Z grid (>> ^^), a !! (vcode 5005), TT on hybrid
     levels at two hours, UU on pressure levels, ME on an L grid."""
     ni, nj = 6, 4
-    ax = (np.arange(ni, dtype=np.float32) * 2 + 10 + axis_shift).reshape(ni, 1)
-    ay = (np.arange(nj, dtype=np.float32) - 2).reshape(1, nj)
+    ax = (np.arange(ni, dtype=np.float32) * 2 + 10 + axis_shift).reshape(ni, 1).astype(axis_dtype)
+    ay = (np.arange(nj, dtype=np.float32) - 2).reshape(1, nj).astype(axis_dtype)
     t1, t2, t3 = tags
     with fst24.open(path, "w", backend=backend) as f:
         for name, data in ((">>", ax), ("^^", ay)):
@@ -90,11 +91,13 @@ def fixtures(tmp_path: Path) -> dict[str, Path]:
         "rsf": tmp_path / "model.rsf.fst",
         "other_axes": tmp_path / "other_axes.fst",
         "other_tags": tmp_path / "other_tags.fst",
+        "axes_e64": tmp_path / "axes_e64.fst",
     }
     write_model(paths["xdf"], "xdf")
     write_model(paths["rsf"], "rsf")
     write_model(paths["other_axes"], "xdf", axis_shift=0.5)
     write_model(paths["other_tags"], "rsf", tags=(77, 78, 1))
+    write_model(paths["axes_e64"], "xdf", axis_dtype=np.float64)
     return paths
 
 
@@ -183,6 +186,7 @@ def test_grid_id_is_content_based_across_files(fixtures: dict[str, Path]) -> Non
     assert ids["xdf"] == ids["rsf"]          # same grid, other backend
     assert ids["other_tags"] == ids["xdf"]   # same axes under other tags
     assert ids["other_axes"] != ids["xdf"]   # same tags, other axes
+    assert ids["axes_e64"] == ids["xdf"]     # the same axis values stored as E64
     assert len(set(me.values())) == 1        # self-describing L grid: equal everywhere
     multi = fst24.index(list(fixtures.values()))
     assert multi.filter(pl.col("nomvar") == "TT")["grid_id"].n_unique() == 2
@@ -365,9 +369,9 @@ def test_threads_do_not_change_the_result(fixtures: dict[str, Path]) -> None:
 def test_pyarrow_pandas_duckdb_consume_index_arrow(fixtures: dict[str, Path]) -> None:
     pa = pytest.importorskip("pyarrow")
     t = fst24.index_arrow(list(fixtures.values()))
-    assert len(t) == 56 and t.nbytes > 0 and len(t.files) == 4
+    assert len(t) == 70 and t.nbytes > 0 and len(t.files) == 5
     table = pa.table(t)
-    assert table.num_rows == 56
+    assert table.num_rows == 70
     assert table.schema.field("path").type == pa.dictionary(pa.int32(), pa.string())
     assert table.schema.field("datev_time").type == pa.timestamp("us", tz="UTC")
     assert table.schema.field("forecast_period").type == pa.duration("us")
@@ -377,7 +381,7 @@ def test_pyarrow_pandas_duckdb_consume_index_arrow(fixtures: dict[str, Path]) ->
     assert table.column("level").to_pylist() == df["level"].to_list()
     pd = pytest.importorskip("pandas")
     frame = table.to_pandas()
-    assert isinstance(frame, pd.DataFrame) and len(frame) == 56
+    assert isinstance(frame, pd.DataFrame) and len(frame) == 70
     assert frame["ip1"].tolist() == df["ip1"].to_list()
     duckdb = pytest.importorskip("duckdb")
     counts = duckdb.sql("select nomvar, count(*) as n from t group by nomvar order by nomvar").fetchall()
@@ -404,7 +408,7 @@ def test_cache_round_trip_and_second_call_does_not_scan(fixtures: dict[str, Path
     plain = fst24.index(files)
     first = fst24.index(files, cache=cache)
     assert first.equals(plain)
-    assert len(list(cache.glob("*.parquet"))) == 4
+    assert len(list(cache.glob("*.parquet"))) == 5
 
     def no_scan(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the FST files were scanned although the cache holds them")
@@ -429,7 +433,7 @@ def test_cache_round_trip_and_second_call_does_not_scan(fixtures: dict[str, Path
     third = fst24.index(files[1:], cache=cache)
     assert third.height == plain.height - 14 + 1
     assert third.filter(pl.col("nomvar") == "NEW").height == 1
-    assert len(list(cache.glob("*.parquet"))) == 4
+    assert len(list(cache.glob("*.parquet"))) == 5
 
 
 def test_cache_with_directories_and_non_fst_files(fixtures: dict[str, Path], tmp_path: Path,
