@@ -135,13 +135,14 @@ FILES = _FileCache()
 
 
 def _records(paths: Sequence[str], file_idx: npt.NDArray[Any], keys: npt.NDArray[Any]) -> list[Record]:
-    out = []
-    handles: dict[int, File] = {}
-    for fi, key in zip(file_idx.tolist(), keys.tolist()):
-        f = handles.get(fi)
-        if f is None:
-            f = handles[fi] = FILES.get(paths[fi])
-        out.append(f.get(key))
+    """Records by (file index, key), looked up in C one file at a time."""
+    out: list[Any] = [None] * len(keys)
+    fidx = np.asarray(file_idx)
+    for fi in np.unique(fidx).tolist():
+        where = np.flatnonzero(fidx == fi)
+        found = _core.records_by_key(FILES.get(paths[fi]), np.ascontiguousarray(np.asarray(keys)[where], np.int64))
+        for i, rec in zip(where.tolist(), found):
+            out[i] = rec
     return out
 
 
@@ -479,17 +480,13 @@ def source_paths(source: Any) -> list[str]:
 
 
 def _index(paths: Sequence[str]) -> Any:
-    import sys
-    index = getattr(sys.modules[__package__ or "fst24"], "index", None)
-    if callable(index):
-        return index(list(paths))
-    from ._index_fallback import index_frame  # TEMPORARY until fst24.index is merged
-    return index_frame(paths)
+    from .metadata import index
+    return index(list(paths), progress=False)
 
 
 _COLUMNS = ("path", "key", "nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "ni", "nj", "nk",
             "dateo", "datev", "deet", "npas", "data_type", "data_bits", "pack_bits", "ig1", "ig2", "ig3",
-            "ig4", "level", "level_kind", "dateo_time", "datev_time", "forecast_period", "is_descriptor")
+            "ig4", "level", "level_kind", "dateo_time", "datev_time", "forecast_period", "is_descriptor", "grid_id")
 
 
 def _columns(frame: Any) -> dict[str, npt.NDArray[Any]]:
@@ -508,6 +505,8 @@ def _columns(frame: Any) -> dict[str, npt.NDArray[Any]]:
             s = s.dt.cast_time_unit("us")
         if name == "level":
             out[name] = s.cast(pl.Float64).fill_null(np.nan).to_numpy()
+        elif name == "grid_id":
+            out[name] = s.fill_null(-1).to_numpy()
         elif s.dtype in (pl.Utf8, pl.Categorical):
             out[name] = np.asarray([(v or "").strip() for v in s.to_list()], dtype=object)
         else:
@@ -581,8 +580,8 @@ class _Builder:
         g = c["grtyp"][row]
         hkey = (g, int(c["ni"][row]), int(c["nj"][row]), int(c["ig1"][row]), int(c["ig2"][row]),
                 int(c["ig3"][row]), int(c["ig4"][row]))
-        # positional grids depend on the records of their file
-        key = hkey + ((c["path"][row],) if g in "ZY#UXOM" else ())
+        # positional grids depend on their descriptors: the index's grid_id hashes their content
+        key = hkey + (int(c["grid_id"][row]),)
         if key in self.grids:
             return self.grids[key]
         try:
