@@ -543,6 +543,8 @@ class _Builder:
         self.grid_by_sig: dict[Any, _Grid] = {}
         self.vgrids: dict[Any, Optional[VerticalDescriptor]] = {}
         self.terms_pending: list[tuple[str, dict[str, str]]] = []
+        self.used_rows: set[int] = set()        # descriptor records some coordinate stands for
+        self.desc_rows: list[int] = []
 
     # ---- names ---------------------------------------------------------------
 
@@ -732,6 +734,7 @@ class _Builder:
         names = [xcoord, ycoord] if xcoord is not None else [ycoord]
         for name, row in zip(names, pos):
             if name is not None and row is not None:
+                self.used_rows.add(row)
                 self.coords[name].attrs["fst24_record"] = self.header_json(row)
                 if self.c["nomvar"][row] == "^>":   # the yin-yang layout is kept whole
                     self.coords[name].attrs["fst24_table"] = np.asarray(
@@ -822,6 +825,7 @@ class _Builder:
         key = int(vinfo["record_key"])
         src = self.row_of.get((self.c["path"][row], key)) if key >= 0 else None
         if src is not None:
+            self.used_rows.add(src)
             attrs["fst24_record"] = self.header_json(src)
             rec = self.record(src)   # its values ("!!" table, HY) are kept for writing back
             attrs["fst24_table"] = np.asarray(rec.data, np.float64).reshape(-1, order="F")
@@ -887,6 +891,7 @@ class _Builder:
             keys["typvar"] = c["typvar"]
         if not (opts["ignore_etiket"] or opts["ensembles"]):
             keys["etiket"] = c["etiket"]
+        self.desc_rows = np.flatnonzero(desc).tolist()
         rows_all = np.flatnonzero(data)
         if rows_all.size == 0:
             return self.finish([])
@@ -1256,10 +1261,34 @@ class _Builder:
                 v.encoding["coordinates"] = " ".join(aux)
         all_vars = dict(variables)
         all_vars.update(coords)
-        attrs = {"Conventions": "CF-1.8", "source": "fst24 " + _version(),
+        attrs: dict[str, Any] = {"Conventions": "CF-1.8", "source": "fst24 " + _version(),
                  "fst24_files": ", ".join(os.path.basename(p) for p in self.paths[:20]) +
                  (", ..." if len(self.paths) > 20 else "")}
+        other = self.other_descriptors()
+        if other:
+            attrs["fst24_other_records"] = other
         return DatasetModel(all_vars, set(coords), attrs, tuple(self.paths))
+
+    def other_descriptors(self) -> str:
+        """Descriptor records no coordinate stands for (unused "!!" tables, an HY next to
+        PT, positional records of no field...), kept as JSON so that writing back gives
+        them again. Records of more than 100000 values are not kept."""
+        out = []
+        for row in self.desc_rows:
+            if row in self.used_rows or self.opts["vars"] is not None:
+                continue
+            c = self.c
+            if int(c["ni"][row]) * int(c["nj"][row]) * int(c["nk"][row]) > 100000:
+                continue
+            try:
+                values = np.asarray(self.record(row).data)
+            except Error:
+                continue
+            if values.dtype.kind not in "fiu":
+                continue
+            out.append({"header": json.loads(self.header_json(row)),
+                        "values": values.astype(np.float64).reshape(-1, order="F").tolist()})
+        return json.dumps(out, separators=(",", ":")) if out else ""
 
 
 _NS_MIN, _NS_MAX = np.datetime64("1678-01-02", "us"), np.datetime64("2262-04-10", "us")

@@ -454,6 +454,10 @@ def from_xarray(ds: Any, path: Any, *, mode: str = "w", backend: Optional[str] =
     opts = {"datyp": datyp, "nbits": nbits, "rewrite": rewrite}
     with _open(os.fspath(path), mode, backend=backend) as f:
         w = _Writer(ds, f, opts)
+        other = ds.attrs.get("fst24_other_records")
+        if isinstance(other, str) and other:
+            for item in json.loads(other):   # descriptor records no coordinate stands for
+                w.descriptor(item["header"], np.asarray(item["values"], np.float64))
         names = list(w.variables())
         for i, name in enumerate(names):
             w.write_variable(name)
