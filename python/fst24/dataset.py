@@ -49,7 +49,7 @@ __all__ = ["DatasetModel", "Variable", "RecordArray", "LatLonArray", "build", "s
 
 #: Header fields kept as attributes of a data variable when constant over its records.
 HEADER_ATTRS = ("nomvar", "typvar", "etiket", "ip1", "ip2", "ip3", "deet", "npas", "datyp", "nbits",
-                "grtyp", "ig1", "ig2", "ig3", "ig4")
+                "data_bits", "grtyp", "ig1", "ig2", "ig3", "ig4")
 
 _UNKNOWN_GRIDS = ("index", "skip", "raise")
 _SURFACE_IP1 = (0, 99614720)        # 0 mb and hybrid 0: single levels meaning "no vertical axis"

@@ -403,7 +403,8 @@ class _Writer:
                     data = np.where(nan, 0, data).astype(block.dtype)
                 elif (datyp & 63) in (2, 4):
                     # integers read as floats (missing points or holes): back to integers
-                    size = 1 if nbits <= 8 else 2 if nbits <= 16 else 4 if nbits <= 32 else 8
+                    bits = int(_attr(var, "data_bits", 0) or nbits)   # element size of the source records
+                    size = 1 if bits <= 8 else 2 if bits <= 16 else 4 if bits <= 32 else 8
                     itype = np.dtype(("u" if datyp & 63 == 2 else "i") + str(size))
                     data = np.nan_to_num(data).astype(itype)
                     data[nan] = sentinels.get(f"{itype.kind}{size * 8}", 0)
