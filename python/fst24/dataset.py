@@ -381,25 +381,31 @@ def _sentinel(dtype: np.dtype[Any]) -> Any:
 
 
 class _LatLonCache:
+    """Latitudes and longitudes computed together (one C call) and handed out
+    once each: the first full read of ``lat`` takes its array without a copy,
+    ``lon`` stays until it is read in turn."""
+
     def __init__(self, size: int = 4) -> None:
         self._lock = threading.Lock()
-        self._d: "OrderedDict[tuple[str, int], tuple[npt.NDArray[Any], npt.NDArray[Any]]]" = OrderedDict()
+        self._d: "OrderedDict[tuple[str, int], dict[str, npt.NDArray[Any]]]" = OrderedDict()
         self.size = size
 
-    def get(self, path: str, key: int) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    def get(self, path: str, key: int, which: str, take: bool) -> npt.NDArray[Any]:
+        """(nj, ni) C-ordered array of ``which``; ``take`` removes it from the cache."""
         with self._lock:
             hit = self._d.get((path, key))
-            if hit is not None:
+            if hit is not None and which in hit:
                 self._d.move_to_end((path, key))
-                return hit
-        rec = FILES.get(path).get(key)
+                return hit.pop(which) if take else hit[which]
+        rec = _records([path], np.zeros(1, np.int32), np.array([key], np.int64))[0]
         lat, lon = Grid.of(rec).latlon()
-        value = (lat.T, lon.T)          # (nj, ni) C order
+        value = {"lat": lat.T, "lon": lon.T}
+        out = value.pop(which) if take else value[which]
         with self._lock:
             self._d[(path, key)] = value
             while len(self._d) > self.size:
                 self._d.popitem(last=False)
-        return value
+        return out
 
 
 LATLON = _LatLonCache()
@@ -426,9 +432,11 @@ class LatLonArray:
         return a if dtype is None else a.astype(dtype)
 
     def __getitem__(self, key: Any) -> npt.NDArray[Any]:
-        lat, lon = LATLON.get(self.path, self.key)
-        a = (lat if self.which == "lat" else lon).reshape(self.shape)
         key = _normalize_key(key, self.shape)
+        full = all(isinstance(k, slice) and k == slice(None) for k in key)
+        a = LATLON.get(self.path, self.key, self.which, take=full).reshape(self.shape)
+        if full:
+            return a
         sel = _inner_select(a, tuple(k if isinstance(k, slice) or np.ndim(k) else slice(int(k), int(k) + 1)
                                      for k in key))
         squeeze = tuple(0 if np.ndim(k) == 0 and not isinstance(k, slice) else slice(None) for k in key)
@@ -490,27 +498,21 @@ _COLUMNS = ("path", "key", "nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", 
 
 
 def _columns(frame: Any) -> dict[str, npt.NDArray[Any]]:
-    """The index columns the model needs, as numpy arrays."""
+    """The index columns the model needs, as numpy arrays (strings as objects,
+    times as datetime64[us] in UTC, which also covers dates outside 1678..2262)."""
     import polars as pl
     out: dict[str, npt.NDArray[Any]] = {}
     for name in _COLUMNS:
         s = frame.get_column(name)
         if name == "path":
             s = s.cast(pl.Utf8)
-        if isinstance(s.dtype, pl.Datetime):
-            if s.dtype.time_zone is not None:
-                s = s.dt.replace_time_zone(None)
-            s = s.dt.cast_time_unit("us")      # ns would overflow outside 1678..2262
-        if isinstance(s.dtype, pl.Duration):
-            s = s.dt.cast_time_unit("us")
-        if name == "level":
-            out[name] = s.cast(pl.Float64).fill_null(np.nan).to_numpy()
         elif name == "grid_id":
-            out[name] = s.fill_null(-1).to_numpy()
-        elif s.dtype in (pl.Utf8, pl.Categorical):
-            out[name] = np.asarray([(v or "").strip() for v in s.to_list()], dtype=object)
-        else:
-            out[name] = s.to_numpy()
+            s = s.fill_null(-1)
+        out[name] = s.to_numpy()
+    for name in ("dateo_time", "datev_time"):
+        out[name] = out[name].astype("datetime64[us]")
+    out["forecast_period"] = out["forecast_period"].astype("timedelta64[us]")
+    out["level"] = out["level"].astype(np.float64)
     return out
 
 
@@ -532,7 +534,9 @@ class _Builder:
         self.paths = paths
         self.path_index = {p: i for i, p in enumerate(paths)}
         self.opts = opts
+        self.frame = frame
         self.c = _columns(frame)
+        self.ns_times = _ns_ok(self.c["datev_time"], self.c["dateo_time"])
         self.n = len(self.c["key"])
         self.row_of = {(p, int(k)): i for i, (p, k) in enumerate(zip(self.c["path"], self.c["key"]))}
         self.variables: dict[str, Variable] = {}
@@ -795,8 +799,7 @@ class _Builder:
             attrs["long_name"] = {1: "momentum", 2: "thermodynamic", 3: "vertical-velocity"}[family] + \
                 " " + attrs.get("long_name", "level")
         ident = ("level", kind, base, values.tobytes(), codes.tobytes(),
-                 None if vinfo is None else (vinfo["vcode"], json.dumps(
-                     {k: coef[k].tolist() for k in coef}, allow_nan=True)))
+                 None if vinfo is None else (vinfo["vcode"], b"".join(coef[k].tobytes() for k in sorted(coef))))
         if ident in self.axes:
             return self.axes[ident], values
         name = self.new_name(base)
@@ -884,38 +887,38 @@ class _Builder:
         data = ~desc & ~masks
         if opts["vars"] is not None:
             data &= np.isin(c["nomvar"], np.asarray(list(opts["vars"]), dtype=object))
-        level_class = np.where(np.isnan(c["level"]), -1, c["level_kind"].astype(np.int64))
-        keys = {"nomvar": c["nomvar"], "ni": c["ni"], "nj": c["nj"], "nk": c["nk"], "grtyp": c["grtyp"],
-                "ig1": c["ig1"], "ig2": c["ig2"], "ig3": c["ig3"], "ig4": c["ig4"], "lclass": level_class}
-        if not opts["ignore_typvar"]:
-            keys["typvar"] = c["typvar"]
-        if not (opts["ignore_etiket"] or opts["ensembles"]):
-            keys["etiket"] = c["etiket"]
         self.desc_rows = np.flatnonzero(desc).tolist()
         rows_all = np.flatnonzero(data)
         if rows_all.size == 0:
             return self.finish([])
-        frame = pl.DataFrame({k: (v[rows_all].tolist() if v.dtype == object else v[rows_all])
-                              for k, v in keys.items()}).with_columns(pl.Series("_row", rows_all))
-        groups = frame.group_by(list(keys), maintain_order=True).agg(pl.col("_row"))
+        keys = ["nomvar", "ni", "nj", "nk", "grtyp", "ig1", "ig2", "ig3", "ig4", "grid_id", "_lclass"]
+        if not opts["ignore_typvar"]:
+            keys.append("typvar")
+        if not (opts["ignore_etiket"] or opts["ensembles"]):
+            keys.append("etiket")
+        if rows_all.size <= 20000:   # small files: a dict is faster than a polars query
+            lclass = np.where(np.isnan(c["level"]), -1, c["level_kind"].astype(np.int64))
+            cols = [lclass if k == "_lclass" else c[k] for k in keys]
+            by_key: dict[tuple[Any, ...], list[int]] = {}
+            for r, key in zip(rows_all.tolist(), zip(*(col[rows_all].tolist() for col in cols))):
+                by_key.setdefault(key, []).append(r)
+            group_rows: list[list[int]] = list(by_key.values())
+        else:
+            frame = self.frame.with_columns(
+                pl.Series("_row", np.arange(self.n, dtype=np.int64)),
+                pl.when(pl.col("level").is_null()).then(-1).otherwise(pl.col("level_kind").cast(pl.Int64))
+                .alias("_lclass")).filter(pl.Series(data))
+            group_rows = frame.group_by(keys, maintain_order=True).agg(pl.col("_row")).get_column("_row").to_list()
         mask_lookup = self.mask_lookup(masks) if opts["apply_masks"] and masks.any() else {}
         made: list[dict[str, Any]] = []
-        for rows_list in groups.get_column("_row").to_list():
+        for rows_list in group_rows:
             rows = np.asarray(rows_list, np.intp)
-            # split by the actual grid (identical headers may hide different positional records)
-            by_grid: "OrderedDict[int, list[int]]" = OrderedDict()
-            grids: dict[int, Optional[_Grid]] = {}
-            for r in rows.tolist():
-                g = self.grid(r)
-                by_grid.setdefault(id(g), []).append(r)
-                grids[id(g)] = g
-            for gid, sub in by_grid.items():
-                grid = grids[gid]
-                if grid is None:
-                    continue
-                v = self.variable(np.asarray(sub, np.intp), grid, mask_lookup)
-                if v is not None:
-                    made.append(v)
+            grid = self.grid(int(rows[0]))   # one grid per group: header and grid_id are group keys
+            if grid is None:
+                continue
+            v = self.variable(rows, grid, mask_lookup)
+            if v is not None:
+                made.append(v)
         return self.finish(made)
 
     def mask_lookup(self, masks: npt.NDArray[np.bool_]) -> dict[tuple[Any, ...], int]:
@@ -938,8 +941,9 @@ class _Builder:
         attrs: dict[str, Any] = {}
 
         # time
-        tv = _time_unit(c["datev_time"][rows], c["dateo_time"][rows])
-        t0 = _time_unit(c["dateo_time"][rows], c["datev_time"][rows])
+        unit = "datetime64[ns]" if self.ns_times else _time_unit(c["datev_time"][rows], c["dateo_time"][rows])
+        tv = c["datev_time"][rows].astype(unit)
+        t0 = c["dateo_time"][rows].astype(unit)
         fp = c["forecast_period"][rows].astype("timedelta64[ns]")
         if opts["forecast_axis"]:
             if not np.all(np.isnat(t0)):
@@ -1294,12 +1298,19 @@ class _Builder:
 _NS_MIN, _NS_MAX = np.datetime64("1678-01-02", "us"), np.datetime64("2262-04-10", "us")
 
 
-def _time_unit(t: npt.NDArray[Any], other: npt.NDArray[Any]) -> npt.NDArray[Any]:
+def _ns_ok(*times: npt.NDArray[Any]) -> bool:
+    """True if every date fits datetime64[ns] (1678..2262)."""
+    for t in times:
+        valid = t[~np.isnat(t)]
+        if valid.size and (valid.min() < _NS_MIN or valid.max() > _NS_MAX):
+            return False
+    return True
+
+
+def _time_unit(t: npt.NDArray[Any], other: npt.NDArray[Any]) -> str:
     """Times in nanoseconds (what most tools expect) unless some date of the
     variable lies outside the nanosecond range: then in seconds."""
-    both = np.concatenate([t, other]).astype("datetime64[us]")
-    ok = np.isnat(both) | ((both >= _NS_MIN) & (both <= _NS_MAX))
-    return t.astype("datetime64[ns]" if ok.all() else "datetime64[s]")
+    return "datetime64[ns]" if _ns_ok(t, other) else "datetime64[s]"
 
 
 def _sanitize(name: str) -> str:
