@@ -8,9 +8,9 @@ DataFrame (or any Arrow consumer), built in C by parallel threads.
     tt = df.filter(pl.col("nomvar") == "TT", pl.col("level") == 500)
     arrays = fst24.read(tt)                            # their data, decoded in parallel
 
-Columns and their types are listed in docs/index.md. polars (and, for the
-cache, nothing else; for ``client=``, dask.distributed) is imported only when
-these functions are called.
+Columns and their types are listed in docs/index.md. polars (1.3 or later:
+it takes Arrow PyCapsule streams) and, for ``client=``, dask.distributed are
+imported only when these functions are called.
 """
 from __future__ import annotations
 
