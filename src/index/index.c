@@ -34,6 +34,7 @@ int fst24_index_new(const fst24_index_options *opts, fst24_index **out) {
     }
     ix->mask = ix->opts.columns ? ix->opts.columns : FST24_INDEX_DEFAULT_COLUMNS;
     ix->refs = 1;
+    pthread_mutex_init(&ix->freeze_lock, NULL);
     *out = ix;
     return FST24_OK;
 }
@@ -52,6 +53,7 @@ static void index_destroy(fst24_index *ix) {
     fst_ipart_free(ix->merged);
     free(ix->dict_offsets);
     free(ix->dict_chars);
+    pthread_mutex_destroy(&ix->freeze_lock);
     free(ix);
 }
 
@@ -303,9 +305,18 @@ static int build_dictionary(fst24_index *ix) {
     return FST24_OK;
 }
 
+static int freeze_locked(fst24_index *ix);
+
 int fst_index_freeze(fst24_index *ix) {
     if (!ix) return fst_error(FST24_E_INVALID, "index: NULL index");
-    if (ix->frozen) return FST24_OK;
+    if (__atomic_load_n(&ix->frozen, __ATOMIC_ACQUIRE)) return FST24_OK;
+    pthread_mutex_lock(&ix->freeze_lock);
+    int st = ix->frozen ? FST24_OK : freeze_locked(ix);
+    pthread_mutex_unlock(&ix->freeze_lock);
+    return st;
+}
+
+static int freeze_locked(fst24_index *ix) {
     if (ix->nparts > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2^31 files");
     fst_ipart *m = calloc(1, sizeof *m);
     if (!m) return fst_error(FST24_E_NOMEM, "index: out of memory");
@@ -332,7 +343,7 @@ int fst_index_freeze(fst24_index *ix) {
     for (int64_t k = 0; k < ix->nparts; k++) fst_ipart_free(ix->parts[k]);
     ix->nparts = 0;
     ix->merged = m;
-    ix->frozen = 1;
+    __atomic_store_n(&ix->frozen, 1, __ATOMIC_RELEASE);
     return FST24_OK;
 }
 

@@ -65,6 +65,7 @@ struct fst24_index {
     fst_iskip *skipped;
     int64_t nskipped, cap_skipped;
     /* frozen: merged columns and the path dictionary */
+    pthread_mutex_t freeze_lock; /* two threads may export at once: one merges */
     int frozen;
     fst_ipart *merged;
     int32_t *dict_offsets;
