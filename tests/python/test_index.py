@@ -309,6 +309,20 @@ def test_sources_globs_directories_files_and_sets(fixtures: dict[str, Path], tmp
     assert empty.height == 0 and empty.schema == by_dir.schema
 
 
+def test_open_file_being_written(tmp_path: Path) -> None:
+    path = tmp_path / "growing.fst"
+    with fst24.open(path, "w", backend="rsf") as f:
+        for i in range(3):
+            f.write(fst24.Record(data=np.full((3, 2), i, np.float32), nomvar="GR", ip1=i + 1))
+        df = f.to_polars(columns=["nomvar", "ip1", "key"])  # unflushed records included
+        assert df.columns == ["nomvar", "ip1", "key"] and df["ip1"].to_list() == [1, 2, 3]
+        f.write(fst24.Record(data=np.zeros((3, 2), np.float32), nomvar="GR", ip1=4))
+        assert f.to_polars(decode=False).height == 4
+        f.flush()  # read() opens the file anew: it sees what was flushed
+        arrays = fst24.read([{"path": str(path), "key": k} for k in df["key"]])
+    assert [float(a[0, 0, 0]) for a in arrays] == [0.0, 1.0, 2.0]
+
+
 def test_bad_sources_are_named(fixtures: dict[str, Path], tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("not an FST file")
