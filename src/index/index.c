@@ -287,6 +287,19 @@ static int merge_column(fst24_index *ix, int id, fst_icol *out) {
     return FST24_OK;
 }
 
+/* Text buffers are sized for the longest values while a file is scanned:
+ * give the slack back (the copy is small next to the scan). */
+static int shrink_text(fst_icol *c) {
+    if (!c->offsets || c->chars_cap <= c->chars_len + 64) return FST24_OK;
+    char *fit = fst_icol_alloc((size_t)c->chars_len);
+    if (!fit) return FST24_OK; /* keep the larger buffer */
+    memcpy(fit, c->values, (size_t)c->chars_len);
+    free(c->values);
+    c->values = fit;
+    c->chars_cap = c->chars_len;
+    return FST24_OK;
+}
+
 static int build_dictionary(fst24_index *ix) {
     int64_t chars = 0;
     for (int64_t k = 0; k < ix->paths.n; k++) chars += (int64_t)strlen(ix->paths.items[k]);
@@ -328,6 +341,7 @@ static int freeze_locked(fst24_index *ix) {
             /* one file: its columns are the index's (no copy) */
             m->col[id] = ix->parts[0]->col[id];
             memset(&ix->parts[0]->col[id], 0, sizeof ix->parts[0]->col[id]);
+            st = shrink_text(&m->col[id]);
         } else {
             st = merge_column(ix, id, &m->col[id]);
         }
