@@ -258,7 +258,7 @@ def _scan(steps: list[_Step], names: Sequence[str], threads: Optional[int], prog
     core = _core.Index(nthreads, _mask(names), errors != "raise")
     bar = _Progress(_count_files(steps), progress, "fst24.index")
     try:
-        chunk = max(16, 4 * (nthreads or (os.cpu_count() or 1)))
+        chunk = max(64, 8 * (nthreads or (os.cpu_count() or 1)))  # few thread start-ups, a live bar
         for kind, what, skip in steps:
             if kind == "file":
                 core.add_file(what)
