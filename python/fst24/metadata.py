@@ -188,8 +188,8 @@ class IndexTable:
 
     Any consumer of the Arrow PyCapsule interface takes it without copying
     the columns: ``polars.DataFrame(t)``, ``pyarrow.table(t)``,
-    ``duckdb.sql("select * from t")``; pandas through pyarrow
-    (``pyarrow.table(t).to_pandas()``).
+    ``duckdb.sql("select * from t")``, ``pandas.DataFrame.from_arrow(t)``
+    (pandas 3; older pandas through ``pyarrow.table(t).to_pandas()``).
     """
 
     def __init__(self, core: Any) -> None:

@@ -397,6 +397,11 @@ def test_pyarrow_pandas_duckdb_consume_index_arrow(fixtures: dict[str, Path]) ->
     frame = table.to_pandas()
     assert isinstance(frame, pd.DataFrame) and len(frame) == 70
     assert frame["ip1"].tolist() == df["ip1"].to_list()
+    if hasattr(pd.DataFrame, "from_arrow"):  # pandas >= 3 takes the PyCapsule stream itself
+        direct = pd.DataFrame.from_arrow(t)
+        assert direct["nomvar"].tolist() == df["nomvar"].to_list()
+        assert str(direct["datev_time"].dtype) == "datetime64[us, UTC]"
+        assert int(direct["level"].isna().sum()) == df["level"].null_count()
     duckdb = pytest.importorskip("duckdb")
     counts = duckdb.sql("select nomvar, count(*) as n from t group by nomvar order by nomvar").fetchall()
     assert counts == sorted(df.group_by("nomvar").len().iter_rows())
