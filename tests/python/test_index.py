@@ -527,3 +527,16 @@ def test_dask_local_cluster(fixtures: dict[str, Path], tmp_path: Path) -> None:
         assert df.equals(fst24.index(files))
         cached = fst24.index(files, client=client, cache=tmp_path / "cache", columns=["path", "nomvar", "level"])
         assert cached.equals(fst24.index(files, columns=["path", "nomvar", "level"]))
+
+
+# ---- the example ----------------------------------------------------------------------------------
+
+def test_index_archive_example(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    script = Path(__file__).resolve().parents[2] / "examples" / "index_archive.py"
+    proc = subprocess.run([sys.executable, str(script), str(fixtures["xdf"].parent / "*.fst"), "TT",
+                           "--cache", str(tmp_path / "cache")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "70 records in 5 files" in proc.stdout
+    assert "TT: 3 levels of 6x4" in proc.stdout
