@@ -213,6 +213,23 @@ def test_corpus_grid_ids_and_vcodes() -> None:
     assert rsf["grid_id"].equals(df["grid_id"])
 
 
+@needs_corpus
+def test_every_corpus_field_on_a_linked_grid_finds_its_descriptors() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df = pl.concat([fst24.index(CORPUS / "real", errors="ignore"), fst24.index(CORPUS / "ref")])
+    linked = df.filter(~pl.col("is_descriptor") & pl.col("grtyp").is_in(["Z", "Y", "U", "#", "O", "M"]))
+    assert linked.height > 5000
+    ids = df.filter(pl.col("is_descriptor"))["grid_id"].drop_nulls().unique().implode()
+    lost = linked.filter(~pl.col("grid_id").is_in(ids))
+    assert lost.height == 0, lost.select("path", "nomvar", "grtyp", "ig1", "ig2", "ig3").head(10)
+    # rows with a vcode carry levels of the table's kind (near-surface kind 4 rows aside)
+    with_vcode = df.filter(~pl.col("is_descriptor") & pl.col("vcode").is_not_null())
+    assert with_vcode.height > 5000
+    bad = with_vcode.filter((pl.col("vcode") // 1000 != pl.col("level_kind")) & (pl.col("level_kind") != 4))
+    assert bad.height == 0
+
+
 # ---- agreement with librmn's dumps -------------------------------------------------------
 
 DUMPS = corpus_dumps() if (CORPUS / "ref").is_dir() else []
