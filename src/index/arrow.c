@@ -166,7 +166,7 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
         if (st == FST24_OK) {
             a->dictionary = malloc(sizeof *a->dictionary);
             if (!a->dictionary) return FST24_E_NOMEM;
-            st = init_array(a->dictionary, ix, ix->paths.n, 0, 3, NULL, ix->dict_offsets, ix->dict_chars);
+            st = init_array(a->dictionary, ix, ix->dict_length, 0, 3, NULL, ix->dict_offsets, ix->dict_chars);
             if (st) {
                 free(a->dictionary);
                 a->dictionary = NULL;

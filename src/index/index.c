@@ -53,6 +53,7 @@ static void index_destroy(fst24_index *ix) {
     fst_ipart_free(ix->merged);
     free(ix->dict_offsets);
     free(ix->dict_chars);
+    free(ix->file_code);
     pthread_mutex_destroy(&ix->freeze_lock);
     free(ix);
 }
@@ -267,7 +268,7 @@ static int merge_column(fst24_index *ix, int id, fst_icol *out) {
         const fst_icol *c = &p->col[id];
         if (id == FST24_COL_PATH) {
             int32_t *codes = out->values;
-            for (int64_t r = 0; r < p->rows; r++) codes[r0 + r] = (int32_t)k;
+            for (int64_t r = 0; r < p->rows; r++) codes[r0 + r] = ix->file_code[k];
         } else if (d->type == FST24_CT_UTF8) {
             int32_t base = (int32_t)out->chars_len;
             memcpy((char *)out->values + base, c->values, (size_t)c->chars_len);
@@ -300,21 +301,70 @@ static int shrink_text(fst_icol *c) {
     return FST24_OK;
 }
 
+typedef struct path_pos {
+    const char *path;
+    int64_t file;
+} path_pos;
+
+static int cmp_path_pos(const void *a, const void *b) {
+    const path_pos *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->file < y->file ? -1 : x->file > y->file);
+}
+
+/* The path dictionary: distinct paths in order of first appearance (Arrow
+ * consumers such as pandas refuse a dictionary with repeated values), and
+ * each file's code in it. */
 static int build_dictionary(fst24_index *ix) {
-    int64_t chars = 0;
-    for (int64_t k = 0; k < ix->paths.n; k++) chars += (int64_t)strlen(ix->paths.items[k]);
-    if (chars > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of file paths");
-    ix->dict_offsets = fst_icol_alloc((size_t)(ix->paths.n + 1) * sizeof(int32_t));
+    int64_t n = ix->paths.n;
+    path_pos *sorted = malloc((size_t)(n ? n : 1) * sizeof *sorted);
+    int64_t *first = malloc((size_t)(n ? n : 1) * sizeof *first); /* file -> first file of its path */
+    ix->file_code = malloc((size_t)(n ? n : 1) * sizeof *ix->file_code);
+    if (!sorted || !first || !ix->file_code) {
+        free(sorted);
+        free(first);
+        return fst_error(FST24_E_NOMEM, "index: out of memory");
+    }
+    for (int64_t k = 0; k < n; k++) {
+        sorted[k].path = ix->paths.items[k];
+        sorted[k].file = k;
+    }
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_path_pos);
+    for (int64_t i = 0; i < n; i++)
+        first[sorted[i].file] = i > 0 && !strcmp(sorted[i].path, sorted[i - 1].path) ? first[sorted[i - 1].file]
+                                                                                       : sorted[i].file;
+    free(sorted);
+    int64_t chars = 0, distinct = 0;
+    for (int64_t k = 0; k < n; k++)
+        if (first[k] == k) {
+            chars += (int64_t)strlen(ix->paths.items[k]);
+            distinct++;
+        }
+    if (chars > INT32_MAX) {
+        free(first);
+        return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of file paths");
+    }
+    ix->dict_offsets = fst_icol_alloc((size_t)(distinct + 1) * sizeof(int32_t));
     ix->dict_chars = fst_icol_alloc((size_t)(chars ? chars : 1));
-    if (!ix->dict_offsets || !ix->dict_chars) return fst_error(FST24_E_NOMEM, "index: out of memory");
-    int32_t pos = 0;
+    if (!ix->dict_offsets || !ix->dict_chars) {
+        free(first);
+        return fst_error(FST24_E_NOMEM, "index: out of memory");
+    }
+    int32_t pos = 0, code = 0;
     ix->dict_offsets[0] = 0;
-    for (int64_t k = 0; k < ix->paths.n; k++) {
+    for (int64_t k = 0; k < n; k++) {
+        if (first[k] != k) {
+            ix->file_code[k] = ix->file_code[first[k]];
+            continue;
+        }
         size_t len = strlen(ix->paths.items[k]);
         memcpy(ix->dict_chars + pos, ix->paths.items[k], len);
         pos += (int32_t)len;
-        ix->dict_offsets[k + 1] = pos;
+        ix->file_code[k] = code;
+        ix->dict_offsets[++code] = pos;
     }
+    ix->dict_length = distinct;
+    free(first);
     return FST24_OK;
 }
 
@@ -350,8 +400,10 @@ static int freeze_locked(fst24_index *ix) {
         fst_ipart_free(m);
         free(ix->dict_offsets);
         free(ix->dict_chars);
+        free(ix->file_code);
         ix->dict_offsets = NULL;
         ix->dict_chars = NULL;
+        ix->file_code = NULL;
         return st;
     }
     for (int64_t k = 0; k < ix->nparts; k++) fst_ipart_free(ix->parts[k]);
@@ -413,7 +465,7 @@ int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_inde
     out->values = c->values;
     out->offsets = c->offsets;
     if (d->type == FST24_CT_DICT_UTF8) {
-        out->dict_length = ix->paths.n;
+        out->dict_length = ix->dict_length;
         out->dict_offsets = ix->dict_offsets;
         out->dict_chars = ix->dict_chars;
     }
@@ -424,7 +476,7 @@ int64_t fst24_index_memory(const fst24_index *ix) {
     if (!ix) return 0;
     int64_t total = fst_ipart_memory(ix->merged);
     for (int64_t k = 0; k < ix->nparts; k++) total += fst_ipart_memory(ix->parts[k]);
-    if (ix->dict_offsets) total += (ix->paths.n + 1) * 4 + ix->dict_offsets[ix->paths.n];
+    if (ix->dict_offsets) total += (ix->dict_length + 1) * 4 + ix->dict_offsets[ix->dict_length] + ix->paths.n * 4;
     return total;
 }
 

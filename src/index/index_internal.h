@@ -68,6 +68,8 @@ struct fst24_index {
     pthread_mutex_t freeze_lock; /* two threads may export at once: one merges */
     int frozen;
     fst_ipart *merged;
+    int32_t *file_code;       /* each file's code in the path dictionary */
+    int64_t dict_length;      /* distinct paths (a file given twice is one entry) */
     int32_t *dict_offsets;
     char *dict_chars;
     int refs;                 /* owner + live Arrow exports (atomic) */

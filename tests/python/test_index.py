@@ -424,6 +424,10 @@ def test_pyarrow_pandas_duckdb_consume_index_arrow(fixtures: dict[str, Path]) ->
     assert counts == sorted(df.group_by("nomvar").len().iter_rows())
     # every call of __arrow_c_stream__ is a new, independent stream
     assert pa.table(t).equals(table)
+    # a file given twice is one dictionary entry (pandas refuses repeated categories)
+    twice = pa.table(fst24.index_arrow([fixtures["xdf"], fixtures["rsf"], fixtures["xdf"]]))
+    assert twice.column("path").chunk(0).dictionary.to_pylist() == [str(fixtures["xdf"]), str(fixtures["rsf"])]
+    assert twice.to_pandas()["path"].astype(str).tolist()[-14:] == [str(fixtures["xdf"])] * 14
 
 
 def test_arrow_export_outlives_the_index(fixtures: dict[str, Path]) -> None:
