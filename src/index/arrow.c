@@ -13,8 +13,6 @@
 
 #include "index/index_internal.h"
 
-#define HAS(mask, id) (((mask) >> (id)) & 1)
-
 static int num_columns(const fst24_index *ix) {
     int n = 0;
     for (int id = 0; id < FST24_COL_COUNT; id++) n += HAS(ix->mask, id);

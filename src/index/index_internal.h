@@ -41,7 +41,7 @@ typedef struct fst_ipart {
     fst_icol col[FST24_COL_COUNT];
 } fst_ipart;
 
-/* A growable list of strings with int32 offsets (the path dictionary). */
+/* A growable list of owned strings (the files' paths, one per part). */
 typedef struct fst_strlist {
     int64_t n, cap;
     char **items;
@@ -74,6 +74,9 @@ struct fst24_index {
     char *dict_chars;
     int refs;                 /* owner + live Arrow exports (atomic) */
 };
+
+/* Is column `id` in a FST24_INDEX_COLUMN mask? */
+#define HAS(mask, id) ((int)(((mask) >> (id)) & 1))
 
 /* ---- column buffers (index_cols.c) -------------------------------------- */
 

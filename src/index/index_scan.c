@@ -11,8 +11,6 @@
 
 #include "index/index_internal.h"
 
-#define HAS(mask, id) (((mask) >> (id)) & 1)
-
 /* Trimmed length of a blank-padded field (stops at a NUL, as Record does). */
 static size_t trimmed(const char *s, size_t width) {
     size_t n = strnlen(s, width);
