@@ -384,7 +384,7 @@ static int freeze_locked(fst24_index *ix) {
     m->rows = ix->rows;
     int st = build_dictionary(ix);
     for (int id = 0; id < FST24_COL_COUNT && st == FST24_OK; id++) {
-        if (!HAS(ix->mask, id)) continue;
+        if (!FST_ICOL_IN(ix->mask, id)) continue;
         if (ix->nparts == 1 && id != FST24_COL_PATH) {
             /* one file: its columns are the index's (no copy) */
             m->col[id] = ix->parts[0]->col[id];
@@ -447,7 +447,7 @@ int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_inde
     if (!ix || !out) return fst_error(FST24_E_INVALID, "index_get_column: NULL argument");
     if ((int)id < 0 || id >= FST24_COL_COUNT)
         return fst_error(FST24_E_INVALID, "index: no column number %d", (int)id);
-    if (!HAS(ix->mask, id))
+    if (!FST_ICOL_IN(ix->mask, id))
         return fst_error(FST24_E_INVALID, "index: column %s was not requested", fst_icol_defs[id].name);
     int st = fst_index_freeze(ix);
     if (st) return st;

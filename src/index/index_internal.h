@@ -76,7 +76,7 @@ struct fst24_index {
 };
 
 /* Is column `id` in a FST24_INDEX_COLUMN mask? */
-#define HAS(mask, id) ((int)(((mask) >> (id)) & 1))
+#define FST_ICOL_IN(mask, id) ((int)(((mask) >> (id)) & 1))
 
 /* ---- column buffers (index_cols.c) -------------------------------------- */
 
