@@ -473,7 +473,9 @@ static int item_matches(const field_def *f, const item *it, const fst24_record *
     }
     case IT_STAMP: {
         int32_t v = (int32_t)int_field(r, f->id);
-        if (v == it->codes[0]) return 1;
+        /* librmn's searches ignore a stamp's last decimal digit: the run
+         * number of old stamps, a 40 s bucket of new ones */
+        if (v == it->codes[0] || (v > 0 && it->codes[0] > 0 && v / 10 == it->codes[0] / 10)) return 1;
         int64_t e;
         if (it->lo == INT64_MIN || fst24_stamp_to_epoch(v, &e) != FST24_OK) {
             fst24_clear_error();

@@ -17,9 +17,11 @@
  *                          (fst24_ip_value_of) of the same kind, within
  *                          [A, B] inclusive
  *   datev dateo            an ISO date (2024-01-15T12:00[:00][Z], 2024-01-15)
- *                          or an integer CMC stamp: the same instant (a
- *                          stamp's run digit is ignored); a range A..B of
- *                          either: instants within [A, B] inclusive
+ *                          or an integer CMC stamp: the same instant, or
+ *                          for a stamp the same stamp but for its last
+ *                          decimal digit (as librmn's searches: old stamps'
+ *                          run number, new stamps' 40 s bucket); a range
+ *                          A..B of either: instants within [A, B] inclusive
  *   ni nj nk deet npas data_type (datyp) data_bits pack_bits (nbits)
  *   ig1 ig2 ig3 ig4        an integer or a range A..B
  *
