@@ -371,7 +371,8 @@ static void text_pair(const fst24_record *a, const pair_result *p, const diff_op
     text_num(p->mean_abs);
     text_num(p->bias);
     text_num(p->rmse);
-    text_num(p->corr);
+    if (isnan(p->corr)) printf(" %10s", "-");
+    else printf(" %10.6f", p->corr);
     printf(" %9zu", p->ndiff + p->missing_mismatch + p->nan_mismatch);
     if (o->packerr > 0) printf(" %8s", p->packerr_ok < 0 ? "-" : p->packerr_ok ? "yes" : "no");
     printf("  %s", p->status == ST_DIFFERENT ? "DIFFERENT" : p->status == ST_ERROR ? "ERROR" : status_names[p->status]);
