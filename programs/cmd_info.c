@@ -25,9 +25,11 @@ int cmd_info(int argc, char **argv) {
         fst24_file *f;
         fst24_file_kind kind = fst24_detect(argv[i]);
         if (fst24_open(argv[i], FST24_MODE_READ, NULL, &f) != FST24_OK) {
+            /* the detected kind says something only for files that look like FST */
             const char *msg = fst24_last_error();
-            if (strstr(msg, argv[i])) cli_fail("%s (%s file)", msg, fst24_kind_name(kind));
-            else cli_fail("%s: %s file: %s", argv[i], fst24_kind_name(kind), msg);
+            if (kind <= FST24_KIND_OTHER) cli_fail_file(argv[i]);
+            else if (strstr(msg, argv[i])) cli_fail("%s (detected: %s)", msg, fst24_kind_name(kind));
+            else cli_fail("%s: %s (detected: %s)", argv[i], msg, fst24_kind_name(kind));
             rc = 1;
             continue;
         }
