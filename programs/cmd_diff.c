@@ -87,10 +87,10 @@ static int cmp_identity(const fst24_record *a, const fst24_record *b) {
     return 0;
 }
 
-static const fst24_record *sort_base;
-static int cmp_order(const void *x, const void *y) {
+static int cmp_order(const void *x, const void *y, void *records) {
+    const fst24_record *base = records;
     int64_t i = *(const int64_t *)x, j = *(const int64_t *)y;
-    int c = cmp_identity(&sort_base[i], &sort_base[j]);
+    int c = cmp_identity(&base[i], &base[j]);
     if (c) return c;
     return i < j ? -1 : i > j;
 }
@@ -119,8 +119,7 @@ static int load_side(side *s, const diff_opts *o) {
     s->order = malloc((size_t)(s->n ? s->n : 1) * sizeof *s->order);
     if (!s->order) return cli_fail("%s: out of memory", s->path);
     for (int64_t i = 0; i < s->n; i++) s->order[i] = i;
-    sort_base = s->recs;
-    qsort(s->order, (size_t)s->n, sizeof *s->order, cmp_order);
+    qsort_r(s->order, (size_t)s->n, sizeof *s->order, cmp_order, s->recs);
     return 0;
 }
 

@@ -205,6 +205,7 @@ static int add_shown(shown *out, int *n, const char *name, int width, const char
 static int parse_style(const char *style, shown *out, int *n, char *keep, size_t keepsz) {
     for (size_t p = 0; p < sizeof presets / sizeof presets[0]; p++)
         if (!strcmp(style, presets[p].name)) style = presets[p].spec;
+    if (strlen(style) >= keepsz) return cli_usage("ls", "--style: too long"), -1;
     snprintf(keep, keepsz, "%s", style);
     *n = 0;
     for (char *save = NULL, *tok = strtok_r(keep, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {

@@ -135,6 +135,7 @@ static int parse_zap_item(const char *item, zap *z) {
 
 static int parse_zap(const char *spec, zap_list *zl) {
     char buf[1024];
+    if (strlen(spec) >= sizeof buf) return cli_usage("select", "--zap: too long (%zu characters)", strlen(spec));
     snprintf(buf, sizeof buf, "%s", spec);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (zl->n >= (int)(sizeof zl->items / sizeof zl->items[0])) return cli_usage("select", "too many --zap");

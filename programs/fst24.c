@@ -92,7 +92,7 @@ const char cli_help_version[] =
     "usage: fst24 version\n"
     "Print the version of the fst24 library and tool.\n"
     "\n"
-    "Example:\n"
+    "example:\n"
     "  fst24 version\n";
 
 int cmd_version(int argc, char **argv) {

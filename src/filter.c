@@ -151,10 +151,12 @@ static void trimmed(const char *s, size_t len, char *buf, size_t n) {
     buf[len] = '\0';
 }
 
-/* Split "A..B" (either side may be empty); 1 if it is a range. */
+/* Split "A..B" (either side may be empty): 1 if it is a range, 0 if not,
+ * -1 if a bound does not fit in n bytes. */
 static int split_range(const char *text, char *a, char *b, size_t n) {
     const char *dots = strstr(text, "..");
     if (!dots) return 0;
+    if ((size_t)(dots - text) >= n || strlen(dots + 2) >= n) return -1;
     trimmed(text, (size_t)(dots - text), a, n);
     trimmed(dots + 2, strlen(dots + 2), b, n);
     return 1;
@@ -193,7 +195,9 @@ static int parse_int_bound(const field_def *f, const char *whole, const char *s,
 static int parse_int_item(const field_def *f, const char *text, item *it) {
     char a[64], b[64];
     it->type = IT_INT_RANGE;
-    if (split_range(text, a, b, sizeof a)) {
+    int range = split_range(text, a, b, sizeof a);
+    if (range < 0) return bad_item(f, text, "a bound is too long");
+    if (range) {
         if (!*a && !*b) return bad_item(f, text, "a range needs at least one bound");
         if (parse_int_bound(f, text, a, &it->lo, INT64_MIN) || parse_int_bound(f, text, b, &it->hi, INT64_MAX))
             return FST24_E_INVALID;
@@ -230,7 +234,9 @@ static int parse_ip_bound(const field_def *f, const char *whole, const char *s, 
 
 static int parse_ip_item(const field_def *f, const char *text, item *it) {
     char a[64], b[64];
-    if (split_range(text, a, b, sizeof a)) {
+    int range = split_range(text, a, b, sizeof a);
+    if (range < 0) return bad_item(f, text, "a bound is too long");
+    if (range) {
         if (!*a && !*b) return bad_item(f, text, "a range needs at least one bound");
         double lo = 0, hi = 0;
         int ka, kb;
@@ -294,7 +300,9 @@ static int parse_date_item(const field_def *f, const char *text, item *it) {
     char a[64], b[64];
     int is_stamp;
     int32_t stamp;
-    if (split_range(text, a, b, sizeof a)) {
+    int range = split_range(text, a, b, sizeof a);
+    if (range < 0) return bad_item(f, text, "a bound is too long");
+    if (range) {
         if (!*a && !*b) return bad_item(f, text, "a range needs at least one bound");
         it->type = IT_EPOCH_RANGE;
         it->lo = INT64_MIN;

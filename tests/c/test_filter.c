@@ -195,6 +195,8 @@ static void test_errors(void) {
         {"=TT", "field name is missing"},
         {"ip1=-5", "0..268435455"},
         {"nomvar=TT,", "empty"},
+        {"ip1=10000000000000000000000000000000000000000000000000000000000000000000mb..5mb", "too long"},
+        {"datev=2024-01-15T00:00:00Z..2024-01-16T00:00:00Z2024-01-16T00:00:00Z2024-01-16T00:00:00Z", "too long"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st = fst24_filter_parse(f, bad[i].spec);
