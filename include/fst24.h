@@ -89,7 +89,8 @@ enum {
     FST24_TYPE_STRING = 7,        /* A */
     FST24_TYPE_COMPLEX = 8,       /* Z */
     FST24_TYPE_MISSING_FLAG = 64, /* some points are missing values */
-    FST24_TYPE_COMPRESSED = 128   /* lossless compression stage */
+    FST24_TYPE_COMPRESSED = 128,  /* lossless compression stage */
+    FST24_TYPE_BASE_MASK = 63     /* data_type & FST24_TYPE_BASE_MASK: the base type, flags removed */
 };
 
 /* Element type of an unpacked array in memory. */

@@ -90,7 +90,7 @@ static int dump_data(FILE *o, const fst24_record *r, int raw_missing) {
     }
     int isf = v.type == FST24_ELEM_F32;
     /* the reference dumps' element width: the stored bits for bit/char data */
-    int base = r->data_type & 0x3F;
+    int base = r->data_type & FST24_TYPE_BASE_MASK;
     int elem_bits = (base == FST24_TYPE_BINARY || base == FST24_TYPE_CHAR || base == FST24_TYPE_STRING ||
                      base == FST24_TYPE_COMPLEX)
                         ? r->data_bits

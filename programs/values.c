@@ -19,7 +19,7 @@ int cli_values_read(const fst24_record *r, cli_values *v) {
         cli_values_free(v);
         return st;
     }
-    int base = r->data_type & 0x3F;
+    int base = r->data_type & FST24_TYPE_BASE_MASK;
     v->is_text = base == FST24_TYPE_CHAR || base == FST24_TYPE_STRING;
     v->has_missing = (r->data_type & FST24_TYPE_MISSING_FLAG) != 0;
     fst24_get_missing_values(&v->mv);
