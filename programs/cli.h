@@ -48,6 +48,13 @@ int cli_fail_file(const char *path);
  * help text; returns 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- inputs (input.c) ------------------------------------------------------ */
+
+/* Open a file to read: 0, or 1 with the error printed. *damaged is set (and
+ * the damage printed on stderr) when the library recovered only part of it;
+ * the command then does its job and exits non-zero. */
+int cli_open_input(const char *path, fst24_file **f, int *damaged);
+
 /* ---- arguments (fst24.c) -------------------------------------------------- */
 
 /* 1 if `arg` looks like an option ("-x", "--xx"; not "-" alone). */

@@ -35,7 +35,8 @@ int cmd_convert(int argc, char **argv) {
     if (!in_path || !out_path) return cli_usage("convert", "IN and OUT expected");
 
     fst24_file *in, *out;
-    if (fst24_open(in_path, FST24_MODE_READ, NULL, &in)) return cli_fail_file(in_path);
+    int damaged;
+    if (cli_open_input(in_path, &in, &damaged)) return 1;
     fst24_open_options o = {.backend = backend};
     if (fst24_open(out_path, FST24_MODE_CREATE, &o, &out)) {
         fst24_close(in);
@@ -55,5 +56,5 @@ int cmd_convert(int argc, char **argv) {
     if (lost)
         fprintf(stderr, "fst24: convert: %lld records lost their extended metadata (XDF cannot store it)\n",
                 (long long)lost);
-    return rc;
+    return rc ? rc : damaged;
 }

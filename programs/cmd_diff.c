@@ -53,6 +53,7 @@ typedef struct side {
     fst24_record *recs;
     int64_t n;
     int64_t *order; /* indices sorted by identity */
+    int damaged;    /* the library recovered only part of the file */
 } side;
 
 typedef enum { ST_EQUAL, ST_CLOSE, ST_DIFFERENT, ST_ERROR } pair_status;
@@ -96,7 +97,7 @@ static int cmp_order(const void *x, const void *y, void *records) {
 }
 
 static int load_side(side *s, const diff_opts *o) {
-    if (fst24_open(s->path, FST24_MODE_READ, NULL, &s->file) != FST24_OK) return cli_fail_file(s->path);
+    if (cli_open_input(s->path, &s->file, &s->damaged)) return 1;
     fst24_query *q;
     if (cli_selection_query(&o->sel, s->file, &q) != FST24_OK) return cli_fail_file(s->path);
     int64_t cap = 64;
@@ -445,7 +446,7 @@ int cmd_diff(int argc, char **argv) {
         cli_selection_free(&o.sel);
         return 2;
     }
-    side s[2] = {{paths[0], NULL, NULL, 0, NULL}, {paths[1], NULL, NULL, 0, NULL}};
+    side s[2] = {{paths[0], NULL, NULL, 0, NULL, 0}, {paths[1], NULL, NULL, 0, NULL, 0}};
     int rc = 0;
     if (load_side(&s[0], &o) || load_side(&s[1], &o)) rc = 2;
     entry *e = rc ? NULL : malloc((size_t)(s[0].n + s[1].n + 1) * sizeof *e);
@@ -519,7 +520,8 @@ int cmd_diff(int argc, char **argv) {
         }
     }
     int differ = counts[ST_DIFFERENT] || only[0] || only[1];
-    rc = counts[ST_ERROR] ? 2 : differ ? 1 : 0;
+    /* a damaged input cannot be declared equal (or different) to anything */
+    rc = counts[ST_ERROR] || s[0].damaged || s[1].damaged ? 2 : differ ? 1 : 0;
     if (o.format == CLI_JSON) {
         fprintf(out,
                 "%s],\"summary\":{\"pairs\":%zu,\"equal\":%zu,\"close\":%zu,\"different\":%zu,\"errors\":%zu,"

@@ -197,9 +197,10 @@ int cmd_dump(int argc, char **argv) {
         return rc;
     }
     fst24_file *f;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) {
+    int damaged;
+    if (cli_open_input(path, &f, &damaged)) {
         cli_selection_free(&sel);
-        return cli_fail_file(path);
+        return 1;
     }
     fst24_missing_values mv;
     fst24_get_missing_values(&mv);
@@ -241,5 +242,5 @@ int cmd_dump(int argc, char **argv) {
     fst24_query_free(q);
     if (fst24_close(f) != FST24_OK) errors++, cli_fail_file(path);
     cli_selection_free(&sel);
-    return errors ? 1 : 0;
+    return errors || damaged ? 1 : 0;
 }

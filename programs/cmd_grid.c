@@ -289,9 +289,10 @@ int cmd_grid(int argc, char **argv)
     fst24_record_init_criteria(&crit);
     if (sel.ninclude == 1) fst24_filter_criteria(sel.include[0], &crit);
     fst24_file *f = NULL;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) {
+    int damaged;
+    if (cli_open_input(path, &f, &damaged)) {
         cli_selection_free(&sel);
-        return cli_fail_file(path);
+        return 1;
     }
     fst24_query_options qo = {0};
     qo.skip_grid_descriptors = 1; /* >>, ^^, !!, HY ... describe grids, they are not on one */
@@ -351,5 +352,5 @@ int cmd_grid(int argc, char **argv)
     free(keys);
     fst24_close(f);
     cli_selection_free(&sel);
-    return rc;
+    return rc ? rc : damaged;
 }

@@ -256,7 +256,8 @@ typedef struct ls_options {
 
 static int ls_file(const char *path, const cli_selection *sel, ls_options *o) {
     fst24_file *f;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) return cli_fail_file(path);
+    int damaged;
+    if (cli_open_input(path, &f, &damaged)) return 1;
     fst24_query *q;
     if (cli_selection_query(sel, f, &q) != FST24_OK) {
         fst24_close(f);
@@ -297,7 +298,7 @@ static int ls_file(const char *path, const cli_selection *sel, ls_options *o) {
     fst24_query_free(q);
     fst24_close(f);
     if (st < 0) return cli_fail_file(path);
-    return 0;
+    return damaged;
 }
 
 int cmd_ls(int argc, char **argv) {

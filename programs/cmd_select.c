@@ -199,11 +199,14 @@ typedef struct select_job {
     const cli_selection *sel;
     const zap_list *zaps;
     long long copied, dropped_meta;
+    int damaged; /* inputs the library recovered only in part */
 } select_job;
 
 static int copy_from(select_job *job, const char *path) {
     fst24_file *in;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &in) != FST24_OK) return cli_fail_file(path);
+    int damaged;
+    if (cli_open_input(path, &in, &damaged)) return 1;
+    job->damaged += damaged;
     fst24_query *q;
     if (cli_selection_query(job->sel, in, &q) != FST24_OK) {
         fst24_close(in);
@@ -300,7 +303,7 @@ int cmd_select(int argc, char **argv) {
         }
     }
     const char *backend_name = out && fst24_file_backend(out) == FST24_BACKEND_RSF ? "RSF" : "XDF";
-    select_job job = {out_path, out, &sel, &zaps, 0, 0};
+    select_job job = {out_path, out, &sel, &zaps, 0, 0, 0};
     for (int k = 0; k < nin && !rc; k++) rc = copy_from(&job, inputs[k]);
     if (out && fst24_close(out) != FST24_OK && !rc) rc = cli_fail_file(out_path);
     if (tmp && !rc && rename(tmp, out_path) != 0)
@@ -316,5 +319,5 @@ int cmd_select(int argc, char **argv) {
     free(tmp);
     free(inputs);
     cli_selection_free(&sel);
-    return rc;
+    return rc ? rc : job.damaged ? 1 : 0;
 }

@@ -40,7 +40,8 @@ static void text_num(double v) {
 
 static int stat_file(const char *path, const cli_selection *sel, cli_format format, cli_rows *rows) {
     fst24_file *f;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) return cli_fail_file(path);
+    int damaged;
+    if (cli_open_input(path, &f, &damaged)) return 1;
     fst24_query *q;
     if (cli_selection_query(sel, f, &q) != FST24_OK) {
         fst24_close(f);
@@ -108,7 +109,7 @@ static int stat_file(const char *path, const cli_selection *sel, cli_format form
     fst24_query_free(q);
     fst24_close(f);
     if (format == CLI_TEXT) printf("\n%lld records\n\n", i);
-    return rc;
+    return rc ? rc : damaged;
 }
 
 int cmd_stat(int argc, char **argv) {

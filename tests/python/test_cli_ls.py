@@ -166,3 +166,24 @@ def test_errors_name_the_file(tmp_path: Path, fixture: tuple[Path, list[dict[str
         proc = run(cmd, bad)
         assert proc.returncode == 1 and str(bad) in proc.stderr, cmd
         assert str(bad) not in proc.stdout, cmd
+
+
+def test_damaged_inputs_are_reported(fixture: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+    """A file the library opens only in part (here an RSF file cut inside its only segment) is
+    announced on stderr by every command that reads it, and none of them exits 0."""
+    rsf = tmp_path / "whole.rsf"
+    run("convert", "--backend", "rsf", fixture[0], rsf, check=0)
+    cut = tmp_path / "cut.rsf"
+    data = rsf.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    with fst24.open(cut) as f:
+        assert f.info()["recovered"]
+    for args, status in ((["ls", cut], 1), (["dump", cut], 1), (["stat", cut], 1), (["grid", cut], 1),
+                         (["diff", cut, rsf], 2), (["diff", rsf, cut], 2),
+                         (["convert", "--backend", "xdf", cut, tmp_path / "c.fst"], 1),
+                         (["select", cut, "-o", tmp_path / "s.fst"], 1)):
+        proc = run(*args, check=status)
+        assert f"{cut}: damaged file" in proc.stderr, args
+    # info and check report damage as their job
+    assert "valid: recovered" in run("info", cut, check=0).stdout
+    run("check", cut, check=1)
