@@ -40,7 +40,8 @@ const char cli_help_select[] =
     "  fst24 select model.fst -o renamed.fst --where nomvar=TT --zap nomvar=TX,etiket=TEST\n"
     "\n"
     "exit status: 0 success, 1 a file could not be read or written (a new OUT is then not\n"
-    "created), 2 usage error (also: OUT is one of the inputs)\n";
+    "created) or an input is damaged (OUT holds what could be trusted), 2 usage error (also:\n"
+    "OUT is one of the inputs)\n";
 
 /* ---- zaps ------------------------------------------------------------------ */
 
