@@ -45,5 +45,6 @@ if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
 fi
 
 echo "== Python tests"
+export FST24_BUILD_DIR="$PWD/build/release"   # installed to a scratch prefix by test_c_install.py
 cd tests/python
 "$PY" -m pytest -q -p no:cacheprovider -rs
