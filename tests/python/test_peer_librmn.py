@@ -287,3 +287,59 @@ def test_ip_codes_and_dates_match_librmn() -> None:
     for (y, m, d, hh, mm, ss), stamp in zip(dates, theirs["dates"]):
         when = np.datetime64(f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}")
         assert int(fst24.datetime_to_stamp(when)) == stamp, when
+
+
+_FIXTURE_CHILD = """
+import json, sys
+import numpy as np
+import fstd2nc  # puts the bundled rpnpy on sys.path
+import rpnpy.librmn.all as rmn
+import fst24
+problems, counts = [], {}
+for path in json.load(sys.stdin):
+    unit = rmn.fstopenall(path, rmn.FST_RO)
+    try:
+        keys = rmn.fstinl(unit)
+        with fst24.open(path) as f:
+            ours = list(f)
+            counts[path] = (len(keys), len(ours))
+            for key, rec in zip(keys, ours):
+                r = rmn.fstluk(key)
+                where = f"{path} {rec.nomvar}"
+                for field in ("ip1", "ip2", "ip3", "ni", "nj", "nk", "deet", "npas", "datev", "dateo",
+                              "ig1", "ig2", "ig3", "ig4"):
+                    if r[field] != getattr(rec, field):
+                        problems.append(f"{where}: {field} {r[field]} != {getattr(rec, field)}")
+                if (r["nomvar"].strip(), r["typvar"].strip(), r["etiket"].strip(), r["grtyp"], r["datyp"],
+                        r["nbits"]) != (rec.nomvar, rec.typvar, rec.etiket, rec.grtyp, rec.data_type,
+                                        rec.pack_bits):
+                    problems.append(f"{where}: names or encoding differ")
+                mine = rec.read(raw_missing=True)  # librmn 19.5 does not decode missing values
+                theirs = np.asarray(r["d"])
+                if mine.dtype.kind == "S":  # characters: compare the bytes
+                    ok = theirs.tobytes(order="F")[:mine.size] == mine.tobytes(order="F")
+                else:
+                    ok = theirs.size == mine.size and np.array_equal(
+                        theirs.reshape(mine.shape, order="F").astype(mine.dtype), mine)
+                if not ok:
+                    problems.append(f"{where}: data differ (datyp {rec.data_type})")
+    finally:
+        rmn.fstcloseall(unit)
+print("RESULT " + json.dumps({"problems": problems, "counts": counts}), flush=True)
+"""
+
+
+def test_librmn_reads_the_fixtures_as_fst24_does() -> None:
+    """librmn reads the XDF fixtures of tests/data (written by fst24, every datyp, the grids,
+    a !! table, several sessions) with the same headers and values as fst24 (in a child
+    process: librmn prints while unpacking)."""
+    from conftest import DATA
+    paths = [str(DATA / f"{n}.xdf.fst") for n in ("types", "grids", "model", "sessions")]
+    proc = subprocess.run([sys.executable, "-c", _FIXTURE_CHILD], input=json.dumps(paths),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    assert len(lines) == 1, proc.stdout[-2000:]
+    result = json.loads(lines[0][len("RESULT "):])
+    assert all(a == b and a > 0 for a, b in result["counts"].values()), result["counts"]
+    assert not result["problems"], "\n".join(result["problems"][:20])
