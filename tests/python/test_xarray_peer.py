@@ -66,6 +66,8 @@ json.dump(out, sys.stdout)
 def peer() -> dict[str, Any]:
     paths = [str(CORPUS / f) for f in FILES]
     r = subprocess.run([PEER, "-c", SUMMARY, *paths], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0 and "ModuleNotFoundError" in r.stderr:
+        pytest.skip(f"the peer interpreter {PEER} lacks a module fstd2nc needs: {r.stderr.strip().splitlines()[-1]}")
     if r.returncode != 0:
         pytest.fail(f"fstd2nc failed: {r.stderr[-2000:]}")
     return dict(json.loads(r.stdout))
