@@ -268,3 +268,30 @@ def test_cf_checker_accepts_the_netcdf_export(tmp_path: Path) -> None:
         pytest.skip(f"cfchecker could not run here: {text.strip().splitlines()[-1] if text.strip() else r.returncode}")
     errors = [line for line in text.splitlines() if line.startswith("ERROR")]
     assert errors == [], text
+
+
+def test_yin_yang_tiles_and_clouds() -> None:
+    """synth_irregular.fst: a U (yin-yang) grid, # tiles on E and L, Z on N/S, Y on L and on E."""
+    path = CORPUS / "ref" / "latlon" / "synth_irregular.fst"
+    with pytest.warns(UserWarning, match="grid Y"):          # Y on a rotated reference: no lat/lon
+        ds = xr.open_dataset(path, engine="fst24")
+    f = fst24.open(path)
+    kinds = set()
+    for name, var in ds.data_vars.items():
+        rec = f.find(nomvar=var.attrs["nomvar"]).first()
+        assert rec is not None
+        kinds.add(var.attrs["grtyp"])
+        np.testing.assert_array_equal(var.values.reshape(-1, rec.ni), rec.data[:, :, 0].T)
+        coords = {var[c].attrs.get("standard_name"): c for c in var.coords}
+        if "latitude" not in coords:
+            assert var.attrs["grtyp"] == "Y" and var.dims[-2].startswith("j")   # index dimensions only
+            continue
+        lat, lon = xr.broadcast(ds[coords["latitude"]], ds[coords["longitude"]])
+        hdims = [d for d in var.dims if d in lat.dims]
+        glat, glon = fst24.grid_latlon(rec)
+        np.testing.assert_array_equal(lat.transpose(*hdims).values.reshape(-1, rec.ni), glat.T)
+        np.testing.assert_array_equal(lon.transpose(*hdims).values.reshape(-1, rec.ni) % 360, glon.T)
+        if var.attrs["grtyp"] == "U":
+            assert var.dims == ("subgrid", "j", "i")
+            np.testing.assert_array_equal(ds.subgrid.values, ["yin", "yang"])
+    assert kinds >= {"U", "#", "Z", "Y"}
