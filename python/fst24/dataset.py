@@ -134,14 +134,23 @@ class _FileCache:
 FILES = _FileCache()
 
 
-def _records(paths: Sequence[str], file_idx: npt.NDArray[Any], keys: npt.NDArray[Any]) -> list[Record]:
-    """Records by (file index, key), looked up in C one file at a time."""
+def _records(paths: Sequence[str], file_idx: npt.NDArray[Any], keys: npt.NDArray[Any],
+             offsets: Optional[npt.NDArray[Any]] = None) -> list[Record]:
+    """Records by (file index, key), looked up in C one file at a time. With
+    ``offsets`` (where the index saw them), a record that moved raises: the
+    file was rewritten since the Dataset was opened."""
     out: list[Any] = [None] * len(keys)
     fidx = np.asarray(file_idx)
     for fi in np.unique(fidx).tolist():
         where = np.flatnonzero(fidx == fi)
         found = _core.records_by_key(FILES.get(paths[fi]), np.ascontiguousarray(np.asarray(keys)[where], np.int64))
         for i, rec in zip(where.tolist(), found):
+            if offsets is not None and rec.file_offset != int(offsets[i]):
+                from .errors import RecordNotFoundError
+                raise _error(RecordNotFoundError,
+                             f"{paths[fi]}: record {rec.nomvar.strip()!r} (key {int(keys[i])}) is now at offset "
+                             f"{rec.file_offset}, not {int(offsets[i])}: the file changed since it was opened; "
+                             "open it again")
             out[i] = rec
     return out
 
@@ -191,11 +200,13 @@ class RecordArray:
                  outer_shape: tuple[int, ...], inner_shape: tuple[int, ...], dtype: Any,
                  mask_file_idx: Optional[npt.NDArray[Any]] = None,
                  mask_keys: Optional[npt.NDArray[Any]] = None, missing: bool = True,
-                 threads: Optional[int] = None, name: str = "") -> None:
+                 threads: Optional[int] = None, name: str = "",
+                 offsets: Optional[npt.NDArray[Any]] = None) -> None:
         """See the class documentation; arrays have ``prod(outer_shape)`` entries."""
         self.paths = tuple(paths)
         self.file_idx = np.ascontiguousarray(file_idx, np.int32).reshape(outer_shape)
         self.keys = np.ascontiguousarray(keys, np.int64).reshape(outer_shape)
+        self.offsets = None if offsets is None else np.ascontiguousarray(offsets, np.int64).reshape(outer_shape)
         self.mask_file_idx = None if mask_file_idx is None else np.asarray(mask_file_idx, np.int32).reshape(outer_shape)
         self.mask_keys = None if mask_keys is None else np.asarray(mask_keys, np.int64).reshape(outer_shape)
         self.outer_shape = tuple(outer_shape)
@@ -245,6 +256,7 @@ class RecordArray:
         ix = np.ix_(*outer) if outer else ()
         fidx = self.file_idx[ix] if outer else self.file_idx.reshape(())
         keys = self.keys[ix] if outer else self.keys.reshape(())
+        offs = None if self.offsets is None else (self.offsets[ix] if outer else self.offsets.reshape(()))
         out_outer = fidx.shape
         nbytes = int(np.prod(out_outer + inner_sel, dtype=np.int64)) * self.dtype.itemsize
         where = f"variable {self.name or '?'}"
@@ -267,7 +279,7 @@ class RecordArray:
                     mask_f = (self.mask_file_idx[ix] if outer else self.mask_file_idx.reshape(())).reshape(-1)
                     mask_k = (self.mask_keys[ix] if outer else self.mask_keys.reshape(())).reshape(-1)
                 self._read(flat_out, present, flat_f, flat_k, mask_f, mask_k,
-                           None if full_inner else inner_key)
+                           None if full_inner else inner_key, None if offs is None else offs.reshape(-1))
         except BaseException:
             _memory.release(nbytes)
             raise
@@ -276,9 +288,9 @@ class RecordArray:
 
     def _read(self, flat_out: npt.NDArray[Any], present: npt.NDArray[np.intp], flat_f: npt.NDArray[Any],
               flat_k: npt.NDArray[Any], mask_f: Optional[npt.NDArray[Any]], mask_k: Optional[npt.NDArray[Any]],
-              inner_key: Optional[tuple[Any, ...]]) -> None:
+              inner_key: Optional[tuple[Any, ...]], flat_o: Optional[npt.NDArray[Any]] = None) -> None:
         threads = 0 if self.threads is None else int(self.threads)
-        recs = _records(self.paths, flat_f[present], flat_k[present])
+        recs = _records(self.paths, flat_f[present], flat_k[present], None if flat_o is None else flat_o[present])
         specs = [r._array_spec() for r in recs]
         direct = inner_key is None
         # Decode straight into the output where the record's native element
@@ -492,7 +504,7 @@ def _index(paths: Sequence[str]) -> Any:
     return index(list(paths), progress=False)
 
 
-_COLUMNS = ("path", "key", "nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "ni", "nj", "nk",
+_COLUMNS = ("path", "key", "file_offset", "nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "ni", "nj", "nk",
             "dateo", "datev", "deet", "npas", "data_type", "data_bits", "pack_bits", "ig1", "ig2", "ig3",
             "ig4", "level", "level_kind", "dateo_time", "datev_time", "forecast_period", "is_descriptor", "grid_id")
 
@@ -999,6 +1011,8 @@ class _Builder:
         fi = np.array([self.path_index[p] for p in c["path"][rows]], np.int32)
         file_idx[flat] = fi
         keys[flat] = c["key"][rows]
+        offsets = np.full(nslots, -1, np.int64)
+        offsets[flat] = c["file_offset"][rows]
         mfi = mk = None
         if mask_lookup and len(c["typvar"][rows[0]]) == 2 and c["typvar"][rows[0]][1] == "@":
             mfi = np.full(nslots, -1, np.int32)
@@ -1018,7 +1032,7 @@ class _Builder:
                           stacklevel=3)
             return None
         arr = RecordArray(self.paths, file_idx, keys, outer_shape, inner_shape, dtype, mfi, mk,
-                          missing=opts["mask_missing"], threads=opts["threads"], name=nomvar)
+                          missing=opts["mask_missing"], threads=opts["threads"], name=nomvar, offsets=offsets)
         # attributes
         long_name, units, std = _cf.VARIABLES.get(nomvar, ("", "", ""))
         if long_name:

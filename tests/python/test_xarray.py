@@ -337,6 +337,18 @@ def test_errors_name_the_problem(tmp_path: Path, files: dict[str, Path]) -> None
         fst24.to_xarray(42)
 
 
+def test_file_rewritten_after_open_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "changing.fst"
+    X.write_model(path)
+    ds = open_ds(path)
+    X.write_grids(path)                       # other records under the same XDF keys
+    with pytest.raises(fst24.RecordNotFoundError, match="changed since it was opened"):
+        ds.TT.values
+    X.write_model(path, backend="rsf")        # RSF keys: the XDF ones are gone
+    with pytest.raises(fst24.RecordNotFoundError):
+        ds.UU.values
+
+
 def test_guess_can_open_by_content(tmp_path: Path, files: dict[str, Path]) -> None:
     from fst24.xarray_backend import FstBackendEntrypoint
     entry = FstBackendEntrypoint()
