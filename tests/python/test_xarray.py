@@ -341,8 +341,11 @@ def test_file_rewritten_after_open_is_detected(tmp_path: Path) -> None:
     path = tmp_path / "changing.fst"
     X.write_model(path)
     ds = open_ds(path)
-    X.write_grids(path)                       # other records under the same XDF keys
+    X.write_grids(path)                       # other records under the same XDF keys (the first TT's
+                                              # key now holds another record, elsewhere)
     with pytest.raises(fst24.RecordNotFoundError, match="changed since it was opened"):
+        ds.TT.isel(time=0, level_t=0).values
+    with pytest.raises(fst24.RecordNotFoundError, match="changed"):   # moved or gone
         ds.TT.values
     X.write_model(path, backend="rsf")        # RSF keys: the XDF ones are gone
     with pytest.raises(fst24.RecordNotFoundError):
