@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "container/validate.h"
@@ -19,6 +20,12 @@ static int read_all(const char *path, int64_t *count) {
         return 1;
     }
     int problems = 0;
+    fst24_file_info info;
+    if (fst24_file_get_info(f, &info) == FST24_OK && info.recovered) {
+        /* The library opened it only by leaving something out. */
+        printf("%s: damaged: %s\n", path, info.warning);
+        problems++;
+    }
     int64_t n = fst24_num_records(f);
     uint32_t *words = NULL;
     size_t cap = 0;
@@ -145,8 +152,14 @@ int cmd_convert(int argc, char **argv) {
     else return cli_fail("usage: fst24 convert --backend rsf|xdf IN OUT") + 1;
     if (!in_path || !out_path) return cli_fail("usage: fst24 convert --backend rsf|xdf IN OUT") + 1;
 
+    struct stat sin, sout;
+    if (stat(in_path, &sin) == 0 && stat(out_path, &sout) == 0 && sin.st_dev == sout.st_dev &&
+        sin.st_ino == sout.st_ino)
+        return cli_fail("convert: %s: the output is the input file (it would be truncated); write to a new file",
+                        out_path);
     fst24_file *in, *out;
     if (fst24_open(in_path, FST24_MODE_READ, NULL, &in)) return cli_fail_lib("convert");
+    int damaged = cli_warn_damage(in_path, in);
     fst24_open_options o = {.backend = backend};
     if (fst24_open(out_path, FST24_MODE_CREATE, &o, &out)) {
         fst24_close(in);
@@ -172,5 +185,5 @@ int cmd_convert(int argc, char **argv) {
                 (long long)lost);
     /* Reference the RSF backend so static links pull it in over any weak stub. */
     if (!rc && !fst_rsf_backend.name) rc = 1;
-    return rc;
+    return rc ? rc : damaged;
 }

@@ -268,6 +268,7 @@ int cmd_grid(int argc, char **argv)
     if (where && cli_parse_where(where, &crit)) return 2;
     fst24_file *f = NULL;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f)) return cli_fail_lib(path);
+    int damaged = cli_warn_damage(path, f);
     fst24_query_options qo = {0};
     qo.skip_grid_descriptors = 1; /* >>, ^^, !!, HY ... describe grids, they are not on one */
     fst24_query *q = NULL;
@@ -324,5 +325,5 @@ int cmd_grid(int argc, char **argv)
     }
     free(keys);
     fst24_close(f);
-    return rc;
+    return rc ? rc : damaged;
 }

@@ -260,6 +260,7 @@ int cmd_dump(int argc, char **argv) {
     if (where && cli_parse_where(where, &crit)) return 2;
     fst24_file *f;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) return cli_fail_lib(NULL);
+    int damaged = cli_warn_damage(path, f);
     fst24_missing_values mv;
     fst24_get_missing_values(&mv);
     FILE *o = stdout;
@@ -309,7 +310,7 @@ int cmd_dump(int argc, char **argv) {
     if (st < 0) errors++, cli_fail_lib(path);
     fst24_query_free(q);
     if (fst24_close(f) != FST24_OK) errors++, cli_fail_lib(NULL);
-    return errors ? 1 : 0;
+    return errors || damaged ? 1 : 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -334,6 +335,7 @@ static int ls_file(const char *path, const fst24_record *crit, int decode, int64
                    int64_t *total_bytes) {
     fst24_file *f;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) return cli_fail_lib(NULL);
+    int damaged = cli_warn_damage(path, f);
     fst24_query *q;
     if (fst24_query_new(f, crit, NULL, &q) != FST24_OK) {
         fst24_close(f);
@@ -374,7 +376,7 @@ static int ls_file(const char *path, const fst24_record *crit, int decode, int64
     fst24_query_free(q);
     fst24_close(f);
     if (st < 0) return cli_fail_lib(path);
-    return 0;
+    return damaged;
 }
 
 int cmd_ls(int argc, char **argv) {
@@ -443,6 +445,7 @@ static void usage(FILE *o) {
             "  grid FILE [--where K=V,...]               grid description and lat/lon summary\n"
             "  check FILE...                             structural validation (XDF and RSF)\n"
             "  convert --backend rsf|xdf IN OUT          copy every record to another backend\n"
+            "  repair IN OUT                             copy what can be recovered of a damaged file\n"
             "  version                                   library version\n");
 }
 
@@ -455,6 +458,7 @@ int main(int argc, char **argv) {
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"ls", cmd_ls}, {"info", cmd_info}, {"dump", cmd_dump}, {"ip", cmd_ip},
         {"date", cmd_date}, {"grid", cmd_grid}, {"check", cmd_check}, {"convert", cmd_convert},
+        {"repair", cmd_repair},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 1, argv + 1);
