@@ -139,11 +139,8 @@ static void add_warning(struct fst24_file *f, const char *fmt, long long a, long
  * with it set, a writer holding the lock is simply at work. */
 static void describe_read_state(struct fst24_file *f, unsigned flag, const rsf_walk *w, int64_t size) {
     int unfinished = w->open_seg >= 0 || w->end != size;
-    if (!unfinished) return;
-    if (flag != 0 && fst_writer_alive(f, NULL) == 1) {
-        f->writer_active = 1;
-        return;
-    }
+    f->writer_active = flag != 0 && fst_writer_alive(f, NULL) == 1;
+    if (!unfinished || f->writer_active) return;
     f->recovered = 1;
     if (w->cut)
         add_warning(f, "file is truncated: the segment at byte %lld runs past the end of the file "

@@ -117,9 +117,12 @@ int fst_xdf_entry_matches_record(struct fst24_file *f, const uint32_t *entry_wor
     int st = fst_pread_all(f, copy, sizeof copy, off);
     if (st) return st;
     fst_be32_to_host(copy, XDF_ENTRY_WORDS);
-    for (int i = 0; i < XDF_ENTRY_WORDS; i++)
+    int same = 1;
+    for (int i = 0; i < XDF_ENTRY_WORDS; i++) {
         if ((copy[i] ^ entry_words[i]) & stable_desc_mask[i]) return 0;
-    return 1;
+        if (i > 0 && copy[i] != entry_words[i]) same = 0;
+    }
+    return same ? 1 : 2;
 }
 
 /* What loading the directory found besides the records. */
@@ -130,6 +133,7 @@ typedef struct xdf_load {
     int first_bad;     /* first such page (1-based) */
     int64_t beyond;    /* entries hidden: their record lies past `limit` */
     int64_t unverified;/* entries of bad pages hidden: they disagree with their record */
+    int64_t differing; /* entries of bad pages kept whose editable fields differ from their record */
 } xdf_load;
 
 /* Forget a partly loaded directory (before loading it again). */
@@ -207,6 +211,7 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
                     int ok = fst_xdf_entry_matches_record(f, w);
                     if (ok < 0) { st = ok; break; }
                     if (!ok) { hide_entry(f, e); ld->unverified++; }
+                    if (ok == 2) ld->differing++;
                 }
             }
             if (e->flags & FST_ENTRY_DELETED) f->num_deleted++;
@@ -361,18 +366,6 @@ static int write_dirty_pages(struct fst24_file *f);
 static int recover_for_writing(struct fst24_file *f, const xdf_load *ld) {
     xdf_state *s = state(f);
     int64_t dropped = f->file_size - ld->limit;
-    /* Entries past the header's end sit at the tail of the last pages. */
-    for (int p = s->npages - 1; p >= 0; p--) {
-        xdf_page *pg = &s->pages[p];
-        while (pg->nent > 0 && f->entries[f->num_entries - 1].record_offset >= ld->limit) {
-            fst_entry *e = &f->entries[f->num_entries - 1];
-            if (e->flags & FST_ENTRY_DELETED) f->num_deleted--;
-            f->num_entries--;
-            pg->nent--;
-            pg->dirty = 1;
-        }
-        if (pg->nent > 0) break;
-    }
     xdf_page *last = &s->pages[s->npages - 1];
     if (last->nxt != 0) {
         last->nxt = 0;
@@ -408,12 +401,11 @@ static void describe_read_state(struct fst24_file *f, const xdf_load *ld) {
     xdf_state *s = state(f);
     int64_t trailing = f->file_size - ld->limit;
     size_t n = strlen(f->warning);
+    int alive = s->header[H_RWFLG] ? fst_writer_alive(f, NULL) : 0;
+    f->writer_active = alive == 1;
     if (trailing > 0 || ld->beyond) {
-        long pid = 0;
-        int alive = s->header[H_RWFLG] ? fst_writer_alive(f, &pid) : 0;
-        if (alive == 1) {
-            f->writer_active = 1; /* a writer at work: its unflushed records are simply not visible yet */
-        } else {
+        /* With a writer at work, its unflushed records are simply not visible yet. */
+        if (alive != 1) {
             f->recovered = 1;
             n += (size_t)snprintf(f->warning + n, sizeof f->warning - n,
                                   "%s%lld bytes after the end recorded in the header are not visible "
@@ -428,12 +420,40 @@ static void describe_read_state(struct fst24_file *f, const xdf_load *ld) {
         f->recovered = 1;
         n += (size_t)snprintf(f->warning + n, sizeof f->warning - n,
                               "%s%d directory page%s fail%s the checksum (first: page %d, file_index "
-                              "%d..%d); each entry was checked against its record, %lld hidden",
+                              "%d..%d); each entry was checked against its record: %lld hidden, %lld "
+                              "kept with metadata that differs from their record's own copy (edited, "
+                              "or damaged)",
                               n ? "; " : "", ld->bad_pages, ld->bad_pages > 1 ? "s" : "",
                               ld->bad_pages > 1 ? "" : "s", ld->first_bad,
                               (ld->first_bad - 1) * XDF_ENTRIES_PER_PAGE,
-                              ld->first_bad * XDF_ENTRIES_PER_PAGE - 1, (long long)ld->unverified);
+                              ld->first_bad * XDF_ENTRIES_PER_PAGE - 1, (long long)ld->unverified,
+                              (long long)ld->differing);
     }
+}
+
+/* Entries a crashed writer's unfinished flush left at the end of the last
+ * page (records past the header's end, or slots only partly written) are not
+ * entries of the file: drop them, so that the page ends where the last flush
+ * ended. Returns how many were dropped. */
+static int64_t trim_unfinished_tail(struct fst24_file *f, const xdf_load *ld) {
+    xdf_state *s = state(f);
+    int64_t dropped = 0;
+    for (int p = s->npages - 1; p >= 0; p--) {
+        xdf_page *pg = &s->pages[p];
+        while (pg->nent > 0) {
+            fst_entry *e = &f->entries[f->num_entries - 1];
+            if (e->record_offset < ld->limit && e->record_offset >= XDF_HEADER_LNG * 8 &&
+                e->record_bytes >= XDF_KEY_BYTES)
+                break;
+            if (e->flags & FST_ENTRY_DELETED) f->num_deleted--;
+            f->num_entries--;
+            pg->nent--;
+            pg->dirty = 1;
+            dropped++;
+        }
+        if (pg->nent > 0) break;
+    }
+    return dropped;
 }
 
 static int xdf_open_existing(struct fst24_file *f) {
@@ -477,6 +497,7 @@ static int xdf_open_existing(struct fst24_file *f) {
     }
     xdf_load ld;
     if ((st = load_snapshot(f, &ld))) return st;
+    if (ld.tolerant) trim_unfinished_tail(f, &ld);
     if (!f->writable) {
         describe_read_state(f, &ld);
         return FST24_OK;

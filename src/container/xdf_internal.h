@@ -54,7 +54,8 @@ static inline int64_t addr_to_offset(uint32_t addr) { return ((int64_t)addr - 1)
 void fst_xdf_entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t *w, int page, int slot);
 
 /* Does the record an entry points to carry a descriptor copy agreeing with the
- * entry (address, length, shape)? 1 yes, 0 no, < 0 read error. */
+ * entry (address, length, shape)? 1 yes and identical, 2 yes but fields a
+ * metadata edit may change differ, 0 no, < 0 read error. */
 int fst_xdf_entry_matches_record(struct fst24_file *f, const uint32_t *entry_words);
 
 /* Read a sequential file (records back to back, no directory) into f->entries. */
