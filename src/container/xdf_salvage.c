@@ -232,7 +232,7 @@ int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s) {
         fst_salvage_note(s, "no usable directory in the header: records found by scanning");
     if (!st) st = scan_records(f, s, &cands);
     if (st) { free(cands.v); return st; }
-    qsort(cands.v, cands.n, sizeof *cands.v, cmp_cand);
+    if (cands.n) qsort(cands.v, cands.n, sizeof *cands.v, cmp_cand);
     int64_t slot = 0;
     for (size_t i = 0; i < cands.n && !st; i++) {
         const candidate *c = &cands.v[i];
