@@ -425,6 +425,8 @@ int cmd_info(int argc, char **argv) {
             printf("  %s: %d\n", in.backend == FST24_BACKEND_RSF ? "segments" : "directory pages",
                    in.num_pages);
         if (in.checksum_errors) printf("  checksum errors: %d\n", in.checksum_errors);
+        if (in.writer_active)
+            printf("  writer: another process has it open for writing (what it has not flushed is not shown)\n");
         if (in.recovered) printf("  valid: recovered (%s)\n", in.warning);
         else printf("  valid: %s\n", in.checksum_errors ? "readable, with directory checksum errors" : "yes");
         fst24_close(f);
