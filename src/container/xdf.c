@@ -111,8 +111,11 @@ static const uint32_t stable_desc_mask[XDF_ENTRY_WORDS] = {
 /* Does the record an entry points to carry a descriptor copy that agrees with
  * the entry (same address, length and shape)? 1 yes, 0 no, < 0 read error. */
 int fst_xdf_entry_matches_record(struct fst24_file *f, const uint32_t *entry_words) {
+    return fst_xdf_entry_matches_at(f, entry_words, addr_to_offset(entry_words[1]));
+}
+
+int fst_xdf_entry_matches_at(struct fst24_file *f, const uint32_t *entry_words, int64_t off) {
     uint32_t copy[XDF_ENTRY_WORDS];
-    int64_t off = addr_to_offset(entry_words[1]);
     if (off < 0 || off + (int64_t)sizeof copy > f->file_size) return 0;
     int st = fst_pread_all(f, copy, sizeof copy, off);
     if (st) return st;

@@ -57,6 +57,8 @@ void fst_xdf_entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t
  * entry (address, length, shape)? 1 yes and identical, 2 yes but fields a
  * metadata edit may change differ, 0 no, < 0 read error. */
 int fst_xdf_entry_matches_record(struct fst24_file *f, const uint32_t *entry_words);
+/* The same check against a descriptor copy at byte `off` (not where the entry points). */
+int fst_xdf_entry_matches_at(struct fst24_file *f, const uint32_t *entry_words, int64_t off);
 
 /* Read a sequential file (records back to back, no directory) into f->entries. */
 int fst_xdf_read_sequential(struct fst24_file *f);

@@ -19,10 +19,12 @@
 
 /* A record candidate: its offset and the descriptor words to use. */
 typedef struct candidate {
-    int64_t offset;
+    int64_t offset;   /* where the record is (its entry may point elsewhere: shift) */
+    int64_t shift;    /* offset minus where the words' address points */
     uint32_t words[XDF_ENTRY_WORDS];
     int from_directory;
-    int deleted;
+    int deleted;      /* the entry, or the record's own header, says deleted */
+    int lost;         /* a directory entry whose record was not found */
 } candidate;
 
 typedef struct cand_list {
@@ -46,8 +48,10 @@ static candidate *cand_add(cand_list *l) {
 static int cmp_cand(const void *a, const void *b) {
     const candidate *x = a, *y = b;
     if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
-    /* directory first, so that it wins over the record's own copy */
-    return y->from_directory - x->from_directory;
+    /* a confirmed directory entry first (it wins over the record's own copy),
+     * then the record's copy, then an entry its record did not confirm */
+    int rx = x->lost ? 2 : x->from_directory ? 0 : 1, ry = y->lost ? 2 : y->from_directory ? 0 : 1;
+    return rx - ry;
 }
 
 static int is_record_idtyp(uint32_t idtyp) { return idtyp >= 1 && idtyp <= 126 && (idtyp & 0x7E) != 0x7E; }
@@ -89,28 +93,48 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
             uint32_t idtyp = w[0] >> 24, lng = w[0] & 0xFFFFFF;
             int64_t roff = addr_to_offset(w[1]);
             int deleted = !is_record_idtyp(idtyp);
-            if (roff < XDF_HEADER_LNG * 8 || lng < XDF_KEY_BYTES / 8 || roff + (int64_t)lng * 8 > f->file_size) {
-                if (!deleted) {
-                    fst_salvage_note(s, "directory page %u entry %u: its record (byte %lld, %u bytes) is not in the file",
-                                     p + 1, j, (long long)roff, lng * 8);
-                    s->skipped++;
-                }
+            if (deleted) { /* marks the record at that address deleted, whatever its own header says */
+                candidate *c = cand_add(out);
+                if (!c) { st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); break; }
+                c->offset = roff;
+                memcpy(c->words, w, sizeof c->words);
+                c->from_directory = 1;
+                c->deleted = 1;
                 continue;
             }
-            int ok = fst_xdf_entry_matches_record(f, w);
+            int fits = roff >= XDF_HEADER_LNG * 8 && lng >= XDF_KEY_BYTES / 8 && roff + (int64_t)lng * 8 <= f->file_size;
+            int ok = fits ? fst_xdf_entry_matches_record(f, w) : 0;
             if (ok < 0) { st = ok; break; }
-            if (!ok) {
-                if (!deleted)
-                    fst_salvage_note(s, "directory page %u entry %u does not match the record at byte %lld "
-                                     "(the record's own header is used if it is intact)", p + 1, j, (long long)roff);
-                continue;
+            int64_t shift = 0;
+            /* Bytes lost or inserted before a record move it off the 8-byte
+             * grid: look for its descriptor copy a few bytes away. */
+            for (int d = 1; !ok && d < 8 && lng >= XDF_KEY_BYTES / 8; d++) {
+                for (int sign = -1; sign <= 1 && !ok; sign += 2) {
+                    int64_t at = roff + sign * d;
+                    if (at < XDF_HEADER_LNG * 8 || at + (int64_t)lng * 8 > f->file_size) continue;
+                    ok = fst_xdf_entry_matches_at(f, w, at);
+                    if (ok < 0) { st = ok; break; }
+                    if (ok) shift = sign * d;
+                }
             }
+            if (st) break;
             candidate *c = cand_add(out);
             if (!c) { st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); break; }
-            c->offset = roff;
+            c->offset = roff + shift;
+            c->shift = shift;
             memcpy(c->words, w, sizeof c->words);
             c->from_directory = 1;
-            c->deleted = deleted;
+            c->lost = !ok;
+            if (!ok && !fits)
+                fst_salvage_note(s, "directory page %u entry %u: its record (byte %lld, %u bytes) is not in the file",
+                                 p + 1, j, (long long)roff, lng * 8);
+            else if (!ok)
+                fst_salvage_note(s, "directory page %u entry %u does not match the record at byte %lld "
+                                 "(the record's own header is used if it is intact)", p + 1, j, (long long)roff);
+            else if (shift)
+                fst_salvage_note(s, "directory page %u entry %u: record found at byte %lld, %lld bytes from where "
+                                 "the entry points (bytes lost or inserted before it)",
+                                 p + 1, j, (long long)c->offset, (long long)shift);
         }
         if (st) break;
         if (p + 1 < nbd) {
@@ -148,8 +172,60 @@ static int followed_by_structure(struct fst24_file *f, int64_t at, int64_t size)
     return structure_at(b, at, size, &t) > 0;
 }
 
+/* Stretches the walk could not read; reported once the records found through
+ * the directory are known (a record a few bytes off the 8-byte grid, found
+ * through its entry, covers part of such a stretch). */
+typedef struct gap {
+    int64_t from, to;   /* [from, to) */
+    int64_t incomplete; /* the stretch starts with a record the file cuts short: its length, else 0 */
+} gap;
+
+typedef struct gap_list {
+    gap *v;
+    size_t n, cap;
+} gap_list;
+
+static int add_gap(gap_list *g, int64_t from, int64_t to, int64_t incomplete) {
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 16;
+        gap *v = realloc(g->v, cap * sizeof *v);
+        if (!v) return FST24_E_NOMEM;
+        g->v = v;
+        g->cap = cap;
+    }
+    g->v[g->n++] = (gap){from, to, incomplete};
+    return FST24_OK;
+}
+
+/* Report what of each gap no recovered record covers (entries in file order). */
+static void report_gaps(struct fst24_file *f, fst_salvage *s, const gap_list *g) {
+    int64_t k = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        int64_t pos = g->v[i].from, end = g->v[i].to, uncovered = 0;
+        while (k < f->num_entries && f->entries[k].record_offset + f->entries[k].record_bytes <= pos) k++;
+        for (int64_t j = k; pos < end; j++) {
+            int64_t a = j < f->num_entries ? f->entries[j].record_offset : end;
+            int64_t b = j < f->num_entries ? a + f->entries[j].record_bytes : end;
+            if (a > end) a = end;
+            if (a > pos) {
+                if (g->v[i].incomplete && pos == g->v[i].from) {
+                    fst_salvage_note(s, "record at byte %lld is incomplete: it needs %lld bytes, the file ends after %lld",
+                                     (long long)pos, (long long)g->v[i].incomplete, (long long)(end - pos));
+                    s->skipped++;
+                } else {
+                    fst_salvage_note(s, "bytes %lld..%lld hold no record structure (damaged): skipped",
+                                     (long long)pos, (long long)a - 1);
+                }
+                uncovered += a - pos;
+            }
+            if (b > pos) pos = b;
+        }
+        s->damaged_bytes += uncovered;
+    }
+}
+
 /* Linear pass: every self-addressed record, resynchronising after damage. */
-static int scan_records(struct fst24_file *f, fst_salvage *s, cand_list *out) {
+static int scan_records(struct fst24_file *f, cand_list *out, gap_list *gaps) {
     enum { WINDOW = 1 << 16 };
     uint8_t *win = malloc(WINDOW);
     if (!win) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
@@ -175,13 +251,9 @@ static int scan_records(struct fst24_file *f, fst_salvage *s, cand_list *out) {
             continue;
         }
         if (len > 0) {
-            /* A record started but the file ends inside it. */
-            if (is_record_idtyp(idtyp)) {
-                fst_salvage_note(s, "record at byte %lld is incomplete: it needs %lld bytes, the file ends after %lld",
-                                 (long long)off, (long long)len, (long long)(size - off));
-                s->skipped++;
-            }
-            s->damaged_bytes += size - off;
+            /* A record (or page) started but the file ends inside it. */
+            if (add_gap(gaps, off, size, is_record_idtyp(idtyp) ? len : 0)) st = FST24_E_NOMEM;
+            off = size;
             break;
         }
         /* Damage: look for the next self-addressed structure, 8 bytes at a time. */
@@ -198,12 +270,12 @@ static int scan_records(struct fst24_file *f, fst_salvage *s, cand_list *out) {
         }
         if (st) break;
         int64_t to = found < 0 ? size : found;
-        fst_salvage_note(s, "bytes %lld..%lld hold no record structure (damaged): skipped", (long long)from,
-                         (long long)to - 1);
-        s->damaged_bytes += to - from;
+        if (add_gap(gaps, from, to, 0)) { st = FST24_E_NOMEM; break; }
         off = to;
     }
+    if (!st && off < size && add_gap(gaps, off, size, 0)) st = FST24_E_NOMEM;
     free(win);
+    if (st == FST24_E_NOMEM) return fst_error(st, "%s: out of memory", f->path);
     return st;
 }
 
@@ -230,30 +302,54 @@ int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s) {
         st = scan_directory(f, s, h, &cands);
     else
         fst_salvage_note(s, "no usable directory in the header: records found by scanning");
-    if (!st) st = scan_records(f, s, &cands);
-    if (st) { free(cands.v); return st; }
+    gap_list gaps = {0};
+    if (!st) st = scan_records(f, &cands, &gaps);
+    if (st) { free(cands.v); free(gaps.v); return st; }
     if (cands.n) qsort(cands.v, cands.n, sizeof *cands.v, cmp_cand);
-    int64_t slot = 0;
-    for (size_t i = 0; i < cands.n && !st; i++) {
-        const candidate *c = &cands.v[i];
-        if (i > 0 && cands.v[i - 1].offset == c->offset) continue; /* found by both passes */
-        /* The record's own header says deleted (XDF marks it at deletion) while a
-         * stale directory page still lists it: it stays deleted. */
-        int deleted = c->deleted;
-        if (!deleted && c->from_directory && i + 1 < cands.n && cands.v[i + 1].offset == c->offset &&
-            cands.v[i + 1].deleted)
-            deleted = 1;
+    int64_t slot = 0, first_orphan = 0;
+    for (size_t i = 0, next; i < cands.n && !st; i = next) {
+        /* Every candidate at one offset: the first usable one (sort order) gives
+         * the metadata; any of them saying deleted (the directory, or the
+         * record's own header, which XDF marks at deletion) makes it deleted. */
+        const candidate *c = NULL;
+        int deleted = 0;
+        for (next = i; next < cands.n && cands.v[next].offset == cands.v[i].offset; next++) {
+            deleted |= cands.v[next].deleted;
+            if (!c && !cands.v[next].lost && !cands.v[next].deleted) c = &cands.v[next];
+        }
         if (deleted) { s->deleted++; continue; }
+        if (!c) { s->skipped++; continue; } /* no intact record where its entry points */
         fst_entry *e = fst_file_new_entry(f);
         if (!e) { st = FST24_E_NOMEM; break; }
         fst_xdf_entry_from_words(f, e, c->words, (int)(slot / XDF_ENTRIES_PER_PAGE),
                                  (int)(slot % XDF_ENTRIES_PER_PAGE));
+        e->record_offset += c->shift;
+        e->payload_offset += c->shift;
         slot++;
         f->num_entries++;
         if (c->from_directory) s->from_directory++;
-        else s->from_scan++;
+        else if (!s->from_scan++) first_orphan = c->offset;
     }
+    if (s->from_scan)
+        fst_salvage_note(s, "%lld record%s from byte %lld on %s in no directory (written after the last "
+                         "flush, or left over): copied from %s own header%s",
+                         (long long)s->from_scan, s->from_scan > 1 ? "s" : "", (long long)first_orphan,
+                         s->from_scan > 1 ? "are" : "is", s->from_scan > 1 ? "their" : "its",
+                         s->from_scan > 1 ? "s" : "");
     free(cands.v);
+    /* Records that overlap: bytes were lost inside the first one (its payload
+     * is copied as it is, but said to be suspect). */
+    for (int64_t i = 0; !st && i + 1 < f->num_entries; i++) {
+        const fst_entry *a = &f->entries[i], *b = &f->entries[i + 1];
+        int64_t over = a->record_offset + a->record_bytes - b->record_offset;
+        if (over > 0) {
+            fst_salvage_note(s, "the record at byte %lld overlaps the next one by %lld bytes: bytes were lost "
+                             "inside it, its values may be damaged", (long long)a->record_offset, (long long)over);
+            s->damaged_bytes += over;
+        }
+    }
+    if (!st) report_gaps(f, s, &gaps);
+    free(gaps.v);
     f->num_pages = 0;
     return st;
 }

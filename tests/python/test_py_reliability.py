@@ -410,3 +410,50 @@ def test_repair_of_an_intact_file_copies_everything(tmp_path: Path, rsf_file: Pa
     assert hold_values(out) == hold_values(rsf_file)
     report: dict[str, Any] = fst24.repair(rsf_file, out)
     assert not report["damaged"] and report["copied"] == 40 and not report["problems"]
+
+
+DAMAGED_CORPUS = {  # name -> (records repair recovers, exit status of `fst24 repair`)
+    "ECCC-ASTD-MRD_fst-tools__zzzz": (4, 3),  # a byte lost: 3 records found 1 byte off, 1 suspect
+    "ECCC-ASTD-MRD_fst-tools__anal_temp": (8, 0),
+    "ECCC-ASTD-MRD_vgrid__tests_data_Linux_dm_1001_just_p0": (0, 0),
+    # the 120 bytes past the header's size are a record no directory lists: copied, and said so
+    "ECCC-ASTD-MRD_vgrid__tests_data_Linux_dm_5002_from_model_run__2271cc02": (119, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGED_CORPUS))
+def test_repair_of_the_damaged_corpus_files(name: str, tmp_path: Path) -> None:
+    from conftest import CORPUS
+    src = CORPUS / "real" / name
+    if not src.exists():
+        pytest.skip(f"{name} is not in the corpus at {CORPUS}")
+    want, status = DAMAGED_CORPUS[name]
+    out = tmp_path / "repaired.fst"
+    proc = run("repair", str(src), str(out))
+    assert proc.returncode == status, proc.stderr
+    assert f"{want} records copied" in proc.stdout
+    assert all(line.startswith("fst24: repair: ") for line in proc.stderr.splitlines())
+    if "5002" in name:
+        assert "1 record from byte 131520 on is in no directory" in proc.stderr
+    check = run("check", str(out))
+    assert check.returncode == 0, check.stdout
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fst24.DamagedFileWarning)
+        try:
+            with fst24.open(src) as f:
+                shown = [(r.file_offset, r.header(), r.data.tobytes()) for r in f]
+        except fst24.Error:
+            shown = []
+    with fst24.open(out) as g:
+        assert len(g) == want
+        copied = [(r.header(), r.data.tobytes()) for r in g]
+    # what the tolerant open shows, repair copies unchanged, in file order
+    fields = ("nomvar", "typvar", "etiket", "ip1", "ip2", "ip3", "ni", "nj", "nk", "datev", "data_type",
+              "pack_bits", "ig1", "ig2", "ig3", "ig4")
+    expect = [({k: h[k] for k in fields}, d) for _, h, d in sorted(shown, key=lambda x: x[0])]
+    got = [({k: h[k] for k in fields}, d) for h, d in copied]
+    assert got[:len(expect)] == expect
+    for h, d in copied:
+        if not shown and h["nomvar"] == "MG":  # zzzz: a land-sea mask, values between 0 and 1
+            values = np.frombuffer(d, np.float32)
+            assert 0 <= values.min() and values.max() <= 1
