@@ -4,7 +4,8 @@
  *
  * This is the one header applications include. The topic headers under
  * fst24/ (levels, dates, grids, vertical descriptors) are pulled in here and
- * are not meant to be included on their own.
+ * are not meant to be included on their own. The metadata index and its Arrow
+ * export (fst24/index.h) is included separately, when wanted.
  *
  * Conventions
  *  - Every function returns an int status: FST24_OK (0) or a negative

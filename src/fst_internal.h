@@ -164,6 +164,11 @@ int fst_rsf_salvage(struct fst24_file *f, fst_salvage *s);
 /* Open `path` read-only for repair: every recoverable record in out->entries. */
 int fst_open_salvage(const char *path, struct fst24_file **out, fst_salvage *s);
 
+/* 1 if a blank-padded 4-character nomvar is one of librmn's descriptor names
+ * (>>, ^^, ^>, !!, ##, #>>#, #^^#, ####, HY, PROJ, MTRX): the records that the
+ * skip_grid_descriptors query option skips (src/query.c). */
+int fst_is_descriptor_name(const char *nomvar);
+
 /* Extended-metadata search (src/meta/json_match.c): 1 if the JSON object
  * `criteria` matches the record's JSON text `record` (CONTAINER.md §5.4),
  * 0 if not (or `record` is NULL), negative on a malformed criteria text. */

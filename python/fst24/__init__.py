@@ -7,6 +7,9 @@ A thin, fast layer over the C library libfst24::
         for rec in f.find(nomvar="TT"):
             print(rec, rec.level, rec.data.mean())
 
+    df = fst24.index("archive/")       # every record of many files: a polars DataFrame
+    arrays = fst24.read(df.filter(...)) # the data of selected rows, decoded in parallel
+
 Thread safety: every File may be read (queries, ``Record.data``,
 ``File.read``) from many threads at once; writes, deletes and flushes of one
 file are serialised (they wait for running reads of that file, and reads
@@ -26,6 +29,7 @@ from .errors import (ClosedFileError, CorruptFileError, DamagedFileWarning, Deco
                      ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many, repair
 from .grid import grid_latlon, ig_to_xg, xg_to_ig
+from .metadata import IndexTable, index, index_arrow, read, read_metadata
 from .levels import decode_ip, decode_ip123, encode_ip, format_ip, kind_info
 from .record import HEADER_FIELDS, Record
 
@@ -37,6 +41,7 @@ __all__ = [
     "get_mmap_threshold", "enable_thread_safety", "missing_values", "library_version",
     "decode_ip", "decode_ip123", "encode_ip", "format_ip", "kind_info", "stamp_to_datetime", "datetime_to_stamp",
     "grid_latlon", "xg_to_ig", "ig_to_xg",
+    "index", "index_arrow", "read_metadata", "read", "IndexTable",
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",

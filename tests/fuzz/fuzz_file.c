@@ -1,6 +1,6 @@
 /* Fuzz target: any byte string as an FST file. Opens it (XDF, RSF, 1989 or
  * not FST), lists every record, decodes every payload, reads the extended
- * metadata and runs a search with criteria. Every call must return a status;
+ * metadata, runs a search with criteria and builds the metadata index. Every call must return a status;
  * memory errors are caught by the sanitizers.
  *
  * libFuzzer (clang):  see tests/fuzz/README.md
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fst24.h"
+#include "fst24/index.h"
 
 static void exercise(fst24_file *f) {
     fst24_query *q;
@@ -57,6 +58,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fst24_file *f;
     if (fst24_open(path, FST24_MODE_READ, NULL, &f) == FST24_OK) {
         exercise(f);
+        /* the metadata index of the file (grid ids read descriptor payloads) */
+        fst24_index_options o = {.threads = 1, .columns = FST24_INDEX_DEFAULT_COLUMNS |
+                                                          FST24_INDEX_COLUMN(FST24_COL_EXT_META)};
+        fst24_index *ix = NULL;
+        if (fst24_index_new(&o, &ix) == FST24_OK && fst24_index_add_file(ix, f) == FST24_OK) {
+            struct ArrowArrayStream s;
+            if (fst24_index_export_stream(ix, FST24_ARROW_STRING_VIEW, &s) == FST24_OK) {
+                struct ArrowSchema schema;
+                struct ArrowArray batch;
+                if (s.get_schema(&s, &schema) == 0) schema.release(&schema);
+                if (s.get_next(&s, &batch) == 0 && batch.release) batch.release(&batch);
+                s.release(&s);
+            }
+        }
+        fst24_index_free(ix);
         fst24_close(f);
     }
     close(fd);
