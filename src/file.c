@@ -171,6 +171,22 @@ fst_entry *fst_file_new_entry(struct fst24_file *f) {
     return e;
 }
 
+void fst_file_reset_entries(struct fst24_file *f) {
+    pthread_rwlock_wrlock(&f->dir_lock);
+    int64_t used = f->num_entries < f->cap_entries ? f->num_entries + 1 : f->num_entries;
+    for (int64_t i = 0; i < used; i++) {
+        free(f->entries[i].ext_meta);
+        f->entries[i].ext_meta = NULL;
+    }
+    f->num_entries = 0;
+    f->num_deleted = 0;
+    f->num_pages = 0;
+    f->checksum_errors = 0;
+    f->recovered = 0;
+    f->warning[0] = '\0';
+    pthread_rwlock_unlock(&f->dir_lock);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Detection                                                                */
 /* ------------------------------------------------------------------------ */

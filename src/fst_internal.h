@@ -124,6 +124,10 @@ int fst_writer_alive(struct fst24_file *f, long *pid);
  * lock holder backs: a crashed writer, or one that does not take the lock. */
 int fst_stale_flag_error(struct fst24_file *f, const char *flag);
 
+/* Forget every loaded entry, the counts and the recovery state (before a
+ * directory is read again). */
+void fst_file_reset_entries(struct fst24_file *f);
+
 /* Grow f->entries and return a pointer to a zeroed new slot (not yet counted). */
 fst_entry *fst_file_new_entry(struct fst24_file *f);
 

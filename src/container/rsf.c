@@ -179,6 +179,16 @@ static int rsf_open_existing(struct fst24_file *f) {
     if (size < 0) st = (int)size;
     if (!st) st = rsf_load_directory(f, size, &w);
     if (!st && !f->writable) {
+        /* A writer at work may have been caught in the middle of a commit (the
+         * segment's start and end records disagree for a moment): read again. */
+        for (int attempt = 0; !st && f->recovered && flag != 0 && attempt < 200 &&
+                              fst_writer_alive(f, NULL) == 1; attempt++) {
+            fst_file_reset_entries(f);
+            if (attempt > 3) usleep(500);
+            size = current_size(f);
+            st = size < 0 ? (int)size : rsf_load_directory(f, size, &w);
+        }
+        if (st) return st;
         describe_read_state(f, flag, &w, size);
         if (f->file_size < size) f->file_size = size;
         return FST24_OK;
