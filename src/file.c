@@ -270,6 +270,7 @@ static void free_file(fst24_file *f) {
     int64_t used = f->num_entries < f->cap_entries ? f->num_entries + 1 : f->num_entries;
     for (int64_t i = 0; i < used; i++) free(f->entries[i].ext_meta);
     free(f->entries);
+    fst_unlock_writer(f);
     if (f->fd >= 0) close(f->fd);
     pthread_mutex_destroy(&f->lock);
     pthread_rwlock_destroy(&f->dir_lock);
@@ -503,6 +504,7 @@ int fst24_close(fst24_file *f) {
     pthread_mutex_lock(&f->lock);
     int st = f->ops->close(f);
     pthread_mutex_unlock(&f->lock);
+    fst_unlock_writer(f);
     if (st == FST24_OK && f->fd >= 0 && close(f->fd) != 0)
         st = fst_error(FST24_E_IO, "%s: close failed: %s", f->path, strerror(errno));
     else if (st != FST24_OK && f->fd >= 0)

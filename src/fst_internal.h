@@ -94,6 +94,7 @@ struct fst24_file {
     int keep_missing_flag;
     int create;               /* opened with FST24_MODE_CREATE ("w") */
     int os_lock;              /* writer lock held: 0 none/unsupported, 1 shared, 2 exclusive */
+    long lock_pid;            /* process that took it */
     int writer_active;        /* read-only: a live writer holds the file */
     fst24_backend backend;
     fst24_file_kind kind;     /* detected format */
@@ -117,6 +118,9 @@ struct fst24_file {
  * while the file is open (shared: RSF parallel writers); FST24_E_LOCKED naming
  * the holder when another writer has it. */
 int fst_lock_writer(struct fst24_file *f, int shared);
+/* Release the writer lock (only in the process that took it: a forked child
+ * closing its copy of the descriptor leaves the parent's lock alone). */
+void fst_unlock_writer(struct fst24_file *f);
 /* Does a process hold the writer lock of f's file? 1 yes (*pid, may be NULL,
  * set when known), 0 no, -1 cannot tell on this system. */
 int fst_writer_alive(struct fst24_file *f, long *pid);

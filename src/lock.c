@@ -79,6 +79,7 @@ int fst_lock_writer(struct fst24_file *f, int shared) {
     for (;;) {
         if (flock(f->fd, op) == 0) {
             f->os_lock = shared ? 1 : 2;
+            f->lock_pid = (long)getpid();
             return FST24_OK;
         }
         if (errno == EINTR) continue;
@@ -113,4 +114,12 @@ int fst_stale_flag_error(struct fst24_file *f, const char *flag) {
                      "(librmn, or a process on another host) is writing it; open it with force_write "
                      "only if that writer is gone",
                      f->path, flag);
+}
+
+void fst_unlock_writer(struct fst24_file *f) {
+    /* The lock belongs to the open file description, which a fork() shares:
+     * release it explicitly, so that children still holding the descriptor do
+     * not keep it; but only in the process that took it. */
+    if (f->os_lock && f->fd >= 0 && f->lock_pid == (long)getpid()) flock(f->fd, LOCK_UN);
+    f->os_lock = 0;
 }

@@ -183,6 +183,35 @@ static void test_crashed_writer(fst24_backend backend, const char *name) {
     unlink(path);
 }
 
+/* A child forked while the file was open for writing shares its descriptor;
+ * once the parent closes the file, the child must not keep it locked. */
+static void test_fork_inherits_nothing(fst24_backend backend, const char *name) {
+    const char *path = t_tmp("lock_fork");
+    unlink(path);
+    fst24_open_options o = {.backend = backend};
+    fst24_file *f;
+    CHECK(fst24_open(path, FST24_MODE_CREATE, &o, &f) == FST24_OK, "%s: writer", name);
+    t_write(f, "FORK", 1, 0, 3, 3, NULL);
+    int p[2];
+    if (pipe(p)) { CHECK(0, "pipe"); return; }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[1]);
+        char c;
+        if (read(p[0], &c, 1) < 0) _exit(1); /* holds the inherited descriptor until told */
+        _exit(0);
+    }
+    close(p[0]);
+    CHECK(fst24_close(f) == FST24_OK, "%s: parent closes", name);
+    fst24_file *g = NULL;
+    CHECK(fst24_open(path, FST24_MODE_UPDATE, &o, &g) == FST24_OK, "%s: free again while the forked child lives", name);
+    if (g) fst24_close(g);
+    close(p[1]);
+    waitpid(pid, NULL, 0);
+    CHECK(count_records(path) == 1, "%s: record intact", name);
+    unlink(path);
+}
+
 /* RSF parallel writers share the file (two processes); an exclusive writer
  * or "w" is refused while they write. */
 static void test_parallel(void) {
@@ -244,6 +273,7 @@ int main(void) {
         test_live_writer(bk[i].b, bk[i].name, FST24_MODE_UPDATE);
         test_same_process(bk[i].b, bk[i].name);
         test_crashed_writer(bk[i].b, bk[i].name);
+        test_fork_inherits_nothing(bk[i].b, bk[i].name);
     }
     test_parallel();
     test_cli();
