@@ -140,7 +140,15 @@ static void add_warning(struct fst24_file *f, const char *fmt, long long a, long
 static void describe_read_state(struct fst24_file *f, unsigned flag, const rsf_walk *w, int64_t size) {
     int unfinished = w->open_seg >= 0 || w->end != size;
     f->writer_active = flag != 0 && fst_writer_alive(f, NULL) == 1;
-    if (!unfinished || f->writer_active) return;
+    if (f->writer_active) return;
+    if (!unfinished) {
+        if (flag != 0 && !f->recovered && !f->warning[0])
+            snprintf(f->warning, sizeof f->warning,
+                     "marked open for writing (write flag %u) by a writer that holds no lock on this host "
+                     "(it crashed right after a flush, or is librmn or on another host): nothing it "
+                     "flushed is missing; writers need force_write", flag);
+        return;
+    }
     f->recovered = 1;
     if (w->cut)
         add_warning(f, "file is truncated: the segment at byte %lld runs past the end of the file "

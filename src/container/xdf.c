@@ -432,6 +432,12 @@ static void describe_read_state(struct fst24_file *f, const xdf_load *ld) {
                               ld->first_bad * XDF_ENTRIES_PER_PAGE - 1, (long long)ld->unverified,
                               (long long)ld->differing);
     }
+    if (s->header[H_RWFLG] && alive != 1 && !f->recovered && n == 0)
+        snprintf(f->warning, sizeof f->warning,
+                 "marked open for writing (rwflg %u) by a writer that holds no lock on this host (it "
+                 "crashed right after a flush, or is librmn or on another host): nothing it flushed is "
+                 "missing; writers need force_write",
+                 s->header[H_RWFLG]);
 }
 
 /* Entries a crashed writer's unfinished flush left at the end of the last
