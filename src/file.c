@@ -455,8 +455,8 @@ int fst_open_salvage(const char *path, fst24_file **out, fst_salvage *s) {
         s->from_directory = f->num_entries - f->num_deleted;
         s->deleted = f->num_deleted;
     } else if (!f->ops) {
-        st = fst_error(f->kind == FST24_KIND_EMPTY ? FST24_E_NOT_FST : FST24_E_NOT_FST,
-                       "%s: %s file: no XDF or RSF structure to recover", path, fst24_kind_name(f->kind));
+        st = fst_error(FST24_E_NOT_FST, "%s: %s file: no XDF or RSF structure to recover", path,
+                       fst24_kind_name(f->kind));
     } else {
         f->backend = f->ops == &fst_rsf_backend ? FST24_BACKEND_RSF : FST24_BACKEND_XDF;
         st = f->ops->salvage(f, s);
