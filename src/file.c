@@ -423,6 +423,36 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     return FST24_OK;
 }
 
+int fst24_check_unlocked(const char *path) {
+    if (!path || !*path) return fst_error(FST24_E_INVALID, "fst24_check_unlocked: empty file name");
+    fst24_file f;
+    memset(&f, 0, sizeof f);
+    f.path = (char *)path;
+    f.os_lock = 2; /* we ask as a writer would: a flag without a live lock is a gone writer's */
+    f.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (f.fd < 0) {
+        if (errno == ENOENT) return FST24_OK;
+        return fst_error(errno == EACCES ? FST24_E_PERMISSION : FST24_E_IO, "%s: cannot open: %s", path,
+                         strerror(errno));
+    }
+    struct stat sb;
+    int st = FST24_OK;
+    if (fstat(f.fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        f.file_size = sb.st_size;
+        st = fst_probe_writer(&f);
+        const fst_backend_ops *ops = st ? NULL : backend_of_kind(detect_fd(f.fd, f.file_size));
+        unsigned flag = 0;
+        if (ops && ops->write_flag && ops->write_flag(&f, &flag) == FST24_OK && flag) {
+            char what[64];
+            snprintf(what, sizeof what, "%s write flag %u", ops->name, flag);
+            st = fst_stale_flag_error(&f, what);
+        }
+    }
+    close(f.fd);
+    if (st == FST24_OK) fst24_clear_error();
+    return st;
+}
+
 int fst_open_salvage(const char *path, fst24_file **out, fst_salvage *s) {
     *out = NULL;
     fst24_file *f = calloc(1, sizeof *f);

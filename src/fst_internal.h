@@ -121,6 +121,9 @@ int fst_lock_writer(struct fst24_file *f, int shared);
 /* Release the writer lock (only in the process that took it: a forked child
  * closing its copy of the descriptor leaves the parent's lock alone). */
 void fst_unlock_writer(struct fst24_file *f);
+/* FST24_E_LOCKED (naming the holder) if a live writer holds f's file, without
+ * taking the lock (f->fd may be read-only). */
+int fst_probe_writer(struct fst24_file *f);
 /* Does a process hold the writer lock of f's file? 1 yes (*pid, may be NULL,
  * set when known), 0 no, -1 cannot tell on this system. */
 int fst_writer_alive(struct fst24_file *f, long *pid);

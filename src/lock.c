@@ -123,3 +123,21 @@ void fst_unlock_writer(struct fst24_file *f) {
     if (f->os_lock && f->fd >= 0 && f->lock_pid == (long)getpid()) flock(f->fd, LOCK_UN);
     f->os_lock = 0;
 }
+
+int fst_probe_writer(struct fst24_file *f) {
+    long pid = 0;
+    int r = flock_holder(f->fd, &pid);
+    if (r == 0) return FST24_OK;
+    if (r < 0) {
+        /* No lock table to read: try the lock itself, and let it go at once. */
+        if (flock(f->fd, LOCK_EX | LOCK_NB) == 0) {
+            flock(f->fd, LOCK_UN);
+            return FST24_OK;
+        }
+        if (errno != EWOULDBLOCK) return FST24_OK; /* no flock here: only the flag can tell */
+    }
+    char who[256];
+    describe_holder(f->fd, who, sizeof who);
+    return fst_error(FST24_E_LOCKED, "%s: another writer has the file open (%s); wait until it closes the file",
+                     f->path, who);
+}

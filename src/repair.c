@@ -40,45 +40,41 @@ static int opens_clean(const char *path, int64_t salvaged) {
     return clean;
 }
 
-/* Copy one record of the salvaged input, payload and JSON metadata unchanged.
- * *out_failed is set when writing failed for a reason of the output's (disk,
- * memory, a format limit); other failures are the input record's. */
+/* Can the record's payload and JSON metadata be read? (Damage in the input
+ * is a reason to skip the record; a failure to write the output is not.) */
+static int readable(const fst24_record *rec, uint32_t **words, size_t *cap) {
+    size_t nw = 0, len = 0;
+    int st = fst24_read_payload(rec, NULL, &nw);
+    if (!st) st = fst24_read_ext_meta(rec, NULL, 0, &len);
+    if (st) return st;
+    if (nw > *cap) {
+        uint32_t *w = realloc(*words, nw * sizeof *w);
+        if (!w) return fst_error(FST24_E_NOMEM, "out of memory for %zu payload words", nw);
+        *words = w;
+        *cap = nw;
+    }
+    return fst24_read_payload(rec, *words, &nw);
+}
+
+/* Copy one record of the salvaged input through fst24_copy_record (payload
+ * and JSON metadata unchanged). *out_failed is set when the output could not
+ * be written (disk, memory, a format limit); other failures are the input
+ * record's, which is then skipped. */
 static int copy_record(fst24_file *in, int64_t idx, fst24_file *out, uint32_t **words, size_t *cap,
                        int *out_failed) {
     fst24_record rec;
     *out_failed = 0;
     int st = fst24_get_record(in, idx, &rec);
-    size_t nw = 0, len = 0;
-    if (!st) st = fst24_read_payload(&rec, NULL, &nw);
-    if (!st) st = fst24_read_ext_meta(&rec, NULL, 0, &len);
-    if (st) return st;
-    if (nw > *cap) {
-        uint32_t *w = realloc(*words, nw * sizeof *w);
-        if (!w) {
-            *out_failed = 1;
-            return fst_error(FST24_E_NOMEM, "%s: out of memory for %zu payload words", in->path, nw);
-        }
-        *words = w;
-        *cap = nw;
+    if (!st) st = readable(&rec, words, cap);
+    if (st) {
+        *out_failed = st == FST24_E_NOMEM;
+        return st;
     }
-    char *meta = NULL;
-    if (len) {
-        meta = malloc(len + 1);
-        if (!meta) { *out_failed = 1; return fst_error(FST24_E_NOMEM, "%s: out of memory", in->path); }
-        st = fst24_read_ext_meta(&rec, meta, len + 1, NULL);
-    }
-    if (!st) st = fst24_read_payload(&rec, *words, &nw);
-    if (!st) {
-        fst24_record r = rec;
-        r.file = NULL;
-        r.entry = -1;
-        st = fst24_write_payload(out, &r, *words, nw, FST24_REWRITE_NO, meta);
-        /* A header the writer refuses is the damaged record's problem. */
-        if (st && st != FST24_E_INVALID && st != FST24_E_UNSUPPORTED) *out_failed = 1;
-        else if (st) st = fst_error_context(st, "%s: record %.4s at byte %lld cannot be stored", in->path,
-                                            rec.nomvar, (long long)rec.file_offset);
-    }
-    free(meta);
+    st = fst24_copy_record(out, &rec, NULL, FST24_REWRITE_NO, NULL, NULL);
+    /* A header the writer refuses is the damaged record's problem. */
+    if (st && st != FST24_E_INVALID && st != FST24_E_UNSUPPORTED) *out_failed = 1;
+    else if (st) st = fst_error_context(st, "%s: record %.4s at byte %lld cannot be stored", in->path,
+                                        rec.nomvar, (long long)rec.file_offset);
     return st;
 }
 

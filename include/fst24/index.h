@@ -97,7 +97,7 @@ struct ArrowArrayStream {
  * first group (up to FST24_COL_IG4) holds the stored header fields; the
  * second the decoded values; FST24_COL_EXT_META is only there on request. */
 typedef enum fst24_index_column_id {
-    FST24_COL_PATH = 0,           /* dictionary: file path (as given)              */
+    FST24_COL_PATH = 0,           /* dictionary of the distinct paths (as given)   */
     FST24_COL_KEY,                /* int64: fst24_record.key                       */
     FST24_COL_FILE_OFFSET,        /* int64: byte offset of the record              */
     FST24_COL_TOTAL_STORED_BYTES, /* int64: record size on disk                    */

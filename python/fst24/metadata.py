@@ -8,9 +8,9 @@ DataFrame (or any Arrow consumer), built in C by parallel threads.
     tt = df.filter(pl.col("nomvar") == "TT", pl.col("level") == 500)
     arrays = fst24.read(tt)                            # their data, decoded in parallel
 
-Columns and their types are listed in docs/index.md. polars (and, for the
-cache, nothing else; for ``client=``, dask.distributed) is imported only when
-these functions are called.
+Columns and their types are listed in docs/index.md. polars (1.3 or later:
+it takes Arrow PyCapsule streams) and, for ``client=``, dask.distributed are
+imported only when these functions are called.
 """
 from __future__ import annotations
 
@@ -188,8 +188,8 @@ class IndexTable:
 
     Any consumer of the Arrow PyCapsule interface takes it without copying
     the columns: ``polars.DataFrame(t)``, ``pyarrow.table(t)``,
-    ``duckdb.sql("select * from t")``; pandas through pyarrow
-    (``pyarrow.table(t).to_pandas()``).
+    ``duckdb.sql("select * from t")``, ``pandas.DataFrame.from_arrow(t)``
+    (pandas 3; older pandas through ``pyarrow.table(t).to_pandas()``).
     """
 
     def __init__(self, core: Any) -> None:
@@ -258,7 +258,7 @@ def _scan(steps: list[_Step], names: Sequence[str], threads: Optional[int], prog
     core = _core.Index(nthreads, _mask(names), errors != "raise")
     bar = _Progress(_count_files(steps), progress, "fst24.index")
     try:
-        chunk = max(16, 4 * (nthreads or (os.cpu_count() or 1)))
+        chunk = max(64, 8 * (nthreads or (os.cpu_count() or 1)))  # few thread start-ups, a live bar
         for kind, what, skip in steps:
             if kind == "file":
                 core.add_file(what)

@@ -13,11 +13,9 @@
 
 #include "index/index_internal.h"
 
-#define HAS(mask, id) (((mask) >> (id)) & 1)
-
 static int num_columns(const fst24_index *ix) {
     int n = 0;
-    for (int id = 0; id < FST24_COL_COUNT; id++) n += HAS(ix->mask, id);
+    for (int id = 0; id < FST24_COL_COUNT; id++) n += FST_ICOL_IN(ix->mask, id);
     return n;
 }
 
@@ -58,7 +56,7 @@ static int export_schema(const fst24_index *ix, int flags, struct ArrowSchema *o
     out->children = calloc((size_t)(n ? n : 1), sizeof *out->children);
     if (!out->children) goto nomem;
     for (int id = 0; id < FST24_COL_COUNT; id++) {
-        if (!HAS(ix->mask, id)) continue;
+        if (!FST_ICOL_IN(ix->mask, id)) continue;
         const fst_icol_def *d = &fst_icol_defs[id];
         struct ArrowSchema *c = malloc(sizeof *c);
         if (!c) goto nomem;
@@ -166,7 +164,7 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
         if (st == FST24_OK) {
             a->dictionary = malloc(sizeof *a->dictionary);
             if (!a->dictionary) return FST24_E_NOMEM;
-            st = init_array(a->dictionary, ix, ix->paths.n, 0, 3, NULL, ix->dict_offsets, ix->dict_chars);
+            st = init_array(a->dictionary, ix, ix->dict_length, 0, 3, NULL, ix->dict_offsets, ix->dict_chars);
             if (st) {
                 free(a->dictionary);
                 a->dictionary = NULL;
@@ -186,7 +184,7 @@ static int export_array(fst24_index *ix, int flags, struct ArrowArray *out) {
     out->children = calloc((size_t)(n ? n : 1), sizeof *out->children);
     if (!out->children) goto nomem;
     for (int id = 0; id < FST24_COL_COUNT; id++) {
-        if (!HAS(ix->mask, id)) continue;
+        if (!FST_ICOL_IN(ix->mask, id)) continue;
         struct ArrowArray *c = malloc(sizeof *c);
         if (!c) goto nomem;
         memset(c, 0, sizeof *c);

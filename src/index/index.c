@@ -10,8 +10,6 @@
 
 #include "index/index_internal.h"
 
-#define HAS(mask, id) (((mask) >> (id)) & 1)
-
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                               */
 /* ------------------------------------------------------------------------ */
@@ -34,6 +32,7 @@ int fst24_index_new(const fst24_index_options *opts, fst24_index **out) {
     }
     ix->mask = ix->opts.columns ? ix->opts.columns : FST24_INDEX_DEFAULT_COLUMNS;
     ix->refs = 1;
+    pthread_mutex_init(&ix->freeze_lock, NULL);
     *out = ix;
     return FST24_OK;
 }
@@ -52,6 +51,8 @@ static void index_destroy(fst24_index *ix) {
     fst_ipart_free(ix->merged);
     free(ix->dict_offsets);
     free(ix->dict_chars);
+    free(ix->file_code);
+    pthread_mutex_destroy(&ix->freeze_lock);
     free(ix);
 }
 
@@ -265,7 +266,7 @@ static int merge_column(fst24_index *ix, int id, fst_icol *out) {
         const fst_icol *c = &p->col[id];
         if (id == FST24_COL_PATH) {
             int32_t *codes = out->values;
-            for (int64_t r = 0; r < p->rows; r++) codes[r0 + r] = (int32_t)k;
+            for (int64_t r = 0; r < p->rows; r++) codes[r0 + r] = ix->file_code[k];
         } else if (d->type == FST24_CT_UTF8) {
             int32_t base = (int32_t)out->chars_len;
             memcpy((char *)out->values + base, c->values, (size_t)c->chars_len);
@@ -285,38 +286,110 @@ static int merge_column(fst24_index *ix, int id, fst_icol *out) {
     return FST24_OK;
 }
 
-static int build_dictionary(fst24_index *ix) {
-    int64_t chars = 0;
-    for (int64_t k = 0; k < ix->paths.n; k++) chars += (int64_t)strlen(ix->paths.items[k]);
-    if (chars > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of file paths");
-    ix->dict_offsets = fst_icol_alloc((size_t)(ix->paths.n + 1) * sizeof(int32_t));
-    ix->dict_chars = fst_icol_alloc((size_t)(chars ? chars : 1));
-    if (!ix->dict_offsets || !ix->dict_chars) return fst_error(FST24_E_NOMEM, "index: out of memory");
-    int32_t pos = 0;
-    ix->dict_offsets[0] = 0;
-    for (int64_t k = 0; k < ix->paths.n; k++) {
-        size_t len = strlen(ix->paths.items[k]);
-        memcpy(ix->dict_chars + pos, ix->paths.items[k], len);
-        pos += (int32_t)len;
-        ix->dict_offsets[k + 1] = pos;
-    }
+/* Text buffers are sized for the longest values while a file is scanned:
+ * give the slack back (the copy is small next to the scan). */
+static int shrink_text(fst_icol *c) {
+    if (!c->offsets || c->chars_cap <= c->chars_len + 64) return FST24_OK;
+    char *fit = fst_icol_alloc((size_t)c->chars_len);
+    if (!fit) return FST24_OK; /* keep the larger buffer */
+    memcpy(fit, c->values, (size_t)c->chars_len);
+    free(c->values);
+    c->values = fit;
+    c->chars_cap = c->chars_len;
     return FST24_OK;
 }
 
+typedef struct path_pos {
+    const char *path;
+    int64_t file;
+} path_pos;
+
+static int cmp_path_pos(const void *a, const void *b) {
+    const path_pos *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->file < y->file ? -1 : x->file > y->file);
+}
+
+/* The path dictionary: distinct paths in order of first appearance (Arrow
+ * consumers such as pandas refuse a dictionary with repeated values), and
+ * each file's code in it. */
+static int build_dictionary(fst24_index *ix) {
+    int64_t n = ix->paths.n;
+    path_pos *sorted = malloc((size_t)(n ? n : 1) * sizeof *sorted);
+    int64_t *first = malloc((size_t)(n ? n : 1) * sizeof *first); /* file -> first file of its path */
+    ix->file_code = malloc((size_t)(n ? n : 1) * sizeof *ix->file_code);
+    if (!sorted || !first || !ix->file_code) {
+        free(sorted);
+        free(first);
+        return fst_error(FST24_E_NOMEM, "index: out of memory");
+    }
+    for (int64_t k = 0; k < n; k++) {
+        sorted[k].path = ix->paths.items[k];
+        sorted[k].file = k;
+    }
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_path_pos);
+    for (int64_t i = 0; i < n; i++)
+        first[sorted[i].file] = i > 0 && !strcmp(sorted[i].path, sorted[i - 1].path) ? first[sorted[i - 1].file]
+                                                                                       : sorted[i].file;
+    free(sorted);
+    int64_t chars = 0, distinct = 0;
+    for (int64_t k = 0; k < n; k++)
+        if (first[k] == k) {
+            chars += (int64_t)strlen(ix->paths.items[k]);
+            distinct++;
+        }
+    if (chars > INT32_MAX) {
+        free(first);
+        return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of file paths");
+    }
+    ix->dict_offsets = fst_icol_alloc((size_t)(distinct + 1) * sizeof(int32_t));
+    ix->dict_chars = fst_icol_alloc((size_t)(chars ? chars : 1));
+    if (!ix->dict_offsets || !ix->dict_chars) {
+        free(first);
+        return fst_error(FST24_E_NOMEM, "index: out of memory");
+    }
+    int32_t pos = 0, code = 0;
+    ix->dict_offsets[0] = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (first[k] != k) {
+            ix->file_code[k] = ix->file_code[first[k]];
+            continue;
+        }
+        size_t len = strlen(ix->paths.items[k]);
+        memcpy(ix->dict_chars + pos, ix->paths.items[k], len);
+        pos += (int32_t)len;
+        ix->file_code[k] = code;
+        ix->dict_offsets[++code] = pos;
+    }
+    ix->dict_length = distinct;
+    free(first);
+    return FST24_OK;
+}
+
+static int freeze_locked(fst24_index *ix);
+
 int fst_index_freeze(fst24_index *ix) {
     if (!ix) return fst_error(FST24_E_INVALID, "index: NULL index");
-    if (ix->frozen) return FST24_OK;
+    if (__atomic_load_n(&ix->frozen, __ATOMIC_ACQUIRE)) return FST24_OK;
+    pthread_mutex_lock(&ix->freeze_lock);
+    int st = ix->frozen ? FST24_OK : freeze_locked(ix);
+    pthread_mutex_unlock(&ix->freeze_lock);
+    return st;
+}
+
+static int freeze_locked(fst24_index *ix) {
     if (ix->nparts > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2^31 files");
     fst_ipart *m = calloc(1, sizeof *m);
     if (!m) return fst_error(FST24_E_NOMEM, "index: out of memory");
     m->rows = ix->rows;
     int st = build_dictionary(ix);
     for (int id = 0; id < FST24_COL_COUNT && st == FST24_OK; id++) {
-        if (!HAS(ix->mask, id)) continue;
+        if (!FST_ICOL_IN(ix->mask, id)) continue;
         if (ix->nparts == 1 && id != FST24_COL_PATH) {
             /* one file: its columns are the index's (no copy) */
             m->col[id] = ix->parts[0]->col[id];
             memset(&ix->parts[0]->col[id], 0, sizeof ix->parts[0]->col[id]);
+            st = shrink_text(&m->col[id]);
         } else {
             st = merge_column(ix, id, &m->col[id]);
         }
@@ -325,14 +398,16 @@ int fst_index_freeze(fst24_index *ix) {
         fst_ipart_free(m);
         free(ix->dict_offsets);
         free(ix->dict_chars);
+        free(ix->file_code);
         ix->dict_offsets = NULL;
         ix->dict_chars = NULL;
+        ix->file_code = NULL;
         return st;
     }
     for (int64_t k = 0; k < ix->nparts; k++) fst_ipart_free(ix->parts[k]);
     ix->nparts = 0;
     ix->merged = m;
-    ix->frozen = 1;
+    __atomic_store_n(&ix->frozen, 1, __ATOMIC_RELEASE);
     return FST24_OK;
 }
 
@@ -372,7 +447,7 @@ int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_inde
     if (!ix || !out) return fst_error(FST24_E_INVALID, "index_get_column: NULL argument");
     if ((int)id < 0 || id >= FST24_COL_COUNT)
         return fst_error(FST24_E_INVALID, "index: no column number %d", (int)id);
-    if (!HAS(ix->mask, id))
+    if (!FST_ICOL_IN(ix->mask, id))
         return fst_error(FST24_E_INVALID, "index: column %s was not requested", fst_icol_defs[id].name);
     int st = fst_index_freeze(ix);
     if (st) return st;
@@ -388,7 +463,7 @@ int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_inde
     out->values = c->values;
     out->offsets = c->offsets;
     if (d->type == FST24_CT_DICT_UTF8) {
-        out->dict_length = ix->paths.n;
+        out->dict_length = ix->dict_length;
         out->dict_offsets = ix->dict_offsets;
         out->dict_chars = ix->dict_chars;
     }
@@ -399,7 +474,7 @@ int64_t fst24_index_memory(const fst24_index *ix) {
     if (!ix) return 0;
     int64_t total = fst_ipart_memory(ix->merged);
     for (int64_t k = 0; k < ix->nparts; k++) total += fst_ipart_memory(ix->parts[k]);
-    if (ix->dict_offsets) total += (ix->paths.n + 1) * 4 + ix->dict_offsets[ix->paths.n];
+    if (ix->dict_offsets) total += (ix->dict_length + 1) * 4 + ix->dict_offsets[ix->dict_length] + ix->paths.n * 4;
     return total;
 }
 

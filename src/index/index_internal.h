@@ -41,7 +41,7 @@ typedef struct fst_ipart {
     fst_icol col[FST24_COL_COUNT];
 } fst_ipart;
 
-/* A growable list of strings with int32 offsets (the path dictionary). */
+/* A growable list of owned strings (the files' paths, one per part). */
 typedef struct fst_strlist {
     int64_t n, cap;
     char **items;
@@ -65,12 +65,18 @@ struct fst24_index {
     fst_iskip *skipped;
     int64_t nskipped, cap_skipped;
     /* frozen: merged columns and the path dictionary */
+    pthread_mutex_t freeze_lock; /* two threads may export at once: one merges */
     int frozen;
     fst_ipart *merged;
+    int32_t *file_code;       /* each file's code in the path dictionary */
+    int64_t dict_length;      /* distinct paths (a file given twice is one entry) */
     int32_t *dict_offsets;
     char *dict_chars;
     int refs;                 /* owner + live Arrow exports (atomic) */
 };
+
+/* Is column `id` in a FST24_INDEX_COLUMN mask? */
+#define FST_ICOL_IN(mask, id) ((int)(((mask) >> (id)) & 1))
 
 /* ---- column buffers (index_cols.c) -------------------------------------- */
 

@@ -11,8 +11,6 @@
 
 #include "index/index_internal.h"
 
-#define HAS(mask, id) (((mask) >> (id)) & 1)
-
 /* Trimmed length of a blank-padded field (stops at a NUL, as Record does). */
 static size_t trimmed(const char *s, size_t width) {
     size_t n = strnlen(s, width);
@@ -55,7 +53,7 @@ static uint64_t needed_columns(uint64_t mask) {
     uint64_t need = FST24_INDEX_HEADER_COLUMNS & ~FST24_INDEX_COLUMN(FST24_COL_PATH);
     need |= mask & ~FST24_INDEX_HEADER_COLUMNS;
     /* the grid pass classifies rows by their descriptor flag */
-    if (HAS(mask, FST24_COL_GRID_ID) || HAS(mask, FST24_COL_VCODE))
+    if (FST_ICOL_IN(mask, FST24_COL_GRID_ID) || FST_ICOL_IN(mask, FST24_COL_VCODE))
         need |= FST24_INDEX_COLUMN(FST24_COL_IS_DESCRIPTOR);
     return need;
 }
@@ -106,7 +104,7 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
         if (!(f->entries[i].flags & FST_ENTRY_DELETED)) n++;
     p->rows = n;
     for (int id = 0; id < FST24_COL_COUNT && st == FST24_OK; id++)
-        if (HAS(need, id)) st = fst_icol_init(&p->col[id], id, n, chars_per_row(id) * n);
+        if (FST_ICOL_IN(need, id)) st = fst_icol_init(&p->col[id], id, n, chars_per_row(id) * n);
 
     if (st == FST24_OK) {
         int64_t *key = p->col[FST24_COL_KEY].values, *off = p->col[FST24_COL_FILE_OFFSET].values,
@@ -166,7 +164,7 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
                     desc_rows[ndesc++] = r;
                 }
             }
-            if (HAS(need, FST24_COL_EXT_META)) {
+            if (FST_ICOL_IN(need, FST24_COL_EXT_META)) {
                 const char *m = e->ext_meta;
                 if (!st) st = fst_icol_put_str(&p->col[FST24_COL_EXT_META], r, m ? m : "", m ? strlen(m) : 0);
                 if (!m) fst_icol_set_null(&p->col[FST24_COL_EXT_META], r);
@@ -193,23 +191,23 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
     }
     if (st == FST24_OK && (need & FST24_INDEX_DECODED_COLUMNS)) {
         fst_icol *c = p->col;
-#define COL(id) (HAS(need, id) ? &c[id] : NULL)
-        if (HAS(need, FST24_COL_LEVEL) || HAS(need, FST24_COL_LEVEL_KIND) || HAS(need, FST24_COL_LEVEL_UNIT) ||
-            HAS(need, FST24_COL_VCODE)) {
+#define COL(id) (FST_ICOL_IN(need, id) ? &c[id] : NULL)
+        if (FST_ICOL_IN(need, FST24_COL_LEVEL) || FST_ICOL_IN(need, FST24_COL_LEVEL_KIND) || FST_ICOL_IN(need, FST24_COL_LEVEL_UNIT) ||
+            FST_ICOL_IN(need, FST24_COL_VCODE)) {
             decode_ip_column(c[FST24_COL_IP1].values, n, vals, level_kinds, COL(FST24_COL_LEVEL),
                              COL(FST24_COL_LEVEL_KIND), COL(FST24_COL_LEVEL_UNIT), 1, &st);
         }
-        if (st == FST24_OK && (HAS(need, FST24_COL_IP2_VALUE) || HAS(need, FST24_COL_IP2_KIND)))
+        if (st == FST24_OK && (FST_ICOL_IN(need, FST24_COL_IP2_VALUE) || FST_ICOL_IN(need, FST24_COL_IP2_KIND)))
             decode_ip_column(c[FST24_COL_IP2].values, n, vals, kinds, COL(FST24_COL_IP2_VALUE),
                              COL(FST24_COL_IP2_KIND), NULL, 0, &st);
-        if (st == FST24_OK && (HAS(need, FST24_COL_IP3_VALUE) || HAS(need, FST24_COL_IP3_KIND)))
+        if (st == FST24_OK && (FST_ICOL_IN(need, FST24_COL_IP3_VALUE) || FST_ICOL_IN(need, FST24_COL_IP3_KIND)))
             decode_ip_column(c[FST24_COL_IP3].values, n, vals, kinds, COL(FST24_COL_IP3_VALUE),
                              COL(FST24_COL_IP3_KIND), NULL, 0, &st);
-        if (HAS(need, FST24_COL_DATEO_TIME)) stamp_column(c[FST24_COL_DATEO].values, n, secs, ok, &c[FST24_COL_DATEO_TIME]);
-        if (HAS(need, FST24_COL_DATEV_TIME)) stamp_column(c[FST24_COL_DATEV].values, n, secs, ok, &c[FST24_COL_DATEV_TIME]);
+        if (FST_ICOL_IN(need, FST24_COL_DATEO_TIME)) stamp_column(c[FST24_COL_DATEO].values, n, secs, ok, &c[FST24_COL_DATEO_TIME]);
+        if (FST_ICOL_IN(need, FST24_COL_DATEV_TIME)) stamp_column(c[FST24_COL_DATEV].values, n, secs, ok, &c[FST24_COL_DATEV_TIME]);
         const int32_t *deet = c[FST24_COL_DEET].values, *npas = c[FST24_COL_NPAS].values;
         const uint8_t *dt = c[FST24_COL_DATA_TYPE].values, *pb = c[FST24_COL_PACK_BITS].values;
-        if (HAS(need, FST24_COL_FORECAST_PERIOD)) {
+        if (FST_ICOL_IN(need, FST24_COL_FORECAST_PERIOD)) {
             int64_t *us = c[FST24_COL_FORECAST_PERIOD].values;
             for (int64_t r = 0; r < n; r++) {
                 int64_t seconds = (int64_t)deet[r] * npas[r]; /* both < 2^26: no overflow */
@@ -221,7 +219,7 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
                 }
             }
         }
-        if (HAS(need, FST24_COL_DATA_TYPE_NAME)) {
+        if (FST_ICOL_IN(need, FST24_COL_DATA_TYPE_NAME)) {
             /* runs of one (data_type, pack_bits) are the rule: format once per run */
             char name[12];
             int len = 0, last = -1;
@@ -237,13 +235,13 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
             }
         }
         for (int64_t r = 0; r < n; r++) {
-            if (HAS(need, FST24_COL_COMPRESSED) && (dt[r] & FST24_TYPE_COMPRESSED))
+            if (FST_ICOL_IN(need, FST24_COL_COMPRESSED) && (dt[r] & FST24_TYPE_COMPRESSED))
                 fst_icol_set_bit(c[FST24_COL_COMPRESSED].values, r);
-            if (HAS(need, FST24_COL_HAS_MISSING) && (dt[r] & FST24_TYPE_MISSING_FLAG))
+            if (FST_ICOL_IN(need, FST24_COL_HAS_MISSING) && (dt[r] & FST24_TYPE_MISSING_FLAG))
                 fst_icol_set_bit(c[FST24_COL_HAS_MISSING].values, r);
         }
 #undef COL
-        if (st == FST24_OK && (HAS(need, FST24_COL_GRID_ID) || HAS(need, FST24_COL_VCODE)))
+        if (st == FST24_OK && (FST_ICOL_IN(need, FST24_COL_GRID_ID) || FST_ICOL_IN(need, FST24_COL_VCODE)))
             st = fst_index_grid_ids(f, p, desc_recs, desc_rows, ndesc, level_kinds);
     }
     free(vals);
@@ -259,7 +257,7 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
     }
     /* Drop what was only computed as an input. */
     for (int id = 0; id < FST24_COL_COUNT; id++)
-        if (p->col[id].present && !HAS(mask, id)) fst_icol_free(&p->col[id]);
+        if (p->col[id].present && !FST_ICOL_IN(mask, id)) fst_icol_free(&p->col[id]);
     *out = p;
     return FST24_OK;
 }

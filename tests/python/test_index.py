@@ -213,6 +213,23 @@ def test_corpus_grid_ids_and_vcodes() -> None:
     assert rsf["grid_id"].equals(df["grid_id"])
 
 
+@needs_corpus
+def test_every_corpus_field_on_a_linked_grid_finds_its_descriptors() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df = pl.concat([fst24.index(CORPUS / "real", errors="ignore"), fst24.index(CORPUS / "ref")])
+    linked = df.filter(~pl.col("is_descriptor") & pl.col("grtyp").is_in(["Z", "Y", "U", "#", "O", "M"]))
+    assert linked.height > 5000
+    ids = df.filter(pl.col("is_descriptor"))["grid_id"].drop_nulls().unique().implode()
+    lost = linked.filter(~pl.col("grid_id").is_in(ids))
+    assert lost.height == 0, lost.select("path", "nomvar", "grtyp", "ig1", "ig2", "ig3").head(10)
+    # rows with a vcode carry levels of the table's kind (near-surface kind 4 rows aside)
+    with_vcode = df.filter(~pl.col("is_descriptor") & pl.col("vcode").is_not_null())
+    assert with_vcode.height > 5000
+    bad = with_vcode.filter((pl.col("vcode") // 1000 != pl.col("level_kind")) & (pl.col("level_kind") != 4))
+    assert bad.height == 0
+
+
 # ---- agreement with librmn's dumps -------------------------------------------------------
 
 DUMPS = corpus_dumps() if (CORPUS / "ref").is_dir() else []
@@ -309,6 +326,20 @@ def test_sources_globs_directories_files_and_sets(fixtures: dict[str, Path], tmp
     assert empty.height == 0 and empty.schema == by_dir.schema
 
 
+def test_open_file_being_written(tmp_path: Path) -> None:
+    path = tmp_path / "growing.fst"
+    with fst24.open(path, "w", backend="rsf") as f:
+        for i in range(3):
+            f.write(fst24.Record(data=np.full((3, 2), i, np.float32), nomvar="GR", ip1=i + 1))
+        df = f.to_polars(columns=["nomvar", "ip1", "key"])  # unflushed records included
+        assert df.columns == ["nomvar", "ip1", "key"] and df["ip1"].to_list() == [1, 2, 3]
+        f.write(fst24.Record(data=np.zeros((3, 2), np.float32), nomvar="GR", ip1=4))
+        assert f.to_polars(decode=False).height == 4
+        f.flush()  # read() opens the file anew: it sees what was flushed
+        arrays = fst24.read([{"path": str(path), "key": k} for k in df["key"]])
+    assert [float(a[0, 0, 0]) for a in arrays] == [0.0, 1.0, 2.0]
+
+
 def test_bad_sources_are_named(fixtures: dict[str, Path], tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("not an FST file")
@@ -383,11 +414,20 @@ def test_pyarrow_pandas_duckdb_consume_index_arrow(fixtures: dict[str, Path]) ->
     frame = table.to_pandas()
     assert isinstance(frame, pd.DataFrame) and len(frame) == 70
     assert frame["ip1"].tolist() == df["ip1"].to_list()
+    if hasattr(pd.DataFrame, "from_arrow"):  # pandas >= 3 takes the PyCapsule stream itself
+        direct = pd.DataFrame.from_arrow(t)
+        assert direct["nomvar"].tolist() == df["nomvar"].to_list()
+        assert str(direct["datev_time"].dtype) == "datetime64[us, UTC]"
+        assert int(direct["level"].isna().sum()) == df["level"].null_count()
     duckdb = pytest.importorskip("duckdb")
     counts = duckdb.sql("select nomvar, count(*) as n from t group by nomvar order by nomvar").fetchall()
     assert counts == sorted(df.group_by("nomvar").len().iter_rows())
     # every call of __arrow_c_stream__ is a new, independent stream
     assert pa.table(t).equals(table)
+    # a file given twice is one dictionary entry (pandas refuses repeated categories)
+    twice = pa.table(fst24.index_arrow([fixtures["xdf"], fixtures["rsf"], fixtures["xdf"]]))
+    assert twice.column("path").chunk(0).dictionary.to_pylist() == [str(fixtures["xdf"]), str(fixtures["rsf"])]
+    assert twice.to_pandas()["path"].astype(str).tolist()[-14:] == [str(fixtures["xdf"])] * 14
 
 
 def test_arrow_export_outlives_the_index(fixtures: dict[str, Path]) -> None:
@@ -508,3 +548,16 @@ def test_dask_local_cluster(fixtures: dict[str, Path], tmp_path: Path) -> None:
         assert df.equals(fst24.index(files))
         cached = fst24.index(files, client=client, cache=tmp_path / "cache", columns=["path", "nomvar", "level"])
         assert cached.equals(fst24.index(files, columns=["path", "nomvar", "level"]))
+
+
+# ---- the example ----------------------------------------------------------------------------------
+
+def test_index_archive_example(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    script = Path(__file__).resolve().parents[2] / "examples" / "index_archive.py"
+    proc = subprocess.run([sys.executable, str(script), str(fixtures["xdf"].parent / "*.fst"), "TT",
+                           "--cache", str(tmp_path / "cache")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "70 records in 5 files" in proc.stdout
+    assert "TT: 3 levels of 6x4" in proc.stdout
