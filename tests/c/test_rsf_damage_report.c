@@ -44,8 +44,7 @@ static int cli_says(const char *cmd, const char *path, const char *what, int *st
     char out[1100];
     snprintf(out, sizeof out, "%s.out", path);
     *status = t_sh("%s %s %s >%s 2>&1", t_cli(), cmd, path, out);
-    size_t n;
-    char *text = (char *)tu_slurp(out, &n);
+    char *text = t_slurp_text(out);
     int found = text && strstr(text, what) != NULL;
     free(text);
     unlink(out);

@@ -251,10 +251,9 @@ static void test_cli(void) {
     CHECK(pid > 0, "holder of the output");
     if (pid > 0) {
         CHECK(t_sh("%s convert --backend rsf %s %s 2>%s.err", t_cli(), in, out, out) == 1, "convert to a held file refused");
-        size_t n;
         char err[1100];
         snprintf(err, sizeof err, "%s.err", out);
-        char *text = (char *)tu_slurp(err, &n);
+        char *text = t_slurp_text(err);
         CHECK(text && strstr(text, "another writer") && strstr(text, out), "convert says why: %s", text ? text : "");
         free(text);
         unlink(err);

@@ -182,8 +182,7 @@ static void test_bad_checksum(void) {
           "editable field damaged: %lld records, warning '%s'", (long long)got, info.warning);
     /* CLI: ls says so on stderr and exits non-zero; check reports it. */
     CHECK(t_sh("%s ls %s >/dev/null 2>%s.err", t_cli(), copy, copy) == 1, "ls exits 1 on a damaged file");
-    size_t en;
-    char *err = (char *)tu_slurp(t_tmp("sum_copy.xdf.err"), &en);
+    char *err = t_slurp_text(t_tmp("sum_copy.xdf.err"));
     CHECK(err && strstr(err, "checksum"), "ls stderr names the checksum failure");
     free(err);
     unlink(t_tmp("sum_copy.xdf.err"));
