@@ -12,8 +12,8 @@ read from a truncated copy is checked). A flipped payload byte cannot be
 detected (FST payloads carry no checksum), so records containing the damage
 are only required not to crash.
 
-Runs on files written here (always) and on every corpus file (skipped when
-the corpus is absent). A watchdog aborts the run with a traceback on a hang.
+Runs on files written here and on the fixtures of tests/data (always), and on
+every corpus file (skipped when the corpus is absent). A watchdog aborts the run with a traceback on a hang.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 import fst24
-from conftest import CORPUS
+from conftest import CORPUS, DATA
 from test_py_reliability import cli
 
 TRUNCATIONS = 30
@@ -214,6 +214,19 @@ def test_sweep_on_files_written_here(backend: str, tmp_path: Path) -> None:
     outcomes = sweep(src, tmp_path / "work.fst", backend)
     assert sum(outcomes.values()) >= TRUNCATIONS + FLIPS - 5
     assert outcomes.get("read", 0) + outcomes.get("recovered", 0) > 0, outcomes
+
+
+FIXTURES = sorted(DATA.glob("*.fst"))
+
+
+@pytest.mark.skipif(not FIXTURES, reason=f"no fixtures in {DATA}")
+def test_sweep_on_the_fixtures(tmp_path: Path) -> None:
+    """The files of tests/data (written by fst24: every datyp, grids, sessions, JSON metadata)."""
+    totals: dict[str, int] = {}
+    for src in FIXTURES:
+        for k, v in sweep(src, tmp_path / f"work_{src.name}", src.name).items():
+            totals[k] = totals.get(k, 0) + v
+    assert sum(totals.values()) >= len(FIXTURES) * (TRUNCATIONS + FLIPS) * 0.9, totals
 
 
 CORPUS_FILES = corpus_files()
