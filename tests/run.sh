@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project, from a clean clone, with nothing installed by hand:
-#  1. installs the package (C library, `fst24` CLI, Python package) with its test extras;
+#  1. installs the package (C library, `fst24` CLI, Python package) with its test and dev extras,
+#     and lints: ruff, mypy --strict, codespell (clang-format --dry-run too when it is installed);
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
 #  3. runs the C tests again under AddressSanitizer/UBSan;
 #  4. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
@@ -21,9 +22,17 @@ else
 fi
 # ----
 
-echo "== pip install .[test]"
-"$PY" -m pip install --quiet --disable-pip-version-check ".[test]"
-export FST24_CLI="$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/fst24"
+echo "== pip install .[test,dev]"
+"$PY" -m pip install --quiet --disable-pip-version-check ".[test,dev]"
+SCRIPTS="$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+export FST24_CLI="$SCRIPTS/fst24"
+
+if [ "${FST24_SKIP_LINT:-0}" != 1 ]; then
+  echo "== lint: ruff, mypy --strict, codespell"
+  "$PY" -m ruff check python tests bench examples
+  "$PY" -m mypy
+  "$SCRIPTS/codespell" src include programs python tests docs bench examples cmake *.md
+fi
 
 # Optional second opinion: librmn (through rpnpy, bundled by fstd2nc) reads the files we write
 # (tests/python/test_peer_librmn.py). Best effort: the tests skip themselves without it.
