@@ -198,7 +198,7 @@ def run(root: Path = DEFAULT_DIR, records: int = 120000, nfiles: int = 1000, per
 
 def report(res: dict[str, Any]) -> str:
     lines = [f"# {res['machine']}; Python {res['python']}, polars {res['polars']}, fst24 {res['fst24']}",
-             f"| task | best | median | CPU |", "|---|---:|---:|---:|"]
+             "| task | best | median | CPU |", "|---|---:|---:|---:|"]
     for k, v in res.items():
         if k.startswith("fst24 "):
             lines.append(f"| {k} | {v['best_ms']:.1f} ms | {v['median_ms']:.1f} ms | {v['cpu_ms']:.1f} ms |")

@@ -23,17 +23,32 @@ from typing import Any
 
 from . import _core
 from ._c_library import get_include, get_library_dir
-from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
-                      set_mmap_threshold)
+from ._memory import get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit, set_mmap_threshold
 from .dates import datetime_to_stamp, stamp_to_datetime
-from .errors import (ClosedFileError, CorruptFileError, DamagedFileWarning, DecodeError, Error, FileIOError,
-                     FileLockedError, FileNotFoundError, FormatLimitError, InvalidArgumentError,
-                     MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
-                     ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
+from .errors import (
+    STATUS_ERRORS,
+    ClosedFileError,
+    CorruptFileError,
+    DamagedFileWarning,
+    DecodeError,
+    Error,
+    FileIOError,
+    FileLockedError,
+    FileNotFoundError,
+    FormatLimitError,
+    InvalidArgumentError,
+    MemoryLimitError,
+    NotFSTError,
+    OutOfMemoryError,
+    PermissionError,
+    ReadOnlyError,
+    RecordNotFoundError,
+    UnsupportedError,
+)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many, repair
 from .grid import Grid, grid_latlon, ig_to_xg, xg_to_ig
-from .metadata import IndexTable, index, index_arrow, read, read_metadata
 from .levels import VerticalDescriptor, decode_ip, decode_ip123, encode_ip, format_ip, kind_info
+from .metadata import IndexTable, index, index_arrow, read, read_metadata
 from .record import HEADER_FIELDS, Record
 
 __version__ = "0.1.0"

@@ -16,6 +16,7 @@ processes indexing the same archive) never leave a partial file.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -174,9 +175,7 @@ def _store(cache_dir: str, key: str, name: str, part: Any, by_stem: dict[str, li
         if other.rpartition(".")[0].split("_")[3:4] != [tag]:
             keep.append(other)  # another column set (with/without ext_meta)
         else:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(os.path.join(cache_dir, other))
-            except OSError:
-                pass
     by_stem[stem] = keep
 

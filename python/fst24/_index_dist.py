@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from .errors import InvalidArgumentError, _error
-from .metadata import _Progress, _plan, _polars
+from .metadata import _plan, _polars, _Progress
 
 
 def _index_batch(paths: list[str], skip: bool, names: Sequence[str], threads: Optional[int],

@@ -1267,12 +1267,12 @@ class _Builder:
         coords = {k: v for k, v in self.coords.items() if k not in drop}
         # netCDF encoding: coordinates never have fill values; each data variable lists its
         # auxiliary coordinates itself (not the grid-mapping or formula-term scalars)
-        for cname, cv in coords.items():
+        for _cname, cv in coords.items():
             cv.encoding.setdefault("_FillValue", None)
             if isinstance(cv.data, np.ndarray) and cv.data.dtype.kind == "m":
                 cv.encoding.setdefault("units", "seconds")
                 cv.encoding.setdefault("dtype", "int64")
-        for vname, v in variables.items():
+        for _vname, v in variables.items():
             aux = [cname for cname, cv in coords.items()
                    if cname not in cv.dims and cv.dims and set(cv.dims) <= set(v.dims)]
             if aux:

@@ -9,11 +9,10 @@ import datetime as _dt
 from typing import Any, Optional, Union
 
 import numpy as np
-import numpy.typing as npt
 
 from . import _core
-from .errors import InvalidArgumentError, _error
 from ._util import _contig
+from .errors import InvalidArgumentError, _error
 
 __all__ = ["stamp_to_datetime", "datetime_to_stamp", "stamp_to_py"]
 

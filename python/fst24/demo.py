@@ -72,7 +72,7 @@ def summarise(path: str, out: TextIO) -> None:
             means = ", ".join(f"{r.forecast_hours:+.0f}h {a.mean():7.2f}" for r, a in zip(recs, arrays))
             print(f"  {lev:6.0f} hPa: {means}", file=out)
         p0 = f.find_one(nomvar="P0", npas=HOURS[-1])
-        lat, lon = fst24.grid_latlon(p0)
+        lat, _lon = fst24.grid_latlon(p0)
         j = int(np.argmin(p0.data[0, :, 0]))
         print(f"\nLowest P0 at +{p0.forecast_hours:.0f}h: {p0.data.min():.1f} hPa near latitude "
               f"{lat[0, j]:.0f}, grid {p0.grtyp} {p0.ni}x{p0.nj}", file=out)

@@ -1,6 +1,7 @@
 """Files, sets of linked files and queries."""
 from __future__ import annotations
 
+import contextlib
 import glob as _glob
 import logging
 import mmap
@@ -15,7 +16,7 @@ import numpy.typing as npt
 
 from . import _core, _memory
 from .errors import InvalidArgumentError, _error
-from .record import HEADER_FIELDS, Record, _as_record_array, _DTYPE_ELEM, _stamp
+from .record import _DTYPE_ELEM, HEADER_FIELDS, Record, _as_record_array, _stamp
 
 __all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect", "repair"]
 
@@ -290,10 +291,9 @@ class File(_core.FileBase, _Searchable):
     def _release_map(self) -> None:
         mm, self._map = self._map, None
         if mm is not None:
-            try:
+            # Views still using it: it is unmapped when the last one goes.
+            with contextlib.suppress(BufferError):
                 mm.close()
-            except BufferError:
-                pass  # views still use it: it is unmapped when the last one goes
 
     @property
     def mapped(self) -> bool:
@@ -507,7 +507,7 @@ class FileSet(_Searchable):
         return f"<fst24.FileSet of {len(self.files)} files{' (closed)' if self.closed else ''}>"
 
 
-def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **options: Any) -> File:  # noqa: A001
+def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **options: Any) -> File:
     """Open an FST file.
 
     ``mode``: "r" read only; "r+" or "a" read/write (created if missing);

@@ -7,8 +7,8 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from .errors import InvalidArgumentError, _error
 from ._util import _contig
+from .errors import InvalidArgumentError, _error
 
 __all__ = ["decode_ip", "encode_ip", "kind_info", "decode_ip1", "format_ip", "decode_ip123",
            "VerticalDescriptor"]

@@ -273,7 +273,7 @@ def _scan(steps: list[_Step], names: Sequence[str], threads: Optional[int], prog
         bar.close()
     table = IndexTable(core)
     if errors == "warn":
-        for path, message in table.skipped:
+        for _path, message in table.skipped:
             warnings.warn(f"fst24.index skipped a file: {message}", stacklevel=3)
     return table
 
@@ -294,7 +294,7 @@ def index_arrow(source: Source, columns: Optional[Sequence[str]] = None, decode:
 
 def index(source: Source, columns: Optional[Sequence[str]] = None, decode: bool = True,
           threads: Optional[int] = None, progress: Optional[bool] = None,
-          cache: Union[None, str, "os.PathLike[str]"] = None, *, recursive: bool = False,
+          cache: Union[str, "os.PathLike[str]", None] = None, *, recursive: bool = False,
           ext_meta: bool = False, errors: str = "raise", client: Any = None) -> "pl.DataFrame":
     """Every record of ``source`` as a :class:`polars.DataFrame`, one row per record.
 

@@ -124,7 +124,7 @@ class Record(_core.RecordBase):
     _data: Optional[npt.NDArray[Any]] = None
     _ext_meta_out: Optional[str] = None
 
-    def __init__(self, data: Any = None, *, ext_meta: Union[None, str, dict[str, Any]] = None,
+    def __init__(self, data: Any = None, *, ext_meta: Union[str, dict[str, Any], None] = None,
                  **fields: Any) -> None:
         """A new record; see the class documentation for the defaults."""
         super().__init__()

@@ -308,7 +308,7 @@ class _Writer:
         units = str(coord.attrs.get("units", "hours")).split()[0]
         scale = {"hours": 3600, "hour": 3600, "h": 3600, "minutes": 60, "seconds": 1, "s": 1,
                  "days": 86400}.get(units, 3600)
-        return np.timedelta64(int(round(float(value) * scale)), "s")
+        return np.timedelta64(round(float(value) * scale), "s")
 
     # ---- variables -----------------------------------------------------------
 

@@ -47,14 +47,14 @@ def test_default_columns_are_voirs(fixture: tuple[Path, list[dict[str, Any]]]) -
 
 
 def test_styles(fixture: tuple[Path, list[dict[str, Any]]]) -> None:
-    path, written = fixture
+    path, _written = fixture
     out = run("ls", "--style", "levels", "--where", "nomvar=TT", path, check=0).stdout
     assert "(DATE-V  h m s)" in out and "LEVEL" in out
     rows = records_of(out)
     assert [r[9:11] for r in rows[:3]] == [["1000", "mb"], ["850", "mb"], ["500", "mb"]]
     assert rows[3][7:9] == ["20240115", "180000"]  # valid time of the 6 h forecast
     out = run("ls", "--style", "nomvar,ip2:4,level", path, check=0).stdout
-    header = [line for line in out.splitlines() if "NOMV" in line][0]
+    header = next(line for line in out.splitlines() if "NOMV" in line)
     assert header.split() == ["NOMV", "IP2", "LEVEL"] and "  IP2 " in header
     assert run("ls", "--decode", path, check=0).stdout == run("ls", "--style", "decode", path, check=0).stdout
     proc = run("ls", "--style", "nomvar,bogus", path)

@@ -3,7 +3,6 @@ dense copies of sparse parallel RSF files, safety of the output, deletions in pl
 by `fst24 dump` and, when it is installed, by librmn itself (rpnpy)."""
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any

@@ -103,9 +103,8 @@ def compare_dump(path: Path, fields: list[str], nodata: bool = False) -> list[st
             if k not in g or not same(e.get(k), g.get(k)):
                 problems.append(f"record {e['seq']} {e['nomvar']!r} datyp {e['datyp']}: {k}: "
                                 f"librmn {e.get(k)!r} fst24 {g.get(k)!r}")
-        if "ext_meta" in e:
-            if "ext_meta" not in g or json.loads(e["ext_meta"]) != json.loads(g["ext_meta"]):
-                problems.append(f"record {e['seq']}: ext_meta differs: {g.get('ext_meta')!r}")
+        if "ext_meta" in e and ("ext_meta" not in g or json.loads(e["ext_meta"]) != json.loads(g["ext_meta"])):
+            problems.append(f"record {e['seq']}: ext_meta differs: {g.get('ext_meta')!r}")
     return problems
 
 

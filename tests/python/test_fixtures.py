@@ -31,7 +31,7 @@ from conftest import DATA, fnv1a64, load_dump
 from test_corpus import cli
 
 sys.path.insert(0, str(DATA))
-import make_fixtures as mf  # noqa: E402
+import make_fixtures as mf
 
 FILES = mf.fixture_names()
 

@@ -115,7 +115,7 @@ def test_schema_and_dtypes(fixtures: dict[str, Path]) -> None:
     assert picked.columns == ["level", "nomvar", "grid_id"]
     assert picked.equals(df.select(["level", "nomvar", "grid_id"]))
     with pytest.raises(fst24.InvalidArgumentError, match="unknown index column"):
-        fst24.index(fixtures["xdf"], columns=["nomvar", "levle"])
+        fst24.index(fixtures["xdf"], columns=["nomvar", "levle"])  # codespell:ignore
 
 
 def test_values_equal_record_attributes(fixtures: dict[str, Path]) -> None:

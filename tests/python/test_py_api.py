@@ -145,10 +145,9 @@ def test_corrupt_file(tmp_path: Path) -> None:
     data = MODEL.read_bytes()
     path = tmp_path / "truncated.fst"
     path.write_bytes(data[: len(data) // 3])
-    with pytest.raises((fst24.CorruptFileError, fst24.NotFSTError)) as ei:
-        with fst24.open(path) as f:
-            for rec in f:
-                rec.data
+    with pytest.raises((fst24.CorruptFileError, fst24.NotFSTError)) as ei, fst24.open(path) as f:
+        for rec in f:
+            rec.data
     assert str(path) in str(ei.value)
 
 

@@ -17,6 +17,7 @@ every corpus file (skipped when the corpus is absent). A watchdog aborts the run
 """
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import hashlib
 import os
@@ -80,10 +81,8 @@ def baseline(path: Path) -> Optional[Baseline]:
             with fst24.open(path) as f:
                 out: Baseline = {}
                 for rec in f:
-                    try:
+                    with contextlib.suppress(fst24.Error):
                         out[rec.file_offset] = (key_of(rec), digest(rec.data))
-                    except fst24.Error:
-                        pass
                 return out
     except fst24.Error:
         return None

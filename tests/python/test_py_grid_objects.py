@@ -33,7 +33,7 @@ def test_grid_of_a_z_record_names_its_positional_records(model: Path) -> None:
         glat, glon = fst24.grid_latlon(tt)
         np.testing.assert_array_equal(lat, glat)
         np.testing.assert_array_equal(lon, glon)
-        lat_b, lon_b = g.bounds()
+        lat_b, _lon_b = g.bounds()
         assert lat_b.shape == (40, 30, 4)
         # every point lies inside its cell's latitude range
         assert np.all(lat_b.min(axis=-1) <= lat + 1e-9) and np.all(lat <= lat_b.max(axis=-1) + 1e-9)
@@ -50,7 +50,7 @@ def test_self_contained_grids() -> None:
     assert i["mapping"] == "polar_stereographic" and i["positional_keys"] == (-1, -1)
     lat, lon = g.latlon()
     assert lat[0, 0] == pytest.approx(49.525095, abs=1e-4) and lon[0, 0] == pytest.approx(214.222169, abs=1e-4)
-    x, y = g.axes()
+    x, _y = g.axes()
     np.testing.assert_allclose(x, np.arange(60) * 50000.0)
     with pytest.raises(fst24.InvalidArgumentError):
         fst24.Grid.from_header("LL", 2, 2, (0, 0, 0, 0))
@@ -70,7 +70,7 @@ def test_vertical_descriptor_of_a_record(model: Path) -> None:
         thermo = vg.levels(2)
         np.testing.assert_array_equal(thermo["ip1"], [X.ip(h, 5) for h in X.THERMO])
         np.testing.assert_allclose(thermo["a"], np.log(X.PREF * np.array(X.THERMO)))
-        fam, index, a, b, c, diag = vg.lookup(X.ip(0.7, 5))
+        fam, index, _a, b, _c, diag = vg.lookup(X.ip(0.7, 5))
         assert (fam, index, diag) == (2, 1, False) and b == pytest.approx(0.49)
         assert vg.lookup(X.ip(0.33, 5)) is None
         same = fst24.VerticalDescriptor.from_table(5004, toc.data[:, :, 0])

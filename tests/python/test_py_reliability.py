@@ -461,4 +461,4 @@ def test_repair_of_the_damaged_corpus_files(name: str, tmp_path: Path) -> None:
     for h, d in copied:
         if not shown and h["nomvar"] == "MG":  # zzzz: a land-sea mask, values between 0 and 1
             values = np.frombuffer(d, np.float32)
-            assert 0 <= values.min() and values.max() <= 1
+            assert values.min() >= 0 and values.max() <= 1

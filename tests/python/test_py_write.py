@@ -38,7 +38,7 @@ def sample(dtype: str, shape: tuple[int, ...], seed: int = 1) -> np.ndarray:
 def test_round_trip_every_dtype(tmpfst: Path, backend: str, dtype: str, data_type: int, bits: int) -> None:
     arrays = {shape: sample(dtype, shape, seed=i) for i, shape in enumerate(SHAPES)}
     with fst24.open(tmpfst, "w", backend=backend) as f:
-        for i, (shape, arr) in enumerate(arrays.items()):
+        for i, arr in enumerate(arrays.values()):
             rec = fst24.Record(data=arr, nomvar="X", ip1=i + 1, etiket=dtype)
             assert f.write(rec)
             assert rec.key >= 0 and rec.file is f
@@ -187,9 +187,8 @@ def test_delete(tmpfst: Path, backend: str) -> None:
         assert f.find(ip1=3).first() is None
     with fst24.open(tmpfst) as f:
         assert [r.ip1 for r in f] == [0, 1, 2, 4]
-        with pytest.raises(fst24.InvalidArgumentError):
-            with fst24.open(tmpfst, "r+") as g:
-                g.delete(f[0])  # a record of another File object
+        with pytest.raises(fst24.InvalidArgumentError), fst24.open(tmpfst, "r+") as g:
+            g.delete(f[0])  # a record of another File object
 
 
 def test_write_to_read_only_file(tmpfst: Path) -> None:
@@ -320,9 +319,8 @@ def test_parallel_rsf_writers_and_write_lock(tmpfst: Path) -> None:
 @pytest.mark.parametrize("dtype", ["int64", "uint64"])
 def test_64_bit_integers_rsf_only(tmpfst: Path, dtype: str) -> None:
     arr = (np.arange(1, 7, dtype=np.int64) * (1 << 40)).astype(dtype).reshape(3, 2)
-    with fst24.open(tmpfst, "w", backend="xdf") as f:
-        with pytest.raises(fst24.UnsupportedError, match="RSF"):
-            f.write(fst24.Record(data=arr, nomvar="I"))
+    with fst24.open(tmpfst, "w", backend="xdf") as f, pytest.raises(fst24.UnsupportedError, match="RSF"):
+        f.write(fst24.Record(data=arr, nomvar="I"))
     with fst24.open(tmpfst, "w", backend="rsf") as f:
         f.write(fst24.Record(data=arr, nomvar="I"))
     with fst24.open(tmpfst) as f:

@@ -521,7 +521,7 @@ def test_from_xarray_generic_dataset(tmp_path: Path) -> None:
         assert {r.datev_datetime.hour for r in tt} == {0, 6} and {r.data_type for r in tt} == {5}
         uv = f.find_one(nomvar="UV")
         assert uv.grtyp == "Z"
-        lat2, lon2 = fst24.grid_latlon(uv)
+        _lat2, lon2 = fst24.grid_latlon(uv)
         np.testing.assert_allclose(lon2[:, 0], lon_irr % 360, atol=1e-4)
     back = open_ds(out)
     np.testing.assert_allclose(back.TT.values, data)

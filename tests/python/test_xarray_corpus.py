@@ -122,7 +122,7 @@ def test_latlon_agree_with_librmn(name: str) -> None:
             (g["ni"], g["nj"]), order="F").T
         lon_ref = np.fromfile(CORPUS / "ref" / "latlon" / "arrays" / g["lon_file"], "<f4").reshape(
             (g["ni"], g["nj"]), order="F").T
-        for vname, var in ds.data_vars.items():
+        for _vname, var in ds.data_vars.items():
             a = var.attrs
             if (a.get("grtyp"), a.get("ig1"), a.get("ig2"), a.get("ig3"), a.get("ig4")) != \
                     (g["grtyp"], g["ig1"], g["ig2"], g["ig3"], g["ig4"]) or var.shape[-2:] != lat_ref.shape:
@@ -277,7 +277,7 @@ def test_yin_yang_tiles_and_clouds() -> None:
         ds = xr.open_dataset(path, engine="fst24")
     f = fst24.open(path)
     kinds = set()
-    for name, var in ds.data_vars.items():
+    for _name, var in ds.data_vars.items():
         rec = f.find(nomvar=var.attrs["nomvar"]).first()
         assert rec is not None
         kinds.add(var.attrs["grtyp"])
