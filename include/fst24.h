@@ -3,9 +3,10 @@
  * Standard Files (FST), XDF and RSF backends.
  *
  * This is the one header applications include. The topic headers under
- * fst24/ (levels, dates, grids, vertical descriptors) are pulled in here and
- * are not meant to be included on their own. The metadata index and its Arrow
- * export (fst24/index.h) is included separately, when wanted.
+ * fst24/ (levels, dates, grids, vertical descriptors, filters) are pulled in
+ * here; each also compiles on its own (it includes this header). The metadata
+ * index and its Arrow export (fst24/index.h) is included separately, when
+ * wanted.
  *
  * Conventions
  *  - Every function returns an int status: FST24_OK (0) or a negative
@@ -29,10 +30,20 @@
 extern "C" {
 #endif
 
+/* The version of fst24: the one place it is written. CMake (project VERSION), the Python
+ * package (its metadata and fst24.__version__) and fst24_version() all read these three
+ * lines; keep them together and in this form. */
 #define FST24_VERSION_MAJOR 0
 #define FST24_VERSION_MINOR 1
 #define FST24_VERSION_PATCH 0
-#define FST24_VERSION_STRING "0.1.0"
+/* One integer that grows with the version, for #if tests: 10000*major + 100*minor + patch. */
+#define FST24_VERSION_NUMBER (FST24_VERSION_MAJOR * 10000 + FST24_VERSION_MINOR * 100 + FST24_VERSION_PATCH)
+#define FST24_VERSION_STR_(x) #x
+#define FST24_VERSION_STR(x) FST24_VERSION_STR_(x)
+/* "MAJOR.MINOR.PATCH" */
+#define FST24_VERSION_STRING                                                                                         \
+    FST24_VERSION_STR(FST24_VERSION_MAJOR) "." FST24_VERSION_STR(FST24_VERSION_MINOR) "." FST24_VERSION_STR(    \
+        FST24_VERSION_PATCH)
 
 #if defined(_WIN32)
 #define FST24_API

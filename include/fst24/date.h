@@ -17,6 +17,8 @@
  */
 #ifndef FST24_DATE_H
 #define FST24_DATE_H
+/* Self-contained: the core declarations (status codes, FST24_API, records, files). */
+#include "../fst24.h"
 #include <stddef.h>
 #include <stdint.h>
 #ifdef __cplusplus

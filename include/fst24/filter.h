@@ -30,6 +30,8 @@
  */
 #ifndef FST24_FILTER_H
 #define FST24_FILTER_H
+/* Self-contained: the core declarations (status codes, FST24_API, records, files). */
+#include "../fst24.h"
 #include <stdint.h>
 #ifdef __cplusplus
 extern "C" {

@@ -18,6 +18,8 @@
  */
 #ifndef FST24_VGRID_H
 #define FST24_VGRID_H
+/* Self-contained: the core declarations (status codes, FST24_API, records, files). */
+#include "../fst24.h"
 #include <stddef.h>
 #include <stdint.h>
 #ifdef __cplusplus

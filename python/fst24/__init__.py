@@ -51,7 +51,8 @@ from .levels import VerticalDescriptor, decode_ip, decode_ip123, encode_ip, form
 from .metadata import IndexTable, index, index_arrow, read, read_metadata
 from .record import HEADER_FIELDS, Record
 
-__version__ = "0.1.0"
+#: The version of the package: that of the C library it was built with (include/fst24.h).
+__version__: str = _core.version()
 
 __all__ = [
     "open", "open_many", "is_fst", "detect", "repair", "File", "FileSet", "Query", "Record", "HEADER_FIELDS",
