@@ -156,8 +156,12 @@ typedef struct fst24_record {
     int32_t num_search_keys;/* RSF: 19; XDF: 16 */
     int32_t extended_meta_size; /* RSF: extended metadata size in 32-bit words */
     int32_t ubc;            /* unused bit count field (normally 0) */
-    struct fst24_file *file;/* owning file (NULL for a record not yet written) */
-    int64_t entry;          /* internal directory entry number in `file` */
+
+    /* Private to the library: where the record came from. Not part of the API: do not read or
+     * write them (use fst24_record_file() and fst24_record_detach()); they are here only so
+     * that a record can live on the caller's stack. */
+    struct fst24_file *file;
+    int64_t entry;
 } fst24_record;
 
 /* A record with every field set to its wildcard (-1 / blanks). */
@@ -165,6 +169,12 @@ FST24_API void fst24_record_init_criteria(fst24_record *rec);
 /* A record with sensible defaults for writing: blank strings, ip/ig 0,
  * ni=nj=nk=1, dates 0, data_type E (5), 32 bits. */
 FST24_API void fst24_record_init(fst24_record *rec);
+/* The file a record was read from or written to (NULL for a record not yet written or
+ * detached). Valid while that file is open. */
+FST24_API struct fst24_file *fst24_record_file(const fst24_record *rec);
+/* Forget the file a record came from, keeping every header field: the record can then be
+ * written as a new one (to any file) and is no longer accepted by reads or fst24_delete. */
+FST24_API void fst24_record_detach(fst24_record *rec);
 /* Set a string field from a C string (upper-cased, blank padded, truncated
  * to the field width). `field` is "nomvar", "typvar", "etiket" or "grtyp". */
 FST24_API int fst24_record_set_string(fst24_record *rec, const char *field, const char *value);
@@ -203,7 +213,11 @@ typedef struct fst24_open_options {
     int keep_missing_flag; /* 1: when a compressed write falls back to the plain type, keep the
                               +64 missing flag. librmn drops it (its readers then return the plug
                               values instead of missing values); 0, the default, does the same. */
+    int64_t reserved[4];   /* room for future options: leave at 0 */
 } fst24_open_options;
+/* Every option at its default: `fst24_open_options o = FST24_OPEN_OPTIONS_INIT;` (or a
+ * designated initialiser, which zeroes the fields it does not name). */
+#define FST24_OPEN_OPTIONS_INIT {FST24_BACKEND_DEFAULT, 0, 0, 0, 0, {0, 0, 0, 0}}
 
 /* Open (or create) a file. `opts` may be NULL. */
 FST24_API int fst24_open(const char *path, fst24_open_mode mode,
@@ -287,7 +301,10 @@ typedef struct fst24_query_options {
     int stamp_norun;                /* compare all bits of the date stamp */
     int skip_grid_descriptors;      /* skip >>, ^^, ^>, !!, ##, HY, PROJ ... */
     const char *ext_meta;           /* RSF: JSON object the extended metadata must match */
+    int64_t reserved[4];            /* room for future options: leave at 0 */
 } fst24_query_options;
+/* Every option at its default (exact IP codes, the date's run digit ignored, descriptors kept). */
+#define FST24_QUERY_OPTIONS_INIT {0, 0, 0, 0, 0, NULL, {0, 0, 0, 0}}
 
 /* New query. `criteria` and `opts` may be NULL (match everything). The query
  * copies what it needs; queries are independent of each other. */
@@ -316,7 +333,10 @@ typedef struct fst24_read_options {
     int raw_missing;        /* 1: do not replace missing points by the sentinel */
     fst24_elem_type type;   /* NONE: the record's native type; otherwise a wider one */
     int threads;            /* >1: decode one large uncompressed record with this many threads */
+    int64_t reserved[4];    /* room for future options: leave at 0 */
 } fst24_read_options;
+/* Every option at its default (missing values replaced, native type, one thread). */
+#define FST24_READ_OPTIONS_INIT {0, FST24_ELEM_NONE, 0, {0, 0, 0, 0}}
 
 /* Decode a record's data into `out` (out_bytes large). `opts` may be NULL.
  * Use fst24_record_data_layout() for the size. */
@@ -404,7 +424,10 @@ typedef struct fst24_repair_options {
      * May be NULL. */
     fst24_report_fn on_skip;
     void *ctx;
+    int64_t reserved[4];     /* room for future options: leave at 0 */
 } fst24_repair_options;
+/* No callback. */
+#define FST24_REPAIR_OPTIONS_INIT {NULL, NULL, {0, 0, 0, 0}}
 
 typedef struct fst24_repair_report {
     fst24_file_kind kind;    /* detected format of the input */

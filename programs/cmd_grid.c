@@ -294,7 +294,7 @@ int cmd_grid(int argc, char **argv)
         cli_selection_free(&sel);
         return 1;
     }
-    fst24_query_options qo = {0};
+    fst24_query_options qo = FST24_QUERY_OPTIONS_INIT;
     qo.skip_grid_descriptors = 1; /* >>, ^^, !!, HY ... describe grids, they are not on one */
     fst24_query *q = NULL;
     if (fst24_query_new(f, &crit, &qo, &q)) {

@@ -43,7 +43,7 @@ int cmd_repair(int argc, char **argv) {
     }
     if (!in || !out) return cli_usage("repair", "IN and OUT expected");
     skip_ctx ctx = {in};
-    fst24_repair_options opts = {on_skip, &ctx};
+    fst24_repair_options opts = {.on_skip = on_skip, .ctx = &ctx};
     fst24_repair_report rep;
     if (fst24_repair(in, out, &opts, &rep) != FST24_OK) return cli_fail_lib(NULL);
     if (!quiet) printf("%s\n", rep.summary);

@@ -185,8 +185,7 @@ static int reencode(fst24_file *out, const fst24_record *src, fst24_record *hdr,
         *dropped = 1;
     }
     if (st == FST24_OK) {
-        hdr->file = NULL;
-        hdr->entry = -1;
+        fst24_record_detach(hdr);
         st = fst24_write(out, hdr, v.data, v.type, FST24_REWRITE_NO, meta);
     }
     free(meta);
@@ -257,7 +256,7 @@ int cmd_select(int argc, char **argv) {
         else if (cli_is_option(argv[i])) rc = cli_usage("select", "unknown option %s", argv[i]);
         else inputs[nin++] = argv[i];
     }
-    fst24_open_options oo = {0};
+    fst24_open_options oo = FST24_OPEN_OPTIONS_INIT;
     if (!rc && backend_text) {
         if (!strcasecmp(backend_text, "xdf")) oo.backend = FST24_BACKEND_XDF;
         else if (!strcasecmp(backend_text, "rsf")) oo.backend = FST24_BACKEND_RSF;

@@ -863,7 +863,7 @@ int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *o
     }
     if (threads > 256) threads = 256;
     /* Fewer records than threads: the spare threads split large records. */
-    fst24_read_options per_record = {0, FST24_ELEM_NONE, 1};
+    fst24_read_options per_record = {.type = FST24_ELEM_NONE, .threads = 1};
     if (opts) per_record = *opts;
     if (per_record.threads <= 1 && count < threads) per_record.threads = threads / (int)count;
     read_job job = {recs, outs, out_bytes, count, &per_record, statuses, 0, 0, 0, {0}, PTHREAD_MUTEX_INITIALIZER};

@@ -22,4 +22,24 @@ for h in "$inc"/fst24.h "$inc"/fst24/*.h; do
   fi
   n=$((n + 1))
 done
+# The option initialisers are valid initialisers in both languages.
+cat > "$tmp/init.c" <<'EOT'
+#include <fst24.h>
+#include <fst24/index.h>
+int main(void) {
+    fst24_open_options o = FST24_OPEN_OPTIONS_INIT;
+    fst24_query_options q = FST24_QUERY_OPTIONS_INIT;
+    fst24_read_options r = FST24_READ_OPTIONS_INIT;
+    fst24_repair_options p = FST24_REPAIR_OPTIONS_INIT;
+    fst24_index_options x = FST24_INDEX_OPTIONS_INIT;
+    return o.parallel + q.ip1_all + r.threads + (p.on_skip != NULL) + x.threads;
+}
+EOT
+"$cc" -std=c17 -Wall -Wextra -Wpedantic -Werror -I"$inc" -c "$tmp/init.c" -o "$tmp/t.o" ||
+  { echo "FAIL (C): the *_OPTIONS_INIT initialisers"; exit 1; }
+if [ -n "$cxx" ]; then
+  cp "$tmp/init.c" "$tmp/init.cpp"
+  "$cxx" -std=c++11 -Wall -Wextra -Wpedantic -Werror -I"$inc" -c "$tmp/init.cpp" -o "$tmp/t.o" ||
+    { echo "FAIL (C++): the *_OPTIONS_INIT initialisers"; exit 1; }
+fi
 echo "$n public headers compile on their own (C17${cxx:+ and C++11 with $cxx}), included twice"

@@ -203,7 +203,10 @@ typedef struct fst24_index_options {
     uint64_t columns;   /* FST24_INDEX_COLUMN(id) bits; 0 = FST24_INDEX_DEFAULT_COLUMNS */
     int skip_errors;    /* 1: a file that cannot be read is skipped and listed
                            (fst24_index_skipped); 0: the whole call fails */
+    int64_t reserved[4]; /* room for future options: leave at 0 */
 } fst24_index_options;
+/* Every option at its default (one thread per core, default columns, errors fail the call). */
+#define FST24_INDEX_OPTIONS_INIT {0, 0, 0, {0, 0, 0, 0}}
 
 /* Flags of fst24_index_add_paths. */
 enum {

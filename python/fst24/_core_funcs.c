@@ -489,7 +489,7 @@ static PyObject *mod_repair(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O&O&:repair", PyUnicode_FSConverter, &in_b, PyUnicode_FSConverter, &out_b))
         return NULL;
     skip_list skips = {NULL, 0, 0, 0};
-    fst24_repair_options opts = {collect_skip, &skips};
+    fst24_repair_options opts = {.on_skip = collect_skip, .ctx = &skips};
     fst24_repair_report rep;
     int st;
     const char *in = PyBytes_AS_STRING(in_b), *out = PyBytes_AS_STRING(out_b);

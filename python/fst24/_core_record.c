@@ -315,8 +315,7 @@ static PyObject *Record_detach(RecordObject *ro, PyObject *unused)
 {
     (void)unused;
     Py_CLEAR(ro->file);
-    ro->rec.file = NULL;
-    ro->rec.entry = -1;
+    fst24_record_detach(&ro->rec);
     ro->rec.key = -1;
     Py_RETURN_NONE;
 }

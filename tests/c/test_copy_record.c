@@ -69,7 +69,7 @@ static void copy_all(const char *to, fst24_backend backend) {
         int dropped = -1;
         CHECK_OK(fst24_get_record(in, k, &r));
         CHECK_OK(fst24_copy_record(out, &r, NULL, FST24_REWRITE_NO, &w, &dropped));
-        CHECK(w.file == out && w.key >= 0);
+        CHECK(fst24_record_file(&w) == out && w.key >= 0);
         dropped_total += dropped;
     }
     /* extended metadata: kept in RSF, reported dropped by XDF */

@@ -116,8 +116,7 @@ static void testu_copy(const char *name, const int *flush_after, int nflush) {
         if (!st) st = fst24_read_ext_meta(&r, meta, len + 1, &len);
         offsets[i] = r.file_offset;
         fst24_record c = r;
-        c.file = NULL;
-        c.entry = -1;
+        fst24_record_detach(&c);
         if (!st) st = fst24_write_payload(out, &c, w, nw, FST24_REWRITE_NO, len ? meta : NULL);
         CHECK(st == FST24_OK, "%s: copy record %lld", name, (long long)i);
         CHECK(c.file_offset == r.file_offset && c.key == r.key && c.total_stored_bytes == r.total_stored_bytes,

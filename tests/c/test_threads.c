@@ -195,12 +195,12 @@ static void test_split_decode(const char *tmp) {
         size_t c;
         CHECK(fst24_record_data_layout(&r, &t, &c) == FST24_OK && c == n);
         size_t bytes = c * fst24_elem_size(t);
-        fst24_read_options one = {0, FST24_ELEM_NONE, 1}, three = {0, FST24_ELEM_NONE, 3};
+        fst24_read_options one = {.threads = 1}, three = {.threads = 3};
         memset(b, 0x5A, n * 8);
         CHECK(fst24_read_data(&r, a, bytes, &one) == FST24_OK);
         CHECK(fst24_read_data(&r, b, bytes, &three) == FST24_OK);
         CHECK(memcmp(a, b, bytes) == 0);
-        fst24_read_options wide = {0, FST24_ELEM_F64, 3};
+        fst24_read_options wide = {.type = FST24_ELEM_F64, .threads = 3};
         /* (datyp 1 widens through its own binary64 unpacker, not by conversion) */
         if (t == FST24_ELEM_F32 && (r.data_type & 0x3F) != 1) {
             CHECK(fst24_read_data(&r, b, n * 8, &wide) == FST24_OK);

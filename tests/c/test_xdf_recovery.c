@@ -223,7 +223,7 @@ static void test_lost_byte(void) {
     int bad;
     CHECK(open_count(copy, &info, &bad) < 0, "the ordinary open refuses it (truncated by one byte)");
     notes nt = {0, 0, 0};
-    fst24_repair_options ro = {count_note, &nt};
+    fst24_repair_options ro = {.on_skip = count_note, .ctx = &nt};
     fst24_repair_report rep;
     CHECK(fst24_repair(copy, fixed, &ro, &rep) == FST24_OK, "repair");
     CHECK(rep.copied == 12 && rep.skipped == 0 && rep.damaged_bytes == 1 && nt.shifted == 6 && nt.overlap == 1 &&
