@@ -50,11 +50,28 @@ static int effective_dasiz(const fst_codec_desc *d) {
     return d->nbits > 32 ? 64 : 32;
 }
 
+/* Datyp 133: IEEE with the lossless compression stage. */
+#define IEEE_COMPRESSED (FST24_TYPE_REAL_IEEE | FST24_TYPE_COMPRESSED)
+/* A request only (never stored): datyp 1 packed from binary64 by the binary64 quantiser. */
+#define QUANT_F64 801
+
+/* Base types whose records may carry the missing-value flag (+64). */
+static int takes_missing(int base) {
+    return base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED ||
+           base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL;
+}
+
+/* Base types with a lossless compression stage (+128). */
+static int compressible(int base) {
+    return base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_REAL_IEEE ||
+           base == FST24_TYPE_REAL;
+}
+
 static int valid_datyp(int datyp) {
     if (datyp < 0 || datyp > 255) return 0;
-    int base = datyp & 0x3F;
-    if (datyp & 128) return base == 1 || base == 2 || base == 5 || base == 6;
-    return base <= 8;
+    int base = datyp & FST24_TYPE_BASE_MASK;
+    if (datyp & FST24_TYPE_COMPRESSED) return compressible(base);
+    return base <= FST24_TYPE_COMPLEX;
 }
 
 /* Validate dimensions and nbits; *n receives ni*nj*nk. */
@@ -82,22 +99,22 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
     size_t n = 0;
     int st = check_desc(d, &n);
     if (st) return st;
-    int base = d->datyp & 0x3F;
+    int base = d->datyp & FST24_TYPE_BASE_MASK;
     int bits = effective_dasiz(d);
     fst24_elem_type t;
     size_t c = n;
     switch (base) {
-    case 1: case 5: case 6:
+    case FST24_TYPE_REAL_OLD_QUANT: case FST24_TYPE_REAL_IEEE: case FST24_TYPE_REAL:
         t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
         break;
-    case 8:
+    case FST24_TYPE_COMPLEX:
         t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
         c = 2 * n;
         break;
-    case 2: t = uint_of_bits(bits); break;
-    case 4: t = sint_of_bits(bits); break;
-    case 3: case 7: t = FST24_ELEM_U8; break;
-    case 0:
+    case FST24_TYPE_UNSIGNED: t = uint_of_bits(bits); break;
+    case FST24_TYPE_SIGNED: t = sint_of_bits(bits); break;
+    case FST24_TYPE_CHAR: case FST24_TYPE_STRING: t = FST24_ELEM_U8; break;
+    case FST24_TYPE_BINARY:
         if (d->nbits == 8 || d->nbits == 16 || d->nbits == 32 || d->nbits == 64) {
             t = uint_of_bits(d->nbits);
         } else {
@@ -170,17 +187,17 @@ static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, 
  * uses its binary64 unpacker, as librmn does for a 64-bit read (ENCODING §1.2,
  * §5.4), rather than widening its binary32 results. */
 static fst24_elem_type decode_type(const fst_codec_desc *d, fst24_elem_type native, fst24_elem_type out_type) {
-    if ((d->datyp & 0x3F) == 1 && native == FST24_ELEM_F32 && out_type == FST24_ELEM_F64) return FST24_ELEM_F64;
+    if ((d->datyp & FST24_TYPE_BASE_MASK) == 1 && native == FST24_ELEM_F32 && out_type == FST24_ELEM_F64) return FST24_ELEM_F64;
     return native;
 }
 
 /* Decode native elements first..first+count-1 (count = all for compressed types). */
 static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                          fst24_elem_type native, size_t count) {
-    int base = d->datyp & 0x3F;
+    int base = d->datyp & FST24_TYPE_BASE_MASK;
     size_t n = fst_desc_n(d);
-    if (d->datyp & 128) {
-        if (base == 5) {
+    if (d->datyp & FST24_TYPE_COMPRESSED) {
+        if (base == FST24_TYPE_REAL_IEEE) {
             int rc = fst_ieeez_decode(w, nw, d, out);
             if (rc == FST24_OK && native == FST24_ELEM_F64) widen_in_place(out, FST24_ELEM_F32, FST24_ELEM_F64, n);
             return rc;
@@ -188,23 +205,23 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
         return fst_comp_decode(w, nw, d, out, native);
     }
     switch (base) {
-    case 0:
+    case FST24_TYPE_BINARY:
         return fst_raw_decode(w, nw, d, first * fst24_elem_size(native), out, count * fst24_elem_size(native));
-    case 1:
+    case FST24_TYPE_REAL_OLD_QUANT:
         return fst_quant_decode(w, nw, first, count, out, native);
-    case 2:
-    case 4:
+    case FST24_TYPE_UNSIGNED:
+    case FST24_TYPE_SIGNED:
         return fst_int_decode(w, nw, d, first, out, native, count);
-    case 3:
-    case 7:
+    case FST24_TYPE_CHAR:
+    case FST24_TYPE_STRING:
         return fst_chars_decode(w, nw, d, first, out, count);
-    case 5:
-    case 8:
+    case FST24_TYPE_REAL_IEEE:
+    case FST24_TYPE_COMPLEX:
         if (d->nbits > 32 && d->nbits != 64)
             return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not decodable", d->datyp, d->nbits);
         if (native == FST24_ELEM_F64) return fst_ieee_decode_f64(w, nw, d->nbits, first, out, count);
         return fst_ieee_decode_f32(w, nw, d->nbits, first, out, count);
-    case 6:
+    case FST24_TYPE_REAL:
         if (native == FST24_ELEM_F64) { /* binary32 packer: decode then widen in place */
             int rc = fst_fpack_decode(w, nw, n, first, count, out);
             if (rc) return rc;
@@ -218,7 +235,7 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
 }
 
 int fst_codec_range_supported(const fst_codec_desc *d) {
-    return d && (d->datyp & 128) == 0 && valid_datyp(d->datyp);
+    return d && (d->datyp & FST24_TYPE_COMPRESSED) == 0 && valid_datyp(d->datyp);
 }
 
 int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first,
@@ -267,8 +284,8 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
     st = decode_native(words, nwords, d, 0, out, native, count);
     if (st) return st;
     widen_in_place(out, native, out_type, count);
-    int base = d->datyp & 0x3F;
-    if (decode_missing && (d->datyp & 64) && (base == 1 || base == 2 || base == 4 || base == 5 || base == 6))
+    int base = d->datyp & FST24_TYPE_BASE_MASK;
+    if (decode_missing && (d->datyp & FST24_TYPE_MISSING_FLAG) && takes_missing(base))
         fst_missing_decode(out, out_type, count);
     return FST24_OK;
 }
@@ -289,75 +306,75 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     if (ib == 0) return fst_error(FST24_E_INVALID, "encode: invalid input element type %d", (int)in_type);
     int t = req->datyp;
     int nbits = req->nbits;
-    if (t == 801) { /* FST_TYPE_MAGIC: datyp 1 through the binary64 quantiser */
+    if (t == QUANT_F64) {
         if (in_type != FST24_ELEM_F64)
             return fst_error(FST24_E_INVALID, "encode: datyp 801 needs f64 data, got %s", fst24_elem_name(in_type));
-        t = 1;
+        t = FST24_TYPE_REAL_OLD_QUANT;
     }
-    if (t < 0 || t > 255 || (t & 0x3F) > 8)
+    if (t < 0 || t > 255 || (t & FST24_TYPE_BASE_MASK) > FST24_TYPE_COMPLEX)
         return fst_error(FST24_E_INVALID, "encode: unsupported datyp %d", t);
     if (nbits < 1 || nbits > 64)
         return fst_error(FST24_E_INVALID, "encode: pack_bits %d out of range 1..64", nbits);
-    int missing = t & 64;
-    t &= ~64;
-    int base = t & 0x3F;
+    int missing = t & FST24_TYPE_MISSING_FLAG;
+    t &= ~FST24_TYPE_MISSING_FLAG;
+    int base = t & FST24_TYPE_BASE_MASK;
     int is_real_in = is_float(in_type);
-    if (base == 1 || base == 5 || base == 6 || base == 8) {
+    if (base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL || base == FST24_TYPE_COMPLEX) {
         if (!is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs f32/f64 data, got %s",
                                           req->datyp, fst24_elem_name(in_type));
-    } else if (base == 2 || base == 4) {
+    } else if (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED) {
         if (is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs integer data, got %s",
                                          req->datyp, fst24_elem_name(in_type));
     }
-    if (base == 8) { t = 8; missing = 0; }
-    if (base == 0 || base == 3 || base == 7) missing = 0;
+    if (base == FST24_TYPE_COMPLEX) { t = FST24_TYPE_COMPLEX; missing = 0; }
+    if (base == FST24_TYPE_BINARY || base == FST24_TYPE_CHAR || base == FST24_TYPE_STRING) missing = 0;
     /* Compression exists only for 1, 2, 5, 6 (librmn drops the flag otherwise). */
-    if ((t & 128) && !(base == 1 || base == 2 || base == 5 || base == 6)) t &= ~128;
-    if (is_rsf && nbits > ib && base != 0 && base != 3 && base != 7) nbits = ib; /* fst24 lowers to data_bits */
-    if (base == 5 && nbits < 16)
+    if ((t & FST24_TYPE_COMPRESSED) && !compressible(base)) t &= ~FST24_TYPE_COMPRESSED;
+    if (is_rsf && nbits > ib && base != FST24_TYPE_BINARY && base != FST24_TYPE_CHAR && base != FST24_TYPE_STRING) nbits = ib; /* fst24 lowers to data_bits */
+    if (base == FST24_TYPE_REAL_IEEE && nbits < 16)
         return fst_error(FST24_E_INVALID, "encode: IEEE (datyp 5) needs pack_bits >= 16, got %d", nbits);
-    if (t == 133 && nbits > 32) t = 5;
+    if (t == IEEE_COMPRESSED && nbits > 32) t = FST24_TYPE_REAL_IEEE;
     /* Compression works on single levels: clear it for nk > 1 (librmn's XDF writer
      * instead keeps only the flag and stores garbage, ENCODING.md §17.1). */
-    if ((t & 128) && req->nk > 1) t &= ~128;
-    base = t & 0x3F;
-    if (is_rsf && (base == 2 || base == 4) && ib == 64) {
+    if ((t & FST24_TYPE_COMPRESSED) && req->nk > 1) t &= ~FST24_TYPE_COMPRESSED;
+    base = t & FST24_TYPE_BASE_MASK;
+    if (is_rsf && (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED) && ib == 64) {
         t = base; nbits = 64;               /* raw 64-bit copy */
     }
-    if (base == 1 && (nbits == 31 || nbits == 32)) { t = 5 | (t & 128); nbits = 32; }
-    base = t & 0x3F;
-    if ((base == 1 || base == 5 || base == 6) && nbits > 32) {
-        t = 5; nbits = 64;
+    if (base == FST24_TYPE_REAL_OLD_QUANT && (nbits == 31 || nbits == 32)) { t = FST24_TYPE_REAL_IEEE | (t & FST24_TYPE_COMPRESSED); nbits = 32; }
+    base = t & FST24_TYPE_BASE_MASK;
+    if ((base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL) && nbits > 32) {
+        t = FST24_TYPE_REAL_IEEE; nbits = 64;
     }
-    base = t & 0x3F;
-    if (base == 6) {
-        if (is_rsf && nbits > 16) t &= ~128;
-        if (nbits > 24) { t = 5 | (t & 128); nbits = 32; }
-        else if (nbits > 16) { t = 1; }
+    base = t & FST24_TYPE_BASE_MASK;
+    if (base == FST24_TYPE_REAL) {
+        if (is_rsf && nbits > 16) t &= ~FST24_TYPE_COMPRESSED;
+        if (nbits > 24) { t = FST24_TYPE_REAL_IEEE | (t & FST24_TYPE_COMPRESSED); nbits = 32; }
+        else if (nbits > 16) { t = FST24_TYPE_REAL_OLD_QUANT; }
     }
-    if (nbits > 16 && t != 133) t &= ~128;
-    base = t & 0x3F;
+    if (nbits > 16 && t != IEEE_COMPRESSED) t &= ~FST24_TYPE_COMPRESSED;
+    base = t & FST24_TYPE_BASE_MASK;
     int dasiz = 0;
     switch (base) {
-    case 1: case 5: case 6: case 8:
+    case FST24_TYPE_REAL_OLD_QUANT: case FST24_TYPE_REAL_IEEE: case FST24_TYPE_REAL: case FST24_TYPE_COMPLEX:
         dasiz = nbits == 64 ? 64 : 32;
-        if (base == 8 && nbits != 32 && nbits != 64)
+        if (base == FST24_TYPE_COMPLEX && nbits != 32 && nbits != 64)
             return fst_error(FST24_E_INVALID, "encode: complex (datyp 8) needs pack_bits 32 or 64, got %d", nbits);
         break;
-    case 2: case 4:
+    case FST24_TYPE_UNSIGNED: case FST24_TYPE_SIGNED:
         dasiz = ib;
         if (ib == 64 && !is_rsf)
             return fst_error(FST24_E_UNSUPPORTED, "encode: 64-bit integers can only be stored in RSF files");
-        if (ib == 16 && base == 2 && nbits > 16) nbits = 16;
-        if (ib == 8 && base == 2 && nbits > 8) nbits = 8;
+        if (ib == 16 && base == FST24_TYPE_UNSIGNED && nbits > 16) nbits = 16;
+        if (ib == 8 && base == FST24_TYPE_UNSIGNED && nbits > 8) nbits = 8;
         if (ib != 64 && nbits > 32)
             return fst_error(FST24_E_INVALID, "encode: integer pack_bits %d > 32", nbits);
         break;
-    case 3:
+    case FST24_TYPE_CHAR:
         nbits = 8;
         dasiz = is_rsf ? 8 : 0;
         break;
-    case 7:
+    case FST24_TYPE_STRING:
         dasiz = is_rsf ? 8 : 0;
         break;
     default: /* 0 */
@@ -368,7 +385,7 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     st->nbits = nbits;
     st->dasiz = dasiz;
     st->ni = req->ni; st->nj = req->nj; st->nk = req->nk;
-    *want_missing = missing && (base == 1 || base == 2 || base == 4 || base == 5 || base == 6);
+    *want_missing = missing && takes_missing(base);
     return FST24_OK;
 }
 
@@ -377,24 +394,24 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
  * to the base type (st->datyp updated). */
 static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint32_t **words, size_t *nwords) {
     size_t n = fst_desc_n(st);
-    int base = st->datyp & 0x3F, comp = st->datyp & 128, ok = 1, rc;
+    int base = st->datyp & FST24_TYPE_BASE_MASK, comp = st->datyp & FST24_TYPE_COMPRESSED, ok = 1, rc;
     switch (base) {
-    case 1:
+    case FST24_TYPE_REAL_OLD_QUANT:
         if (comp) rc = fst_comp_encode_129(xf, xd, st, words, nwords, &ok);
         else rc = fst_quant_encode(xf, xd, st, words, nwords);
         break;
-    case 6:
+    case FST24_TYPE_REAL:
         if (comp) rc = fst_comp_encode_134(xf, st, words, nwords, &ok);
         else rc = fst_fpack_encode(xf, st, words, nwords);
         break;
-    case 5: case 8: {
-        size_t count = base == 8 ? 2 * n : n;
+    case FST24_TYPE_REAL_IEEE: case FST24_TYPE_COMPLEX: {
+        size_t count = base == FST24_TYPE_COMPLEX ? 2 * n : n;
         if (comp) {
             rc = fst_ieeez_encode(xf, st, words, nwords);
             if (rc <= 0) return rc;
             ok = 0; /* gave up: plain IEEE */
         }
-        size_t L = base == 8 ? 4 * (((uint64_t)n * (uint64_t)st->nbits + 63u) / 64u)
+        size_t L = base == FST24_TYPE_COMPLEX ? 4 * (((uint64_t)n * (uint64_t)st->nbits + 63u) / 64u)
                              : fst_len_default(count, st->nbits);
         uint32_t *w = fst_payload_alloc(L);
         if (!w) return FST24_E_NOMEM;
@@ -409,7 +426,7 @@ static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint
         return fst_error(FST24_E_INVALID, "encode: datyp %d is not a real type", st->datyp);
     }
     /* fallback to the plain type (the missing flag is handled by the caller) */
-    if (rc == FST24_OK && !ok) st->datyp &= ~128;
+    if (rc == FST24_OK && !ok) st->datyp &= ~FST24_TYPE_COMPRESSED;
     return rc;
 }
 
@@ -423,53 +440,53 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     int want_missing = 0;
     int rc = resolve_type(req, in_type, is_rsf, &st, &want_missing);
     if (rc) return rc;
-    const int compression_requested = (st.datyp & 128) != 0;
+    const int compression_requested = (st.datyp & FST24_TYPE_COMPRESSED) != 0;
     size_t n = 0;
     {
         fst_codec_desc chk = st;
-        chk.datyp &= ~128; /* validity of dims/nbits only */
+        chk.datyp &= ~FST24_TYPE_COMPRESSED; /* validity of dims/nbits only */
         if (check_desc(&chk, &n)) return fst_error(FST24_E_INVALID, "encode: bad dimensions or pack_bits");
     }
     if (!data) return fst_error(FST24_E_INVALID, "encode: NULL data");
-    int base = st.datyp & 0x3F;
+    int base = st.datyp & FST24_TYPE_BASE_MASK;
     void *owned = NULL;  /* converted or substituted copy of the input */
     void *subst = NULL;
     const void *work = data;
     switch (base) {
-    case 0:
+    case FST24_TYPE_BINARY:
         rc = fst_raw_encode(data, n * fst24_elem_size(in_type), &st, words, nwords);
         break;
-    case 3: case 7:
+    case FST24_TYPE_CHAR: case FST24_TYPE_STRING:
         rc = fst_chars_encode(data, &st, req->nbits, words, nwords);
         break;
-    case 2: case 4:
+    case FST24_TYPE_UNSIGNED: case FST24_TYPE_SIGNED:
         if (want_missing) {
             rc = fst_missing_substitute(data, in_type, n, st.nbits, &subst);
             if (rc < 0) break;
-            if (rc == 0) st.datyp &= ~64;
+            if (rc == 0) st.datyp &= ~FST24_TYPE_MISSING_FLAG;
             else { st.datyp |= 64; work = subst; }
         }
-        if (st.datyp & 128) {
+        if (st.datyp & FST24_TYPE_COMPRESSED) {
             int ok = 1;
             rc = fst_comp_encode_130(work, in_type, &st, words, nwords, &ok);
-            if (rc == FST24_OK && !ok) st.datyp &= ~128;
+            if (rc == FST24_OK && !ok) st.datyp &= ~FST24_TYPE_COMPRESSED;
         } else {
             rc = fst_int_encode(work, in_type, &st, words, nwords);
         }
         break;
-    case 1: case 5: case 6: case 8: {
-        size_t count = base == 8 ? 2 * n : n;
+    case FST24_TYPE_REAL_OLD_QUANT: case FST24_TYPE_REAL_IEEE: case FST24_TYPE_REAL: case FST24_TYPE_COMPLEX: {
+        size_t count = base == FST24_TYPE_COMPLEX ? 2 * n : n;
         int wide = st.nbits == 64;
         /* Binary64 data with missing values packed as datyp 1 keeps the binary64
          * quantiser (§5.4); everything else <= 32 bits is rounded to binary32. */
-        if (!wide && base == 1 && in_type == FST24_ELEM_F64 && (want_missing || req->datyp == 801)) {
+        if (!wide && base == FST24_TYPE_REAL_OLD_QUANT && in_type == FST24_ELEM_F64 && (want_missing || req->datyp == QUANT_F64)) {
             if (want_missing) {
                 rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
                 if (rc < 0) break;
                 if (rc == 1) st.datyp |= 64;
                 want_missing = 0;
             }
-            if (subst || req->datyp == 801) {
+            if (subst || req->datyp == QUANT_F64) {
                 rc = pack_real(NULL, subst ? subst : data, &st, words, nwords);
                 break;
             }
@@ -505,10 +522,10 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     /* A compression that did not pay was stored as the plain type: librmn then
      * also drops the missing flag (its readers return the plug values). That is
      * reproduced unless the caller asks to keep the flag (docs/codecs.md). */
-    if (rc == FST24_OK && compression_requested && !(st.datyp & 128) &&
+    if (rc == FST24_OK && compression_requested && !(st.datyp & FST24_TYPE_COMPRESSED) &&
         !(flags & FST_CODEC_KEEP_MISSING_FLAG))
-        st.datyp &= ~64;
-    if (rc == FST24_OK && is_rsf && (st.datyp & ~64) == 129) {
+        st.datyp &= ~FST24_TYPE_MISSING_FLAG;
+    if (rc == FST24_OK && is_rsf && (st.datyp & ~FST24_TYPE_MISSING_FLAG) == 129) {
         /* librmn's RSF writer stores one word more than W[0] for 129
          * (CONTAINER.md §2.5): keep the same length. */
         uint32_t *w2 = realloc(*words, (*nwords + 1) * sizeof(uint32_t));

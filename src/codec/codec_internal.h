@@ -45,8 +45,6 @@ int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, size_t first, d
 void fst_ieee_encode_f32(const float *in, size_t count, int nbits, uint32_t *w);
 void fst_ieee_encode_f64(const double *in, size_t count, uint32_t *w);
 
-#endif
-
 /* ---- datyp 2 and 4 (integer.c): decode elements first..first+n-1 into the native type. */
 int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                    fst24_elem_type native, size_t n);
@@ -70,3 +68,5 @@ int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc 
                         size_t *nwords, int *ok);
 int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
                         uint32_t **words, size_t *nwords, int *ok);
+
+#endif /* FST24_CODEC_INTERNAL_H */
