@@ -175,8 +175,10 @@ FST24_API struct fst24_file *fst24_record_file(const fst24_record *rec);
 /* Forget the file a record came from, keeping every header field: the record can then be
  * written as a new one (to any file) and is no longer accepted by reads or fst24_delete. */
 FST24_API void fst24_record_detach(fst24_record *rec);
-/* Set a string field from a C string (upper-cased, blank padded, truncated
- * to the field width). `field` is "nomvar", "typvar", "etiket" or "grtyp". */
+/* Set a string field from a C string (upper-cased except grtyp, blank padded to the field
+ * width). `field` is "nomvar", "typvar", "etiket" or "grtyp". FST24_E_INVALID, naming the
+ * field, for a value longer than the field (trailing blanks do not count) or with a character
+ * outside printable ASCII (which the 6-bit code cannot store). */
 FST24_API int fst24_record_set_string(fst24_record *rec, const char *field, const char *value);
 
 /* Element type and element count of the array fst24_read_data() returns for a
@@ -198,6 +200,12 @@ typedef enum fst24_backend {
     FST24_BACKEND_XDF = 1,
     FST24_BACKEND_RSF = 2
 } fst24_backend;
+
+/* Check every header field of `rec` against what a file of `backend` can store (XDF or RSF:
+ * their limits differ, e.g. ni < 2^24 in XDF, < 2^31 in RSF), as fst24_write does before
+ * writing (which, unlike this check, stores a negative deet or npas as 0). FST24_OK, or
+ * FST24_E_INVALID with a message naming the field and its allowed range. */
+FST24_API int fst24_record_check(const fst24_record *rec, fst24_backend backend);
 
 typedef enum fst24_open_mode {
     FST24_MODE_READ = 0,   /* read only; file must exist */
@@ -345,6 +353,24 @@ FST24_API int fst24_read_data(const fst24_record *rec, void *out, size_t out_byt
 /* The stored payload as 32-bit words in host order (what the codecs see).
  * *nwords receives the payload length; pass words=NULL to query it. */
 FST24_API int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_t *nwords);
+/* Where a record's values lie in its file, for callers that map the file and view the values in
+ * place (no copy, no decoding). Only records stored as a plain array of IEEE values have one:
+ * datyp 5 (E) and 8 (complex) without compression or missing flag, with 32 bits in both
+ * backends and with 64 bits in XDF files (RSF stores a 64-bit value as two little-endian
+ * 32-bit words, the most significant first: no machine's byte order). */
+typedef struct fst24_data_span {
+    int64_t offset;        /* byte offset of the first value in the file */
+    int64_t bytes;         /* bytes of values: count * element size */
+    int64_t count;         /* elements: ni*nj*nk reals, two per value for complex records */
+    fst24_elem_type type;  /* FST24_ELEM_F32 or FST24_ELEM_F64 */
+    int big_endian;        /* 1: each element is stored most significant byte first; 0: least */
+    int complex_pairs;     /* 1: the elements are (real, imaginary) pairs (datyp 8) */
+    int64_t reserved[2];
+} fst24_data_span;
+/* FST24_OK with *span filled when the record has such a span; FST24_E_UNSUPPORTED (the message
+ * names the record and why) when its data must be decoded with fst24_read_data; FST24_E_CORRUPT
+ * when the stored payload is shorter than the values. */
+FST24_API int fst24_record_data_span(const fst24_record *rec, fst24_data_span *span);
 /* Extended (JSON) metadata text of an RSF record, copied into `buf`
  * (NUL terminated). *len receives the length without NUL; "" if none. */
 FST24_API int fst24_read_ext_meta(const fst24_record *rec, char *buf, size_t bufsize, size_t *len);

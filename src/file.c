@@ -79,9 +79,16 @@ int fst24_record_set_string(fst24_record *r, const char *field, const char *valu
     else if (!strcmp(field, "grtyp")) dst = r->grtyp, width = 1;
     else return fst_error(FST24_E_INVALID, "record_set_string: unknown field \"%s\"", field);
     size_t len = strlen(value);
+    while (len > 0 && value[len - 1] == ' ') len--; /* trailing blanks are padding anyway */
     if ((int)len > width)
         return fst_error(FST24_E_INVALID, "record field %s = \"%s\" is longer than %d characters",
                          field, value, width);
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = (unsigned char)value[i];
+        if (c < 32 || c > 126)
+            return fst_error(FST24_E_INVALID, "record field %s = \"%s\" has a character (code %u) outside "
+                             "printable ASCII", field, value, c);
+    }
     for (int i = 0; i < width; i++) {
         unsigned char c = i < (int)len ? (unsigned char)value[i] : ' ';
         /* grtyp is a raw byte; the 6-bit fields are stored upper case. */
@@ -684,6 +691,37 @@ int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_t *nwords)
                          rec->file->path, rec->nomvar, *nwords, n);
     *nwords = n;
     return rec->file->ops->read_payload(rec->file, &e, words, n);
+}
+
+int fst24_record_data_span(const fst24_record *rec, fst24_data_span *span) {
+    if (!span) return fst_error(FST24_E_INVALID, "record_data_span: NULL span");
+    fst_entry e;
+    int st = entry_of(rec, &e);
+    if (st) return st;
+    const fst24_file *f = rec->file;
+    /* XDF and 1989 files store big-endian words; RSF little-endian words, a 64-bit value as its
+     * high word first (docs/format/data-types.md). */
+    int big_endian = f->ops != &fst_rsf_backend;
+    int datyp = rec->data_type, bits = rec->pack_bits;
+    if ((datyp != FST24_TYPE_REAL_IEEE && datyp != FST24_TYPE_COMPLEX) || (bits != 32 && bits != 64) ||
+        (bits == 64 && !big_endian))
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "%s: record %.4s (key %lld, data_type %d, %d bits, %s) is not stored as plain IEEE values",
+                         f->path, rec->nomvar, (long long)rec->key, datyp, bits, big_endian ? "XDF" : "RSF");
+    int64_t n = (int64_t)rec->ni * rec->nj * rec->nk * (datyp == FST24_TYPE_COMPLEX ? 2 : 1);
+    int64_t bytes = n * (bits / 8);
+    if (rec->ni < 1 || rec->nj < 1 || rec->nk < 1 || bytes > e.payload_bytes)
+        return fst_error(FST24_E_CORRUPT, "%s: record %.4s (key %lld): %lld values of %d bits do not fit in its %lld "
+                         "payload bytes", f->path, rec->nomvar, (long long)rec->key, (long long)n, bits,
+                         (long long)e.payload_bytes);
+    memset(span, 0, sizeof *span);
+    span->offset = e.payload_offset;
+    span->bytes = bytes;
+    span->count = n;
+    span->type = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
+    span->big_endian = big_endian;
+    span->complex_pairs = datyp == FST24_TYPE_COMPLEX;
+    return FST24_OK;
 }
 
 int fst24_read_ext_meta(const fst24_record *rec, char *buf, size_t bufsize, size_t *len) {

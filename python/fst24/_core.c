@@ -1,8 +1,9 @@
 /*
  * _core.c - the CPython binding of libfst24 (private module fst24._core):
- * errors, registration and module initialisation. Records, files, queries
- * and module functions live in _core_record.c, _core_file.c, _core_query.c
- * and _core_funcs.c.
+ * errors, module state, registration, small module functions and the module's
+ * initialisation. Records, files, queries, the index and grids live in
+ * _core_record.c, _core_file.c, _core_query.c, _core_index.c and _core_grid.c;
+ * module functions by topic in _core_io.c, _core_levels.c and _core_dates.c.
  *
  * Only the plain CPython C API is used: arrays are created by the Python
  * layer (numpy) and filled here through the buffer protocol, so the build
@@ -28,11 +29,35 @@
 /* Errors                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* Set once by fst24/__init__.py through _register(); read-only afterwards.
- * Exception classes are Python objects, hence module-level references. */
-PyObject *g_error_map = NULL;   /* dict: status (int) -> exception class */
-PyObject *g_error_base = NULL;  /* fst24.Error */
-PyObject *g_record_class = NULL;/* fst24.Record (subclass of RecordBase) */
+/* Module state: what fst24/__init__.py registers through _register() (the exception classes
+ * and the Record class are Python objects of one interpreter). Found from anywhere through the
+ * interpreter's own fst24._core module, so that no C global holds a Python object. */
+typedef struct {
+    PyObject *error_map;    /* dict: status (int) -> exception class */
+    PyObject *error_base;   /* fst24.Error */
+    PyObject *record_class; /* fst24.Record (subclass of RecordBase) */
+} core_state;
+
+static struct PyModuleDef core_module;
+
+/* The state of this interpreter's fst24._core (NULL, no exception, before the import ends). */
+static core_state *core_current_state(void)
+{
+    PyObject *name = PyUnicode_FromString("fst24._core");
+    if (name == NULL) { PyErr_Clear(); return NULL; }
+    PyObject *m = PyImport_GetModule(name); /* new reference or NULL */
+    Py_DECREF(name);
+    if (m == NULL) { PyErr_Clear(); return NULL; }
+    core_state *st = PyModule_GetDef(m) == &core_module ? PyModule_GetState(m) : NULL;
+    Py_DECREF(m); /* sys.modules keeps it */
+    return st;
+}
+
+PyObject *core_record_class(void)
+{
+    core_state *st = core_current_state();
+    return st != NULL ? st->record_class : NULL;
+}
 
 /* Raise the exception registered for `status` with `message` (or the
  * library's thread-local message when message is NULL). Returns NULL. */
@@ -42,14 +67,15 @@ PyObject *raise_status_msg(int status, const char *message)
     if (msg == NULL || msg[0] == '\0') msg = fst24_last_error();
     if (msg == NULL || msg[0] == '\0') msg = fst24_status_name(status);
     PyObject *cls = NULL;
-    if (g_error_map != NULL) {
+    core_state *state = core_current_state();
+    if (state != NULL && state->error_map != NULL) {
         PyObject *key = PyLong_FromLong(status);
         if (key == NULL) return NULL;
-        cls = PyDict_GetItemWithError(g_error_map, key); /* borrowed */
+        cls = PyDict_GetItemWithError(state->error_map, key); /* borrowed */
         Py_DECREF(key);
         if (cls == NULL && PyErr_Occurred()) return NULL;
     }
-    if (cls == NULL) cls = g_error_base != NULL ? g_error_base : PyExc_RuntimeError;
+    if (cls == NULL) cls = state != NULL && state->error_base != NULL ? state->error_base : PyExc_RuntimeError;
     PyObject *exc = PyObject_CallFunction(cls, "s", msg);
     if (exc == NULL) return NULL;
     PyObject *code = PyLong_FromLong(status);
@@ -85,34 +111,102 @@ PyObject *raise_closed(FileObject *fo)
     return raise_status_msg(FST24_E_CLOSED, buf);
 }
 
-PyObject *mod_register(PyObject *self, PyObject *args)
+static PyObject *mod_register(PyObject *self, PyObject *args)
 {
-    (void)self;
+    core_state *state = PyModule_GetState(self);
     PyObject *map, *base, *reccls;
     if (!PyArg_ParseTuple(args, "O!OO:_register", &PyDict_Type, &map, &base, &reccls)) return NULL;
     if (!PyType_Check(reccls) || !PyType_IsSubtype((PyTypeObject *)reccls, &Record_Type)) {
         PyErr_SetString(PyExc_TypeError, "record class must derive from RecordBase");
         return NULL;
     }
-    Py_INCREF(map); Py_XSETREF(g_error_map, map);
-    Py_INCREF(base); Py_XSETREF(g_error_base, base);
-    Py_INCREF(reccls); Py_XSETREF(g_record_class, reccls);
+    Py_INCREF(map); Py_XSETREF(state->error_map, map);
+    Py_INCREF(base); Py_XSETREF(state->error_base, base);
+    Py_INCREF(reccls); Py_XSETREF(state->record_class, reccls);
     Py_RETURN_NONE;
 }
 
-static struct PyModuleDef core_module = {
-    PyModuleDef_HEAD_INIT, "_core", "C binding of libfst24 (private; use the fst24 package).", -1,
-    core_methods, NULL, NULL, NULL, NULL
+/* Buffers of fixed-width items for the vectorised helpers. */
+int core_get_buffer(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t itemsize, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, (writable ? PyBUF_WRITABLE : 0) | PyBUF_C_CONTIGUOUS) < 0) return -1;
+    if (view->len % itemsize != 0) {
+        PyBuffer_Release(view);
+        raise_invalid("%s buffer is not made of %zd-byte items", what, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *mod_missing_values(PyObject *self, PyObject *unused)
+{
+    (void)self; (void)unused;
+    fst24_missing_values mv;
+    fst24_get_missing_values(&mv);
+    return Py_BuildValue("{s:d,s:d,s:l,s:k,s:i,s:i,s:i,s:i}", "f32", (double)mv.f32, "f64", mv.f64,
+                         "i32", (long)mv.i32, "u32", (unsigned long)mv.u32, "i16", (int)mv.i16,
+                         "u16", (int)mv.u16, "i8", (int)mv.i8, "u8", (int)mv.u8);
+}
+
+static PyObject *mod_version(PyObject *self, PyObject *unused)
+{
+    (void)self; (void)unused;
+    return PyUnicode_FromString(fst24_version());
+}
+
+static PyObject *mod_status_name(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long v = PyLong_AsLong(arg);
+    if (v == -1 && PyErr_Occurred()) return NULL;
+    return PyUnicode_FromString(fst24_status_name((int)v));
+}
+
+static PyObject *mod_elem_size(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long v = PyLong_AsLong(arg);
+    if (v == -1 && PyErr_Occurred()) return NULL;
+    return PyLong_FromSize_t(fst24_elem_size((fst24_elem_type)v));
+}
+
+static PyMethodDef core_methods[] = {
+    {"_register", mod_register, METH_VARARGS, "Register the error map, base error and record class."},
+    {"missing_values", mod_missing_values, METH_NOARGS, "Missing-value sentinels."},
+    {"version", mod_version, METH_NOARGS, "libfst24 version."},
+    {"status_name", mod_status_name, METH_O, "Name of a status code."},
+    {"elem_size", mod_elem_size, METH_O, "Size of an element type."},
+    {NULL, NULL, 0, NULL}
 };
 
-PyMODINIT_FUNC PyInit__core(void)
+static int core_traverse(PyObject *m, visitproc visit, void *arg)
+{
+    core_state *st = PyModule_GetState(m);
+    Py_VISIT(st->error_map);
+    Py_VISIT(st->error_base);
+    Py_VISIT(st->record_class);
+    return 0;
+}
+
+static int core_clear(PyObject *m)
+{
+    core_state *st = PyModule_GetState(m);
+    Py_CLEAR(st->error_map);
+    Py_CLEAR(st->error_base);
+    Py_CLEAR(st->record_class);
+    return 0;
+}
+
+static void core_free(void *m) { (void)core_clear((PyObject *)m); }
+
+/* Multi-phase initialisation (PEP 489): the interpreter creates the module object with its
+ * state; core_exec fills it. */
+static int core_exec(PyObject *m)
 {
     record_build_getset();
     if (PyType_Ready(&Record_Type) < 0 || PyType_Ready(&File_Type) < 0 || PyType_Ready(&Query_Type) < 0 ||
         PyType_Ready(&Index_Type) < 0)
-        return NULL;
-    PyObject *m = PyModule_Create(&core_module);
-    if (m == NULL) return NULL;
+        return -1;
     /* PyModule_AddObject steals a reference on success only (3.9 API). */
     Py_INCREF(&Record_Type);
     Py_INCREF(&File_Type);
@@ -122,16 +216,18 @@ PyMODINIT_FUNC PyInit__core(void)
         PyModule_AddObject(m, "FileBase", (PyObject *)&File_Type) < 0 ||
         PyModule_AddObject(m, "Query", (PyObject *)&Query_Type) < 0 ||
         PyModule_AddObject(m, "Index", (PyObject *)&Index_Type) < 0 ||
-        PyModule_AddFunctions(m, index_methods) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    if (grid_types_ready(m) < 0 || PyModule_AddFunctions(m, grid_methods) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
+        PyModule_AddFunctions(m, index_methods) < 0 || PyModule_AddFunctions(m, io_methods) < 0 ||
+        PyModule_AddFunctions(m, level_methods) < 0 || PyModule_AddFunctions(m, date_methods) < 0)
+        return -1;
+    if (grid_types_ready(m) < 0 || PyModule_AddFunctions(m, grid_methods) < 0) return -1;
     static const struct { const char *name; long value; } consts[] = {
         {"IP_NEW", FST24_IP_NEW}, {"IP_OLD", FST24_IP_OLD},
+        {"TYPE_BINARY", FST24_TYPE_BINARY}, {"TYPE_REAL_OLD_QUANT", FST24_TYPE_REAL_OLD_QUANT},
+        {"TYPE_UNSIGNED", FST24_TYPE_UNSIGNED}, {"TYPE_CHAR", FST24_TYPE_CHAR},
+        {"TYPE_SIGNED", FST24_TYPE_SIGNED}, {"TYPE_REAL_IEEE", FST24_TYPE_REAL_IEEE},
+        {"TYPE_REAL", FST24_TYPE_REAL}, {"TYPE_STRING", FST24_TYPE_STRING},
+        {"TYPE_COMPLEX", FST24_TYPE_COMPLEX}, {"TYPE_MISSING_FLAG", FST24_TYPE_MISSING_FLAG},
+        {"TYPE_COMPRESSED", FST24_TYPE_COMPRESSED}, {"TYPE_BASE_MASK", FST24_TYPE_BASE_MASK},
         {"ELEM_F32", FST24_ELEM_F32}, {"ELEM_F64", FST24_ELEM_F64},
         {"ELEM_U8", FST24_ELEM_U8}, {"ELEM_U16", FST24_ELEM_U16},
         {"ELEM_U32", FST24_ELEM_U32}, {"ELEM_U64", FST24_ELEM_U64},
@@ -153,10 +249,30 @@ PyMODINIT_FUNC PyInit__core(void)
         {"E_LIMIT", FST24_E_LIMIT},
     };
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
-        if (PyModule_AddIntConstant(m, consts[i].name, consts[i].value) < 0) {
-            Py_DECREF(m);
-            return NULL;
-        }
+        if (PyModule_AddIntConstant(m, consts[i].name, consts[i].value) < 0) return -1;
     }
-    return m;
+    return 0;
 }
+
+static PyModuleDef_Slot core_slots[] = {
+    {Py_mod_exec, (void *)core_exec},
+#if PY_VERSION_HEX >= 0x030C0000
+    /* The types are static (shared by every interpreter): one interpreter at a time. */
+    {Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED},
+#endif
+    {0, NULL}
+};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_core",
+    .m_doc = "C binding of libfst24 (private; use the fst24 package).",
+    .m_size = sizeof(core_state),
+    .m_methods = core_methods,
+    .m_slots = core_slots,
+    .m_traverse = core_traverse,
+    .m_clear = core_clear,
+    .m_free = core_free,
+};
+
+PyMODINIT_FUNC PyInit__core(void) { return PyModuleDef_Init(&core_module); }

@@ -13,10 +13,9 @@
 
 #include "fst24.h"
 
-/* Registered by fst24/__init__.py through _register() (_core.c). */
-extern PyObject *g_error_map;    /* dict: status (int) -> exception class */
-extern PyObject *g_error_base;   /* fst24.Error */
-extern PyObject *g_record_class; /* fst24.Record (subclass of RecordBase) */
+/* fst24.Record (registered by fst24/__init__.py through _register(), kept in the module state of
+ * _core.c), or NULL before that. Borrowed. */
+PyObject *core_record_class(void);
 
 /* Errors (_core.c): each sets a Python exception and returns NULL. */
 PyObject *raise_status_msg(int status, const char *message);
@@ -67,6 +66,32 @@ static inline void lock_shared(FileObject *fo) { pthread_rwlock_rdlock(&fo->lock
 static inline void lock_excl(FileObject *fo) { pthread_rwlock_wrlock(&fo->lock); }
 static inline void unlock(FileObject *fo) { pthread_rwlock_unlock(&fo->lock); }
 
+/*
+ * The sequence of every library call on an open file: release the GIL, lock `fo` (shared, or
+ * exclusive when `excl`), run `expr` (its status goes to `st`) unless the file was closed,
+ * unlock, take the GIL back. Then a closed file sets ClosedFileError with st = FST24_E_CLOSED,
+ * and a negative status sets its exception unless `keep` (an expression over st) is true. The
+ * caller does its clean-up and returns NULL when st < 0 and it did not keep the status.
+ */
+#define FILE_CALL_KEEP(fo, excl, st, expr, keep)                                                   \
+    do {                                                                                           \
+        int closed_ = 0;                                                                           \
+        Py_BEGIN_ALLOW_THREADS                                                                     \
+        if (excl) lock_excl(fo);                                                                   \
+        else lock_shared(fo);                                                                      \
+        if ((fo)->f == NULL) closed_ = 1;                                                          \
+        else (st) = (expr);                                                                        \
+        unlock(fo);                                                                                \
+        Py_END_ALLOW_THREADS                                                                       \
+        if (closed_) {                                                                             \
+            raise_closed(fo);                                                                      \
+            (st) = FST24_E_CLOSED;                                                                 \
+        } else if ((st) < 0 && !(keep)) {                                                          \
+            raise_status((int)(st));                                                               \
+        }                                                                                          \
+    } while (0)
+#define FILE_CALL(fo, excl, st, expr) FILE_CALL_KEEP(fo, excl, st, expr, 0)
+
 /* Shared-lock every file of a chain; returns 0 if all are open, else 1 with
  * nothing locked. */
 static inline int lock_chain(FileObject **files, Py_ssize_t n)
@@ -92,10 +117,14 @@ FileObject *record_owner(RecordObject *ro);
 Py_ssize_t record_data_bytes(const fst24_record *rec);
 void record_build_getset(void);
 
-/* Module functions (_core_funcs.c, except _register in _core.c). */
-PyObject *mod_register(PyObject *self, PyObject *args);
-extern PyMethodDef core_methods[];
+/* Buffers of fixed-width items for the vectorised helpers: 0, or -1 with an exception. */
+int core_get_buffer(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t itemsize, const char *what);
+
+/* Module functions by topic. */
 extern PyMethodDef index_methods[]; /* _core_index.c */
+extern PyMethodDef io_methods[];    /* _core_io.c: detect, link, read_many, repair */
+extern PyMethodDef level_methods[]; /* _core_levels.c: IP codes */
+extern PyMethodDef date_methods[];  /* _core_dates.c: date stamps */
 
 /* Grid and VGrid types and their module functions (_core_grid.c). */
 extern PyMethodDef grid_methods[];

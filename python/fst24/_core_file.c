@@ -105,25 +105,12 @@ static PyObject *File_close(FileObject *fo, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-/* Run `op` on the open file under the exclusive or shared lock. */
-#define FILE_OP(fo, excl, stmt)                                   \
-    do {                                                          \
-        int closed_ = 0;                                          \
-        Py_BEGIN_ALLOW_THREADS                                    \
-        if (excl) lock_excl(fo); else lock_shared(fo);            \
-        if ((fo)->f == NULL) closed_ = 1;                         \
-        else { stmt; }                                            \
-        unlock(fo);                                               \
-        Py_END_ALLOW_THREADS                                      \
-        if (closed_) return raise_closed(fo);                     \
-    } while (0)
-
 static PyObject *File_flush(FileObject *fo, PyObject *unused)
 {
     (void)unused;
     int st = 0;
-    FILE_OP(fo, 1, st = fst24_flush(fo->f));
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 1, st, fst24_flush(fo->f));
+    if (st < 0) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -131,8 +118,8 @@ static PyObject *File_num_records(FileObject *fo, PyObject *unused)
 {
     (void)unused;
     int64_t n = 0;
-    FILE_OP(fo, 0, n = fst24_num_records(fo->f));
-    if (n < 0) return raise_status((int)n);
+    FILE_CALL(fo, 0, n, fst24_num_records(fo->f));
+    if (n < 0) return NULL;
     return PyLong_FromLongLong(n);
 }
 
@@ -142,8 +129,8 @@ static PyObject *File_info(FileObject *fo, PyObject *unused)
     fst24_file_info info;
     memset(&info, 0, sizeof info);
     int st = 0;
-    FILE_OP(fo, 0, st = fst24_file_get_info(fo->f, &info));
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 0, st, fst24_file_get_info(fo->f, &info));
+    if (st < 0) return NULL;
     info.warning[sizeof info.warning - 1] = '\0';
     return Py_BuildValue("{s:O,s:s,s:i,s:O,s:L,s:L,s:L,s:L,s:i,s:i,s:O,s:s,s:O}",
                          "path", fo->path,
@@ -167,8 +154,8 @@ static PyObject *File_get_record(FileObject *fo, PyObject *arg)
     if (index == -1 && PyErr_Occurred()) return NULL;
     fst24_record rec;
     int st = 0;
-    FILE_OP(fo, 0, st = fst24_get_record(fo->f, (int64_t)index, &rec));
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 0, st, fst24_get_record(fo->f, (int64_t)index, &rec));
+    if (st < 0) return NULL;
     return record_wrap(&rec, (PyObject *)fo);
 }
 
@@ -178,8 +165,8 @@ static PyObject *File_get_record_by_key(FileObject *fo, PyObject *arg)
     if (key == -1 && PyErr_Occurred()) return NULL;
     fst24_record rec;
     int st = 0;
-    FILE_OP(fo, 0, st = fst24_get_record_by_key(fo->f, (int64_t)key, &rec));
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 0, st, fst24_get_record_by_key(fo->f, (int64_t)key, &rec));
+    if (st < 0) return NULL;
     return record_wrap(&rec, (PyObject *)fo);
 }
 
@@ -264,8 +251,8 @@ static PyObject *File_delete(FileObject *fo, PyObject *arg)
                              PyUnicode_AsUTF8(fo->path));
     fst24_record rec = ro->rec;
     int st = 0;
-    FILE_OP(fo, 1, st = fst24_delete(fo->f, &rec));
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 1, st, fst24_delete(fo->f, &rec));
+    if (st < 0) return NULL;
     Py_RETURN_NONE;
 }
 

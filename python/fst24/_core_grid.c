@@ -54,15 +54,9 @@ static PyObject *mod_grid_from_record(PyObject *self, PyObject *arg)
     if (fo == NULL) return NULL;
     fst24_record rec = ro->rec;
     fst24_grid *g = NULL;
-    int st = 0, closed = 0;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fst24_grid_from_record(fo->f, &rec, &g);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
-    if (closed) return raise_closed(fo);
-    if (st < 0) return raise_status(st);
+    int st = 0;
+    FILE_CALL(fo, 0, st, fst24_grid_from_record(fo->f, &rec, &g));
+    if (st < 0) return NULL;
     return grid_wrap(g);
 }
 
@@ -244,15 +238,9 @@ static PyObject *vgrid_from(PyObject *arg, vgrid_from_rec fn, const char *what)
     if (fo == NULL) return NULL;
     fst24_record rec = ro->rec;
     fst24_vgrid *vg = NULL;
-    int st = 0, closed = 0;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fn(fo->f, &rec, &vg);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
-    if (closed) return raise_closed(fo);
-    if (st < 0) return raise_status(st);
+    int st = 0;
+    FILE_CALL(fo, 0, st, fn(fo->f, &rec, &vg));
+    if (st < 0) return NULL;
     return vgrid_wrap(vg);
 }
 
@@ -388,7 +376,76 @@ static PyTypeObject VGrid_Type = {
     .tp_methods = VGrid_methods,
 };
 
+/* grid_latlon(record, lat float64 buf, lon float64 buf): ni*nj values each. */
+static PyObject *mod_grid_latlon(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *r, *a, *b;
+    if (!PyArg_ParseTuple(args, "O!OO:grid_latlon", &Record_Type, &r, &a, &b)) return NULL;
+    RecordObject *ro = (RecordObject *)r;
+    FileObject *fo = record_owner(ro);
+    if (fo == NULL) return NULL;
+    Py_buffer lat, lon;
+    if (core_get_buffer(a, &lat, 1, 8, "lat") < 0) return NULL;
+    if (core_get_buffer(b, &lon, 1, 8, "lon") < 0) { PyBuffer_Release(&lat); return NULL; }
+    Py_ssize_t need = (Py_ssize_t)ro->rec.ni * ro->rec.nj;
+    if (lat.len / 8 != need || lon.len / 8 != need) {
+        PyBuffer_Release(&lat); PyBuffer_Release(&lon);
+        return raise_invalid("grid_latlon: buffers must hold ni*nj = %zd values", need);
+    }
+    fst24_record rec = ro->rec;
+    int st = 0, closed = 0;
+    Py_BEGIN_ALLOW_THREADS
+    lock_shared(fo);
+    if (fo->f == NULL) closed = 1;
+    else {
+        fst24_grid *g = NULL;
+        st = fst24_grid_from_record(fo->f, &rec, &g);
+        if (st >= 0) st = fst24_grid_latlon(g, lat.buf, lon.buf);
+        fst24_grid_free(g);
+    }
+    unlock(fo);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&lat); PyBuffer_Release(&lon);
+    if (closed) return raise_closed(fo);
+    if (st < 0) return raise_status(st);
+    Py_RETURN_NONE;
+}
+
+/* xg_to_ig(grtyp, xg1, xg2, xg3, xg4) -> (ig1, ig2, ig3, ig4) as librmn's cxgaig. */
+static PyObject *mod_xg_to_ig(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *g;
+    Py_ssize_t glen;
+    float xg[4];
+    if (!PyArg_ParseTuple(args, "s#ffff:xg_to_ig", &g, &glen, &xg[0], &xg[1], &xg[2], &xg[3])) return NULL;
+    if (glen != 1) return raise_invalid("grtyp must be one character, not '%s'", g);
+    int32_t ig[4] = {0, 0, 0, 0};
+    int st = fst24_xg_to_ig(g[0], 1, xg, ig);
+    if (st < 0) return raise_status(st);
+    return Py_BuildValue("iiii", (int)ig[0], (int)ig[1], (int)ig[2], (int)ig[3]);
+}
+
+/* ig_to_xg(grtyp, ig1, ig2, ig3, ig4) -> (xg1, xg2, xg3, xg4) as librmn's cigaxg. */
+static PyObject *mod_ig_to_xg(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *g;
+    Py_ssize_t glen;
+    int32_t ig[4];
+    if (!PyArg_ParseTuple(args, "s#iiii:ig_to_xg", &g, &glen, &ig[0], &ig[1], &ig[2], &ig[3])) return NULL;
+    if (glen != 1) return raise_invalid("grtyp must be one character, not '%s'", g);
+    float xg[4] = {0, 0, 0, 0};
+    int st = fst24_ig_to_xg(g[0], 1, ig, xg);
+    if (st < 0) return raise_status(st);
+    return Py_BuildValue("dddd", (double)xg[0], (double)xg[1], (double)xg[2], (double)xg[3]);
+}
+
 PyMethodDef grid_methods[] = {
+    {"xg_to_ig", mod_xg_to_ig, METH_VARARGS, "Real grid descriptors to ig1..ig4."},
+    {"ig_to_xg", mod_ig_to_xg, METH_VARARGS, "ig1..ig4 to real grid descriptors."},
+    {"grid_latlon", mod_grid_latlon, METH_VARARGS, "Latitudes and longitudes of a record's grid."},
     {"grid_from_record", mod_grid_from_record, METH_O, "Grid of a record read from a file."},
     {"grid_new", mod_grid_new, METH_VARARGS, "Grid of a self-contained type from its header values."},
     {"grid_new_axes", mod_grid_new_axes, METH_VARARGS, "Z or Y grid from axes held in memory."},

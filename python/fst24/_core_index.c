@@ -93,16 +93,10 @@ static PyObject *Index_add_file(IndexObject *self, PyObject *arg)
     if (!ready(self)) return NULL;
     if (!File_Check(arg)) return raise_invalid("add_file() needs an open fst24.File");
     FileObject *fo = (FileObject *)arg;
-    int st = 0, closed = 0;
+    int st = 0;
     fst24_index *ix = self->ix;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fst24_index_add_file(ix, fo->f);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
-    if (closed) return raise_closed(fo);
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 0, st, fst24_index_add_file(ix, fo->f));
+    if (st < 0) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -294,19 +288,12 @@ static PyObject *mod_records_by_key(PyObject *self, PyObject *args)
         PyBuffer_Release(&view);
         return PyErr_NoMemory();
     }
-    int st = 0, closed = 0;
+    int st = 0;
     const int64_t *keys = view.buf;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fst24_get_records_by_key(fo->f, keys, (int64_t)n, recs);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
+    FILE_CALL(fo, 0, st, fst24_get_records_by_key(fo->f, keys, (int64_t)n, recs));
     PyBuffer_Release(&view);
     PyObject *list = NULL;
-    if (closed) raise_closed(fo);
-    else if (st < 0) raise_status(st);
-    else if ((list = PyList_New(n)) != NULL) {
+    if (st >= 0 && (list = PyList_New(n)) != NULL) {
         for (Py_ssize_t i = 0; i < n; i++) {
             PyObject *r = record_wrap(&recs[i], fobj);
             if (r == NULL) {

@@ -8,7 +8,8 @@
 /* A new record object of the registered Python class, holding `rec`. */
 PyObject *record_wrap(const fst24_record *rec, PyObject *file)
 {
-    PyTypeObject *cls = g_record_class != NULL ? (PyTypeObject *)g_record_class : &Record_Type;
+    PyObject *registered = core_record_class();
+    PyTypeObject *cls = registered != NULL ? (PyTypeObject *)registered : &Record_Type;
     RecordObject *ro = (RecordObject *)cls->tp_alloc(cls, 0);
     if (ro == NULL) return NULL;
     ro->rec = *rec;
@@ -45,13 +46,13 @@ static void Record_dealloc(RecordObject *ro)
     Py_TYPE(ro)->tp_free((PyObject *)ro);
 }
 
-/* String fields: getters strip trailing blanks; setters validate. */
-typedef struct { const char *name; size_t offset; int width; int upper; } str_field;
+/* String fields: getters strip trailing blanks; setters go through fst24_record_set_string. */
+typedef struct { const char *name; size_t offset; int width; } str_field;
 static const str_field STR_FIELDS[] = {
-    {"nomvar", offsetof(fst24_record, nomvar), 4, 1},
-    {"typvar", offsetof(fst24_record, typvar), 2, 1},
-    {"etiket", offsetof(fst24_record, etiket), 12, 1},
-    {"grtyp", offsetof(fst24_record, grtyp), 1, 0},
+    {"nomvar", offsetof(fst24_record, nomvar), 4},
+    {"typvar", offsetof(fst24_record, typvar), 2},
+    {"etiket", offsetof(fst24_record, etiket), 12},
+    {"grtyp", offsetof(fst24_record, grtyp), 1},
 };
 
 static PyObject *rec_get_str(RecordObject *ro, void *closure)
@@ -74,25 +75,15 @@ static int rec_set_str(RecordObject *ro, PyObject *value, void *closure)
     Py_ssize_t n = 0;
     const char *s = PyUnicode_AsUTF8AndSize(value, &n);
     if (s == NULL) return -1;
-    while (n > 0 && s[n - 1] == ' ') n--; /* trailing blanks are padding anyway */
-    if (n > sf->width) {
-        raise_invalid("%s '%s' is longer than %d characters", sf->name, s, sf->width);
+    if ((size_t)n != strlen(s)) {
+        raise_invalid("%s has a NUL character", sf->name);
         return -1;
     }
-    char *dst = (char *)&ro->rec + sf->offset;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 32 || c > 126) {
-            raise_invalid("%s '%s' has a character outside printable ASCII", sf->name, s);
-            return -1;
-        }
+    /* The library validates (width, printable ASCII) and pads. */
+    if (fst24_record_set_string(&ro->rec, sf->name, s) != FST24_OK) {
+        raise_status(FST24_E_INVALID);
+        return -1;
     }
-    for (int i = 0; i < sf->width; i++) {
-        char c = i < n ? s[i] : ' ';
-        if (sf->upper && c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
-        dst[i] = c;
-    }
-    dst[sf->width] = '\0';
     return 0;
 }
 
@@ -218,17 +209,11 @@ static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
         return raise_invalid("record %.4s: buffer of %zd bytes, the data needs %zd", ro->rec.nomvar, view.len, need);
     }
     fst24_read_options opts = {.raw_missing = raw_missing, .type = FST24_ELEM_NONE, .threads = threads};
-    int st = 0, closed = 0;
+    int st = 0;
     fst24_record rec = ro->rec;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fst24_read_data(&rec, view.buf, (size_t)view.len, &opts);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
+    FILE_CALL(fo, 0, st, fst24_read_data(&rec, view.buf, (size_t)view.len, &opts));
     PyBuffer_Release(&view);
-    if (closed) return raise_closed(fo);
-    if (st < 0) return raise_status(st);
+    if (st < 0) return NULL;
     Py_RETURN_NONE;
 }
 
@@ -239,29 +224,48 @@ static PyObject *Record_read_payload(RecordObject *ro, PyObject *unused)
     FileObject *fo = record_owner(ro);
     if (fo == NULL) return NULL;
     size_t nwords = 0;
-    int st = 0, closed = 0;
+    int st = 0;
     fst24_record rec = ro->rec;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fst24_read_payload(&rec, NULL, &nwords);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
-    if (closed) return raise_closed(fo);
-    if (st < 0) return raise_status(st);
+    FILE_CALL(fo, 0, st, fst24_read_payload(&rec, NULL, &nwords));
+    if (st < 0) return NULL;
     PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(nwords * 4));
     if (out == NULL) return NULL;
     uint32_t *words = (uint32_t *)PyBytes_AS_STRING(out);
     size_t n2 = nwords;
-    Py_BEGIN_ALLOW_THREADS
-    lock_shared(fo);
-    if (fo->f == NULL) closed = 1;
-    else st = fst24_read_payload(&rec, words, &n2);
-    unlock(fo);
-    Py_END_ALLOW_THREADS
-    if (closed) { Py_DECREF(out); return raise_closed(fo); }
-    if (st < 0) { Py_DECREF(out); return raise_status(st); }
+    FILE_CALL(fo, 0, st, fst24_read_payload(&rec, words, &n2));
+    if (st < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
     return out;
+}
+
+/* _data_span(strict) -> (offset, count, elem name, big_endian, complex_pairs), or None (strict:
+ * UnsupportedError) when the record is not stored as a plain array of IEEE values. */
+static PyObject *Record_data_span(RecordObject *ro, PyObject *arg)
+{
+    int strict = PyObject_IsTrue(arg);
+    if (strict < 0) return NULL;
+    FileObject *fo = record_owner(ro);
+    if (fo == NULL) return NULL;
+    fst24_data_span span;
+    fst24_record rec = ro->rec;
+    int st = 0;
+    FILE_CALL_KEEP(fo, 0, st, fst24_record_data_span(&rec, &span), st == FST24_E_UNSUPPORTED && !strict);
+    if (st == FST24_E_UNSUPPORTED && !strict) Py_RETURN_NONE;
+    if (st < 0) return NULL;
+    return Py_BuildValue("LLsii", (long long)span.offset, (long long)span.count, fst24_elem_name(span.type),
+                         span.big_endian, span.complex_pairs);
+}
+
+/* _check(backend): the header fits a file of that backend (InvalidArgumentError naming the field). */
+static PyObject *Record_check(RecordObject *ro, PyObject *arg)
+{
+    long backend = PyLong_AsLong(arg);
+    if (backend == -1 && PyErr_Occurred()) return NULL;
+    int st = fst24_record_check(&ro->rec, (fst24_backend)backend);
+    if (st < 0) return raise_status(st);
+    Py_RETURN_NONE;
 }
 
 /* _ext_meta() -> str ("" when none). */
@@ -277,15 +281,12 @@ static PyObject *Record_ext_meta(RecordObject *ro, PyObject *unused)
         char *buf = PyMem_Malloc(cap);
         if (buf == NULL) return PyErr_NoMemory();
         size_t len = 0;
-        int st = 0, closed = 0;
-        Py_BEGIN_ALLOW_THREADS
-        lock_shared(fo);
-        if (fo->f == NULL) closed = 1;
-        else st = fst24_read_ext_meta(&rec, buf, cap, &len);
-        unlock(fo);
-        Py_END_ALLOW_THREADS
-        if (closed) { PyMem_Free(buf); return raise_closed(fo); }
-        if (st < 0) { PyMem_Free(buf); return raise_status(st); }
+        int st = 0;
+        FILE_CALL(fo, 0, st, fst24_read_ext_meta(&rec, buf, cap, &len));
+        if (st < 0) {
+            PyMem_Free(buf);
+            return NULL;
+        }
         if (len < cap) {
             PyObject *s = PyUnicode_DecodeUTF8(buf, (Py_ssize_t)strnlen(buf, len), "replace");
             PyMem_Free(buf);
@@ -343,6 +344,8 @@ static PyMethodDef Record_methods[] = {
     {"_read_into", (PyCFunction)Record_read_into, METH_VARARGS, "Decode the data into a writable buffer."},
     {"_read_payload", (PyCFunction)Record_read_payload, METH_NOARGS, "Stored payload words (host order) as bytes."},
     {"_ext_meta", (PyCFunction)Record_ext_meta, METH_NOARGS, "Extended metadata JSON text ('' if none)."},
+    {"_data_span", (PyCFunction)Record_data_span, METH_O, "Where the values lie in the file, or None."},
+    {"_check", (PyCFunction)Record_check, METH_O, "Check the header against a backend's limits."},
     {"_clone", (PyCFunction)Record_clone, METH_NOARGS, "Copy of the header with the same owner."},
     {"_detach", (PyCFunction)Record_detach, METH_NOARGS, "Forget the owning file."},
     {"_init_criteria", (PyCFunction)Record_init_criteria, METH_NOARGS, "Reset every field to its wildcard."},

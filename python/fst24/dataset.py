@@ -339,7 +339,7 @@ class RecordArray:
 
     def _store(self, flat_out: npt.NDArray[Any], slot: int, block: npt.NDArray[Any], rec: Record,
                inner_key: Optional[tuple[Any, ...]]) -> None:
-        if self.missing and rec.data_type & 64 and block.dtype.kind in "fiu":
+        if self.missing and rec.data_type & _core.TYPE_MISSING_FLAG and block.dtype.kind in "fiu":
             sentinel = _sentinel(block.dtype)
             bad = block == sentinel
             if bad.any():
@@ -349,7 +349,7 @@ class RecordArray:
         flat_out[slot] = sel
 
     def _apply_missing(self, slab: npt.NDArray[Any], rec: Record) -> None:
-        if rec.data_type & 64 and slab.dtype.kind == "f":
+        if rec.data_type & _core.TYPE_MISSING_FLAG and slab.dtype.kind == "f":
             slab[slab == _sentinel(slab.dtype)] = np.nan
 
     def _apply_masks(self, flat_out: npt.NDArray[Any], present: npt.NDArray[np.intp], mask_f: npt.NDArray[Any],
@@ -1073,11 +1073,11 @@ class _Builder:
         missing_ints = False
         for dt, bits, dbits in set(zip(c["data_type"][rows].tolist(), c["pack_bits"][rows].tolist(),
                                        c["data_bits"][rows].tolist())):
-            base = dt & 63
-            if base in (1, 5, 6):
+            base = dt & _core.TYPE_BASE_MASK
+            if base in (_core.TYPE_REAL_OLD_QUANT, _core.TYPE_REAL_IEEE, _core.TYPE_REAL):
                 kinds.add("f")
                 width = max(width, 8 if max(bits, dbits) > 32 else 4)
-            elif base == 8:
+            elif base == _core.TYPE_COMPLEX:
                 kinds.add("c")
                 width = max(width, 16 if max(bits, dbits) > 32 else 8)
             elif base in (2, 4):

@@ -384,7 +384,7 @@ class File(_core.FileBase, _Searchable):
             raise _error(InvalidArgumentError, f"write() needs a Record, not {type(rec).__name__}")
         if rewrite not in _REWRITE:
             raise _error(InvalidArgumentError, f"rewrite must be no, yes, skip or meta, not {rewrite!r}")
-        rec._check_writable()
+        rec._check_writable(_core.BACKEND_RSF if self.backend == "rsf" else _core.BACKEND_XDF)
         ext = rec._ext_meta_out
         if rewrite == "meta":
             return bool(self._write(rec, None, 0, _REWRITE["meta"], ext))

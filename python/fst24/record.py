@@ -40,14 +40,10 @@ _DTYPE_ELEM = {
     np.dtype("complex64"): _core.ELEM_F32, np.dtype("complex128"): _core.ELEM_F64,
     np.dtype("S1"): _core.ELEM_U8,
 }
-# Inclusive ranges of header values a writer accepts (CONTAINER.md 2.6.2).
-_RANGES = {
-    "ip1": (0, 0xFFFFFFF), "ip2": (0, 0xFFFFFFF), "ip3": (0, 0xFFFFFFF),
-    "ig1": (0, 0xFFFFFF), "ig2": (0, 0xFFFFFF), "ig3": (0, 0xFFFFFF), "ig4": (0, 0xFFFFFF),
-    "deet": (0, 0xFFFFFF), "npas": (0, 0xFFFFFF), "ni": (1, 0x7FFFFFFF), "nj": (1, 0x7FFFFFFF),
-    "nk": (1, 0xFFFFF), "pack_bits": (1, 64),
-}
-_DATA_TYPE_BASES = (0, 1, 2, 3, 4, 5, 6, 7, 8)
+# Stored data type codes (datyp), as the C library names them (FST24_TYPE_*).
+_BINARY, _QUANT, _UNSIGNED, _CHAR = _core.TYPE_BINARY, _core.TYPE_REAL_OLD_QUANT, _core.TYPE_UNSIGNED, _core.TYPE_CHAR
+_SIGNED, _IEEE, _REAL, _STRING = _core.TYPE_SIGNED, _core.TYPE_REAL_IEEE, _core.TYPE_REAL, _core.TYPE_STRING
+_COMPLEX, _COMPRESSED, _BASE_MASK = _core.TYPE_COMPLEX, _core.TYPE_COMPRESSED, _core.TYPE_BASE_MASK
 
 DateLike = Union[int, _dt.datetime, np.datetime64]
 
@@ -56,18 +52,18 @@ def _default_encoding(dtype: np.dtype[Any]) -> tuple[int, int, int]:
     """(data_type, data_bits, pack_bits) used for an array of ``dtype``."""
     if dtype.kind == "f":
         bits = dtype.itemsize * 8
-        return 5, bits, bits
+        return _IEEE, bits, bits
     if dtype.kind == "c":
         bits = dtype.itemsize * 4
-        return 8, bits, bits
+        return _COMPLEX, bits, bits
     if dtype.kind == "i":
         bits = dtype.itemsize * 8
-        return 4, bits, bits
+        return _SIGNED, bits, bits
     if dtype.kind == "u":
         bits = dtype.itemsize * 8
-        return 2, bits, bits
+        return _UNSIGNED, bits, bits
     if dtype.kind == "S":
-        return 7, 8, 8
+        return _STRING, 8, 8
     raise _error(InvalidArgumentError, f"data of dtype {dtype} cannot be stored in an FST record")
 
 
@@ -122,6 +118,7 @@ class Record(_core.RecordBase):
 
     # Instances created by the C layer skip __init__: class-level defaults.
     _data: Optional[npt.NDArray[Any]] = None
+    _data_set = False  # True once the caller gave data (pickled by value, not by reference)
     _ext_meta_out: Optional[str] = None
 
     def __init__(self, data: Any = None, *, ext_meta: Union[str, dict[str, Any], None] = None,
@@ -134,6 +131,7 @@ class Record(_core.RecordBase):
         if data is not None:
             arr = _as_record_array(data)
             self._set_data(arr, explicit=fields)
+            self._data_set = True
         for name, value in fields.items():
             if name in ("dateo", "datev"):
                 value = _stamp(value, name)
@@ -164,8 +162,8 @@ class Record(_core.RecordBase):
         if "data_type" not in explicit:
             self.data_type = dtype_type
         if "pack_bits" not in explicit:
-            base = int(explicit.get("data_type", dtype_type)) & 0x3F
-            self.pack_bits = 16 if base in (1, 6) and "data_type" in explicit else pbits
+            base = int(explicit.get("data_type", dtype_type)) & _BASE_MASK
+            self.pack_bits = 16 if base in (_QUANT, _REAL) and "data_type" in explicit else pbits
         self._data = arr
 
     @property
@@ -189,16 +187,18 @@ class Record(_core.RecordBase):
     def data(self, value: Any) -> None:
         arr = _as_record_array(value)
         keep = {}
-        base = self.data_type & 0x3F if self.data_type >= 0 else -1
+        base = self.data_type & _BASE_MASK if self.data_type >= 0 else -1
         encoding = _default_encoding(arr.dtype)
         compatible = {
-            "f": (1, 5, 6), "c": (8,), "i": (4, 2, 0), "u": (2, 4, 0), "S": (3, 7),
+            "f": (_QUANT, _IEEE, _REAL), "c": (_COMPLEX,), "i": (_SIGNED, _UNSIGNED, _BINARY),
+            "u": (_UNSIGNED, _SIGNED, _BINARY), "S": (_CHAR, _STRING),
         }[arr.dtype.kind]
         if base in compatible:
             keep = {"data_type": self.data_type}
-            if self.pack_bits > 0 and (base not in (5, 2, 4) or self.pack_bits <= encoding[1]):
+            if self.pack_bits > 0 and (base not in (_IEEE, _UNSIGNED, _SIGNED) or self.pack_bits <= encoding[1]):
                 keep["pack_bits"] = self.pack_bits
         self._set_data(arr, explicit=keep)
+        self._data_set = True
 
     def _array_spec(self) -> tuple[np.dtype[Any], tuple[int, ...], int]:
         """(dtype, shape, nbytes) of the decoded data."""
@@ -207,11 +207,11 @@ class Record(_core.RecordBase):
             raise _error(UnsupportedError, f"record {self.nomvar!r}: no element type for data_type {self.data_type}")
         dtype = _ELEM_DTYPES[name]
         n = self.ni * self.nj * self.nk
-        base = self.data_type & 0x3F
+        base = self.data_type & _BASE_MASK
         shape: tuple[int, ...] = (self.ni, self.nj, self.nk)
-        if base == 8 and count == 2 * n:
+        if base == _COMPLEX and count == 2 * n:
             dtype = np.dtype("complex64") if name == "f32" else np.dtype("complex128")
-        elif base in (3, 7) and count == n:
+        elif base in (_CHAR, _STRING) and count == n:
             dtype = np.dtype("S1")
         elif count != n:
             shape = (count,)
@@ -229,12 +229,12 @@ class Record(_core.RecordBase):
         stored = int(self.total_stored_bytes)
         if self.file is None or stored <= 0:
             return
-        base = self.data_type & 0x3F
-        if self.data_type & 128:
+        base = self.data_type & _BASE_MASK
+        if self.data_type & _COMPRESSED:
             ok = nbytes <= stored * 4096 + (1 << 20)
         else:
-            bits = 8 if base in (3, 7) else max(int(self.pack_bits), 1)
-            if base == 8:
+            bits = 8 if base in (_CHAR, _STRING) else max(int(self.pack_bits), 1)
+            if base == _COMPLEX:
                 bits *= 2
             ok = n * bits <= stored * 8
         if not ok:
@@ -287,16 +287,7 @@ class Record(_core.RecordBase):
         return self._read_payload()
 
     def _viewable(self) -> bool:
-        f = self.file
-        if f is None:
-            return False
-        if self.data_type == 5 and self.pack_bits == 32:
-            return True
-        if self.data_type == 8 and self.pack_bits == 32:
-            return True
-        # 64-bit values are stored most significant word first: a plain
-        # big-endian image in XDF, but not a little-endian one in RSF.
-        return self.data_type in (5, 8) and self.pack_bits == 64 and f.backend == "xdf"
+        return self.file is not None and self._data_span(False) is not None
 
     def view(self) -> npt.NDArray[Any]:
         """Read-only zero-copy view of an uncompressed IEEE record's data.
@@ -309,21 +300,17 @@ class Record(_core.RecordBase):
         f = self.file
         if f is None:
             raise _error(InvalidArgumentError, "view(): the record does not belong to a file")
-        if not self._viewable():
-            raise _error(UnsupportedError,
-                         f"view(): record {self.nomvar.strip()!r} of {f.path} (data_type {self.data_type}, "
-                         f"{self.pack_bits} bits, {f.backend}) is not stored as plain IEEE values")
-        order = ">" if f.backend == "xdf" else "<"
-        kind = "c" if self.data_type == 8 else "f"
-        itemsize = self.pack_bits // 8 * (2 if kind == "c" else 1)
-        dtype = np.dtype(f"{order}{kind}{itemsize}")
-        n = self.ni * self.nj * self.nk
-        if f.backend == "xdf":
-            start = self.file_offset + 80
-        else:
-            start = self.file_offset + 16 + self.num_meta_bytes
-        end = start + n * itemsize
-        mm = f._mapping(end)
+        # Where the values are and how they are laid out: the C library knows (UnsupportedError
+        # naming the record for anything but plain IEEE values).
+        span = self._data_span(True)
+        assert span is not None
+        start, count, elem, big_endian, complex_pairs = span
+        real = _ELEM_DTYPES[elem]
+        kind = "c" if complex_pairs else "f"
+        itemsize = real.itemsize * (2 if complex_pairs else 1)
+        dtype = np.dtype(f"{'>' if big_endian else '<'}{kind}{itemsize}")
+        n = count // 2 if complex_pairs else count
+        mm = f._mapping(start + n * itemsize)
         arr: npt.NDArray[Any] = np.frombuffer(mm, dtype=dtype, count=n, offset=start)
         arr = arr.reshape((self.ni, self.nj, self.nk), order="F")
         arr.flags.writeable = False
@@ -439,22 +426,39 @@ class Record(_core.RecordBase):
 
     def __reduce__(self) -> Any:
         fields = {name: getattr(self, name) for name in HEADER_FIELDS}
-        data = self._data if self._data is not None or self.file is None else self.data
+        f = self.file
+        if f is not None and not self._data_set:
+            # A record of a file travels as a reference (dask sends records to workers): the file's
+            # path, the record's key and offset (checked on arrival), its header (edits kept). Its
+            # data is read where it is used, never decoded to be pickled.
+            return (_rebuild_from_file, (f.path, self.key, self.file_offset, fields))
+        data = self._data if self._data is not None or f is None else self.data
         return (_rebuild, (fields, data, self.ext_meta_text or None))
 
     # ---- validation --------------------------------------------------------
 
-    def _check_writable(self) -> None:
-        """Raise InvalidArgumentError if a header field is out of range."""
-        for name, (lo, hi) in _RANGES.items():
-            v = getattr(self, name)
-            if not lo <= v <= hi:
-                raise _error(InvalidArgumentError,
-                             f"record {self.nomvar.strip()!r}: {name}={v} outside {lo}..{hi}")
-        if (self.data_type & 0x3F) not in _DATA_TYPE_BASES or self.data_type < 0:
-            raise _error(InvalidArgumentError, f"record {self.nomvar.strip()!r}: data_type {self.data_type} is unknown")
+    def _check_writable(self, backend: int) -> None:
+        """Raise InvalidArgumentError if a header field cannot be stored in a file of ``backend``
+        (the C library's checks: the message names the field and its range)."""
+        self._check(backend)
         if not self.nomvar.strip():
             raise _error(InvalidArgumentError, "record has an empty nomvar")
+
+
+def _rebuild_from_file(path: str, key: int, offset: int, fields: dict[str, Any]) -> Record:
+    """The record ``key`` of ``path`` (opened read-only, once per process), which must still be at
+    ``offset``, with the header ``fields`` it had when it was pickled."""
+    from .dataset import FILES
+    from .errors import RecordNotFoundError
+    rec = FILES.get(path).get(key)
+    if rec.file_offset != offset:
+        raise _error(RecordNotFoundError,
+                     f"{path}: record {rec.nomvar.strip()!r} (key {key}) is now at offset {rec.file_offset}, "
+                     f"not {offset}: the file changed since the record was pickled")
+    for name, value in fields.items():
+        if getattr(rec, name) != value:
+            setattr(rec, name, value)
+    return rec
 
 
 def _rebuild(fields: dict[str, Any], data: Any, ext_meta: Optional[str]) -> Record:

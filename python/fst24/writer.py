@@ -25,6 +25,7 @@ from typing import Any, Iterator, Optional
 import numpy as np
 import numpy.typing as npt
 
+from . import _core
 from .dates import datetime_to_stamp
 from .errors import InvalidArgumentError, _error
 from .file import open as _open
@@ -91,14 +92,14 @@ class _Writer:
             return
         self.written.add(key)
         ni, nj = int(header["ni"]), int(header["nj"])
-        datyp = int(header.get("datyp", 5))
+        datyp = int(header.get("datyp", _core.TYPE_REAL_IEEE))
         nbits = int(header.get("nbits", 32))
         dtype = np.float64 if nbits > 32 else np.float32
         if arr.size != ni * nj:
             raise _error(InvalidArgumentError, f"descriptor {header['nomvar']!r}: {arr.size} values for a "
                                                f"{ni}x{nj} record")
         data = np.asarray(arr, dtype).reshape((ni, nj, 1), order="F")
-        if datyp & 63 == 0:   # raw words (SPI writes positional reals so): keep the IEEE bits
+        if datyp & _core.TYPE_BASE_MASK == _core.TYPE_BINARY:   # raw words (SPI writes positional reals so): keep the IEEE bits
             data = data.view(np.uint64 if nbits > 32 else np.uint32)
         fields = {k: header[k] for k in ("nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "deet",
                                          "npas", "ig1", "ig2", "ig3", "ig4") if k in header}
@@ -215,7 +216,7 @@ class _Writer:
         tags = (32768 + (zlib.crc32(lon.tobytes()) & 0x7FFF), 32768 + (zlib.crc32(lat.tobytes()) & 0x7FFF), 0)
         base = {"typvar": "X", "etiket": str(_attr(var, "etiket", "") or ""), "grtyp": "L", "ip1": tags[0],
                 "ip2": tags[1], "ip3": tags[2], "nk": 1, "dateo": 0, "deet": 0, "npas": 0,
-                "ig1": ref_ig[0], "ig2": ref_ig[1], "ig3": ref_ig[2], "ig4": ref_ig[3], "datyp": 5, "nbits": 32}
+                "ig1": ref_ig[0], "ig2": ref_ig[1], "ig3": ref_ig[2], "ig4": ref_ig[3], "datyp": _core.TYPE_REAL_IEEE, "nbits": 32}
         self.descriptor(dict(base, nomvar=">>", ni=ni, nj=1), lon)
         self.descriptor(dict(base, nomvar="^^", ni=1, nj=nj), lat)
         return {"grtyp": "Z", "ig1": tags[0], "ig2": tags[1], "ig3": tags[2], "ig4": 0}
@@ -345,7 +346,8 @@ class _Writer:
             nbits = _attr(var, "nbits")
         kind = var.dtype.kind
         if datyp is None:
-            datyp = {"f": 5, "i": 4, "u": 2, "c": 8, "S": 7}[kind]
+            datyp = {"f": _core.TYPE_REAL_IEEE, "i": _core.TYPE_SIGNED, "u": _core.TYPE_UNSIGNED,
+                     "c": _core.TYPE_COMPLEX, "S": _core.TYPE_STRING}[kind]
             nbits = var.dtype.itemsize * 8 if kind != "c" else var.dtype.itemsize * 4
         datyp, nbits = int(datyp), int(nbits if nbits is not None else 32)
         deet = _attr(var, "deet")
@@ -396,25 +398,25 @@ class _Writer:
             mask = None
             if kind == "f":
                 nan = np.isnan(data)
-                masked = len(fields["typvar"]) == 2 and fields["typvar"][1] == "@" and not datyp & 64
+                masked = len(fields["typvar"]) == 2 and fields["typvar"][1] == "@" and not datyp & _core.TYPE_MISSING_FLAG
                 if masked and nan.any():
                     # a masked field: NaN points go to a companion "@@" mask record
                     mask = (~nan).astype(np.uint32)
                     data = np.where(nan, 0, data).astype(block.dtype)
-                elif (datyp & 63) in (2, 4):
+                elif (datyp & _core.TYPE_BASE_MASK) in (_core.TYPE_UNSIGNED, _core.TYPE_SIGNED):
                     # integers read as floats (missing points or holes): back to integers
                     bits = int(_attr(var, "data_bits", 0) or nbits)   # element size of the source records
                     size = 1 if bits <= 8 else 2 if bits <= 16 else 4 if bits <= 32 else 8
-                    itype = np.dtype(("u" if datyp & 63 == 2 else "i") + str(size))
+                    itype = np.dtype(("u" if datyp & _core.TYPE_BASE_MASK == _core.TYPE_UNSIGNED else "i") + str(size))
                     data = np.nan_to_num(data).astype(itype)
                     data[nan] = sentinels.get(f"{itype.kind}{size * 8}", 0)
                     if nan.any():
-                        dt |= 64
-                elif nan.any() and (datyp & 64 or (datyp & 63) not in (5, 8)):
+                        dt |= _core.TYPE_MISSING_FLAG
+                elif nan.any() and (datyp & _core.TYPE_MISSING_FLAG or (datyp & _core.TYPE_BASE_MASK) not in (_core.TYPE_REAL_IEEE, _core.TYPE_COMPLEX)):
                     # missing values; plain IEEE records without the flag keep their NaN
                     data = np.where(nan, sentinels["f64" if data.dtype == np.float64 else "f32"], data)
                     data = data.astype(block.dtype)
-                    dt |= 64
+                    dt |= _core.TYPE_MISSING_FLAG
             # ([k], y, x) -> Fortran (ni, nj, nk); a station axis is ni x 1, yin-yang stacks its sub-grids
             hshape = data.shape[len(data.shape) - len(hdims):]
             if len(hdims) == 2:
@@ -430,7 +432,7 @@ class _Writer:
             if mask is not None:
                 mfields = dict(fields, typvar="@@")
                 marr = mask.reshape(nk_shape + (nj, ni)).transpose()
-                self.write(Record(data=marr, data_type=2, pack_bits=1, **mfields))
+                self.write(Record(data=marr, data_type=_core.TYPE_UNSIGNED, pack_bits=1, **mfields))
 
 
 def from_xarray(ds: Any, path: Any, *, mode: str = "w", backend: Optional[str] = None,

@@ -57,10 +57,40 @@ def load_dump(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return lines[0], [x for x in lines[1:] if x.get("kind") == "record"]
 
 
+def _fnv1a64_c() -> Any:
+    """FNV-1a 64 in C (tests/python/fnv1a64.c), compiled once per session with the machine's C
+    compiler and loaded with ctypes; None when there is no compiler (pure Python then)."""
+    import ctypes
+    import shutil
+    import subprocess
+    import tempfile
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        return None
+    out = Path(tempfile.mkdtemp(prefix="fst24-tests-")) / "fnv1a64.so"
+    src = Path(__file__).with_name("fnv1a64.c")
+    if subprocess.run([cc, "-O2", "-shared", "-fPIC", str(src), "-o", str(out)], capture_output=True).returncode:
+        return None
+    fn = ctypes.CDLL(str(out)).fnv1a64
+    fn.restype = ctypes.c_uint64
+    fn.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    return fn
+
+
+_FNV: list[Any] = []
+
+
 def fnv1a64(data: object) -> str:
     """FNV-1a 64 of a buffer as the dumps print it (16 hex digits)."""
-    from fst24 import _core
-    return f"{_core._fnv1a64(data):016x}"
+    if not _FNV:
+        _FNV.append(_fnv1a64_c())
+    raw = memoryview(data).tobytes(order="A")  # type: ignore[arg-type]  # memory order, as stored
+    if _FNV[0] is not None:
+        return f"{_FNV[0](raw, len(raw)):016x}"
+    h = 0xCBF29CE484222325
+    for b in raw:
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
 
 
 @pytest.fixture

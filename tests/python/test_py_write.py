@@ -113,7 +113,7 @@ def test_record_validation() -> None:
 
 def test_write_rejects_out_of_range(tmpfst: Path) -> None:
     with fst24.open(tmpfst, "w") as f:
-        with pytest.raises(fst24.InvalidArgumentError, match=r"ip1=.*outside"):
+        with pytest.raises(fst24.InvalidArgumentError, match=r"ip1 = 268435456 is outside 0\.\.268435455"):
             f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A", ip1=1 << 28))
         with pytest.raises(fst24.InvalidArgumentError, match="deet"):
             f.write(fst24.Record(data=np.zeros(3, np.float32), nomvar="A", deet=-5))
@@ -218,18 +218,66 @@ def test_copy_records_between_files(tmp_path: Path, backend: str) -> None:
 
 
 def test_pickle_file_and_record(tmpfst: Path) -> None:
-    arr = sample("float32", (3, 4))
+    arr = sample("float32", (300, 400))
     with fst24.open(tmpfst, "w") as f:
         f.write(fst24.Record(data=arr, nomvar="PK", ip2=3))
     with fst24.open(tmpfst) as f:
         g = pickle.loads(pickle.dumps(f))
         try:
             assert g is not f and g.path == f.path and g.mode == "r" and len(g) == 1
-            rec = pickle.loads(pickle.dumps(g[0]))
-            assert rec.file is None and rec.nomvar == "PK" and rec.ip2 == 3
+            src = g[0]
+            src.data  # decoded and cached: still pickled by reference
+            blob = pickle.dumps(src)
+            assert len(blob) < 2000 < arr.nbytes  # the data is not in the pickle
+            rec = pickle.loads(blob)
+            assert rec.file is not None and rec.file.path == g.path and rec.key == src.key
+            assert rec.nomvar == "PK" and rec.ip2 == 3 and rec._data is None
             np.testing.assert_array_equal(rec.data[:, :, 0], arr)
+            # header edits travel with the reference
+            src.ip3 = 7
+            assert pickle.loads(pickle.dumps(src)).ip3 == 7
         finally:
             g.close()
+
+
+def test_pickle_new_record_and_given_data(tmpfst: Path) -> None:
+    arr = sample("float32", (3, 4))
+    rec = pickle.loads(pickle.dumps(fst24.Record(data=arr, nomvar="NW")))
+    assert rec.file is None and rec.nomvar == "NW"
+    np.testing.assert_array_equal(rec.data[:, :, 0], arr)
+    with fst24.open(tmpfst, "w") as f:
+        f.write(fst24.Record(data=arr, nomvar="PK"))
+        r = f[0]
+        r.data = arr + 1  # data given by the caller: pickled by value
+        copy = pickle.loads(pickle.dumps(r))
+        assert copy.file is None
+        np.testing.assert_array_equal(copy.data[:, :, 0], arr + 1)
+
+
+def test_pickled_record_of_a_rewritten_file_raises(tmpfst: Path) -> None:
+    with fst24.open(tmpfst, "w") as f:
+        f.write(fst24.Record(data=np.zeros(10, np.float32), nomvar="A"))
+        f.write(fst24.Record(data=np.ones(10, np.float32), nomvar="B"))
+    with fst24.open(tmpfst) as f:
+        blob = pickle.dumps(f.find_one(nomvar="B"))
+    with fst24.open(tmpfst, "w") as f:  # rewritten: B is first now, A gone
+        f.write(fst24.Record(data=np.ones(10, np.float32), nomvar="B"))
+    with pytest.raises(fst24.RecordNotFoundError):
+        pickle.loads(blob)
+
+
+@pytest.mark.parametrize("backend", ["xdf", "rsf"])
+def test_header_limits_come_from_the_backend(tmpfst: Path, backend: str) -> None:
+    # ni < 2^24 in XDF, < 2^31 in RSF: refused before any data is looked at
+    rec = fst24.Record(data=np.zeros(1, np.float32), nomvar="BIG")
+    rec.ni = 1 << 24
+    with fst24.open(tmpfst, "w", backend=backend) as f:
+        if backend == "xdf":
+            with pytest.raises(fst24.InvalidArgumentError, match=r"ni = 16777216 is outside 1\.\.16777215"):
+                f.write(rec)
+        else:
+            with pytest.raises(fst24.InvalidArgumentError, match="data has 1 elements"):
+                f.write(rec)
 
 
 def test_pickle_file_set(tmp_path: Path) -> None:
