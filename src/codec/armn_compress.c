@@ -89,21 +89,7 @@ static int decode_parallelogram(fst_bitreader *r, int64_t ni, int64_t nj, int st
             }
             int w = (c == 15 || c == 16) ? 17 : (int)c + 1;
             if (w > 32) return FST24_E_DECODE;
-            if (i1 - i0 == 3 && j1 - j0 == 3) { /* full tile: straight-line reads */
-                uint16_t *p1 = p0 + ni, *p2 = p1 + ni;
-                p0[0] = (uint16_t)fst_br_get_signed(r, w);
-                p0[1] = (uint16_t)fst_br_get_signed(r, w);
-                p0[2] = (uint16_t)fst_br_get_signed(r, w);
-                p1[0] = (uint16_t)fst_br_get_signed(r, w);
-                p1[1] = (uint16_t)fst_br_get_signed(r, w);
-                p1[2] = (uint16_t)fst_br_get_signed(r, w);
-                p2[0] = (uint16_t)fst_br_get_signed(r, w);
-                p2[1] = (uint16_t)fst_br_get_signed(r, w);
-                p2[2] = (uint16_t)fst_br_get_signed(r, w);
-            } else {
-                for (int64_t j = j0; j < j1; j++, p0 += ni)
-                    for (int64_t i = 0; i < i1 - i0; i++) p0[i] = (uint16_t)fst_br_get_signed(r, w);
-            }
+            fst_br_get_tile(r, w, p0, ni, j1 - j0, i1 - i0, 0);
         }
         if (fst_br_overrun(r)) return FST24_E_DECODE;
     }

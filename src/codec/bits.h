@@ -66,7 +66,32 @@ static inline int32_t fst_br_get_signed(fst_bitreader *r, int width) {
     return (int32_t)(v << sh) >> sh;
 }
 
+/* One tile of the 3x3-tiled stages (datyp 129/130 and the 133 compressor): rows x cols values
+ * of `w` bits (two's complement), stored row by row from `p` with a stride of `ni` elements, as
+ * 16-bit (wide = 0) or 32-bit (wide = 1) words. Inlined with a constant `wide` at each call
+ * site; full 3x3 tiles take straight-line reads. */
+static inline void fst_br_get_tile(fst_bitreader *r, int w, void *p, int64_t ni, int64_t rows, int64_t cols,
+                                   int wide) {
+    if (rows == 3 && cols == 3) {
+        int32_t v[9];
+        for (int k = 0; k < 9; k++) v[k] = fst_br_get_signed(r, w);
+        for (int j = 0; j < 3; j++)
+            for (int i = 0; i < 3; i++) {
+                if (wide) ((uint32_t *)p)[j * ni + i] = (uint32_t)v[3 * j + i];
+                else ((uint16_t *)p)[j * ni + i] = (uint16_t)v[3 * j + i];
+            }
+        return;
+    }
+    for (int64_t j = 0; j < rows; j++)
+        for (int64_t i = 0; i < cols; i++) {
+            int32_t x = fst_br_get_signed(r, w);
+            if (wide) ((uint32_t *)p)[j * ni + i] = (uint32_t)x;
+            else ((uint16_t *)p)[j * ni + i] = (uint16_t)x;
+        }
+}
+
 /* ------------------------------------------------------------------ writer */
+
 /* Buffered: bits accumulate in a 64-bit register and whole words are stored
  * as they fill; call fst_bw_flush() once at the end to store the last partial
  * word (zero padded). Writing past `cap` words sets err (compressors use this

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "common/error.h"
 #include "meta/grid_internal.h"
+#include "meta/lookup.h"
 
 int grid_read_doubles(const fst24_record *r, size_t expect, double **out)
 {
@@ -68,15 +69,8 @@ typedef int (*pos_accept)(const fst24_record *cand, const void *arg);
 static int find_positional(fst24_file *file, const char *nomvar, int32_t ip1, int32_t ip2, int32_t ip3,
                            pos_accept ok, const void *arg, fst24_record *found)
 {
-    fst24_record crit;
-    fst24_record_init_criteria(&crit);
-    int st = fst24_record_set_string(&crit, "nomvar", nomvar);
-    if (st) return st;
-    crit.ip1 = ip1;
-    crit.ip2 = ip2;
-    crit.ip3 = ip3;
     fst24_query *q = NULL;
-    st = fst24_query_new(file, &crit, NULL, &q);
+    int st = fst_meta_query_named(file, nomvar, ip1, ip2, ip3, &q);
     if (st) return st;
     fst24_record r;
     int res = 0;

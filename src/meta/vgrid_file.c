@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "meta/grid_internal.h"
 #include "meta/vgrid_internal.h"
+#include "meta/lookup.h"
 
 int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid **out)
 {
@@ -32,14 +33,8 @@ int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid
 static int64_t find_named(fst24_file *file, const char *nomvar, int32_t ip1, int32_t ip2, fst24_record *recs,
                           int64_t max)
 {
-    fst24_record crit;
-    fst24_record_init_criteria(&crit);
-    int st = fst24_record_set_string(&crit, "nomvar", nomvar);
-    if (st) return st;
-    crit.ip1 = ip1;
-    crit.ip2 = ip2;
     fst24_query *q = NULL;
-    st = fst24_query_new(file, &crit, NULL, &q);
+    int st = fst_meta_query_named(file, nomvar, ip1, ip2, -1, &q);
     if (st) return st;
     const int64_t n = fst24_query_all(q, recs, max);
     fst24_query_free(q);

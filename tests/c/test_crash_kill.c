@@ -16,25 +16,9 @@
 
 enum { MAXROUNDS = 400, MAXREC = 3000, NI = 16, NJ = 16 };
 
-/* Writes records (round, i), flushing after every burst and then reporting
- * the number of committed records on `out`. */
+/* The writer of each round: bursts of 1..6 records (t_crash_writer). */
 static void child(const char *path, fst24_backend backend, int round, int out, unsigned seed) {
-    fst24_open_options o = {.backend = backend, .force_write = round > 0};
-    fst24_file *f;
-    if (fst24_open(path, round == 0 ? FST24_MODE_CREATE : FST24_MODE_UPDATE, &o, &f)) {
-        fprintf(stderr, "round %d: open: %s\n", round, fst24_last_error());
-        _exit(2);
-    }
-    srand(seed);
-    for (int i = 0; i < MAXREC;) {
-        int burst = 1 + rand() % 6;
-        for (int k = 0; k < burst && i < MAXREC; k++, i++)
-            if (t_write(f, "CRSH", round, i, NI, NJ, NULL)) _exit(3);
-        if (fst24_flush(f)) _exit(4);
-        if (write(out, &i, sizeof i) != sizeof i) _exit(5);
-    }
-    fst24_close(f);
-    _exit(0);
+    t_crash_writer(path, backend, round, out, seed, MAXREC, 6, NI, NJ);
 }
 
 /* Count the records of `path` per (round, i); -1 if it cannot be opened.

@@ -14,37 +14,6 @@ static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static uint64_t rnd(void) { return tu_xorshift(&rng_state); }
 
 
-/* Open, list, decode everything; returns how many records decoded. */
-static int exercise(const char *path, int *errors) {
-    fst24_file *f;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) {
-        if (!*fst24_last_error()) (*errors)++; /* a failure must say why */
-        return 0;
-    }
-    fst24_query *q;
-    int decoded = 0;
-    if (fst24_query_new(f, NULL, NULL, &q) == FST24_OK) {
-        fst24_record r;
-        while (fst24_query_next(q, &r) == 1) {
-            fst24_elem_type t;
-            size_t count;
-            if (fst24_record_data_layout(&r, &t, &count) != FST24_OK) continue;
-            size_t bytes = count * fst24_elem_size(t);
-            if (bytes > ((size_t)1 << 28)) continue; /* absurd header: not worth allocating */
-            void *buf = malloc(bytes ? bytes : 1);
-            int st = fst24_read_data(&r, buf, bytes, NULL);
-            if (st == FST24_OK) decoded++;
-            else if (!*fst24_last_error()) (*errors)++;
-            free(buf);
-            size_t len = 0;
-            fst24_read_ext_meta(&r, NULL, 0, &len);
-        }
-        fst24_query_free(q);
-    }
-    fst24_close(f);
-    return decoded;
-}
-
 int main(void) {
     const char *tmp = tu_tmpdir();
     const char *corpus_files[] = {"ref/types.xdf.fst", "ref/types.rsf.fst", "ref/meta.rsf.fst",
@@ -68,7 +37,7 @@ int main(void) {
         unsigned char *orig = tu_slurp(path, &n);
         if (!orig) { fprintf(stderr, "missing source file %s\n", path); tu_failed++; continue; }
         int baseline_errors = 0;
-        int baseline = exercise(path, &baseline_errors);
+        int baseline = tu_read_everything(path, (size_t)1 << 28, 0, &baseline_errors);
         if (baseline > 0) tu_passed++; else { tu_failed++; fprintf(stderr, "%s: nothing decoded\n", path); }
         unsigned char *buf = malloc(n);
         for (int iter = 0; iter < iterations; iter++) {
@@ -87,7 +56,7 @@ int main(void) {
                 }
             }
             tu_write_file(out, buf, len);
-            exercise(out, &errors);
+            tu_read_everything(out, (size_t)1 << 28, 0, &errors);
             tu_passed++;
         }
         free(buf);

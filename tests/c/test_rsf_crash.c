@@ -10,25 +10,9 @@
 
 enum { ROUNDS = 20, MAXREC = 4000, NI = 16, NJ = 16 };
 
-/* Writes records (round, i) forever, flushing every few records and then
- * reporting the number of committed records on `out`. */
+/* The writer of each round: bursts of 1..5 records (t_crash_writer). */
 static void child(const char *path, int round, int out, unsigned seed) {
-    fst24_open_options o = {.backend = FST24_BACKEND_RSF, .force_write = round > 0};
-    fst24_file *f;
-    if (fst24_open(path, round == 0 ? FST24_MODE_CREATE : FST24_MODE_UPDATE, &o, &f)) {
-        fprintf(stderr, "round %d: open: %s\n", round, fst24_last_error());
-        _exit(2);
-    }
-    srand(seed);
-    for (int i = 0; i < MAXREC;) {
-        int burst = 1 + rand() % 5;
-        for (int k = 0; k < burst && i < MAXREC; k++, i++)
-            if (t_write(f, "CRSH", round, i, NI, NJ, NULL)) _exit(3);
-        if (fst24_flush(f)) _exit(4);
-        if (write(out, &i, sizeof i) != sizeof i) _exit(5);
-    }
-    fst24_close(f);
-    _exit(0);
+    t_crash_writer(path, FST24_BACKEND_RSF, round, out, seed, MAXREC, 5, NI, NJ);
 }
 
 int main(void) {

@@ -5,6 +5,7 @@
  *  - sparse segment boundaries (1 MiB) and a record larger than the
  *    parallel segment size. */
 #include "test_rsf_util.h"
+#include "common/bytes.h"
 #include "container/rsf_format.h"
 #include "container/validate.h"
 
@@ -51,13 +52,11 @@ static void test_meta_rules(void) {
     CHECK(rsf_parse_fst_meta(m, 10, &fm) != NULL, "too short");
 }
 
-static void put32(unsigned char *p, uint32_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24); }
-
 /* Rewrite record `idx`'s metadata words 0-2 (record and directory copy). */
 static void patch_meta(const char *path, int64_t rec_off, int64_t dirent_off, uint32_t w0, uint32_t w1, uint32_t w2) {
     int fd = open(path, O_RDWR);
     unsigned char b[12];
-    put32(b, w0); put32(b + 4, w1); put32(b + 8, w2);
+    fst_store_le32(b, w0); fst_store_le32(b + 4, w1); fst_store_le32(b + 8, w2);
     if (pwrite(fd, b, 12, rec_off + 16) != 12 || pwrite(fd, b, 12, dirent_off + 32) != 12) t_fail++;
     close(fd);
 }

@@ -6,6 +6,7 @@
  *  - deletion (current and earlier segment) and FST_META rewrite on disk;
  *  - the validator accepts all of them. */
 #include "test_rsf_util.h"
+#include "common/bytes.h"
 #include "container/validate.h"
 
 /* §3.14, every byte (548). */
@@ -152,8 +153,6 @@ static void testu_copy(const char *name, const int *flush_after, int nflush) {
     unlink(dst);
 }
 
-static uint32_t le32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-
 static void test_delete_and_meta(void) {
     const char *path = t_tmp("delete.rsf");
     unlink(path);
@@ -177,19 +176,19 @@ static void test_delete_and_meta(void) {
     unsigned char *b = tu_slurp(path, &n);
     if (!b) { CHECK(0, "read back"); return; }
     /* Segment 1 (at 140) holds records 0-2; its directory follows them. */
-    uint64_t vdir = le32(b + 140 + 48);
+    uint64_t vdir = fst_load_le32(b + 140 + 48);
     const unsigned char *dir = b + 140 + vdir;
     size_t esz = 32 + 4 * 19;
     const unsigned char *e0 = dir + 20, *e1 = e0 + esz;
     CHECK(b[r1.file_offset] == 0x80, "deleted record SOR rt 0x%02x", b[r1.file_offset]);
     CHECK(b[r1.file_offset + r1.total_stored_bytes - 4] == 1, "deleted record EOR keeps rt 1");
-    CHECK(le32(e1 + 32) == 0x00010180u, "directory meta0 0x%08x after deletion", le32(e1 + 32));
-    CHECK(le32(e1 + 4) == (uint32_t)(r1.file_offset - 140) && le32(e1) == 0, "deleted entry keeps a relative wa");
-    CHECK(le32(b + r1.file_offset + 16) == 0x00010101u, "record meta0 keeps type 1");
-    CHECK(le32(b + r3.file_offset) != 0 && b[r3.file_offset] == 0x80, "current-session deletion reaches the SOR");
+    CHECK(fst_load_le32(e1 + 32) == 0x00010180u, "directory meta0 0x%08x after deletion", fst_load_le32(e1 + 32));
+    CHECK(fst_load_le32(e1 + 4) == (uint32_t)(r1.file_offset - 140) && fst_load_le32(e1) == 0, "deleted entry keeps a relative wa");
+    CHECK(fst_load_le32(b + r1.file_offset + 16) == 0x00010101u, "record meta0 keeps type 1");
+    CHECK(fst_load_le32(b + r3.file_offset) != 0 && b[r3.file_offset] == 0x80, "current-session deletion reaches the SOR");
     /* FST_META: ip3 (descriptor word 14 = meta W32 17) in record and directory. */
-    CHECK((le32(b + r0.file_offset + 16 + 4 * 17) >> 4) == 77, "ip3 rewritten in the record");
-    CHECK((le32(e0 + 32 + 4 * 17) >> 4) == 77, "ip3 rewritten in the directory");
+    CHECK((fst_load_le32(b + r0.file_offset + 16 + 4 * 17) >> 4) == 77, "ip3 rewritten in the record");
+    CHECK((fst_load_le32(e0 + 32 + 4 * 17) >> 4) == 77, "ip3 rewritten in the directory");
     free(b);
     CHECK(fst_rsf_validate(path, stderr) == 0, "validator after delete/rewrite");
 

@@ -57,18 +57,11 @@ static int sos_states(const uint8_t *old, const uint8_t *new_, uint8_t states[][
 
 /* Open read-only, count the records and check each one's values; `warned`
  * says whether the file reported a recovery. */
+/* Records of `path` (*bad: how many fail to verify; *warned: it opened with a recovery warning). */
 static int64_t count_verified(const char *path, int *bad, int *warned) {
-    fst24_file *f;
-    *bad = 0;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) return -1;
     fst24_file_info info;
-    *warned = fst24_file_get_info(f, &info) == FST24_OK && info.recovered && info.warning[0];
-    int64_t n = fst24_num_records(f);
-    for (int64_t i = 0; i < n; i++) {
-        fst24_record r;
-        if (fst24_get_record(f, i, &r) || !t_verify(&r)) (*bad)++;
-    }
-    fst24_close(f);
+    int64_t n = t_count_verified(path, &info, bad);
+    *warned = n >= 0 && info.recovered && info.warning[0];
     return n;
 }
 

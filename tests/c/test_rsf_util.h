@@ -119,4 +119,44 @@ static inline const char *t_cli(void) {
     return c ? c : "./fst24";
 }
 
+/* Crash tests' writer (a child process, killed at random by its parent): writes records
+ * (round, i), i < maxrec, of ni x nj in bursts of 1..max_burst, flushing after each burst and then
+ * reporting the number of committed records on the pipe `out`. Round 0 creates the file; later
+ * rounds take it over from the killed writer (force_write). */
+static inline void t_crash_writer(const char *path, fst24_backend backend, int round, int out, unsigned seed,
+                                  int maxrec, int max_burst, int ni, int nj) {
+    fst24_open_options o = {.backend = backend, .force_write = round > 0};
+    fst24_file *f;
+    if (fst24_open(path, round == 0 ? FST24_MODE_CREATE : FST24_MODE_UPDATE, &o, &f)) {
+        fprintf(stderr, "round %d: open: %s\n", round, fst24_last_error());
+        _exit(2);
+    }
+    srand(seed);
+    for (int i = 0; i < maxrec;) {
+        int burst = 1 + rand() % max_burst;
+        for (int k = 0; k < burst && i < maxrec; k++, i++)
+            if (t_write(f, "CRSH", round, i, ni, nj, NULL)) _exit(3);
+        if (fst24_flush(f)) _exit(4);
+        if (write(out, &i, sizeof i) != sizeof i) _exit(5);
+    }
+    fst24_close(f);
+    _exit(0);
+}
+
+/* Read-only open of `path`: its number of records, *bad = how many fail t_verify, *info (may be
+ * NULL) its file info. -1 if it does not open. */
+static inline int64_t t_count_verified(const char *path, fst24_file_info *info, int *bad) {
+    fst24_file *f;
+    *bad = 0;
+    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) return -1;
+    if (info && fst24_file_get_info(f, info) != FST24_OK) memset(info, 0, sizeof *info);
+    int64_t n = fst24_num_records(f);
+    for (int64_t i = 0; i < n; i++) {
+        fst24_record r;
+        if (fst24_get_record(f, i, &r) || !t_verify(&r)) (*bad)++;
+    }
+    fst24_close(f);
+    return n;
+}
+
 #endif

@@ -17,21 +17,6 @@ static int64_t fsize(const char *path) {
     return stat(path, &st) ? -1 : (int64_t)st.st_size;
 }
 
-/* Read-only open: number of records (all verified), flags. -1 if it fails. */
-static int64_t open_count(const char *path, fst24_file_info *info, int *bad) {
-    fst24_file *f;
-    *bad = 0;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) return -1;
-    fst24_file_get_info(f, info);
-    int64_t n = fst24_num_records(f);
-    for (int64_t i = 0; i < n; i++) {
-        fst24_record r;
-        if (fst24_get_record(f, i, &r) || !t_verify(&r)) (*bad)++;
-    }
-    fst24_close(f);
-    return n;
-}
-
 static void write_records(fst24_file *f, int from, int to) {
     for (int i = from; i < to; i++) CHECK(t_write(f, "XREC", 1, i, 4, 4, NULL) == 0, "write %d", i);
 }
@@ -50,7 +35,7 @@ static void test_unflushed_tail(void) {
 
     fst24_file_info info;
     int bad;
-    int64_t n = open_count(copy, &info, &bad);
+    int64_t n = t_count_verified(copy, &info, &bad);
     CHECK(n == 10 && bad == 0, "read-only open shows the 10 flushed records (got %lld, %d bad)", (long long)n, bad);
     CHECK(info.recovered == 1 && strstr(info.warning, "not visible") && !info.writer_active,
           "recovered with a warning: %s", info.warning);
@@ -70,7 +55,7 @@ static void test_unflushed_tail(void) {
     CHECK(rep.copied == 15 && rep.from_directory == 10 && rep.from_scan == 5 && rep.skipped == 0 && rep.damaged,
           "repair: %s", rep.summary);
     CHECK(fst_xdf_validate(fixed, stderr) == 0, "repaired file valid");
-    n = open_count(fixed, &info, &bad);
+    n = t_count_verified(fixed, &info, &bad);
     CHECK(n == 15 && bad == 0 && !info.recovered, "repaired file: %lld records", (long long)n);
     unlink(fixed);
 
@@ -84,7 +69,7 @@ static void test_unflushed_tail(void) {
         CHECK(fst24_close(f) == FST24_OK, "close");
     }
     CHECK(fst_xdf_validate(copy, stderr) == 0, "valid after force_write");
-    n = open_count(copy, &info, &bad);
+    n = t_count_verified(copy, &info, &bad);
     CHECK(n == 11 && bad == 0 && !info.recovered && !info.warning[0], "11 clean records after recovery");
     unlink(copy);
     unlink(path);
@@ -127,7 +112,7 @@ static void test_torn_flush(void) {
         free(b);
         fst24_file_info info;
         int bad;
-        int64_t n = open_count(copy, &info, &bad);
+        int64_t n = t_count_verified(copy, &info, &bad);
         CHECK(n == 10 && bad == 0, "torn at %zu: %lld records (%d bad), want the 10 of the last flush", k,
               (long long)n, bad);
         CHECK(info.recovered == 1 && info.warning[0], "torn at %zu: flagged", k);
@@ -135,7 +120,7 @@ static void test_torn_flush(void) {
         CHECK(fst24_open(copy, FST24_MODE_UPDATE, &o, &f) == FST24_OK, "torn at %zu: force_write", k);
         if (f) fst24_close(f);
         CHECK(fst_xdf_validate(copy, stderr) == 0, "torn at %zu: valid after force_write", k);
-        n = open_count(copy, &info, &bad);
+        n = t_count_verified(copy, &info, &bad);
         CHECK(n == 10 && bad == 0 && !info.recovered, "torn at %zu: %lld clean records after recovery", k,
               (long long)n);
         states++;
@@ -163,21 +148,21 @@ static void test_bad_checksum(void) {
     /* 1. a byte of an unused slot: every entry still matches its record */
     b[208 + 32 + 72 * 100 + 5] ^= 0x10;
     tu_write_file(copy, b, n);
-    int64_t got = open_count(copy, &info, &bad);
+    int64_t got = t_count_verified(copy, &info, &bad);
     CHECK(got == 20 && bad == 0 && info.recovered && info.checksum_errors == 1 && strstr(info.warning, "checksum"),
           "unused slot damaged: %lld records, warning '%s'", (long long)got, info.warning);
     b[208 + 32 + 72 * 100 + 5] ^= 0x10;
     /* 2. the length of entry 3: it no longer matches its record, it is hidden */
     b[208 + 32 + 72 * 3 + 3] ^= 0x01;
     tu_write_file(copy, b, n);
-    got = open_count(copy, &info, &bad);
+    got = t_count_verified(copy, &info, &bad);
     CHECK(got == 19 && bad == 0 && info.recovered && strstr(info.warning, "1 hidden"),
           "entry damaged: %lld records, warning '%s'", (long long)got, info.warning);
     b[208 + 32 + 72 * 3 + 3] ^= 0x01;
     /* 3. ip1 of entry 4 (a field a metadata edit may change): kept, said so */
     b[208 + 32 + 72 * 4 + 4 * 14] ^= 0x02;
     tu_write_file(copy, b, n);
-    got = open_count(copy, &info, &bad);
+    got = t_count_verified(copy, &info, &bad);
     CHECK(got == 20 && info.recovered && strstr(info.warning, "1 kept with metadata that differs"),
           "editable field damaged: %lld records, warning '%s'", (long long)got, info.warning);
     /* CLI: ls says so on stderr and exits non-zero; check reports it. */
@@ -221,7 +206,7 @@ static void test_lost_byte(void) {
     free(b);
     fst24_file_info info;
     int bad;
-    CHECK(open_count(copy, &info, &bad) < 0, "the ordinary open refuses it (truncated by one byte)");
+    CHECK(t_count_verified(copy, &info, &bad) < 0, "the ordinary open refuses it (truncated by one byte)");
     notes nt = {0, 0, 0};
     fst24_repair_options ro = {.on_skip = count_note, .ctx = &nt};
     fst24_repair_report rep;

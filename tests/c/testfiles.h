@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fst24.h"
+
 /* Deterministic xorshift64 generator for reproducible random tests. */
 static inline uint64_t tu_xorshift(uint64_t *state) {
     *state ^= *state << 13;
@@ -125,4 +127,39 @@ static inline int tu_jstr(const char *line, const char *key, char *out, size_t n
     out[k] = 0;
     return 1;
 }
+/* Open `path` read-only and read everything a reader can ask for (every record's data up to
+ * `max_bytes`, its extended metadata). Returns the number of records decoded. Every failure
+ * must say why: one with an empty message (or, with `need_path`, a failed open whose message
+ * does not name the file) counts in *silent. For the hostile-input tests. */
+static inline int tu_read_everything(const char *path, size_t max_bytes, int need_path, int *silent) {
+    fst24_file *f;
+    fst24_clear_error();
+    if (fst24_open(path, FST24_MODE_READ, NULL, &f) != FST24_OK) {
+        if (!*fst24_last_error() || (need_path && !strstr(fst24_last_error(), path))) (*silent)++;
+        return 0;
+    }
+    fst24_query *q;
+    int decoded = 0;
+    if (fst24_query_new(f, NULL, NULL, &q) == FST24_OK) {
+        fst24_record r;
+        while (fst24_query_next(q, &r) == 1) {
+            fst24_elem_type t;
+            size_t count;
+            if (fst24_record_data_layout(&r, &t, &count) != FST24_OK) continue;
+            size_t bytes = count * fst24_elem_size(t);
+            if (bytes > max_bytes) continue; /* absurd header: not worth allocating */
+            void *buf = malloc(bytes ? bytes : 1);
+            fst24_clear_error();
+            if (fst24_read_data(&r, buf, bytes, NULL) == FST24_OK) decoded++;
+            else if (!*fst24_last_error()) (*silent)++;
+            free(buf);
+            size_t len = 0;
+            fst24_read_ext_meta(&r, NULL, 0, &len);
+        }
+        fst24_query_free(q);
+    }
+    fst24_close(f);
+    return decoded;
+}
+
 #endif
