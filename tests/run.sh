@@ -3,9 +3,11 @@
 #  1. installs the package (C library, `fst24` CLI, Python package) with its test and dev extras,
 #     and lints: ruff, mypy --strict, codespell (clang-format --dry-run too when it is installed);
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
-#  3. runs the C tests again under AddressSanitizer/UBSan;
-#  4. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
-#     installed best-effort from PyPI with fstd2nc) checks files written by fst24 when available.
+#  3. runs the C tests again under AddressSanitizer/UBSan, instrumented for line coverage (gcov);
+#  4. runs the Python tests (corpus agreement, CLI, package) with pytest, with pytest-cov; librmn
+#     itself (rpnpy, installed best-effort from PyPI with fstd2nc) checks files written by fst24
+#     when available;
+#  5. reports the coverage of both (tests/coverage_report.py; FST24_SKIP_COVERAGE=1 skips it).
 # The shared corpus is read from ../shared/corpus (or $FST24_CORPUS) when it is there; without it
 # the corpus tests are reported as skipped and the fixtures of tests/data are tested alone.
 set -euo pipefail
@@ -60,14 +62,31 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DFST24_BUILD_BENCH=ON >/
 cmake --build build/release -j"$JOBS"
 (cd build/release && ctest --output-on-failure -j"$JOBS")
 
+# Coverage rides on the sanitizer build (one more build would cost minutes): gcov counters of the
+# C tests, pytest-cov for the Python package; the report goes to build/coverage/coverage.md.
+COVERAGE=1
+if [ "${FST24_SKIP_COVERAGE:-0}" = 1 ] || [ "${FST24_SKIP_SANITIZERS:-0}" = 1 ]; then COVERAGE=0; fi
+mkdir -p build/coverage
 if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
-  echo "== C tests under AddressSanitizer + UBSan"
-  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DFST24_SANITIZE=ON -DFST24_BUILD_BENCH=OFF >/dev/null
+  echo "== C tests under AddressSanitizer + UBSan$([ $COVERAGE = 1 ] && echo ', with line coverage')"
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DFST24_SANITIZE=ON -DFST24_BUILD_BENCH=OFF \
+    -DFST24_COVERAGE=$([ $COVERAGE = 1 ] && echo ON || echo OFF) >/dev/null
   cmake --build build/asan -j"$JOBS"
+  find build/asan -name '*.gcda' -delete
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS" -E "${FST24_ASAN_EXCLUDE:-^$}")
+  if [ $COVERAGE = 1 ]; then
+    "$SCRIPTS/gcovr" -r . --filter 'src/' --gcov-ignore-parse-errors=negative_hits.warn_once_per_file --json build/coverage/c.json -j"$JOBS" build/asan >/dev/null
+  fi
 fi
 
 echo "== Python tests"
 export FST24_BUILD_DIR="$PWD/build/release"   # installed to a scratch prefix by test_c_install.py
-cd tests/python
-"$PY" -m pytest -q -p no:cacheprovider -rs
+COV_ARGS=()
+if [ $COVERAGE = 1 ]; then COV_ARGS=(--cov=fst24 --cov-report="json:$PWD/build/coverage/python.json"); fi
+(cd tests/python && "$PY" -m pytest -q -p no:cacheprovider -rs "${COV_ARGS[@]}")
+
+if [ $COVERAGE = 1 ]; then
+  echo "== coverage (build/coverage/coverage.md; docs/coverage.md is the committed copy)"
+  "$PY" tests/coverage_report.py --c build/coverage/c.json --python build/coverage/python.json \
+    --out build/coverage/coverage.md
+fi
