@@ -1,7 +1,8 @@
 /*
- * Files: open/close, detection, backend choice, record access, reading and
- * writing data. Containers (XDF, RSF) sit behind fst_backend_ops; payloads
- * go through the codecs (src/codec/codec.h).
+ * Files: open (writer lock first), create, close, flush, chains of linked files, file
+ * information and record access by position or key; the positioned I/O and directory entry
+ * helpers the backends share. Detection is in detect.c, reading in read.c, writing in write.c;
+ * the containers (XDF, RSF) sit behind fst_backend_ops.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,113 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "codec/codec.h"
-#include "common/bytes.h"
 #include "fst_internal.h"
-
-/* ------------------------------------------------------------------------ */
-/* Small helpers                                                            */
-/* ------------------------------------------------------------------------ */
-
-void fst24_type_letters(int data_type, char out[3]) {
-    static const char letters[] = "XRICSEFAZ";
-    int base = data_type & 0x3F;
-    char c = base < 9 ? letters[base] : '?';
-    if (data_type & FST24_TYPE_COMPRESSED) c = (char)(c - 'A' + 'a');
-    out[0] = c;
-    out[1] = (data_type & FST24_TYPE_MISSING_FLAG) ? 'm' : '\0';
-    out[2] = '\0';
-}
-
-static void blank_fill(char *dst, int width) {
-    memset(dst, ' ', (size_t)width);
-    dst[width] = '\0';
-}
-
-void fst24_record_init_criteria(fst24_record *r) {
-    memset(r, 0, sizeof *r);
-    blank_fill(r->nomvar, 4);
-    blank_fill(r->typvar, 2);
-    blank_fill(r->etiket, 12);
-    blank_fill(r->grtyp, 1);
-    r->ip1 = r->ip2 = r->ip3 = -1;
-    r->ni = r->nj = r->nk = -1;
-    r->dateo = r->datev = r->deet = r->npas = -1;
-    r->data_type = r->data_bits = r->pack_bits = -1;
-    r->ig1 = r->ig2 = r->ig3 = r->ig4 = -1;
-    r->key = -1;
-    r->file_index = -1;
-    r->file_offset = -1;
-    r->entry = -1;
-}
-
-void fst24_record_init(fst24_record *r) {
-    memset(r, 0, sizeof *r);
-    blank_fill(r->nomvar, 4);
-    blank_fill(r->typvar, 2);
-    blank_fill(r->etiket, 12);
-    r->grtyp[0] = 'X';
-    r->grtyp[1] = '\0';
-    r->ni = r->nj = r->nk = 1;
-    r->datev = -1;
-    r->data_type = FST24_TYPE_REAL_IEEE;
-    r->data_bits = 32;
-    r->pack_bits = 32;
-    r->key = -1;
-    r->file_index = -1;
-    r->file_offset = -1;
-    r->entry = -1;
-}
-
-int fst24_record_set_string(fst24_record *r, const char *field, const char *value) {
-    char *dst;
-    int width;
-    if (!r || !field || !value) return fst_error(FST24_E_INVALID, "record_set_string: NULL argument");
-    if (!strcmp(field, "nomvar")) dst = r->nomvar, width = 4;
-    else if (!strcmp(field, "typvar")) dst = r->typvar, width = 2;
-    else if (!strcmp(field, "etiket")) dst = r->etiket, width = 12;
-    else if (!strcmp(field, "grtyp")) dst = r->grtyp, width = 1;
-    else return fst_error(FST24_E_INVALID, "record_set_string: unknown field \"%s\"", field);
-    size_t len = strlen(value);
-    while (len > 0 && value[len - 1] == ' ') len--; /* trailing blanks are padding anyway */
-    if ((int)len > width)
-        return fst_error(FST24_E_INVALID, "record field %s = \"%s\" is longer than %d characters",
-                         field, value, width);
-    for (size_t i = 0; i < len; i++) {
-        unsigned c = (unsigned char)value[i];
-        if (c < 32 || c > 126)
-            return fst_error(FST24_E_INVALID, "record field %s = \"%s\" has a character (code %u) outside "
-                             "printable ASCII", field, value, c);
-    }
-    for (int i = 0; i < width; i++) {
-        unsigned char c = i < (int)len ? (unsigned char)value[i] : ' ';
-        /* grtyp is a raw byte; the 6-bit fields are stored upper case. */
-        dst[i] = (char)((width > 1 && c >= 'a' && c <= 'z') ? c - 32 : c);
-    }
-    dst[width] = '\0';
-    return FST24_OK;
-}
-
-static fst_codec_desc codec_desc_of(const fst24_record *r) {
-    fst_codec_desc d;
-    d.datyp = r->data_type;
-    d.nbits = r->pack_bits;
-    d.dasiz = r->data_bits;
-    d.ni = r->ni;
-    d.nj = r->nj;
-    d.nk = r->nk;
-    return d;
-}
-
-int fst24_record_data_layout(const fst24_record *r, fst24_elem_type *type, size_t *count) {
-    if (!r) return fst_error(FST24_E_INVALID, "record_data_layout: NULL record");
-    fst_codec_desc d = codec_desc_of(r);
-    return fst_codec_layout(&d, type, count);
-}
-
-/* ------------------------------------------------------------------------ */
-/* I/O                                                                      */
-/* ------------------------------------------------------------------------ */
 
 int fst_pread_all(struct fst24_file *f, void *buf, size_t n, int64_t off) {
     char *p = buf;
@@ -194,81 +89,30 @@ void fst_file_reset_entries(struct fst24_file *f) {
     pthread_rwlock_unlock(&f->dir_lock);
 }
 
-/* ------------------------------------------------------------------------ */
-/* Detection                                                                */
-/* ------------------------------------------------------------------------ */
+/* FST_OPTIONS, the environment variable of librmn's file options, read once per open (it may
+ * change between opens): "BACKEND=RSF|XDF", the backend of new files (XDF without it), and
+ * "SEGMENT_SIZE_MB=n", the segment size of RSF parallel writers (0: the backend's default). */
+typedef struct env_options {
+    fst24_backend backend;
+    int64_t segment_size;
+} env_options;
 
-static fst24_file_kind detect_bytes(const unsigned char *b, size_t n, int64_t size) {
-    if (size == 0) return FST24_KIND_EMPTY;
-    if (n >= 8 && fst_load_be32(b) == 0x55555555u && fst_load_be32(b + 4) == 0x55555555u)
-        return FST24_KIND_FST89;
-    if (n >= 124 && ((fst_load_be32(b + 112) == 0xAAAAAAAAu && fst_load_be32(b + 116) == 0xAAAAAAAAu) ||
-                     (fst_load_be32(b + 116) == 0xAAAAAAAAu && fst_load_be32(b + 120) == 0xAAAAAAAAu)))
-        return FST24_KIND_FST89_SEQ;
-    if (n >= 16 && !memcmp(b + 12, "STDR", 4)) {
-        uint32_t w0 = fst_load_be32(b);
-        uint32_t fsiz = fst_load_be32(b + 16);
-        if ((w0 >> 24) != 0 || (int64_t)fsiz * 8 != size) return FST24_KIND_XDF_CORRUPT;
-        return FST24_KIND_XDF;
-    }
-    if (n >= 24 && !memcmp(b + 16, "RSF0", 4) && !memcmp(b + 20, "STDF", 4)) return FST24_KIND_RSF;
-    if (n >= 16 && !memcmp(b + 12, "STDS", 4)) return FST24_KIND_XDF_SEQ;
-    if (n >= 16 && (!memcmp(b + 12, "BRP0", 4) || !memcmp(b + 12, "bRp0", 4))) return FST24_KIND_BURP;
-    return FST24_KIND_OTHER;
-}
-
-static fst24_file_kind detect_fd(int fd, int64_t size) {
-    unsigned char buf[128];
-    ssize_t got = pread(fd, buf, sizeof buf, 0);
-    if (got < 0) return FST24_KIND_UNREADABLE;
-    return detect_bytes(buf, (size_t)got, size);
-}
-
-fst24_file_kind fst24_detect(const char *path) {
-    if (!path) return FST24_KIND_MISSING;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT ? FST24_KIND_MISSING : FST24_KIND_UNREADABLE;
-    struct stat st;
-    fst24_file_kind k = FST24_KIND_UNREADABLE;
-    if (fstat(fd, &st) == 0) k = S_ISDIR(st.st_mode) ? FST24_KIND_UNREADABLE : detect_fd(fd, st.st_size);
-    close(fd);
-    return k;
-}
-
-const char *fst24_kind_name(fst24_file_kind k) {
-    switch (k) {
-    case FST24_KIND_MISSING: return "missing";
-    case FST24_KIND_EMPTY: return "empty";
-    case FST24_KIND_UNREADABLE: return "unreadable";
-    case FST24_KIND_OTHER: return "not FST";
-    case FST24_KIND_XDF: return "XDF";
-    case FST24_KIND_XDF_SEQ: return "XDF sequential";
-    case FST24_KIND_RSF: return "RSF";
-    case FST24_KIND_FST89: return "FST 1989";
-    case FST24_KIND_FST89_SEQ: return "FST 1989 sequential";
-    case FST24_KIND_XDF_CORRUPT: return "XDF (damaged)";
-    case FST24_KIND_BURP: return "BURP";
-    }
-    return "unknown";
-}
-
-/* ------------------------------------------------------------------------ */
-/* Open / close                                                             */
-/* ------------------------------------------------------------------------ */
-
-/* Backend for new files: explicit choice, else FST_OPTIONS "BACKEND=RSF|XDF", else XDF. */
-static fst24_backend default_backend(fst24_backend requested) {
-    if (requested != FST24_BACKEND_DEFAULT) return requested;
+static env_options env_options_now(void) {
+    env_options o = {FST24_BACKEND_XDF, 0};
     const char *env = getenv("FST_OPTIONS");
-    if (env) {
-        const char *p = strstr(env, "BACKEND=");
-        if (p) {
-            p += 8;
-            if (!strncasecmp(p, "RSF", 3)) return FST24_BACKEND_RSF;
-            if (!strncasecmp(p, "XDF", 3)) return FST24_BACKEND_XDF;
-        }
+    if (!env) return o;
+    const char *p = strstr(env, "BACKEND=");
+    if (p) {
+        p += 8;
+        if (!strncasecmp(p, "RSF", 3)) o.backend = FST24_BACKEND_RSF;
+        else if (!strncasecmp(p, "XDF", 3)) o.backend = FST24_BACKEND_XDF;
     }
-    return FST24_BACKEND_XDF;
+    p = strstr(env, "SEGMENT_SIZE_MB=");
+    if (p) {
+        long mb = strtol(p + 16, NULL, 10);
+        if (mb > 0) o.segment_size = (int64_t)mb << 20;
+    }
+    return o;
 }
 
 static void free_file(fst24_file *f) {
@@ -285,23 +129,12 @@ static void free_file(fst24_file *f) {
     free(f);
 }
 
-/* Backend of a detected kind (NULL: not a container this library writes or reads). */
-static const fst_backend_ops *backend_of_kind(fst24_file_kind k) {
-    switch (k) {
-    case FST24_KIND_XDF:
-    case FST24_KIND_XDF_SEQ:
-    case FST24_KIND_XDF_CORRUPT: return &fst_xdf_backend;
-    case FST24_KIND_RSF: return &fst_rsf_backend;
-    default: return NULL;
-    }
-}
-
 /* "w" on an existing file, under the exclusive writer lock: truncate it,
  * unless its write flag says another writer (one that does not take the lock,
  * or a crashed one) has it open. The flag is checked before anything is lost. */
 static int truncate_for_create(fst24_file *f) {
-    fst24_file_kind k = detect_fd(f->fd, f->file_size);
-    const fst_backend_ops *ops = backend_of_kind(k);
+    fst24_file_kind k = fst_detect_fd(f->fd, f->file_size);
+    const fst_backend_ops *ops = fst_backend_of_kind(k);
     unsigned flag = 0;
     if (ops && ops->write_flag && ops->write_flag(f, &flag) == FST24_OK && flag && !f->force_write) {
         char what[64];
@@ -317,13 +150,13 @@ static int truncate_for_create(fst24_file *f) {
 /* Take the writer lock before anything is written or truncated. RSF parallel
  * writers share it; every other writer (XDF included) has it alone. "w" with
  * parallel RSF writers creates the file in the backend, under its own lock. */
-static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend requested,
+static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend new_backend,
                             int *create_in_backend) {
     int target_rsf;
     if (mode == FST24_MODE_CREATE || f->file_size == 0)
-        target_rsf = default_backend(requested) == FST24_BACKEND_RSF;
+        target_rsf = new_backend == FST24_BACKEND_RSF;
     else
-        target_rsf = detect_fd(f->fd, f->file_size) == FST24_KIND_RSF;
+        target_rsf = fst_detect_fd(f->fd, f->file_size) == FST24_KIND_RSF;
     int shared = f->parallel && target_rsf;
     *create_in_backend = mode == FST24_MODE_CREATE && shared;
     int st = fst_lock_writer(f, shared);
@@ -339,8 +172,11 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     if (!path || !*path) return fst_error(FST24_E_INVALID, "fst24_open: empty file name");
     if (mode != FST24_MODE_READ && mode != FST24_MODE_UPDATE && mode != FST24_MODE_CREATE)
         return fst_error(FST24_E_INVALID, "%s: invalid open mode %d", path, (int)mode);
-    fst24_open_options o = {0};
+    fst24_open_options o = FST24_OPEN_OPTIONS_INIT;
     if (opts) o = *opts;
+    /* Explicit options win over FST_OPTIONS. */
+    env_options env = env_options_now();
+    fst24_backend new_backend = o.backend != FST24_BACKEND_DEFAULT ? o.backend : env.backend;
 
     fst24_file *f = calloc(1, sizeof *f);
     if (!f) return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
@@ -353,7 +189,7 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->create = mode == FST24_MODE_CREATE;
     f->parallel = o.parallel;
     f->force_write = o.force_write;
-    f->segment_size = o.segment_size;
+    f->segment_size = o.segment_size > 0 ? o.segment_size : env.segment_size;
     f->keep_missing_flag = o.keep_missing_flag;
 
     /* Never O_TRUNC: "w" truncates only once it holds the writer lock. */
@@ -377,7 +213,7 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->file_size = sb.st_size;
 
     int st, create_in_backend = 0;
-    if (f->writable && (st = lock_for_writing(f, mode, o.backend, &create_in_backend))) {
+    if (f->writable && (st = lock_for_writing(f, mode, new_backend, &create_in_backend))) {
         free_file(f);
         return st;
     }
@@ -386,25 +222,22 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             free_file(f);
             return fst_error(FST24_E_NOT_FST, "%s: file is empty, not an FST file", path);
         }
-        f->backend = default_backend(o.backend);
+        f->backend = new_backend;
         f->kind = f->backend == FST24_BACKEND_RSF ? FST24_KIND_RSF : FST24_KIND_XDF;
         f->ops = f->backend == FST24_BACKEND_RSF ? &fst_rsf_backend : &fst_xdf_backend;
         st = f->ops->create(f);
     } else {
-        fst24_file_kind k = detect_fd(f->fd, f->file_size);
+        fst24_file_kind k = fst_detect_fd(f->fd, f->file_size);
         f->kind = k;
-        f->ops = backend_of_kind(k);
-        if (f->ops) {
-            f->backend = f->ops == &fst_rsf_backend ? FST24_BACKEND_RSF : FST24_BACKEND_XDF;
+        const fst_kind_backend *kb = fst_kind_backend_of(k);
+        if (kb && kb->read_only && f->writable) {
+            free_file(f);
+            return fst_error(FST24_E_UNSUPPORTED, "%s: 1989 standard files are read-only", path);
+        }
+        if (kb) {
+            f->ops = kb->ops;
+            f->backend = kb->backend;
         } else switch (k) {
-        case FST24_KIND_FST89:
-            if (f->writable) {
-                free_file(f);
-                return fst_error(FST24_E_UNSUPPORTED, "%s: 1989 standard files are read-only", path);
-            }
-            f->backend = FST24_BACKEND_XDF;
-            f->ops = &fst_fst89_backend;
-            break;
         case FST24_KIND_FST89_SEQ:
             free_file(f);
             return fst_error(FST24_E_UNSUPPORTED,
@@ -447,7 +280,7 @@ int fst24_check_unlocked(const char *path) {
     if (fstat(f.fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
         f.file_size = sb.st_size;
         st = fst_probe_writer(&f);
-        const fst_backend_ops *ops = st ? NULL : backend_of_kind(detect_fd(f.fd, f.file_size));
+        const fst_backend_ops *ops = st ? NULL : fst_backend_of_kind(fst_detect_fd(f.fd, f.file_size));
         unsigned flag = 0;
         if (ops && ops->write_flag && ops->write_flag(&f, &flag) == FST24_OK && flag) {
             char what[64];
@@ -482,8 +315,8 @@ int fst_open_salvage(const char *path, fst24_file **out, fst_salvage *s) {
         return fst_error(FST24_E_INVALID, "%s: not a regular file", path);
     }
     f->file_size = sb.st_size;
-    f->kind = detect_fd(f->fd, f->file_size);
-    f->ops = backend_of_kind(f->kind);
+    f->kind = fst_detect_fd(f->fd, f->file_size);
+    f->ops = fst_backend_of_kind(f->kind);
     int st;
     if (f->kind == FST24_KIND_FST89) {
         f->ops = &fst_fst89_backend;
@@ -508,7 +341,7 @@ int fst_open_salvage(const char *path, fst24_file **out, fst_salvage *s) {
 }
 
 int fst24_open_str(const char *path, const char *options, fst24_file **out) {
-    fst24_open_options o = {0};
+    fst24_open_options o = FST24_OPEN_OPTIONS_INIT;
     fst24_open_mode mode = FST24_MODE_READ;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", options ? options : "");
@@ -584,6 +417,7 @@ int64_t fst24_num_records(fst24_file *f) {
 }
 
 const char *fst24_file_path(const fst24_file *f) { return f ? f->path : NULL; }
+
 fst24_backend fst24_file_backend(const fst24_file *f) { return f ? f->backend : FST24_BACKEND_DEFAULT; }
 
 int fst24_link(fst24_file **files, int count) {
@@ -609,10 +443,6 @@ int fst24_unlink(fst24_file *first) {
     }
     return FST24_OK;
 }
-
-/* ------------------------------------------------------------------------ */
-/* Record access                                                            */
-/* ------------------------------------------------------------------------ */
 
 int fst24_get_record(fst24_file *f, int64_t index, fst24_record *rec) {
     if (!f || !rec) return fst_error(FST24_E_INVALID, "get_record: NULL argument");
@@ -653,495 +483,5 @@ int fst24_get_record_by_key(fst24_file *f, int64_t key, fst24_record *rec) {
     }
     pthread_rwlock_unlock(&f->dir_lock);
     if (st != FST24_OK) return fst_error(st, "%s: no record with key %lld", f->path, (long long)key);
-    return st;
-}
-
-/* Copy the entry behind `rec`, checking that it still is that record. */
-static int entry_of(const fst24_record *rec, fst_entry *copy) {
-    if (!rec) return fst_error(FST24_E_INVALID, "NULL record");
-    fst24_file *f = rec->file;
-    if (!f) return fst_error(FST24_E_INVALID, "record %.4s was not read from a file", rec->nomvar);
-    int st = FST24_OK;
-    pthread_rwlock_rdlock(&f->dir_lock);
-    if (rec->entry < 0 || rec->entry >= f->num_entries || f->entries[rec->entry].key != rec->key) {
-        st = fst_error(FST24_E_NO_RECORD, "%s: record %.4s (key %lld) does not belong to this file",
-                       f->path, rec->nomvar, (long long)rec->key);
-    } else if (f->entries[rec->entry].flags & FST_ENTRY_DELETED) {
-        st = fst_error(FST24_E_NO_RECORD, "%s: record %.4s (key %lld) has been deleted", f->path,
-                       rec->nomvar, (long long)rec->key);
-    } else {
-        *copy = f->entries[rec->entry];
-    }
-    pthread_rwlock_unlock(&f->dir_lock);
-    return st;
-}
-
-int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_t *nwords) {
-    if (!nwords) return fst_error(FST24_E_INVALID, "read_payload: NULL size pointer");
-    fst_entry e;
-    int st = entry_of(rec, &e);
-    if (st) return st;
-    size_t n = (size_t)(e.payload_bytes / 4);
-    if (!words) {
-        *nwords = n;
-        return FST24_OK;
-    }
-    if (*nwords < n)
-        return fst_error(FST24_E_INVALID, "%s: record %.4s: payload buffer holds %zu words, need %zu",
-                         rec->file->path, rec->nomvar, *nwords, n);
-    *nwords = n;
-    return rec->file->ops->read_payload(rec->file, &e, words, n);
-}
-
-int fst24_record_data_span(const fst24_record *rec, fst24_data_span *span) {
-    if (!span) return fst_error(FST24_E_INVALID, "record_data_span: NULL span");
-    fst_entry e;
-    int st = entry_of(rec, &e);
-    if (st) return st;
-    const fst24_file *f = rec->file;
-    /* XDF and 1989 files store big-endian words; RSF little-endian words, a 64-bit value as its
-     * high word first (docs/format/data-types.md). */
-    int big_endian = f->ops != &fst_rsf_backend;
-    int datyp = rec->data_type, bits = rec->pack_bits;
-    if ((datyp != FST24_TYPE_REAL_IEEE && datyp != FST24_TYPE_COMPLEX) || (bits != 32 && bits != 64) ||
-        (bits == 64 && !big_endian))
-        return fst_error(FST24_E_UNSUPPORTED,
-                         "%s: record %.4s (key %lld, data_type %d, %d bits, %s) is not stored as plain IEEE values",
-                         f->path, rec->nomvar, (long long)rec->key, datyp, bits, big_endian ? "XDF" : "RSF");
-    int64_t n = (int64_t)rec->ni * rec->nj * rec->nk * (datyp == FST24_TYPE_COMPLEX ? 2 : 1);
-    int64_t bytes = n * (bits / 8);
-    if (rec->ni < 1 || rec->nj < 1 || rec->nk < 1 || bytes > e.payload_bytes)
-        return fst_error(FST24_E_CORRUPT, "%s: record %.4s (key %lld): %lld values of %d bits do not fit in its %lld "
-                         "payload bytes", f->path, rec->nomvar, (long long)rec->key, (long long)n, bits,
-                         (long long)e.payload_bytes);
-    memset(span, 0, sizeof *span);
-    span->offset = e.payload_offset;
-    span->bytes = bytes;
-    span->count = n;
-    span->type = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
-    span->big_endian = big_endian;
-    span->complex_pairs = datyp == FST24_TYPE_COMPLEX;
-    return FST24_OK;
-}
-
-int fst24_read_ext_meta(const fst24_record *rec, char *buf, size_t bufsize, size_t *len) {
-    fst_entry e;
-    int st = entry_of(rec, &e);
-    if (st) return st;
-    size_t n = 0;
-    pthread_rwlock_rdlock(&rec->file->dir_lock);
-    const char *src = rec->file->entries[rec->entry].ext_meta;
-    if (src) n = strlen(src);
-    if (len) *len = n;
-    if (buf && bufsize) {
-        if (n + 1 > bufsize) {
-            st = fst_error(FST24_E_INVALID, "%s: record %.4s: metadata needs %zu bytes, buffer has %zu",
-                           rec->file->path, rec->nomvar, n + 1, bufsize);
-        } else {
-            if (n) memcpy(buf, src, n);
-            buf[n] = '\0';
-        }
-    }
-    pthread_rwlock_unlock(&rec->file->dir_lock);
-    return st;
-}
-
-/* One large uncompressed record decoded by several threads, each a slice. */
-#define SPLIT_MIN_ELEMENTS ((size_t)1 << 20)
-#define SPLIT_MAX_THREADS 64
-
-typedef struct split_part {
-    const uint32_t *words;
-    size_t nwords;
-    const fst_codec_desc *d;
-    size_t first, count;
-    void *out;
-    fst24_elem_type type;
-    int status;
-    char message[512];
-} split_part;
-
-static void *split_worker(void *arg) {
-    split_part *p = arg;
-    p->status = fst_codec_decode_range(p->words, p->nwords, p->d, p->first, p->count, p->out, p->type);
-    if (p->status) snprintf(p->message, sizeof p->message, "%s", fst24_last_error());
-    return NULL;
-}
-
-static int decode_split(const uint32_t *words, size_t nwords, const fst_codec_desc *d, void *out,
-                        fst24_elem_type type, size_t count, int threads) {
-    if (threads > SPLIT_MAX_THREADS) threads = SPLIT_MAX_THREADS;
-    split_part parts[SPLIT_MAX_THREADS];
-    pthread_t tid[SPLIT_MAX_THREADS];
-    int started[SPLIT_MAX_THREADS] = {0};
-    size_t esize = fst24_elem_size(type);
-    /* slices of whole 64-element blocks keep every slice on word boundaries */
-    size_t per = ((count / (size_t)threads) + 63) & ~(size_t)63;
-    int n = 0;
-    for (size_t first = 0; first < count && n < threads; first += per, n++) {
-        split_part *p = &parts[n];
-        p->words = words;
-        p->nwords = nwords;
-        p->d = d;
-        p->first = first;
-        p->count = first + per > count ? count - first : per;
-        p->out = (char *)out + first * esize;
-        p->type = type;
-        p->status = 0;
-        if (n > 0) started[n] = pthread_create(&tid[n], NULL, split_worker, p) == 0;
-        if (n > 0 && !started[n]) split_worker(p);
-    }
-    split_worker(&parts[0]);
-    for (int i = 1; i < n; i++)
-        if (started[i]) pthread_join(tid[i], NULL);
-    for (int i = 0; i < n; i++)
-        if (parts[i].status) return fst_error(parts[i].status, "%s", parts[i].message);
-    return FST24_OK;
-}
-
-static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry *e, void *out,
-                        size_t out_bytes, const fst24_read_options *opts) {
-    fst_codec_desc d = codec_desc_of(rec);
-    fst24_elem_type native;
-    size_t count;
-    int st = fst_codec_layout(&d, &native, &count);
-    if (st) return fst_error_context(st, "%s: record %.4s (key %lld)", f->path, rec->nomvar,
-                                     (long long)rec->key);
-    fst24_elem_type want = (opts && opts->type != FST24_ELEM_NONE) ? opts->type : native;
-    size_t need = count * fst24_elem_size(want);
-    if (!out || out_bytes < need)
-        return fst_error(FST24_E_INVALID, "%s: record %.4s: output buffer holds %zu bytes, need %zu",
-                         f->path, rec->nomvar, out_bytes, need);
-    /* Plain IEEE records are the bulk of model output: read straight into the
-     * caller's array and fix the byte order in place (one pass, no copy). */
-    if ((d.datyp == FST24_TYPE_REAL_IEEE && want == native &&
-         ((d.nbits == 32 && want == FST24_ELEM_F32) || (d.nbits == 64 && want == FST24_ELEM_F64))) &&
-        (int64_t)need <= e->payload_bytes) {
-        st = f->ops->read_payload(f, e, out, need / 4);
-        if (st == FST24_OK && d.nbits == 64) {
-            /* host-order words arrive as (hi, lo) pairs: swap them on little-endian hosts */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            uint64_t *v = out;
-            for (size_t i = 0; i < count; i++) v[i] = (v[i] << 32) | (v[i] >> 32);
-#endif
-        }
-        return st;
-    }
-    size_t nwords = (size_t)(e->payload_bytes / 4);
-    uint32_t *words = malloc(nwords ? nwords * 4 : 4);
-    if (!words) return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes",
-                                 f->path, rec->nomvar, nwords * 4);
-    st = f->ops->read_payload(f, e, words, nwords);
-    int threads = opts ? opts->threads : 0;
-    if (st == FST24_OK && threads > 1 && count >= SPLIT_MIN_ELEMENTS && fst_codec_range_supported(&d)) {
-        st = decode_split(words, nwords, &d, out, want, count, threads);
-        if (st == FST24_OK && (d.datyp & FST24_TYPE_MISSING_FLAG) && !(opts && opts->raw_missing))
-            fst_codec_decode_missing(out, want, count);
-        if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
-                                  rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
-    } else if (st == FST24_OK) {
-        st = fst_codec_decode(words, nwords, &d, out, want, count, !(opts && opts->raw_missing));
-        if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
-                                  rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
-    }
-    free(words);
-    return st;
-}
-
-int fst24_read_data(const fst24_record *rec, void *out, size_t out_bytes,
-                    const fst24_read_options *opts) {
-    fst_entry e;
-    int st = entry_of(rec, &e);
-    if (st) return st;
-    return decode_entry(rec->file, rec, &e, out, out_bytes, opts);
-}
-
-typedef struct read_job {
-    const fst24_record *recs;
-    void *const *outs;
-    const size_t *out_bytes;
-    int64_t count;
-    const fst24_read_options *opts;
-    int *statuses;
-    int64_t next; /* atomically incremented work counter */
-    int first_error;
-    int64_t first_error_index;
-    char first_message[1024];
-    pthread_mutex_t lock;
-} read_job;
-
-static void *read_worker(void *arg) {
-    read_job *job = arg;
-    for (;;) {
-        int64_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
-        if (i >= job->count) break;
-        int st = fst24_read_data(&job->recs[i], job->outs[i], job->out_bytes[i], job->opts);
-        if (job->statuses) job->statuses[i] = st;
-        if (st) {
-            pthread_mutex_lock(&job->lock);
-            if (job->first_error == 0 || i < job->first_error_index) {
-                job->first_error = st;
-                job->first_error_index = i;
-                snprintf(job->first_message, sizeof job->first_message, "%s", fst24_last_error());
-            }
-            pthread_mutex_unlock(&job->lock);
-        }
-    }
-    return NULL;
-}
-
-int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *out_bytes,
-                    int64_t count, const fst24_read_options *opts, int threads, int *statuses) {
-    if (count < 0 || (count > 0 && (!recs || !outs || !out_bytes)))
-        return fst_error(FST24_E_INVALID, "read_many: bad arguments");
-    if (count == 0) return FST24_OK;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    if (threads > 256) threads = 256;
-    /* Fewer records than threads: the spare threads split large records. */
-    fst24_read_options per_record = {.type = FST24_ELEM_NONE, .threads = 1};
-    if (opts) per_record = *opts;
-    if (per_record.threads <= 1 && count < threads) per_record.threads = threads / (int)count;
-    read_job job = {recs, outs, out_bytes, count, &per_record, statuses, 0, 0, 0, {0}, PTHREAD_MUTEX_INITIALIZER};
-    pthread_t tid[256];
-    int started = 0;
-    int workers = threads > count ? (int)count : threads;
-    for (int t = 1; t < workers; t++) {
-        if (pthread_create(&tid[started], NULL, read_worker, &job) != 0) break;
-        started++;
-    }
-    read_worker(&job); /* the calling thread works too */
-    for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&job.lock);
-    if (job.first_error) return fst_error(job.first_error, "%s", job.first_message);
-    return FST24_OK;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Writing                                                                  */
-/* ------------------------------------------------------------------------ */
-
-static int check_writable(fst24_file *f) {
-    if (!f) return fst_error(FST24_E_INVALID, "write: NULL file");
-    if (!f->writable)
-        return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
-    return FST24_OK;
-}
-
-/* The identity used by REWRITE_YES/SKIP: grid, names, levels, time and size. */
-static int same_identity(const uint32_t a[FST_DESC_WORDS], const uint32_t b[FST_DESC_WORDS]) {
-    static const uint32_t mask[FST_DESC_WORDS] = {
-        0xFFFFFF00u, /* deet (not nbits) */
-        0xFFFFFFFFu, /* ni, grtyp */
-        0xFFFFFF00u, /* nj (not datyp) */
-        0xFFFFF000u, /* nk */
-        0xFFFFFFC0u, /* npas */
-        0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, /* ig1-4 */
-        0xFFFFFFFCu, 0xFFFFFFFCu, /* etiket */
-        0xFFFFFFFFu, /* etiket, typvar, ni_b */
-        0xFFFFFF00u, /* nomvar (not dasiz) */
-        0xFFFFFFF0u, 0xFFFFFFFFu, 0xFFFFFFFFu, /* ip1, ip2+nj_b, ip3+nj_c */
-        0xFFFFFFFFu /* datev */
-    };
-    for (int i = 0; i < FST_DESC_WORDS; i++)
-        if ((a[i] ^ b[i]) & mask[i]) return 0;
-    return 1;
-}
-
-static int64_t find_identity(fst24_file *f, const uint32_t desc[FST_DESC_WORDS]) {
-    for (int64_t i = 0; i < f->num_entries; i++) {
-        const fst_entry *e = &f->entries[i];
-        if (!(e->flags & FST_ENTRY_DELETED) && same_identity(e->desc, desc)) return i;
-    }
-    return -1;
-}
-
-static int delete_locked(fst24_file *f, int64_t idx) {
-    int st = f->ops->delete_entry(f, idx);
-    if (st == FST24_OK) {
-        /* readers in other threads look at flags under the directory lock */
-        pthread_rwlock_wrlock(&f->dir_lock);
-        f->entries[idx].flags |= FST_ENTRY_DELETED;
-        f->num_deleted++;
-        pthread_rwlock_unlock(&f->dir_lock);
-    }
-    return st;
-}
-
-/* Dates: dateo wins over datev when both are given (librmn); datev is what is stored. */
-static int resolve_dates(fst24_record *r) {
-    if (r->deet < 0) r->deet = 0;
-    if (r->npas < 0) r->npas = 0;
-    if (r->dateo == -1 && r->datev != -1)
-        r->dateo = fst_dateo_from_datev(r->datev, r->deet, r->npas);
-    if (r->dateo == -1) r->dateo = 0;
-    r->datev = fst_datev_from_dateo(r->dateo, r->deet, r->npas);
-    return FST24_OK;
-}
-
-static int append_locked(fst24_file *f, fst24_record *rec, const uint32_t desc[FST_DESC_WORDS],
-                         const uint32_t *words, size_t nwords, fst24_rewrite mode,
-                         const char *ext_meta) {
-    int st;
-    if (mode == FST24_REWRITE_YES || mode == FST24_REWRITE_SKIP) {
-        int64_t old = find_identity(f, desc);
-        if (old >= 0) {
-            if (mode == FST24_REWRITE_SKIP) {
-                fst_entry_to_record(f, &f->entries[old], old, rec);
-                return FST24_OK;
-            }
-            if ((st = delete_locked(f, old))) return st;
-        }
-    }
-    fst_entry *e = fst_file_new_entry(f);
-    if (!e) return FST24_E_NOMEM;
-    memcpy(e->desc, desc, sizeof e->desc);
-    st = f->ops->append(f, e, words, nwords, ext_meta);
-    if (st) {
-        free(e->ext_meta);
-        e->ext_meta = NULL;
-        return st;
-    }
-    pthread_rwlock_wrlock(&f->dir_lock);
-    f->num_entries++;
-    pthread_rwlock_unlock(&f->dir_lock);
-    fst_entry_to_record(f, e, f->num_entries - 1, rec);
-    return FST24_OK;
-}
-
-static int rewrite_meta_locked(fst24_file *f, fst24_record *rec) {
-    if (rec->file != f || rec->entry < 0 || rec->entry >= f->num_entries ||
-        f->entries[rec->entry].key != rec->key)
-        return fst_error(FST24_E_INVALID,
-                         "%s: metadata rewrite needs a record read from this file (record %.4s)",
-                         f->path, rec->nomvar);
-    fst_entry *e = &f->entries[rec->entry];
-    if (e->flags & FST_ENTRY_DELETED)
-        return fst_error(FST24_E_NO_RECORD, "%s: record %.4s has been deleted", f->path, rec->nomvar);
-    fst24_record stored;
-    fst_desc_to_record(e->desc, &stored);
-    /* The payload cannot change: its shape and encoding stay as stored. */
-    if (rec->ni != stored.ni || rec->nj != stored.nj || rec->nk != stored.nk ||
-        rec->data_type != stored.data_type || rec->pack_bits != stored.pack_bits)
-        return fst_error(FST24_E_INVALID,
-                         "%s: record %.4s: a metadata rewrite cannot change ni, nj, nk, data_type "
-                         "or pack_bits", f->path, rec->nomvar);
-    fst24_record r = *rec;
-    r.data_bits = (int32_t)(e->desc[D_NOMVAR_DASIZ] & 0xFF);
-    /* dateo is recomputed from datev when only the latter changed. */
-    if (r.datev != stored.datev && r.dateo == stored.dateo) r.dateo = -1;
-    resolve_dates(&r);
-    uint32_t desc[FST_DESC_WORDS];
-    int st = fst_record_to_desc(&r, f->backend == FST24_BACKEND_RSF, desc);
-    if (st) return fst_error_context(st, "%s", f->path);
-    desc[D_NOMVAR_DASIZ] = (desc[D_NOMVAR_DASIZ] & ~0xFFu) | (e->desc[D_NOMVAR_DASIZ] & 0xFF);
-    uint32_t saved[FST_DESC_WORDS];
-    memcpy(saved, e->desc, sizeof saved);
-    pthread_rwlock_wrlock(&f->dir_lock);
-    memcpy(e->desc, desc, sizeof desc);
-    pthread_rwlock_unlock(&f->dir_lock);
-    st = f->ops->rewrite_meta(f, rec->entry);
-    if (st) {
-        pthread_rwlock_wrlock(&f->dir_lock);
-        memcpy(e->desc, saved, sizeof saved);
-        pthread_rwlock_unlock(&f->dir_lock);
-        return st;
-    }
-    fst_entry_to_record(f, e, rec->entry, rec);
-    return FST24_OK;
-}
-
-int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words, size_t nwords,
-                        fst24_rewrite mode, const char *ext_meta) {
-    int st = check_writable(f);
-    if (st) return st;
-    if (!rec || (!words && nwords))
-        return fst_error(FST24_E_INVALID, "%s: write_payload: NULL argument", f->path);
-    if (mode == FST24_REWRITE_META) {
-        pthread_mutex_lock(&f->lock);
-        st = rewrite_meta_locked(f, rec);
-        pthread_mutex_unlock(&f->lock);
-        return st;
-    }
-    if (ext_meta && *ext_meta && f->backend != FST24_BACKEND_RSF)
-        return fst_error(FST24_E_UNSUPPORTED,
-                         "%s: record %.4s: extended metadata can only be stored in RSF files",
-                         f->path, rec->nomvar);
-    fst24_record r = *rec;
-    resolve_dates(&r);
-    uint32_t desc[FST_DESC_WORDS];
-    if ((st = fst_record_to_desc(&r, f->backend == FST24_BACKEND_RSF, desc)))
-        return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
-    pthread_mutex_lock(&f->lock);
-    st = append_locked(f, &r, desc, words, nwords, mode, ext_meta);
-    pthread_mutex_unlock(&f->lock);
-    if (st == FST24_OK) *rec = r;
-    return st;
-}
-
-int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_type data_type,
-                fst24_rewrite mode, const char *ext_meta) {
-    int st = check_writable(f);
-    if (st) return st;
-    if (!rec) return fst_error(FST24_E_INVALID, "%s: write: NULL record", f->path);
-    if (mode == FST24_REWRITE_META) return fst24_write_payload(f, rec, NULL, 0, mode, NULL);
-    if (mode != FST24_REWRITE_NO && mode != FST24_REWRITE_YES && mode != FST24_REWRITE_SKIP)
-        return fst_error(FST24_E_INVALID, "%s: invalid rewrite mode %d", f->path, (int)mode);
-    if (!data) return fst_error(FST24_E_INVALID, "%s: record %.4s: NULL data", f->path, rec->nomvar);
-    int is_rsf = f->backend == FST24_BACKEND_RSF;
-    size_t esize = fst24_elem_size(data_type);
-    if (!esize) return fst_error(FST24_E_INVALID, "%s: record %.4s: invalid element type %d", f->path,
-                                 rec->nomvar, (int)data_type);
-    int base = rec->data_type & 0x3F;
-    if (!is_rsf && esize == 8 && (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED))
-        return fst_error(FST24_E_UNSUPPORTED,
-                         "%s: record %.4s: 64-bit integers can only be stored in RSF files", f->path,
-                         rec->nomvar);
-    fst24_record r = *rec;
-    r.data_bits = (int32_t)(esize * 8);
-    /* Validate the header before the (possibly long) encoding. */
-    uint32_t desc[FST_DESC_WORDS];
-    resolve_dates(&r);
-    if ((st = fst_record_to_desc(&r, is_rsf, desc)))
-        return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
-    fst_codec_desc req = codec_desc_of(&r), stored;
-    uint32_t *words = NULL;
-    size_t nwords = 0;
-    int codec_flags = (is_rsf ? FST_CODEC_RSF : 0) | (f->keep_missing_flag ? FST_CODEC_KEEP_MISSING_FLAG : 0);
-    st = fst_codec_encode(data, data_type, &req, codec_flags, &stored, &words, &nwords);
-    if (st) return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
-    r.data_type = stored.datyp;
-    r.pack_bits = stored.nbits;
-    r.data_bits = stored.dasiz;
-    if ((st = fst_record_to_desc(&r, is_rsf, desc))) {
-        free(words);
-        return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
-    }
-    pthread_mutex_lock(&f->lock);
-    st = append_locked(f, &r, desc, words, nwords, mode, ext_meta);
-    pthread_mutex_unlock(&f->lock);
-    free(words);
-    if (st == FST24_OK) *rec = r;
-    return st;
-}
-
-int fst24_delete(fst24_file *f, const fst24_record *rec) {
-    int st = check_writable(f);
-    if (st) return st;
-    if (!rec || rec->file != f)
-        return fst_error(FST24_E_INVALID, "%s: delete: the record was not read from this file",
-                         f->path);
-    pthread_mutex_lock(&f->lock);
-    if (rec->entry < 0 || rec->entry >= f->num_entries || f->entries[rec->entry].key != rec->key)
-        st = fst_error(FST24_E_NO_RECORD, "%s: delete: no record with key %lld", f->path,
-                       (long long)rec->key);
-    else if (f->entries[rec->entry].flags & FST_ENTRY_DELETED)
-        st = fst_error(FST24_E_NO_RECORD, "%s: delete: record %.4s is already deleted", f->path,
-                       rec->nomvar);
-    else
-        st = delete_locked(f, rec->entry);
-    pthread_mutex_unlock(&f->lock);
     return st;
 }

@@ -131,6 +131,20 @@ int fst_writer_alive(struct fst24_file *f, long *pid);
  * lock holder backs: a crashed writer, or one that does not take the lock. */
 int fst_stale_flag_error(struct fst24_file *f, const char *flag);
 
+/* File kinds (src/detect.c): the kind of an open descriptor's content, and the backend of each
+ * kind (read_only: the library reads such files but never writes them). */
+fst24_file_kind fst_detect_fd(int fd, int64_t size);
+typedef struct fst_kind_backend {
+    fst24_file_kind kind;
+    const fst_backend_ops *ops;
+    fst24_backend backend;
+    int read_only;
+} fst_kind_backend;
+/* The table entry of `kind`, or NULL for content no backend reads (BURP, 1989 sequential...). */
+const fst_kind_backend *fst_kind_backend_of(fst24_file_kind kind);
+/* The backend of a container this library also writes (XDF, RSF), else NULL. */
+const fst_backend_ops *fst_backend_of_kind(fst24_file_kind kind);
+
 /* Forget every loaded entry, the counts and the recovery state (before a
  * directory is read again). */
 void fst_file_reset_entries(struct fst24_file *f);
@@ -146,15 +160,21 @@ int fst_pwrite_all(struct fst24_file *f, const void *buf, size_t n, int64_t off)
 void fst_desc_to_record(const uint32_t desc[FST_DESC_WORDS], fst24_record *rec);
 int fst_record_to_desc(const fst24_record *rec, int is_rsf, uint32_t desc[FST_DESC_WORDS]);
 void fst_entry_to_record(struct fst24_file *f, const fst_entry *e, int64_t idx, fst24_record *rec);
+/* 1 if two descriptors have the same identity for the rewrite modes YES/SKIP. */
+int fst_desc_same_identity(const uint32_t a[FST_DESC_WORDS], const uint32_t b[FST_DESC_WORDS]);
 /* 6-bit string codec */
 uint32_t fst_encode_chars6(const char *s, int nchars);
 void fst_decode_chars6(uint32_t code, int nchars, char *out);
 /* Date stamp <-> stored word */
 uint32_t fst_stamp_to_stored(int32_t stamp);
 int32_t fst_stored_to_stamp(uint32_t w);
-/* Derive dateo from datev, deet, npas. */
+/* The record model's date rules (src/meta/date.c): dateo from datev, deet, npas and back; the
+ * dates of a record being written; stamp + hours without a message (incdatr: 0 ok, 1 error
+ * with *out = 101010101, as librmn). */
 int32_t fst_dateo_from_datev(int32_t datev, int32_t deet, int32_t npas);
 int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas);
+int fst_record_resolve_dates(fst24_record *r);
+int fst_date_add(int32_t stamp, double hours, int whole_hours, int32_t *out);
 
 /* Repair (src/repair.c): what salvaging a damaged file finds, and where the
  * backends report each thing they leave out. */

@@ -15,7 +15,6 @@
 
 #include "common/bytes.h"
 #include "fst_internal.h"
-#include "meta/date_internal.h"
 
 #define F89_SIGN 0x55555555u
 #define F89_HEADER_BYTES 120

@@ -165,3 +165,24 @@ void fst_entry_to_record(struct fst24_file *f, const fst_entry *e, int64_t idx, 
     rec->file = f;
     rec->entry = idx;
 }
+
+/* The identity of a record for the rewrite modes YES/SKIP (librmn's): grid, names, levels,
+ * time and size; the encoding (nbits, datyp, dasiz) does not count. */
+int fst_desc_same_identity(const uint32_t a[FST_DESC_WORDS], const uint32_t b[FST_DESC_WORDS]) {
+    static const uint32_t mask[FST_DESC_WORDS] = {
+        0xFFFFFF00u, /* deet (not nbits) */
+        0xFFFFFFFFu, /* ni, grtyp */
+        0xFFFFFF00u, /* nj (not datyp) */
+        0xFFFFF000u, /* nk */
+        0xFFFFFFC0u, /* npas */
+        0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, /* ig1-4 */
+        0xFFFFFFFCu, 0xFFFFFFFCu, /* etiket */
+        0xFFFFFFFFu, /* etiket, typvar, ni_b */
+        0xFFFFFF00u, /* nomvar (not dasiz) */
+        0xFFFFFFF0u, 0xFFFFFFFFu, 0xFFFFFFFFu, /* ip1, ip2+nj_b, ip3+nj_c */
+        0xFFFFFFFFu /* datev */
+    };
+    for (int i = 0; i < FST_DESC_WORDS; i++)
+        if ((a[i] ^ b[i]) & mask[i]) return 0;
+    return 1;
+}

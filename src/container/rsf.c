@@ -33,17 +33,11 @@ int rsf_lock(struct fst24_file *f, int on) {
     return FST24_OK;
 }
 
-/* Parallel segment size: explicit option, else FST_OPTIONS SEGMENT_SIZE_MB=, else 1000 MiB. */
+/* Parallel segment size: the open option, else FST_OPTIONS SEGMENT_SIZE_MB= (both in
+ * f->segment_size, src/file.c), else 1000 MiB. */
 static int64_t segment_hint(const struct fst24_file *f) {
     if (f->segment_size > 0) return f->segment_size;
-    int64_t mb = RSF_DEFAULT_SEGMENT_MB;
-    const char *env = getenv("FST_OPTIONS");
-    const char *p = env ? strstr(env, "SEGMENT_SIZE_MB=") : NULL;
-    if (p) {
-        long v = strtol(p + 16, NULL, 10);
-        if (v > 0) mb = v;
-    }
-    return mb << 20;
+    return (int64_t)RSF_DEFAULT_SEGMENT_MB << 20;
 }
 
 static int read_sos0(struct fst24_file *f, rsf_sos *sos) {

@@ -4,6 +4,11 @@
  * made of a copy of their descriptor, 8 bytes of auxiliary keys and the payload.
  * See CONTAINER.md §2. Random files are read and written; sequential files
  * (no directory pages) are read only.
+ *
+ * Longer than our ~600-line guide on purpose: every backend operation below works on the page
+ * table of xdf_state through a dozen static helpers (entry words, page slots, dirty pages);
+ * splitting the loader from the writer would make them all internal API. The damaged-file
+ * repair walk is apart, in xdf_salvage.c.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/pool.h"
 #include "index/index_internal.h"
 
 /* ------------------------------------------------------------------------ */
@@ -144,7 +145,6 @@ typedef struct scan_job {
     int flags;
     int stop_on_error;
     scan_slot *slots;
-    int64_t next;     /* atomically claimed file number */
     int failed;       /* set when a failure stops the others (atomic) */
 } scan_job;
 
@@ -176,20 +176,10 @@ static void scan_one(scan_job *job, int64_t i) {
     }
 }
 
-static void *scan_worker(void *arg) {
-    scan_job *job = arg;
-    for (;;) {
-        if (__atomic_load_n(&job->failed, __ATOMIC_RELAXED)) break;
-        int64_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
-        if (i >= job->n) break;
-        scan_one(job, i);
-    }
-    return NULL;
-}
-
-static int default_threads(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
+static void scan_task(void *ctx, int64_t i) {
+    scan_job *job = ctx;
+    if (__atomic_load_n(&job->failed, __ATOMIC_RELAXED)) return; /* a failure ends the call */
+    scan_one(job, i);
 }
 
 int fst24_index_add_paths(fst24_index *ix, const char *const *paths, int64_t n, int flags) {
@@ -199,18 +189,8 @@ int fst24_index_add_paths(fst24_index *ix, const char *const *paths, int64_t n, 
     if (n == 0) return FST24_OK;
     scan_slot *slots = calloc((size_t)n, sizeof *slots);
     if (!slots) return fst_error(FST24_E_NOMEM, "index: out of memory for %lld files", (long long)n);
-    scan_job job = {paths, n, ix->mask, flags, !ix->opts.skip_errors, slots, 0, 0};
-    int threads = ix->opts.threads > 0 ? ix->opts.threads : default_threads();
-    if (threads > 256) threads = 256;
-    int64_t workers = threads < n ? threads : n;
-    pthread_t tid[256];
-    int started = 0;
-    for (int64_t t = 1; t < workers; t++) {
-        if (pthread_create(&tid[started], NULL, scan_worker, &job) != 0) break;
-        started++;
-    }
-    scan_worker(&job); /* the calling thread scans too */
-    for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
+    scan_job job = {paths, n, ix->mask, flags, !ix->opts.skip_errors, slots, 0};
+    fst_pool_run(ix->opts.threads, n, scan_task, &job);
 
     /* The first failure in file order (without skip_errors) fails the call. */
     st = FST24_OK;

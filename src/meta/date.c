@@ -146,6 +146,18 @@ int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas) {
     return out;
 }
 
+/* The dates of a record being written: dateo wins over datev when both are given (librmn's
+ * rule); datev is what is stored; negative deet/npas count as 0. */
+int fst_record_resolve_dates(fst24_record *r) {
+    if (r->deet < 0) r->deet = 0;
+    if (r->npas < 0) r->npas = 0;
+    if (r->dateo == -1 && r->datev != -1)
+        r->dateo = fst_dateo_from_datev(r->datev, r->deet, r->npas);
+    if (r->dateo == -1) r->dateo = 0;
+    r->datev = fst_datev_from_dateo(r->dateo, r->deet, r->npas);
+    return FST24_OK;
+}
+
 /* ------------------------------------------------------------------------ */
 /* newdate-style public conversions                                         */
 /* ------------------------------------------------------------------------ */

@@ -34,8 +34,8 @@ int fst_nd_ext_td_to_stamp(int32_t xtd, int32_t *stamp);                      /*
 int fst_nd_printable_to_ext_td(int32_t date, int32_t time, int32_t *xtd);     /* +7 */
 int fst_nd_ext_td_to_printable(int32_t xtd, int32_t *date, int32_t *time);    /* -7 */
 
-/* incdatr / incdati: 0 ok, 1 error (*out = 101010101). */
-int fst_date_add(int32_t stamp, double hours, int whole_hours, int32_t *out);
+/* fst_date_add (incdatr / incdati) is declared with the record model's date rules in
+ * fst_internal.h. */
 /* difdatr / difdati: 0 ok, 1 error (*hours = 2^30). */
 int fst_date_diff(int32_t a, int32_t b, int whole_hours, double *hours);
 

@@ -1,5 +1,6 @@
 /* XDF container and file API: round trips, structure, append, delete, rewrite
- * modes, searches, errors. */
+ * modes, searches, errors. (One program over ~600 lines: its checks share one scratch file
+ * set-up, and ctest runs it as one test.) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
