@@ -14,7 +14,7 @@
 
 #define RSF_DEFAULT_SEGMENT_MB 1000
 
-int rsf_lock(struct fst24_file *f, int on) {
+int fst_rsf_lock(struct fst24_file *f, int on) {
     struct flock fl;
     memset(&fl, 0, sizeof fl);
     fl.l_type = on ? F_WRLCK : F_UNLCK;
@@ -44,8 +44,8 @@ static int read_sos0(struct fst24_file *f, rsf_sos *sos) {
     uint8_t b[RSF_SOS_BYTES];
     int st = fst_pread_all(f, b, sizeof b, 0);
     if (st) return st;
-    rsf_get_sos(b, sos);
-    if (!rsf_sos_is_valid(sos))
+    fst_rsf_get_sos(b, sos);
+    if (!fst_rsf_sos_is_valid(sos))
         return fst_error(FST24_E_CORRUPT, "%s: RSF file does not start with a valid start-of-segment", f->path);
     if (memcmp(sos->sig + 4, "STDF", 4) != 0)
         return fst_error(FST24_E_NOT_FST, "%s: RSF application code is \"%.4s\", not STDF", f->path,
@@ -62,7 +62,7 @@ static int put_flag(struct fst24_file *f, unsigned flag) {
 /* Register this process as a writer (§3.8): exclusive = 0xFFFF, parallel = count. */
 static int take_flag(struct fst24_file *f) {
     rsf_state *s = f->bk;
-    int st = rsf_lock(f, 1);
+    int st = fst_rsf_lock(f, 1);
     if (st) return st;
     rsf_sos sos;
     st = read_sos0(f, &sos);
@@ -83,7 +83,7 @@ static int take_flag(struct fst24_file *f) {
         }
     }
     if (!st) st = put_flag(f, next);
-    int ust = rsf_lock(f, 0);
+    int ust = fst_rsf_lock(f, 0);
     if (!st && !ust) s->flag_taken = 1;
     return st ? st : ust;
 }
@@ -91,7 +91,7 @@ static int take_flag(struct fst24_file *f) {
 static int release_flag(struct fst24_file *f) {
     rsf_state *s = f->bk;
     if (!s->flag_taken) return FST24_OK;
-    int st = rsf_lock(f, 1);
+    int st = fst_rsf_lock(f, 1);
     if (st) return st;
     rsf_sos sos;
     st = read_sos0(f, &sos);
@@ -100,7 +100,7 @@ static int release_flag(struct fst24_file *f) {
         if (s->parallel && flag != RSF_EXCLUSIVE_FLAG && flag > 0) next = flag - 1;
         st = put_flag(f, next);
     }
-    int ust = rsf_lock(f, 0);
+    int ust = fst_rsf_lock(f, 0);
     if (!st) s->flag_taken = 0;
     return st ? st : ust;
 }
@@ -179,7 +179,7 @@ static int rsf_open_existing(struct fst24_file *f) {
     int64_t size = current_size(f);
     rsf_walk w = {-1, 0, 0, 0};
     if (size < 0) st = (int)size;
-    if (!st) st = rsf_load_directory(f, size, &w);
+    if (!st) st = fst_rsf_load_directory(f, size, &w);
     if (!st && !f->writable) {
         /* A writer at work may have been caught in the middle of a commit (the
          * segment's start and end records disagree for a moment): read again. */
@@ -188,7 +188,7 @@ static int rsf_open_existing(struct fst24_file *f) {
             fst_file_reset_entries(f);
             if (attempt > 3) usleep(500);
             size = current_size(f);
-            st = size < 0 ? (int)size : rsf_load_directory(f, size, &w);
+            st = size < 0 ? (int)size : fst_rsf_load_directory(f, size, &w);
         }
         if (st) return st;
         describe_read_state(f, flag, &w, size);
@@ -198,7 +198,7 @@ static int rsf_open_existing(struct fst24_file *f) {
     /* A writer owning the file deals with what a crashed writer left behind. */
     int owner = f->writable && (!s->parallel || f->force_write);
     if (!st && f->writable && w.open_seg >= 0) {
-        if (owner) st = rsf_salvage_segment(f, w.open_seg, size);
+        if (owner) st = fst_rsf_salvage_segment(f, w.open_seg, size);
         else st = fst_error(FST24_E_LOCKED, "%s: the file ends with an unfinished segment at byte %lld "
                             "(crashed writer); open it with force_write to recover", f->path,
                             (long long)w.open_seg);
@@ -230,7 +230,7 @@ static int rsf_create(struct fst24_file *f) {
     int st = new_state(f);
     if (st) return st;
     rsf_state *s = f->bk;
-    if ((st = rsf_lock(f, 1))) return st;
+    if ((st = fst_rsf_lock(f, 1))) return st;
     int64_t size = current_size(f);
     if (size > 0 && f->create) {
         unsigned flag = 0;
@@ -240,38 +240,38 @@ static int rsf_create(struct fst24_file *f) {
         if (is_rsf) flag = sos0.sor.rlm;
         else fst_xdf_backend.write_flag(f, &flag);
         if (is_rsf && flag > 0 && flag < RSF_EXCLUSIVE_FLAG) {
-            rsf_lock(f, 0);
+            fst_rsf_lock(f, 0);
             return rsf_open_existing(f); /* parallel writers at work: join them */
         }
         if (flag && !f->force_write) {
             char what[40];
             snprintf(what, sizeof what, "write flag %u", flag);
-            rsf_lock(f, 0);
+            fst_rsf_lock(f, 0);
             return fst_error_context(fst_stale_flag_error(f, what), "%s: not truncated", f->path);
         }
         if (ftruncate(f->fd, 0) != 0) {
-            rsf_lock(f, 0);
+            fst_rsf_lock(f, 0);
             return fst_error(FST24_E_IO, "%s: cannot truncate: %s", f->path, strerror(errno));
         }
         size = 0;
     }
     if (size != 0) {
         /* Another process created it first (parallel writers racing). */
-        rsf_lock(f, 0);
+        fst_rsf_lock(f, 0);
         if (size < 0) return (int)size;
         f->file_size = size;
         return rsf_open_existing(f);
     }
     uint8_t b[RSF_SOS_BYTES + RSF_EOS_BYTES];
     rsf_seginfo info = {RSF_SOS_BYTES, RSF_SOS_BYTES + RSF_EOS_BYTES, 0, 0};
-    rsf_sos sos = rsf_make_sos(s->parallel ? 1 : RSF_EXCLUSIVE_FLAG, RSF_FST_META_WORDS, RSF_SIG_FST, info);
-    rsf_put_sos(b, &sos);
-    rsf_eos_lo lo = rsf_make_eos_lo(RSF_EOS_BYTES, 0);
-    rsf_put_eos_lo(b + RSF_SOS_BYTES, &lo);
-    rsf_eos_hi hi = rsf_make_eos_hi(RSF_EOS_BYTES, 0, info);
-    rsf_put_eos_hi(b + RSF_SOS_BYTES + RSF_EOS_LO_BYTES, &hi);
+    rsf_sos sos = fst_rsf_make_sos(s->parallel ? 1 : RSF_EXCLUSIVE_FLAG, RSF_FST_META_WORDS, RSF_SIG_FST, info);
+    fst_rsf_put_sos(b, &sos);
+    rsf_eos_lo lo = fst_rsf_make_eos_lo(RSF_EOS_BYTES, 0);
+    fst_rsf_put_eos_lo(b + RSF_SOS_BYTES, &lo);
+    rsf_eos_hi hi = fst_rsf_make_eos_hi(RSF_EOS_BYTES, 0, info);
+    fst_rsf_put_eos_hi(b + RSF_SOS_BYTES + RSF_EOS_LO_BYTES, &hi);
     st = fst_pwrite_all(f, b, sizeof b, 0);
-    int ust = rsf_lock(f, 0);
+    int ust = fst_rsf_lock(f, 0);
     if (st || ust) return st ? st : ust;
     memcpy(s->sig, RSF_SIG_FST, 8);
     s->flag_taken = 1;
@@ -281,7 +281,7 @@ static int rsf_create(struct fst24_file *f) {
 
 static int rsf_flush(struct fst24_file *f) {
     if (!f->writable) return FST24_OK;
-    return rsf_close_segment(f);
+    return fst_rsf_close_segment(f);
 }
 
 static void rsf_discard(struct fst24_file *f) {
@@ -293,7 +293,7 @@ static void rsf_discard(struct fst24_file *f) {
 
 static int rsf_close(struct fst24_file *f) {
     if (!f->bk) return FST24_OK;
-    int st = f->writable ? rsf_close_segment(f) : FST24_OK;
+    int st = f->writable ? fst_rsf_close_segment(f) : FST24_OK;
     int fst = release_flag(f);
     free(f->bk);
     f->bk = NULL;
@@ -313,10 +313,10 @@ const fst_backend_ops fst_rsf_backend = {
     .name = "RSF",
     .open_existing = rsf_open_existing,
     .create = rsf_create,
-    .append = rsf_append,
-    .delete_entry = rsf_delete_entry,
-    .rewrite_meta = rsf_rewrite_meta,
-    .read_payload = rsf_read_payload,
+    .append = fst_rsf_append,
+    .delete_entry = fst_rsf_delete_entry,
+    .rewrite_meta = fst_rsf_rewrite_meta,
+    .read_payload = fst_rsf_read_payload,
     .flush = rsf_flush,
     .close = rsf_close,
     .discard = rsf_discard,

@@ -12,7 +12,7 @@
 
 #define CHECK_MAX_PRINTED 200
 
-int check_open(check_ctx *c, const char *path, FILE *report) {
+int fst_check_open(check_ctx *c, const char *path, FILE *report) {
     memset(c, 0, sizeof *c);
     c->path = path;
     c->report = report;
@@ -30,12 +30,12 @@ int check_open(check_ctx *c, const char *path, FILE *report) {
     return 0;
 }
 
-void check_close(check_ctx *c) {
+void fst_check_close(check_ctx *c) {
     if (c->fd >= 0) close(c->fd);
     c->fd = -1;
 }
 
-void check_problem(check_ctx *c, const char *fmt, ...) {
+void fst_check_problem(check_ctx *c, const char *fmt, ...) {
     c->problems++;
     if (!c->report || c->problems > CHECK_MAX_PRINTED) return;
     va_list ap;
@@ -46,9 +46,9 @@ void check_problem(check_ctx *c, const char *fmt, ...) {
     va_end(ap);
 }
 
-int check_read(check_ctx *c, void *buf, size_t n, int64_t off, const char *what) {
+int fst_check_read(check_ctx *c, void *buf, size_t n, int64_t off, const char *what) {
     if (off < 0 || off > c->size || (int64_t)n > c->size - off) {
-        check_problem(c, "%s at byte %lld (%zu bytes) lies beyond the end of file (%lld bytes)", what,
+        fst_check_problem(c, "%s at byte %lld (%zu bytes) lies beyond the end of file (%lld bytes)", what,
                       (long long)off, n, (long long)c->size);
         return -1;
     }
@@ -57,7 +57,7 @@ int check_read(check_ctx *c, void *buf, size_t n, int64_t off, const char *what)
         ssize_t got = pread(c->fd, p, n, (off_t)off);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) {
-            check_problem(c, "cannot read %s at byte %lld: %s", what, (long long)off,
+            fst_check_problem(c, "cannot read %s at byte %lld: %s", what, (long long)off,
                           got < 0 ? strerror(errno) : "unexpected end of file");
             return -1;
         }
@@ -68,7 +68,7 @@ int check_read(check_ctx *c, void *buf, size_t n, int64_t off, const char *what)
     return 0;
 }
 
-int check_set_add(check_set *s, int64_t x) {
+int fst_check_set_add(check_set *s, int64_t x) {
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 256;
         int64_t *v = realloc(s->v, cap * sizeof *v);
@@ -85,15 +85,15 @@ static int cmp64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-void check_set_sort(check_set *s) {
+void fst_check_set_sort(check_set *s) {
     if (s->n) qsort(s->v, s->n, sizeof *s->v, cmp64);
 }
 
-int check_set_has(const check_set *s, int64_t x) {
+int fst_check_set_has(const check_set *s, int64_t x) {
     return s->n && bsearch(&x, s->v, s->n, sizeof *s->v, cmp64) != NULL;
 }
 
-void check_set_free(check_set *s) {
+void fst_check_set_free(check_set *s) {
     free(s->v);
     memset(s, 0, sizeof *s);
 }

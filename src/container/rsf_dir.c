@@ -22,10 +22,10 @@ static char *ext_text(const uint8_t *bytes, size_t words) {
     return s;
 }
 
-int rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta, size_t n) {
+int fst_rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta, size_t n) {
     (void)f;
     rsf_fst_meta m;
-    if (rsf_parse_fst_meta(meta, n, &m)) return 1;
+    if (fst_rsf_parse_fst_meta(meta, n, &m)) return 1;
     memcpy(e->desc, meta + 3, sizeof e->desc);
     e->fst_version = (int32_t)m.fst_version;
     e->num_search_keys = (int32_t)m.num_search_keys;
@@ -50,7 +50,7 @@ static int corrupt(struct fst24_file *f, const char *what, int64_t off) {
 static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, const uint8_t *p,
                          int64_t entry_off, int *unsupported) {
     rsf_dirent d;
-    rsf_get_dirent(p, &d);
+    fst_rsf_get_dirent(p, &d);
     unsigned dir_meta = rsf_dir_meta_words(d.ml), rec_meta = d.ml & 0xFFFFu;
     uint32_t *meta = malloc((size_t)(dir_meta ? dir_meta : 1) * 4);
     if (!meta) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
@@ -70,7 +70,7 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     if (d.wa < sos->s.sseg) e->record_offset = seg + (int64_t)d.wa;
     else e->record_offset = d.wa <= (uint64_t)INT64_MAX ? (int64_t)d.wa : -1;
     int deleted = dir_meta == 0 || (meta[0] & 0xFF) == RSF_RT_DEL;
-    int bad = rsf_entry_from_meta(f, e, meta, dir_meta);
+    int bad = fst_rsf_entry_from_meta(f, e, meta, dir_meta);
     free(meta);
     if (bad < 0) return bad;
     if (!deleted && !bad) {
@@ -117,7 +117,7 @@ static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *so
     int st = fst_pread_all(f, buf, size, doff);
     if (st) { free(buf); return st; }
     rsf_sor sor;
-    rsf_get_sor(buf, &sor);
+    fst_rsf_get_sor(buf, &sor);
     if (sor.rt != RSF_RT_VDIR || sor.zr != RSF_SOR_MARK || sor.rl != size) {
         free(buf);
         return corrupt(f, "bad directory record header", doff);
@@ -160,8 +160,8 @@ static int sizes_committed(struct fst24_file *f, int64_t off, int64_t size, cons
     int st = fst_pread_all(f, b, sizeof b, off + (int64_t)at);
     if (st) return st;
     rsf_eos_hi hi;
-    rsf_get_eos_hi(b, &hi);
-    int valid = rsf_eos_hi_is_valid(&hi);
+    fst_rsf_get_eos_hi(b, &hi);
+    int valid = fst_rsf_eos_hi_is_valid(&hi);
     if (!has_dir) return !(valid && hi.s.vdir > 0 && hi.s.vdirs > 0);
     if (!valid || hi.s.seg != sos->s.seg || hi.s.vdir != sos->s.vdir || hi.s.vdirs != sos->s.vdirs) return 0;
     return hi.s.sseg == sos->s.sseg || (sos->s.sseg > hi.s.sseg && sos->s.sseg <= left);
@@ -174,11 +174,11 @@ static int segment_follows(struct fst24_file *f, int64_t off, int64_t size, cons
     uint8_t b[RSF_SOS_BYTES];
     if (fst_pread_all(f, b, sizeof b, off + (int64_t)sos->s.sseg)) return 0;
     rsf_sos next;
-    rsf_get_sos(b, &next);
-    return rsf_sos_is_valid(&next);
+    fst_rsf_get_sos(b, &next);
+    return fst_rsf_sos_is_valid(&next);
 }
 
-int rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
+int fst_rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
     int64_t off = 0;
     int unsupported = 0;
     w->open_seg = -1;
@@ -189,7 +189,7 @@ int rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
         int st = fst_pread_all(f, b, sizeof b, off);
         if (st) return st;
         rsf_sos sos;
-        rsf_get_sos(b, &sos);
+        fst_rsf_get_sos(b, &sos);
         if (sos.sor.rt != RSF_RT_SOS || sos.sor.zr != RSF_SOR_MARK)
             return corrupt(f, "start-of-segment expected", off);
         w->last_seg = off;
@@ -237,7 +237,7 @@ static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rs
     uint8_t b[RSF_SOR_BYTES];
     *meta = NULL;
     if (size - pos < RSF_SOR_BYTES || fst_pread_all(f, b, sizeof b, pos)) return 0;
-    rsf_get_sor(b, sor);
+    fst_rsf_get_sor(b, sor);
     if ((sor->rt != RSF_RT_DATA && sor->rt != RSF_RT_DEL) || sor->zr != RSF_SOR_MARK ||
         sor->rlm < RSF_FST_META_WORDS || (sor->rl & 3) ||
         sor->rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * sor->rlm || sor->rl > (uint64_t)(size - pos))
@@ -245,14 +245,14 @@ static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rs
     uint8_t eb[RSF_EOR_BYTES];
     rsf_eor eor;
     if (fst_pread_all(f, eb, sizeof eb, pos + (int64_t)sor->rl - RSF_EOR_BYTES)) return 0;
-    rsf_get_eor(eb, &eor);
+    fst_rsf_get_eor(eb, &eor);
     if (eor.zr != RSF_EOR_MARK || eor.rl != sor->rl) return 0;
     uint32_t *m = malloc(4 * (size_t)sor->rlm);
     if (!m) return 0;
     if (fst_pread_all(f, m, 4 * (size_t)sor->rlm, pos + RSF_SOR_BYTES)) { free(m); return 0; }
     fst_le32_to_host(m, sor->rlm);
     rsf_fst_meta fm;
-    if (rsf_parse_fst_meta(m, sor->rlm, &fm) || RSF_FST_META_WORDS + fm.ext_words != sor->rlm) {
+    if (fst_rsf_parse_fst_meta(m, sor->rlm, &fm) || RSF_FST_META_WORDS + fm.ext_words != sor->rlm) {
         free(m);
         return 0;
     }
@@ -260,7 +260,7 @@ static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rs
     return 1;
 }
 
-int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
+int fst_rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
     rsf_state *s = f->bk;
     int64_t pos = seg + RSF_SOS_BYTES, kept = 0;
     if (size - seg < RSF_SOS_BYTES) pos = seg; /* torn SOS: drop it too */
@@ -272,10 +272,10 @@ int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
         int st = fst_pread_all(f, b, sizeof b, seg);
         if (st) return st;
         rsf_sos cur;
-        rsf_get_sos(b, &cur);
+        fst_rsf_get_sos(b, &cur);
         if (cur.s.sseg || cur.s.vdir || cur.s.vdirs || cur.s.seg) {
-            rsf_sos open = rsf_make_open_sos(cur.sig, 0);
-            rsf_put_sos(b, &open);
+            rsf_sos open = fst_rsf_make_open_sos(cur.sig, 0);
+            fst_rsf_put_sos(b, &open);
             if ((st = fst_pwrite_all(f, b, sizeof b, seg))) return st;
         }
         rsf_sor sor;
@@ -293,7 +293,7 @@ int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
             e->payload_bytes = (int64_t)sor.rl - RSF_RECORD_OVERHEAD - 4 * (int64_t)sor.rlm;
             e->bk_a = seg;
             e->bk_b = -1;
-            int st = rsf_entry_from_meta(f, e, meta, sor.rlm);
+            int st = fst_rsf_entry_from_meta(f, e, meta, sor.rlm);
             free(meta);
             if (st < 0) return st;
             if (sor.rt == RSF_RT_DEL) { e->flags |= FST_ENTRY_DELETED; f->num_deleted++; }

@@ -82,37 +82,37 @@ typedef struct rsf_dirent {
 } rsf_dirent;
 
 /* 64-bit (hi, lo) little-endian pair. */
-uint64_t rsf_get_u64(const uint8_t *p);
-void rsf_put_u64(uint8_t *p, uint64_t v);
+uint64_t fst_rsf_get_u64(const uint8_t *p);
+void fst_rsf_put_u64(uint8_t *p, uint64_t v);
 
-void rsf_get_sor(const uint8_t *p, rsf_sor *s);
-void rsf_put_sor(uint8_t *p, const rsf_sor *s);
-void rsf_get_eor(const uint8_t *p, rsf_eor *e);
-void rsf_put_eor(uint8_t *p, const rsf_eor *e);
-void rsf_get_sos(const uint8_t *p, rsf_sos *s);
-void rsf_put_sos(uint8_t *p, const rsf_sos *s);
-void rsf_get_eos_lo(const uint8_t *p, rsf_eos_lo *e);
-void rsf_put_eos_lo(uint8_t *p, const rsf_eos_lo *e);
-void rsf_get_eos_hi(const uint8_t *p, rsf_eos_hi *e);
-void rsf_put_eos_hi(uint8_t *p, const rsf_eos_hi *e);
-void rsf_get_dirent(const uint8_t *p, rsf_dirent *d);
-void rsf_put_dirent(uint8_t *p, const rsf_dirent *d);
+void fst_rsf_get_sor(const uint8_t *p, rsf_sor *s);
+void fst_rsf_put_sor(uint8_t *p, const rsf_sor *s);
+void fst_rsf_get_eor(const uint8_t *p, rsf_eor *e);
+void fst_rsf_put_eor(uint8_t *p, const rsf_eor *e);
+void fst_rsf_get_sos(const uint8_t *p, rsf_sos *s);
+void fst_rsf_put_sos(uint8_t *p, const rsf_sos *s);
+void fst_rsf_get_eos_lo(const uint8_t *p, rsf_eos_lo *e);
+void fst_rsf_put_eos_lo(uint8_t *p, const rsf_eos_lo *e);
+void fst_rsf_get_eos_hi(const uint8_t *p, rsf_eos_hi *e);
+void fst_rsf_put_eos_hi(uint8_t *p, const rsf_eos_hi *e);
+void fst_rsf_get_dirent(const uint8_t *p, rsf_dirent *d);
+void fst_rsf_put_dirent(uint8_t *p, const rsf_dirent *d);
 
 /* A start-of-segment record with the given write flag, directory metadata
  * length, signature (8 chars) and sizes. */
-rsf_sos rsf_make_sos(unsigned flag, unsigned rlmd, const char sig[8], rsf_seginfo s);
+rsf_sos fst_rsf_make_sos(unsigned flag, unsigned rlmd, const char sig[8], rsf_seginfo s);
 /* End-of-segment parts for a segment whose EOS record is `rl` bytes long. */
-rsf_eos_lo rsf_make_eos_lo(uint64_t rl, unsigned rlm);
-rsf_eos_hi rsf_make_eos_hi(uint64_t rl, unsigned rlm, rsf_seginfo s);
+rsf_eos_lo fst_rsf_make_eos_lo(uint64_t rl, unsigned rlm);
+rsf_eos_hi fst_rsf_make_eos_hi(uint64_t rl, unsigned rlm, rsf_seginfo s);
 
 /* The SOS of a segment being written: "open" flag, sizes all 0 for a compact
  * segment, sseg = `reserved` bytes for a parallel writer's sparse one. */
-rsf_sos rsf_make_open_sos(const char sig[8], uint64_t reserved);
+rsf_sos fst_rsf_make_open_sos(const char sig[8], uint64_t reserved);
 
 /* Does the SOS look like a start-of-segment record (type, marks, lengths)? */
-int rsf_sos_is_valid(const rsf_sos *s);
+int fst_rsf_sos_is_valid(const rsf_sos *s);
 /* Does the EOS high part carry its signature, type and end-of-record mark? */
-int rsf_eos_hi_is_valid(const rsf_eos_hi *e);
+int fst_rsf_eos_hi_is_valid(const rsf_eos_hi *e);
 
 /* Directory metadata length (W32) of an entry from its `ml` word. */
 static inline unsigned rsf_dir_meta_words(uint32_t ml) {
@@ -131,10 +131,10 @@ typedef struct rsf_fst_meta {
 
 /* Interpret `n` host-order metadata words. Returns 0 when they are FST
  * metadata this implementation understands, else a short static reason. */
-const char *rsf_parse_fst_meta(const uint32_t *meta, size_t n, rsf_fst_meta *out);
+const char *fst_rsf_parse_fst_meta(const uint32_t *meta, size_t n, rsf_fst_meta *out);
 
 /* Sparse segment end for a reservation of at least `want` bytes at `start`:
  * the next 1 MiB boundary at or after start + want. */
-int64_t rsf_sparse_top(int64_t start, int64_t want);
+int64_t fst_rsf_sparse_top(int64_t start, int64_t want);
 
 #endif

@@ -24,7 +24,7 @@ typedef struct rsf_state {
 } rsf_state;
 
 /* Advisory whole-file write lock (open-file-description lock where available). */
-int rsf_lock(struct fst24_file *f, int on);
+int fst_rsf_lock(struct fst24_file *f, int on);
 
 /* Where the walk over the segments stopped, and why. */
 typedef struct rsf_walk {
@@ -36,25 +36,25 @@ typedef struct rsf_walk {
 
 /* Read every closed segment's directory into f->entries; `w` says where the
  * walk stopped (an unfinished segment, the end of file, or past it). */
-int rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w);
+int fst_rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w);
 
 /* Turn the unfinished compact segment at `seg` (left by a crashed writer) into
  * this session's open segment: keep every complete record, drop the rest. */
-int rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size);
+int fst_rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size);
 
 /* Fill e's FST fields from host-order metadata words; `where` names the record
  * in messages. Returns 0, or 1 if the entry is not a readable FST record. */
-int rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta, size_t n);
+int fst_rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta, size_t n);
 
 /* Close the open segment (directory + EOS, then the SOS as commit point). */
-int rsf_close_segment(struct fst24_file *f);
+int fst_rsf_close_segment(struct fst24_file *f);
 
 /* Backend operations implemented in rsf_write.c */
-int rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
+int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
                const char *ext_meta);
-int rsf_delete_entry(struct fst24_file *f, int64_t idx);
-int rsf_rewrite_meta(struct fst24_file *f, int64_t idx);
-int rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords);
+int fst_rsf_delete_entry(struct fst24_file *f, int64_t idx);
+int fst_rsf_rewrite_meta(struct fst24_file *f, int64_t idx);
+int fst_rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords);
 
 /* librmn's 64-bit RSF key for directory index `idx`. */
 static inline int64_t rsf_key(const struct fst24_file *f, int64_t idx) {

@@ -29,7 +29,7 @@ static int framed(struct fst24_file *f, int64_t pos, uint64_t rl, unsigned rt, i
     uint8_t b[RSF_EOR_BYTES];
     if (fst_pread_all(f, b, sizeof b, pos + (int64_t)rl - RSF_EOR_BYTES)) return 0;
     rsf_eor eor;
-    rsf_get_eor(b, &eor);
+    fst_rsf_get_eor(b, &eor);
     /* A deleted record keeps data type in its end-of-record. */
     return eor.zr == RSF_EOR_MARK && eor.rl == rl && (eor.rt == rt || (rt == RSF_RT_DEL && eor.rt == RSF_RT_DATA));
 }
@@ -40,18 +40,18 @@ static structure structure_at(struct fst24_file *f, const uint8_t *b, size_t hav
     *len = 0;
     if (have >= RSF_EOS_HI_BYTES && fst_load_le32(b) == RSF_EOS_HI_SIGN) {
         rsf_eos_hi hi;
-        rsf_get_eos_hi(b, &hi);
-        if (rsf_eos_hi_is_valid(&hi)) { *len = RSF_EOS_HI_BYTES; return S_EOS_HI; }
+        fst_rsf_get_eos_hi(b, &hi);
+        if (fst_rsf_eos_hi_is_valid(&hi)) { *len = RSF_EOS_HI_BYTES; return S_EOS_HI; }
     }
     if (have < RSF_SOR_BYTES) return S_NONE;
     rsf_sor sor;
-    rsf_get_sor(b, &sor);
+    fst_rsf_get_sor(b, &sor);
     if (sor.zr != RSF_SOR_MARK) return S_NONE;
     if (sor.rt == RSF_RT_SOS) {
         if (have < RSF_SOS_BYTES) return S_NONE;
         rsf_sos sos;
-        rsf_get_sos(b, &sos);
-        if (!rsf_sos_is_valid(&sos)) return S_NONE;
+        fst_rsf_get_sos(b, &sos);
+        if (!fst_rsf_sos_is_valid(&sos)) return S_NONE;
         *len = RSF_SOS_BYTES;
         return S_SOS;
     }
@@ -78,7 +78,7 @@ static structure structure_at(struct fst24_file *f, const uint8_t *b, size_t hav
 /* Take the data record at `pos` (framing already checked). */
 static int take_record(struct fst24_file *f, fst_salvage *s, int64_t pos, const uint8_t *b) {
     rsf_sor sor;
-    rsf_get_sor(b, &sor);
+    fst_rsf_get_sor(b, &sor);
     if (sor.rt == RSF_RT_DEL) { s->deleted++; return FST24_OK; }
     if (sor.rlm < RSF_FST_META_WORDS || sor.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * sor.rlm) {
         fst_salvage_note(s, "record at byte %lld: %u metadata words do not fit an FST record: skipped",
@@ -92,7 +92,7 @@ static int take_record(struct fst24_file *f, fst_salvage *s, int64_t pos, const 
     if (st) { free(meta); return st; }
     fst_le32_to_host(meta, sor.rlm);
     rsf_fst_meta fm;
-    const char *why = rsf_parse_fst_meta(meta, sor.rlm, &fm);
+    const char *why = fst_rsf_parse_fst_meta(meta, sor.rlm, &fm);
     if (!why && RSF_FST_META_WORDS + fm.ext_words != sor.rlm) why = "metadata length disagrees with its JSON length";
     if (why) {
         free(meta);
@@ -112,7 +112,7 @@ static int take_record(struct fst24_file *f, fst_salvage *s, int64_t pos, const 
     e->payload_bytes = (int64_t)sor.rl - RSF_RECORD_OVERHEAD - 4 * (int64_t)sor.rlm;
     e->bk_a = -1;
     e->bk_b = -1;
-    st = rsf_entry_from_meta(f, e, meta, sor.rlm);
+    st = fst_rsf_entry_from_meta(f, e, meta, sor.rlm);
     free(meta);
     if (st < 0) return st;
     f->num_entries++;
@@ -172,7 +172,7 @@ int fst_rsf_salvage(struct fst24_file *f, fst_salvage *s) {
         /* Nothing framed here: a partial record cut by the end of the file, the
          * hole of a sparse segment, or damage. */
         rsf_sor sor;
-        rsf_get_sor(b, &sor);
+        fst_rsf_get_sor(b, &sor);
         if ((sor.rt == RSF_RT_DATA || sor.rt == RSF_RT_DEL) && sor.zr == RSF_SOR_MARK &&
             sor.rl > (uint64_t)(size - pos) && sor.rl < ((uint64_t)1 << 48)) {
             fst_salvage_note(s, "record at byte %lld is incomplete: it needs %llu bytes, the file ends after %lld",

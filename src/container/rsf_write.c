@@ -54,8 +54,8 @@ static int check_tail(struct fst24_file *f, int64_t end) {
     int st = fst_pread_all(f, b, sizeof b, end - RSF_EOS_HI_BYTES);
     if (st) return st;
     rsf_eos_hi hi;
-    rsf_get_eos_hi(b, &hi);
-    if (!rsf_eos_hi_is_valid(&hi))
+    fst_rsf_get_eos_hi(b, &hi);
+    if (!fst_rsf_eos_hi_is_valid(&hi))
         return fst_error(FST24_E_CORRUPT,
                          "%s: RSF file does not end with a closed segment (byte %lld); open it with "
                          "force_write to recover", f->path, (long long)end);
@@ -65,37 +65,37 @@ static int check_tail(struct fst24_file *f, int64_t end) {
 /* Start a segment able to hold at least `need` more bytes of records. */
 static int open_segment(struct fst24_file *f, int64_t need) {
     rsf_state *s = f->bk;
-    int st = rsf_lock(f, 1);
+    int st = fst_rsf_lock(f, 1);
     if (st) return st;
     int64_t start = file_end(f);
-    if (start < 0) { rsf_lock(f, 0); return (int)start; }
-    if ((st = check_tail(f, start))) { rsf_lock(f, 0); return st; }
+    if (start < 0) { fst_rsf_lock(f, 0); return (int)start; }
+    if ((st = check_tail(f, start))) { fst_rsf_lock(f, 0); return st; }
     int64_t top = 0;
     uint8_t b[RSF_SOS_BYTES + RSF_EOS_LO_BYTES];
     if (s->parallel) {
         /* Room for the records, the directory, the EOS and a dummy segment. */
         int64_t want = RSF_SOS_BYTES + need + RSF_EOS_BYTES + RSF_SOS_BYTES + RSF_EOS_BYTES;
         if (want < s->seg_hint) want = s->seg_hint;
-        top = rsf_sparse_top(start, want);
+        top = fst_rsf_sparse_top(start, want);
         uint64_t size = (uint64_t)(top - start);
-        rsf_sos sos = rsf_make_open_sos(s->sig, size);
-        rsf_put_sos(b, &sos);
-        rsf_eos_lo lo = rsf_make_eos_lo(size - RSF_SOS_BYTES, RSF_FST_META_WORDS);
-        rsf_put_eos_lo(b + RSF_SOS_BYTES, &lo);
+        rsf_sos sos = fst_rsf_make_open_sos(s->sig, size);
+        fst_rsf_put_sos(b, &sos);
+        rsf_eos_lo lo = fst_rsf_make_eos_lo(size - RSF_SOS_BYTES, RSF_FST_META_WORDS);
+        fst_rsf_put_eos_lo(b + RSF_SOS_BYTES, &lo);
         uint8_t h[RSF_EOS_HI_BYTES];
-        rsf_eos_hi hi = rsf_make_eos_hi(size - RSF_SOS_BYTES, RSF_FST_META_WORDS,
+        rsf_eos_hi hi = fst_rsf_make_eos_hi(size - RSF_SOS_BYTES, RSF_FST_META_WORDS,
                                         (rsf_seginfo){0, size, 0, 0});
-        rsf_put_eos_hi(h, &hi);
+        fst_rsf_put_eos_hi(h, &hi);
         /* SOS first: until the high part extends the file to `top`, readers
          * see a segment reaching past the end of file and stop there. */
         st = fst_pwrite_all(f, b, sizeof b, start);
         if (!st) st = fst_pwrite_all(f, h, sizeof h, top - RSF_EOS_HI_BYTES);
     } else {
-        rsf_sos sos = rsf_make_open_sos(s->sig, 0);
-        rsf_put_sos(b, &sos);
+        rsf_sos sos = fst_rsf_make_open_sos(s->sig, 0);
+        fst_rsf_put_sos(b, &sos);
         st = fst_pwrite_all(f, b, RSF_SOS_BYTES, start);
     }
-    int ust = rsf_lock(f, 0);
+    int ust = fst_rsf_lock(f, 0);
     if (st) return st;
     if (ust) return ust;
     s->seg_open = 1;
@@ -151,7 +151,7 @@ static int commit_sos(struct fst24_file *f, int64_t at, const uint8_t want[RSF_S
     return FST24_OK;
 }
 
-int rsf_close_segment(struct fst24_file *f) {
+int fst_rsf_close_segment(struct fst24_file *f) {
     rsf_state *s = f->bk;
     if (!s->seg_open) return FST24_OK;
     int64_t n = f->num_entries - s->seg_first;
@@ -161,7 +161,7 @@ int rsf_close_segment(struct fst24_file *f) {
     if (!buf) return fst_error(FST24_E_NOMEM, "%s: out of memory for a segment directory", f->path);
 
     rsf_sor sor = {.rt = RSF_RT_VDIR, .rlm = 1, .zr = RSF_SOR_MARK, .rl = (uint64_t)s->dir_bytes};
-    rsf_put_sor(buf, &sor);
+    fst_rsf_put_sor(buf, &sor);
     fst_store_le32(buf + RSF_SOR_BYTES, (uint32_t)n);
     size_t pos = RSF_DIR_HEAD_BYTES;
     for (int64_t i = s->seg_first; i < f->num_entries; i++) {
@@ -169,22 +169,22 @@ int rsf_close_segment(struct fst24_file *f) {
         uint32_t rlm = (uint32_t)e->meta_words;
         rsf_dirent d = {.wa = (uint64_t)(e->record_offset - s->seg_start), .rl = (uint64_t)e->record_bytes,
                         .entry_offset = 0, .ml = (rlm << 16) | rlm, .dul = 0};
-        rsf_put_dirent(buf + pos, &d);
+        fst_rsf_put_dirent(buf + pos, &d);
         put_meta(buf + pos + RSF_DIRENT_BYTES, e, (e->flags & FST_ENTRY_DELETED) != 0);
         e->bk_b = dir_off + (int64_t)pos;
         pos += RSF_DIRENT_BYTES + 4 * (size_t)rlm;
     }
     rsf_eor eor = {.rl = (uint64_t)s->dir_bytes, .rt = RSF_RT_VDIR, .rlm = 1, .zr = RSF_EOR_MARK};
-    rsf_put_eor(buf + pos, &eor);
+    fst_rsf_put_eor(buf + pos, &eor);
     pos += RSF_EOR_BYTES;
 
     rsf_seginfo info = {.seg = (uint64_t)(eos_off - s->seg_start),
                         .sseg = (uint64_t)(eos_off - s->seg_start) + RSF_EOS_BYTES,
                         .vdir = (uint64_t)(dir_off - s->seg_start), .vdirs = (uint64_t)s->dir_bytes};
-    rsf_eos_lo lo = rsf_make_eos_lo(RSF_EOS_BYTES, RSF_FST_META_WORDS);
-    rsf_put_eos_lo(buf + pos, &lo);
-    rsf_eos_hi hi = rsf_make_eos_hi(RSF_EOS_BYTES, RSF_FST_META_WORDS, info);
-    rsf_put_eos_hi(buf + pos + RSF_EOS_LO_BYTES, &hi);
+    rsf_eos_lo lo = fst_rsf_make_eos_lo(RSF_EOS_BYTES, RSF_FST_META_WORDS);
+    fst_rsf_put_eos_lo(buf + pos, &lo);
+    rsf_eos_hi hi = fst_rsf_make_eos_hi(RSF_EOS_BYTES, RSF_FST_META_WORDS, info);
+    fst_rsf_put_eos_hi(buf + pos + RSF_EOS_LO_BYTES, &hi);
 
     int st = FST24_OK;
     int64_t seg_end = eos_off + RSF_EOS_BYTES;
@@ -192,12 +192,12 @@ int rsf_close_segment(struct fst24_file *f) {
         /* The unused rest of the reservation becomes a dummy sparse segment. */
         uint64_t rem = (uint64_t)(s->seg_top - seg_end);
         uint8_t dummy[RSF_SOS_BYTES + RSF_EOS_LO_BYTES], dh[RSF_EOS_HI_BYTES];
-        rsf_sos ds = rsf_make_sos(0, 0, RSF_SIG_DUMMY, (rsf_seginfo){0, rem, 0, 0});
-        rsf_put_sos(dummy, &ds);
-        rsf_eos_lo dl = rsf_make_eos_lo(rem - RSF_SOS_BYTES, 0);
-        rsf_put_eos_lo(dummy + RSF_SOS_BYTES, &dl);
-        rsf_eos_hi dhi = rsf_make_eos_hi(rem - RSF_SOS_BYTES, 0, (rsf_seginfo){0, rem, 0, 0});
-        rsf_put_eos_hi(dh, &dhi);
+        rsf_sos ds = fst_rsf_make_sos(0, 0, RSF_SIG_DUMMY, (rsf_seginfo){0, rem, 0, 0});
+        fst_rsf_put_sos(dummy, &ds);
+        rsf_eos_lo dl = fst_rsf_make_eos_lo(rem - RSF_SOS_BYTES, 0);
+        fst_rsf_put_eos_lo(dummy + RSF_SOS_BYTES, &dl);
+        rsf_eos_hi dhi = fst_rsf_make_eos_hi(rem - RSF_SOS_BYTES, 0, (rsf_seginfo){0, rem, 0, 0});
+        fst_rsf_put_eos_hi(dh, &dhi);
         st = fst_pwrite_all(f, dummy, sizeof dummy, seg_end);
         if (!st) st = fst_pwrite_all(f, dh, sizeof dh, s->seg_top - RSF_EOS_HI_BYTES);
     }
@@ -206,8 +206,8 @@ int rsf_close_segment(struct fst24_file *f) {
     if (st) return st;
     /* Commit point: the rewritten SOS makes the segment visible. */
     uint8_t b[RSF_SOS_BYTES];
-    rsf_sos sos = rsf_make_sos(0, RSF_FST_META_WORDS, s->sig, info);
-    rsf_put_sos(b, &sos);
+    rsf_sos sos = fst_rsf_make_sos(0, RSF_FST_META_WORDS, s->sig, info);
+    fst_rsf_put_sos(b, &sos);
     if ((st = commit_sos(f, s->seg_start, b))) return st;
     s->seg_open = 0;
     if (f->file_size < seg_end) f->file_size = seg_end;
@@ -215,7 +215,7 @@ int rsf_close_segment(struct fst24_file *f) {
     return FST24_OK;
 }
 
-int rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
+int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
                const char *ext_meta) {
     rsf_state *s = f->bk;
     if (!f->writable) return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
@@ -233,7 +233,7 @@ int rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size
     if (s->seg_open && s->seg_top &&
         s->write_pos + rl + s->dir_bytes + entry_bytes + RSF_EOS_BYTES + RSF_SOS_BYTES + RSF_EOS_BYTES >
             s->seg_top) {
-        if ((st = rsf_close_segment(f))) return st;
+        if ((st = fst_rsf_close_segment(f))) return st;
     }
     if (!s->seg_open && (st = open_segment(f, rl + RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES + entry_bytes)))
         return st;
@@ -251,11 +251,11 @@ int rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size
     if (!head) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     rsf_sor sor = {.rt = RSF_RT_DATA, .rlm = rlm, .zr = RSF_SOR_MARK, .rl = (uint64_t)rl, .rlmd = rlm,
                    .ubc = 0, .dul = 4};
-    rsf_put_sor(head, &sor);
+    fst_rsf_put_sor(head, &sor);
     put_meta(head + RSF_SOR_BYTES, e, 0);
     uint8_t tail[RSF_EOR_BYTES];
     rsf_eor eor = {.rl = (uint64_t)rl, .rt = RSF_RT_DATA, .rlm = rlm, .zr = RSF_EOR_MARK};
-    rsf_put_eor(tail, &eor);
+    fst_rsf_put_eor(tail, &eor);
 
     const void *body = payload;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -291,7 +291,7 @@ int rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size
 static int read_sor(struct fst24_file *f, const fst_entry *e, uint8_t b[RSF_SOR_BYTES], rsf_sor *sor) {
     int st = fst_pread_all(f, b, RSF_SOR_BYTES, e->record_offset);
     if (st) return st;
-    rsf_get_sor(b, sor);
+    fst_rsf_get_sor(b, sor);
     if (sor->zr != RSF_SOR_MARK || sor->rl != (uint64_t)e->record_bytes || sor->rlm != (unsigned)e->meta_words)
         return fst_error(FST24_E_CORRUPT,
                          "%s: record %d (offset %lld): start-of-record does not match the directory "
@@ -301,7 +301,7 @@ static int read_sor(struct fst24_file *f, const fst_entry *e, uint8_t b[RSF_SOR_
     return FST24_OK;
 }
 
-int rsf_delete_entry(struct fst24_file *f, int64_t idx) {
+int fst_rsf_delete_entry(struct fst24_file *f, int64_t idx) {
     if (!f->writable) return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
     if (idx < 0 || idx >= f->num_entries)
         return fst_error(FST24_E_NO_RECORD, "%s: no directory entry %lld", f->path, (long long)idx);
@@ -321,7 +321,7 @@ int rsf_delete_entry(struct fst24_file *f, int64_t idx) {
     return st;
 }
 
-int rsf_rewrite_meta(struct fst24_file *f, int64_t idx) {
+int fst_rsf_rewrite_meta(struct fst24_file *f, int64_t idx) {
     if (!f->writable) return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
     if (idx < 0 || idx >= f->num_entries)
         return fst_error(FST24_E_NO_RECORD, "%s: no directory entry %lld", f->path, (long long)idx);
@@ -338,7 +338,7 @@ int rsf_rewrite_meta(struct fst24_file *f, int64_t idx) {
     return st;
 }
 
-int rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords) {
+int fst_rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords) {
     if (e->payload_bytes < 0 || nwords > (uint64_t)e->payload_bytes / 4)
         return fst_error(FST24_E_INVALID, "%s: record %d: %zu payload words requested, %lld stored",
                          f->path, e->file_index, nwords, (long long)(e->payload_bytes / 4));

@@ -39,15 +39,15 @@ static void load_words(uint32_t *w, const uint8_t *b, size_t n) {
 }
 
 static void check_header(check_ctx *c, const uint32_t *h, int sequential) {
-    if ((h[0] >> 24) != 0) check_problem(c, "header idtyp %u, expected 0", h[0] >> 24);
-    if ((h[0] & 0xFFFFFF) != 26) check_problem(c, "header length %u U64, expected 26", h[0] & 0xFFFFFF);
-    if (h[1] != 0) check_problem(c, "header address %u, expected 0", h[1]);
-    if (h[10] != 0x00100009u) check_problem(c, "nprm/lprm 0x%08X, expected 16 keys in 9 U64", h[10]);
-    if (h[11] != 0x00020001u) check_problem(c, "naux/laux 0x%08X, expected 2 keys in 1 U64", h[11]);
-    if (h[14] != 0) check_problem(c, "write flag (rwflg) %u set: file open for writing or a writer crashed", h[14]);
-    if (h[15] != 0) check_problem(c, "reserved header word is %u, expected 0", h[15]);
+    if ((h[0] >> 24) != 0) fst_check_problem(c, "header idtyp %u, expected 0", h[0] >> 24);
+    if ((h[0] & 0xFFFFFF) != 26) fst_check_problem(c, "header length %u U64, expected 26", h[0] & 0xFFFFFF);
+    if (h[1] != 0) fst_check_problem(c, "header address %u, expected 0", h[1]);
+    if (h[10] != 0x00100009u) fst_check_problem(c, "nprm/lprm 0x%08X, expected 16 keys in 9 U64", h[10]);
+    if (h[11] != 0x00020001u) fst_check_problem(c, "naux/laux 0x%08X, expected 2 keys in 1 U64", h[11]);
+    if (h[14] != 0) fst_check_problem(c, "write flag (rwflg) %u set: file open for writing or a writer crashed", h[14]);
+    if (h[15] != 0) fst_check_problem(c, "reserved header word is %u, expected 0", h[15]);
     if (!sequential && (int64_t)h[4] * 8 != c->size)
-        check_problem(c, "header file size %u U64 (%lld bytes) but the file has %lld bytes", h[4],
+        fst_check_problem(c, "header file size %u U64 (%lld bytes) but the file has %lld bytes", h[4],
                       (long long)h[4] * 8, (long long)c->size);
     for (int k = 0; k < 18; k++) {
         char name[5];
@@ -62,7 +62,7 @@ static void check_header(check_ctx *c, const uint32_t *h, int sequential) {
         uint8_t got[4];
         fst_store_be32(got, h[16 + 2 * k]);
         if (memcmp(got, name, 4) || h[17 + 2 * k] != want)
-            check_problem(c, "key descriptor %d is \"%.4s\" 0x%08X, expected \"%s\" 0x%08X", k, got,
+            fst_check_problem(c, "key descriptor %d is \"%.4s\" 0x%08X, expected \"%s\" 0x%08X", k, got,
                           h[17 + 2 * k], name, want);
     }
 }
@@ -75,27 +75,27 @@ static void check_entry(check_ctx *c, const uint32_t *e, int page, int slot, che
     if (idtyp == 255) (*deleted)++;
     else if (idtyp >= 1 && idtyp <= 126) (*valid)++;
     else {
-        check_problem(c, "page %d entry %d: idtyp %u is neither a record (1) nor deleted (255)", page, slot, idtyp);
+        fst_check_problem(c, "page %d entry %d: idtyp %u is neither a record (1) nor deleted (255)", page, slot, idtyp);
         return;
     }
     if (lng > *max_lng) *max_lng = lng;
     int64_t off = ((int64_t)addr - 1) * 8;
     if (addr == 0 || lng < XR_HEAD / 8 || off + (int64_t)lng * 8 > c->size) {
-        check_problem(c, "page %d entry %d: record at address %u (%u U64) outside the file", page, slot, addr, lng);
+        fst_check_problem(c, "page %d entry %d: record at address %u (%u U64) outside the file", page, slot, addr, lng);
         return;
     }
-    check_set_add(refs, off);
+    fst_check_set_add(refs, off);
     uint8_t b[XR_HEAD];
-    if (check_read(c, b, sizeof b, off, "record header")) return;
+    if (fst_check_read(c, b, sizeof b, off, "record header")) return;
     uint32_t r[XR_HEAD / 4];
     load_words(r, b, XR_HEAD / 4);
     for (int i = 0; i < XE_WORDS; i++)
         if ((r[i] ^ e[i]) & stable_mask[i]) {
-            check_problem(c, "page %d entry %d: descriptor word %d is 0x%08X in the directory but 0x%08X in "
+            fst_check_problem(c, "page %d entry %d: descriptor word %d is 0x%08X in the directory but 0x%08X in "
                           "front of the data (address %u)", page, slot, i, e[i], r[i], addr);
             break;
         }
-    if (r[18] && r[19]) check_problem(c, "record at address %u: both auxiliary keys are non-zero", addr);
+    if (r[18] && r[19]) fst_check_problem(c, "record at address %u: both auxiliary keys are non-zero", addr);
 }
 
 /* Directory pages: chain, checksums, entries, unused slots. */
@@ -105,40 +105,40 @@ static void check_pages(check_ctx *c, const uint32_t *h, check_set *refs, check_
     uint32_t max_lng = 0, last_addr = 0;
     uint8_t *b = malloc(XP_BYTES);
     uint32_t *w = malloc(XP_BYTES);
-    if (!b || !w) { check_problem(c, "out of memory"); free(b); free(w); return; }
+    if (!b || !w) { fst_check_problem(c, "out of memory"); free(b); free(w); return; }
     for (uint32_t k = 0; k < nbd; k++) {
-        if (check_read(c, b, XP_BYTES, off, "directory page")) break;
+        if (fst_check_read(c, b, XP_BYTES, off, "directory page")) break;
         load_words(w, b, XP_BYTES / 4);
-        check_set_add(pages, off);
+        fst_check_set_add(pages, off);
         uint32_t addr = (uint32_t)(off / 8 + 1);
         last_addr = addr;
         if (w[0] != (uint32_t)XP_LNG || w[1] != addr)
-            check_problem(c, "page %u at byte %lld: header 0x%08X addr %u, expected lng 2308 addr %u", k + 1,
+            fst_check_problem(c, "page %u at byte %lld: header 0x%08X addr %u, expected lng 2308 addr %u", k + 1,
                           (long long)off, w[0], w[1], addr);
         /* reserved3 (W32 7) may hold stale bytes in librmn files; 1 and 2 are zero. */
-        if (w[2] || w[3]) check_problem(c, "page %u: reserved words not zero", k + 1);
+        if (w[2] || w[3]) fst_check_problem(c, "page %u: reserved words not zero", k + 1);
         uint32_t x = 0;
         for (int i = 4; i < XP_BYTES / 4; i++) x ^= w[i];
-        if (x) check_problem(c, "page %u: checksum mismatch (xor 0x%08X)", k + 1, x);
+        if (x) fst_check_problem(c, "page %u: checksum mismatch (xor 0x%08X)", k + 1, x);
         uint32_t nent = w[5];
-        if (nent > XP_ENTRIES) { check_problem(c, "page %u: %u entries (max 256)", k + 1, nent); nent = XP_ENTRIES; }
+        if (nent > XP_ENTRIES) { fst_check_problem(c, "page %u: %u entries (max 256)", k + 1, nent); nent = XP_ENTRIES; }
         /* Unused slots are not checked: librmn leaves stale bytes there (ref/append.xdf.fst). */
         for (uint32_t j = 0; j < nent; j++)
             check_entry(c, w + 8 + XE_WORDS * j, (int)k + 1, (int)j, refs, &valid, &deleted, &max_lng);
         uint32_t nxt = w[4];
         if (k + 1 < nbd) {
             if (nxt == 0 || ((int64_t)nxt - 1) * 8 + XP_BYTES > c->size) {
-                check_problem(c, "page %u: next page address %u invalid (%u pages announced)", k + 1, nxt, nbd);
+                fst_check_problem(c, "page %u: next page address %u invalid (%u pages announced)", k + 1, nxt, nbd);
                 break;
             }
             off = ((int64_t)nxt - 1) * 8;
         } else if (nxt != 0) {
-            check_problem(c, "last page %u links to address %u", k + 1, nxt);
+            fst_check_problem(c, "last page %u links to address %u", k + 1, nxt);
         }
     }
-    if (nbd && last_addr != plst) check_problem(c, "last page address %u but header plst %u", last_addr, plst);
-    if (valid != nrec) check_problem(c, "header counts %u records, directory has %lld valid entries", nrec, (long long)valid);
-    if (max_lng > nbig) check_problem(c, "record of %u U64 larger than header nbig %u", max_lng, nbig);
+    if (nbd && last_addr != plst) fst_check_problem(c, "last page address %u but header plst %u", last_addr, plst);
+    if (valid != nrec) fst_check_problem(c, "header counts %u records, directory has %lld valid entries", nrec, (long long)valid);
+    if (max_lng > nbig) fst_check_problem(c, "record of %u U64 larger than header nbig %u", max_lng, nbig);
     free(b);
     free(w);
 }
@@ -150,24 +150,24 @@ static void walk_random(check_ctx *c, const uint32_t *h, const check_set *refs, 
     int64_t records = 0;
     while (off < end) {
         uint8_t b[8];
-        if (check_read(c, b, 8, off, "structure header")) return;
+        if (fst_check_read(c, b, 8, off, "structure header")) return;
         uint32_t w0 = fst_load_be32(b), addr = fst_load_be32(b + 4);
         uint32_t lng = w0 & 0xFFFFFF;
         if (addr != (uint32_t)(off / 8 + 1) || lng == 0) {
-            check_problem(c, "linear walk: structure at byte %lld has address %u and length %u (expected "
+            fst_check_problem(c, "linear walk: structure at byte %lld has address %u and length %u (expected "
                           "address %lld)", (long long)off, addr, lng, (long long)(off / 8 + 1));
             return;
         }
         if ((w0 >> 24) == 0) {
-            if (!check_set_has(pages, off)) check_problem(c, "directory page at byte %lld is not in the page chain", (long long)off);
+            if (!fst_check_set_has(pages, off)) fst_check_problem(c, "directory page at byte %lld is not in the page chain", (long long)off);
         } else {
             records++;
-            if (!check_set_has(refs, off)) check_problem(c, "record at byte %lld is not in the directory", (long long)off);
+            if (!fst_check_set_has(refs, off)) fst_check_problem(c, "record at byte %lld is not in the directory", (long long)off);
         }
         off += (int64_t)lng * 8;
     }
-    if (off != end) check_problem(c, "linear walk ends at byte %lld, file size says %lld", (long long)off, (long long)end);
-    if ((size_t)records != refs->n) check_problem(c, "linear walk found %lld records, directory has %zu entries", (long long)records, refs->n);
+    if (off != end) fst_check_problem(c, "linear walk ends at byte %lld, file size says %lld", (long long)off, (long long)end);
+    if ((size_t)records != refs->n) fst_check_problem(c, "linear walk found %lld records, directory has %zu entries", (long long)records, refs->n);
 }
 
 /* Sequential: records each followed by a 16-byte postfix, then an EOF marker. */
@@ -175,46 +175,46 @@ static void walk_sequential(check_ctx *c) {
     int64_t off = 26 * 8;
     for (;;) {
         uint8_t b[8];
-        if (c->size - off < 8) { check_problem(c, "sequential file ends without an end-of-file marker"); return; }
-        if (check_read(c, b, 8, off, "record header")) return;
+        if (c->size - off < 8) { fst_check_problem(c, "sequential file ends without an end-of-file marker"); return; }
+        if (fst_check_read(c, b, 8, off, "record header")) return;
         uint32_t w0 = fst_load_be32(b), addr = fst_load_be32(b + 4);
         unsigned idtyp = w0 >> 24, lng = w0 & 0xFFFFFF;
         if (idtyp == 127) {
-            if (off + 8 != c->size) check_problem(c, "%lld bytes after the end-of-file marker", (long long)(c->size - off - 8));
+            if (off + 8 != c->size) fst_check_problem(c, "%lld bytes after the end-of-file marker", (long long)(c->size - off - 8));
             return;
         }
         if (lng == 0 || (idtyp != 255 && (idtyp == 0 || idtyp > 126)) || off + (int64_t)lng * 8 + 16 > c->size) {
-            check_problem(c, "sequential walk: bad record at byte %lld (idtyp %u, lng %u, addr %u)", (long long)off, idtyp, lng, addr);
+            fst_check_problem(c, "sequential walk: bad record at byte %lld (idtyp %u, lng %u, addr %u)", (long long)off, idtyp, lng, addr);
             return;
         }
         off += (int64_t)lng * 8;
         uint8_t p[16];
-        if (check_read(c, p, 16, off, "postfix")) return;
+        if (fst_check_read(c, p, 16, off, "postfix")) return;
         if (fst_load_be32(p) != 0x00000002u || fst_load_be32(p + 4) != 0xFFFFFFFFu || fst_load_be32(p + 8) != w0 ||
             fst_load_be32(p + 12) != addr)
-            check_problem(c, "sequential walk: bad postfix at byte %lld", (long long)off);
+            fst_check_problem(c, "sequential walk: bad postfix at byte %lld", (long long)off);
         off += 16;
     }
 }
 
 int fst_xdf_validate(const char *path, FILE *report) {
     check_ctx c;
-    int st = check_open(&c, path, report);
+    int st = fst_check_open(&c, path, report);
     if (st) return st;
     uint8_t b[XH_WORDS * 4];
-    if (check_read(&c, b, sizeof b, 0, "file header")) { check_close(&c); return c.problems; }
+    if (fst_check_read(&c, b, sizeof b, 0, "file header")) { fst_check_close(&c); return c.problems; }
     uint32_t h[XH_WORDS];
     load_words(h, b, XH_WORDS);
     int version_ok = !memcmp(b + 8, "XDF0", 4) || !memcmp(b + 8, "xdf0", 4);
     int random = !memcmp(b + 12, "STDR", 4), sequential = !memcmp(b + 12, "STDS", 4);
-    if (!version_ok) check_problem(&c, "XDF version \"%.4s\", expected XDF0", b + 8);
+    if (!version_ok) fst_check_problem(&c, "XDF version \"%.4s\", expected XDF0", b + 8);
     if (!random && !sequential) {
-        check_problem(&c, "signature \"%.4s\" is not STDR or STDS", b + 12);
-        check_close(&c);
+        fst_check_problem(&c, "signature \"%.4s\" is not STDR or STDS", b + 12);
+        fst_check_close(&c);
         return c.problems;
     }
     if (random && h[7] == 0) {
-        check_problem(&c, "STDR file without directory pages (sequential layout labelled random)");
+        fst_check_problem(&c, "STDR file without directory pages (sequential layout labelled random)");
         sequential = 1;
     }
     check_header(&c, h, sequential);
@@ -223,14 +223,14 @@ int fst_xdf_validate(const char *path, FILE *report) {
     } else {
         check_set refs = {0}, pages = {0};
         check_pages(&c, h, &refs, &pages);
-        check_set_sort(&refs);
-        check_set_sort(&pages);
+        fst_check_set_sort(&refs);
+        fst_check_set_sort(&pages);
         for (size_t i = 1; i < refs.n; i++)
-            if (refs.v[i] == refs.v[i - 1]) check_problem(&c, "two directory entries address byte %lld", (long long)refs.v[i]);
+            if (refs.v[i] == refs.v[i - 1]) fst_check_problem(&c, "two directory entries address byte %lld", (long long)refs.v[i]);
         walk_random(&c, h, &refs, &pages);
-        check_set_free(&refs);
-        check_set_free(&pages);
+        fst_check_set_free(&refs);
+        fst_check_set_free(&pages);
     }
-    check_close(&c);
+    fst_check_close(&c);
     return c.problems;
 }

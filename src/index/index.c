@@ -69,7 +69,7 @@ void fst24_index_free(fst24_index *ix) { fst_index_unref(ix); }
 /* Adding files                                                             */
 /* ------------------------------------------------------------------------ */
 
-static int check_open(fst24_index *ix) {
+static int fst_check_open(fst24_index *ix) {
     if (!ix) return fst_error(FST24_E_INVALID, "index: NULL index");
     if (ix->frozen)
         return fst_error(FST24_E_INVALID, "index: no file can be added once columns were read or exported");
@@ -119,7 +119,7 @@ static int append_skipped(fst24_index *ix, const char *path, int status, const c
 }
 
 int fst24_index_add_file(fst24_index *ix, fst24_file *file) {
-    int st = check_open(ix);
+    int st = fst_check_open(ix);
     if (st) return st;
     if (!file) return fst_error(FST24_E_INVALID, "index: NULL file");
     fst_ipart *p = NULL;
@@ -183,7 +183,7 @@ static void scan_task(void *ctx, int64_t i) {
 }
 
 int fst24_index_add_paths(fst24_index *ix, const char *const *paths, int64_t n, int flags) {
-    int st = check_open(ix);
+    int st = fst_check_open(ix);
     if (st) return st;
     if (n < 0 || (n > 0 && !paths)) return fst_error(FST24_E_INVALID, "index: bad path list");
     if (n == 0) return FST24_OK;

@@ -92,7 +92,7 @@ static int content_hash(const fst24_record *r, uint64_t *out) {
     size_t count = 0;
     double *v = NULL;
     if (fst24_record_data_layout(r, &type, &count) == FST24_OK && plausible(r, count) &&
-        grid_read_doubles(r, count, &v) == FST24_OK) {
+        fst_grid_read_doubles(r, count, &v) == FST24_OK) {
         uint64_t h = header_hash(r, count);
         for (size_t i = 0; i < count; i++) {
             double d = v[i] == 0.0 ? 0.0 : v[i]; /* -0 and +0 are one coordinate */

@@ -11,7 +11,7 @@
 /* Largest grid we accept: keeps ni*nj*4 corner arrays addressable. */
 #define GRID_MAX_POINTS ((int64_t)1 << 34)
 
-int grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out)
+int fst_grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out)
 {
     *out = NULL;
     if (ni < 1 || nj < 1 || (int64_t)ni * nj > GRID_MAX_POINTS)
@@ -45,9 +45,9 @@ static int alloc_axes(fst24_grid *g, size_t nx, size_t ny)
     return FST24_OK;
 }
 
-int grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
+int fst_grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
 {
-    int st = grid_decode_xg(ref, ref_ig, g->xg);
+    int st = fst_grid_decode_xg(ref, ref_ig, g->xg);
     if (st) return st;
     g->ref_grtyp = ref;
     memcpy(g->ref_ig, ref_ig, sizeof g->ref_ig);
@@ -61,7 +61,7 @@ int grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
         p->dx = g->xg[3];
         return FST24_OK;
     case 'E': {
-        int id = grid_rotation(g->xg[0], g->xg[1], g->xg[2], g->xg[3], p->R);
+        int id = fst_grid_rotation(g->xg[0], g->xg[1], g->xg[2], g->xg[3], p->R);
         if (id < 0)
             return fst_error(FST24_E_INVALID, "grid E (ig %d %d %d %d): points (%g, %g) and (%g, %g) define no rotation",
                              (int)ref_ig[0], (int)ref_ig[1], (int)ref_ig[2], (int)ref_ig[3], g->xg[0], g->xg[1], g->xg[2], g->xg[3]);
@@ -110,11 +110,11 @@ static int build_abg(fst24_grid *g)
     } else if (g->grtyp == 'B') {
         for (int32_t j = 0; j < nj; j++) g->ay[j] = base + j * span / (nj - 1);
     } else if (dom == 0) {
-        st = grid_gaussian(nj, g->ay);
+        st = fst_grid_gaussian(nj, g->ay);
     } else { /* a hemisphere of the 2*nj-row Gaussian set */
         double *all = malloc(2 * (size_t)nj * sizeof(double));
         if (!all) return fst_error(FST24_E_NOMEM, "grid G: out of memory");
-        st = grid_gaussian(2 * nj, all);
+        st = fst_grid_gaussian(2 * nj, all);
         if (!st) memcpy(g->ay, all + (dom == 1 ? nj : 0), (size_t)nj * sizeof(double));
         free(all);
     }
@@ -137,17 +137,17 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
     if (!out) return fst_error(FST24_E_INVALID, "fst24_grid_new: NULL output");
     *out = NULL;
     fst24_grid *g;
-    int st = grid_alloc(grtyp, ni, nj, &g);
+    int st = fst_grid_alloc(grtyp, ni, nj, &g);
     if (st) return st;
     const int32_t ig[4] = {ig1, ig2, ig3, ig4};
     memcpy(g->ig, ig, sizeof ig);
     switch (grtyp) {
     case 'A': case 'B': case 'G':
-        st = grid_decode_xg(grtyp, ig, g->xg);
+        st = fst_grid_decode_xg(grtyp, ig, g->xg);
         if (!st) st = build_abg(g);
         break;
     case 'L':
-        st = grid_reference_proj('L', ig, g);
+        st = fst_grid_reference_proj('L', ig, g);
         if (!st) st = alloc_axes(g, (size_t)ni, (size_t)nj);
         if (!st) {
             /* the axes hold degrees directly so that axes() and bounds need no special case */
@@ -159,7 +159,7 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
         }
         break;
     case 'N': case 'S':
-        st = grid_reference_proj(grtyp, ig, g);
+        st = fst_grid_reference_proj(grtyp, ig, g);
         if (!st) st = alloc_axes(g, (size_t)ni, (size_t)nj);
         if (!st) {
             for (int32_t i = 0; i < ni; i++) g->ax[i] = i + 1.0;
@@ -168,7 +168,7 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
         break;
     case 'E':
         /* a native E grid covers the whole rotated sphere */
-        st = grid_reference_proj('E', ig, g);
+        st = fst_grid_reference_proj('E', ig, g);
         if (!st) st = alloc_axes(g, (size_t)ni, (size_t)nj);
         if (!st) {
             for (int32_t i = 0; i < ni; i++) g->ax[i] = ni > 1 ? i * 360.0 / (ni - 1) : 0.0;
@@ -176,7 +176,7 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
         }
         break;
     case '+':
-        st = grid_decode_xg('+', ig, g->xg);
+        st = fst_grid_decode_xg('+', ig, g->xg);
         if (!st && !(fabsf(g->xg[0]) <= 90.0f))
             st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3, (int)ig4, g->xg[0]);
         g->proj.kind = PROJ_POINT;
@@ -215,10 +215,10 @@ int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp, cons
     if (grtyp != 'Z' && grtyp != 'Y')
         return fst_error(FST24_E_INVALID, "fst24_grid_new_axes: grid type '%c' (Z or Y expected)", grtyp ? grtyp : '?');
     fst24_grid *g;
-    int st = grid_alloc(grtyp, ni, nj, &g);
+    int st = fst_grid_alloc(grtyp, ni, nj, &g);
     if (st) return st;
     const size_t nx = grtyp == 'Y' ? (size_t)ni * nj : (size_t)ni, ny = grtyp == 'Y' ? nx : (size_t)nj;
-    st = grid_reference_proj(ref_grtyp, ref_ig, g);
+    st = fst_grid_reference_proj(ref_grtyp, ref_ig, g);
     if (!st) st = check_axis(g, ax, nx, ">>");
     if (!st) st = check_axis(g, ay, ny, "^^");
     if (!st) st = alloc_axes(g, nx, ny);

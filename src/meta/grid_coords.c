@@ -113,7 +113,7 @@ static int latlon_rotated(const fst24_grid *g, double *lat, double *lon)
         return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);
     }
     /* per-column terms in double (cos/sin of the rotated longitude), rounded once */
-    grid_rotated_prepare(g->proj.R, g->ax, ni, uvw, uvw + ni, uvw + 2 * (size_t)ni);
+    fst_grid_rotated_prepare(g->proj.R, g->ax, ni, uvw, uvw + ni, uvw + 2 * (size_t)ni);
     for (size_t k = 0; k < 3 * (size_t)ni; k++) uvwf[k] = (float)uvw[k];
     free(uvw);
     const double(*R)[3] = g->proj.R;
@@ -273,10 +273,10 @@ static void point_at(const fst24_grid *g, double fi, double fj, double *lat, dou
         return;
     }
     case PROJ_ROTATED:
-        grid_rotated_point(p->R, y > 90.0 ? 90.0 : y < -90.0 ? -90.0 : y, x, lat, lon);
+        fst_grid_rotated_point(p->R, y > 90.0 ? 90.0 : y < -90.0 ? -90.0 : y, x, lat, lon);
         return;
     case PROJ_PS:
-        grid_ps_point(p, x - p->pi, y - p->pj, lat, lon);
+        fst_grid_ps_point(p, x - p->pi, y - p->pj, lat, lon);
         return;
     default:
         *lat = *lon = NAN;

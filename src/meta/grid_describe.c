@@ -89,5 +89,5 @@ int fst24_grid_describe(const fst24_grid *g, fst24_grid_info *info)
 int fst24_gaussian_latitudes(int32_t nj, double *lat)
 {
     if (!lat) return fst_error(FST24_E_INVALID, "fst24_gaussian_latitudes: NULL output");
-    return grid_gaussian(nj, lat);
+    return fst_grid_gaussian(nj, lat);
 }

@@ -9,7 +9,7 @@
 #include "meta/grid_internal.h"
 #include "meta/lookup.h"
 
-int grid_read_doubles(const fst24_record *r, size_t expect, double **out)
+int fst_grid_read_doubles(const fst24_record *r, size_t expect, double **out)
 {
     *out = NULL;
     fst24_elem_type t;
@@ -137,8 +137,8 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
         return fst_error(FST24_E_INVALID, "record '%.4s' grid %c: positional records are %dx%d and %dx%d, not 1-D axes",
                          rec->nomvar, t, (int)rx.ni, (int)rx.nj, (int)ry.ni, (int)ry.nj);
     double *ax = NULL, *ay = NULL;
-    st = grid_read_doubles(&rx, (size_t)nx, &ax);
-    if (!st) st = grid_read_doubles(&ry, (size_t)ny, &ay);
+    st = fst_grid_read_doubles(&rx, (size_t)nx, &ax);
+    if (!st) st = fst_grid_read_doubles(&ry, (size_t)ny, &ay);
     int32_t ref_ig[4] = {rx.ig1, rx.ig2, rx.ig3, rx.ig4};
     char ref = rx.grtyp[0];
     if ((t == 'O' || t == 'M' || (t == 'X' && as_cloud)) && ref != 'L') {
@@ -186,7 +186,7 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
     if (n < 5 || n > 100000000)
         return fst_error(FST24_E_INVALID, "record '^>' (ip1 %d): %zu values, too short for a yin-yang layout", (int)rs.ip1, n);
     double *t = NULL;
-    st = grid_read_doubles(&rs, n, &t);
+    st = fst_grid_read_doubles(&rs, n, &t);
     if (st) return st;
     fst24_grid *g = NULL;
     if (t[0] != 70.0 || t[1] != 1.0 || t[2] != 2.0) { /* compared as doubles: NaN must not reach an int cast */
@@ -194,7 +194,7 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
                        (int)rs.ip1, t[0], t[1], t[2]);
         goto done;
     }
-    st = grid_alloc('U', rec->ni, rec->nj, &g);
+    st = fst_grid_alloc('U', rec->ni, rec->nj, &g);
     if (st) goto done;
     g->ref_grtyp = 'F';
     g->pos_key[0] = rs.key;

@@ -41,7 +41,7 @@ static int decode_ps(char grtyp, const int32_t ig[4], float xg[4])
     const double lat11 = 90.0 - jg4 * 180.0 / 16383.0;
     const double lon11 = jg3 * 360.0 / 32767.0;
     double x, y;
-    grid_ps_inverse(lat11, lon11, d60, dgrw, grtyp == 'S', &x, &y);
+    fst_grid_ps_inverse(lat11, lon11, d60, dgrw, grtyp == 'S', &x, &y);
     xg[0] = (float)(1.0 - x);
     xg[1] = (float)(1.0 - y);
     xg[2] = d60;
@@ -63,7 +63,7 @@ static void decode_e(const int32_t ig[4], float xg[4])
     xg[3] = (float)(lg4 / 40.0);
 }
 
-int grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
+int fst_grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
 {
     for (int k = 0; k < 4; k++)
         if (ig[k] < 0 && grtyp != '+') /* stored ig are unsigned fields */
@@ -147,7 +147,7 @@ static int encode_ps(char grtyp, const float xg[4], int32_t ig[4])
     p.re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / xg[2];
     p.south = grtyp == 'S';
     double lat, lon;
-    grid_ps_point(&p, 1.0 - (double)xg[0], 1.0 - (double)xg[1], &lat, &lon);
+    fst_grid_ps_point(&p, 1.0 - (double)xg[0], 1.0 - (double)xg[1], &lat, &lon);
     const float colat = (float)(90.0 - lat), flon = (float)lon;
     ig[2] += nint(flon * 32767.0f / 360.0f);
     ig[3] += nint(colat * 16383.0f / 180.0f);
@@ -176,7 +176,7 @@ static int encode_e(const float xg[4], int32_t ig[4])
     return FST24_OK;
 }
 
-int grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4])
+int fst_grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4])
 {
     switch (grtyp) {
     case 'A': case 'B': case 'G':
@@ -235,7 +235,7 @@ int fst24_ig_to_xg(char grtyp, size_t n, const int32_t *ig, float *xg)
 {
     if (n && (!ig || !xg)) return fst_error(FST24_E_INVALID, "fst24_ig_to_xg: NULL array");
     for (size_t k = 0; k < n; k++) {
-        int st = grid_decode_xg(grtyp, ig + 4 * k, xg + 4 * k);
+        int st = fst_grid_decode_xg(grtyp, ig + 4 * k, xg + 4 * k);
         if (st) return st;
     }
     return FST24_OK;
@@ -248,7 +248,7 @@ int fst24_xg_to_ig(char grtyp, size_t n, const float *xg, int32_t *ig)
         const float *x = xg + 4 * k;
         for (int m = 0; m < 4; m++)
             if (!isfinite(x[m])) return fst_error(FST24_E_INVALID, "fst24_xg_to_ig: xg%d of set %zu is not finite", m + 1, k);
-        int st = grid_encode_ig(grtyp, x, ig + 4 * k);
+        int st = fst_grid_encode_ig(grtyp, x, ig + 4 * k);
         if (st) return st;
     }
     return FST24_OK;

@@ -67,17 +67,17 @@ struct fst24_grid {
 /* ---- grid_math.c ---- */
 
 /* Gaussian latitudes (degrees, ascending) of n rows. */
-int grid_gaussian(int32_t n, double *lat);
+int fst_grid_gaussian(int32_t n, double *lat);
 /* Rotation matrix of an E grid from its four real descriptors. Returns 1 if
  * the rotation is (numerically) the identity. */
-int grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3]);
+int fst_grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3]);
 /* One polar-stereographic point: index-space offsets from the pole -> lat/lon. */
-void grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon);
+void fst_grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon);
 /* Inverse: geographic -> offsets from the pole in grid units (librmn xyfll). */
-void grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south,
+void fst_grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south,
                      double *x, double *y);
 /* One rotated point (rlat, rlon in degrees) to geographic. */
-void grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon);
+void fst_grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon);
 /* Reduce a longitude to [0, 360). */
 static inline double grid_wrap360(double lon)
 {
@@ -88,10 +88,10 @@ static inline double grid_wrap360(double lon)
 }
 
 /* Per-column terms of the rotation (the whole-grid kernels are in grid_coords.c). */
-void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
+void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
                           double *v, double *w);
 /* Polar-stereographic lat/lon of n points of one row (double precision). */
-void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
+void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
                  double *lon);
 
 /* atan2 to ~1 ulp without library calls or branches, so that loops using it
@@ -150,17 +150,17 @@ GRID_NOTRAP static inline double grid_sqrt(double x)
 }
 
 /* ---- grid_igxg.c ---- */
-int grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4]);
-int grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4]);
+int fst_grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4]);
+int fst_grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4]);
 
 /* ---- grid_file.c ---- */
 /* Decode a record's data (any numeric native type) to `expect` doubles
  * (malloc'ed into *out); error if the record holds another count. */
-int grid_read_doubles(const fst24_record *r, size_t expect, double **out);
+int fst_grid_read_doubles(const fst24_record *r, size_t expect, double **out);
 
 /* ---- grid.c ---- */
 /* Allocate an empty grid of the given type and size (axes not allocated). */
-int grid_alloc(char grtyp, int32_t ni, int32_t nj, struct fst24_grid **out);
+int fst_grid_alloc(char grtyp, int32_t ni, int32_t nj, struct fst24_grid **out);
 /* Build the projection of a reference type (E, L, N, S) from its ig. */
-int grid_reference_proj(char ref_grtyp, const int32_t ref_ig[4], struct fst24_grid *g);
+int fst_grid_reference_proj(char ref_grtyp, const int32_t ref_ig[4], struct fst24_grid *g);
 #endif

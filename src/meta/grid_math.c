@@ -20,7 +20,7 @@ static void legendre(int n, double mu, double *pn, double *pn1)
     *pn1 = p0;
 }
 
-int grid_gaussian(int32_t n, double *lat)
+int fst_grid_gaussian(int32_t n, double *lat)
 {
     if (n <= 0 || n > 1000000) return fst_error(FST24_E_INVALID, "gaussian grid: bad number of latitudes %d", (int)n);
     for (int32_t k = 1; k <= n / 2; k++) {
@@ -51,7 +51,7 @@ static void to_xyz(double lat, double lon, double p[3])
     p[2] = sin(lat * GRID_RAD);
 }
 
-int grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3])
+int fst_grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3])
 {
     double p1[3], p2[3], c[3];
     to_xyz(xlat1, xlon1, p1);
@@ -74,7 +74,7 @@ int grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double
     return identity;
 }
 
-void grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon)
+void fst_grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon)
 {
     double r[3];
     to_xyz(rlat, rlon, r);
@@ -84,7 +84,7 @@ void grid_rotated_point(const double R[3][3], double rlat, double rlon, double *
     *lon = grid_wrap360(grid_atan2(g[1], g[0]) * GRID_DEG);
 }
 
-void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
+void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
                           double *v, double *w)
 {
     for (int32_t i = 0; i < n; i++) {
@@ -101,7 +101,7 @@ void grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t 
  * single points (cell bounds); whole grids use the single-precision kernel
  * of grid_coords.c, as do rotated grids. */
 GRID_NOTRAP
-void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
+void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
                  double *lon)
 {
     const double re = p->re, re2 = re * re, sgn = p->south ? -1.0 : 1.0;
@@ -122,13 +122,13 @@ void grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, doubl
     }
 }
 
-void grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon)
+void fst_grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon)
 {
     double xs[1] = {x};
-    grid_ps_row(p, y, xs, 1, lat, lon);
+    fst_grid_ps_row(p, y, xs, 1, lat, lon);
 }
 
-void grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south, double *x,
+void fst_grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south, double *x,
                      double *y)
 {
     const double re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / d60;

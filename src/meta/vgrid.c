@@ -396,7 +396,7 @@ int fst24_vgrid_levels(const fst24_vgrid *vg, fst24_vlevel_family fam, int32_t *
     return FST24_OK;
 }
 
-const vlevel *vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index)
+const vlevel *fst_vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index)
 {
     for (int pass = 0; pass < 2; pass++) {
         float v = 0;
@@ -425,7 +425,7 @@ int fst24_vgrid_lookup(const fst24_vgrid *vg, int32_t ip1, fst24_vlevel_family *
     if (!vg) return fst_error(FST24_E_INVALID, "fst24_vgrid_lookup: NULL descriptor");
     int f = 0;
     int32_t idx = -1;
-    const vlevel *l = vgrid_find_level(vg, ip1, &f, &idx);
+    const vlevel *l = fst_vgrid_find_level(vg, ip1, &f, &idx);
     if (!l) return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels", (int)vg->info.vcode, (int)ip1);
     if (family) *family = (fst24_vlevel_family)f;
     if (index) *index = idx;
@@ -448,7 +448,7 @@ int fst24_vgrid_pressure(const fst24_vgrid *vg, size_t nlev, const int32_t *ip1,
     const int logp = in->log_pressure;
     if (logp && !(in->pref > 0)) return fst_error(FST24_E_INVALID, "vertical descriptor %d: pref %g invalid", (int)in->vcode, in->pref);
     for (size_t l = 0; l < nlev; l++) {
-        const vlevel *lev = vgrid_find_level(vg, ip1[l], NULL, NULL);
+        const vlevel *lev = fst_vgrid_find_level(vg, ip1[l], NULL, NULL);
         if (!lev) return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels", (int)in->vcode, (int)ip1[l]);
         /* the hybrid level 1.0 is the surface: exactly P0 */
         const int surface = lev->value == 1.0f &&
@@ -482,7 +482,7 @@ int fst24_vgrid_height(const fst24_vgrid *vg, size_t nlev, const int32_t *ip1, s
     /* a blank large-scale name means the large-scale height is the height itself */
     const double *ls = (in->ref_name2[0] && zs_ls) ? zs_ls : zs;
     for (size_t l = 0; l < nlev; l++) {
-        const vlevel *lev = vgrid_find_level(vg, ip1[l], NULL, NULL);
+        const vlevel *lev = fst_vgrid_find_level(vg, ip1[l], NULL, NULL);
         if (!lev) return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels", (int)in->vcode, (int)ip1[l]);
         double *out = z + l * npts;
         if (!galchen) {

@@ -20,7 +20,7 @@ int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid
         return fst_error(FST24_E_INVALID, "record '!!' (ip1 %d ip2 %d): shape %dx%dx%d is not a descriptor table",
                          (int)r->ip1, (int)r->ip2, (int)r->ni, (int)r->nj, (int)r->nk);
     double *t = NULL;
-    int st = grid_read_doubles(r, (size_t)r->ni * r->nj, &t);
+    int st = fst_grid_read_doubles(r, (size_t)r->ni * r->nj, &t);
     if (st) return st;
     st = fst24_vgrid_from_table(r->ig1, r->ni, r->nj, t, out);
     free(t);
@@ -171,7 +171,7 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
         vcode = 1002;
         const size_t n = (size_t)pt.ni * pt.nj * pt.nk;
         double *d = NULL;
-        int st = grid_read_doubles(&pt, n, &d);
+        int st = fst_grid_read_doubles(&pt, n, &d);
         if (st) return st;
         ptop = 100.0 * d[0]; /* PT is normally constant over the grid */
         free(d);
@@ -184,7 +184,7 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
     double etatop = NAN;
     if (vcode == 1002 && ne1 == 1) { /* SEF eta: E1 holds eta at the model top */
         double *d = NULL;
-        int st = grid_read_doubles(&e1, (size_t)e1.ni * e1.nj * e1.nk, &d);
+        int st = fst_grid_read_doubles(&e1, (size_t)e1.ni * e1.nj * e1.nk, &d);
         if (st) return st;
         etatop = d[0];
         free(d);

@@ -20,7 +20,7 @@ struct fst24_vgrid {
 };
 
 /* Level by exact ip1, else by decoded value; NULL if absent. */
-const vlevel *vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index);
+const vlevel *fst_vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index);
 
 /* Does a "!!" table of `vcode` describe levels of ip1 kind `kind`? Its kind is
  * vcode / 1000; near-surface diagnostic levels (kind 4) also belong to the

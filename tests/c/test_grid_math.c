@@ -118,10 +118,10 @@ static void test_rotation(void)
     };
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
         double R[3][3];
-        int id = grid_rotation(v[k][0], v[k][1], v[k][2], v[k][3], R);
+        int id = fst_grid_rotation(v[k][0], v[k][1], v[k][2], v[k][3], R);
         CHECK(id == (k == 0), "identity flag of rotation %zu = %d", k, id);
         double lat, lon;
-        grid_rotated_point(R, 10, 200, &lat, &lon);
+        fst_grid_rotated_point(R, 10, 200, &lat, &lon);
         CHECK(NEAR(lat, v[k][7], 1e-5) && lon_diff(lon, v[k][8]) < 1e-5, "rotation %zu: (10,200) -> %.6f %.6f", k, lat, lon);
         /* describe through a grid object built from the encoded ig */
         const float xg[4] = {(float)v[k][0], (float)v[k][1], (float)v[k][2], (float)v[k][3]};
@@ -176,20 +176,20 @@ static void test_ps(void)
     p.dgrw = 21;
     p.re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / p.d60;
     double lat, lon;
-    grid_ps_point(&p, 1 - 51.0, 1 - 73.0, &lat, &lon);
+    fst_grid_ps_point(&p, 1 - 51.0, 1 - 73.0, &lat, &lon);
     CHECK(NEAR(lat, 49.525095, 2e-5) && lon_diff(lon, -145.777831) < 2e-5, "N (1,1) -> %.6f %.6f", lat, lon);
-    grid_ps_point(&p, 30 - 51.0, 30 - 73.0, &lat, &lon);
+    fst_grid_ps_point(&p, 30 - 51.0, 30 - 73.0, &lat, &lon);
     CHECK(NEAR(lat, 67.241071, 2e-5) && lon_diff(lon, 222.970408) < 2e-5, "N (30,30) -> %.6f %.6f", lat, lon);
-    grid_ps_point(&p, 0, 0, &lat, &lon);
+    fst_grid_ps_point(&p, 0, 0, &lat, &lon);
     CHECK(lat == 90 && lon == 0, "pole point -> %g %g", lat, lon);
     double x, y;
-    grid_ps_inverse(45, -100, 50000, 21, 0, &x, &y);
+    fst_grid_ps_inverse(45, -100, 50000, 21, 0, &x, &y);
     CHECK(NEAR(x, 18.792226, 1e-4) && NEAR(y, -96.677620, 1e-4), "xyfll -> %.6f %.6f", x, y);
     p.d60 = 381000;
     p.dgrw = 350;
     p.south = 1;
     p.re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / p.d60;
-    grid_ps_point(&p, -25, -25, &lat, &lon);
+    fst_grid_ps_point(&p, -25, -25, &lat, &lon);
     CHECK(NEAR(lat, 7.139219, 2e-5) && lon_diff(lon, 125.0) < 1e-9, "S (1,1) -> %.6f %.6f", lat, lon);
     /* real LAM (N 30x30, ig 150 200 24987 36991) corners */
     fst24_grid *g = NULL;

@@ -181,7 +181,7 @@ static int structural_ranges(const unsigned char *b, size_t n, int xdf, range *r
     }
     for (size_t off = 0; off + RSF_SOS_BYTES <= n && k + 3 < max;) {
         rsf_sos sos;
-        rsf_get_sos(b + off, &sos);
+        fst_rsf_get_sos(b + off, &sos);
         if (!sos.s.sseg || off + sos.s.sseg > n) break;
         r[k++] = (range){off, off + RSF_SOS_BYTES};
         r[k++] = (range){off + sos.s.seg, off + sos.s.sseg};

@@ -11,45 +11,45 @@
 
 static void test_structs(void) {
     uint8_t b[RSF_SOS_BYTES];
-    rsf_sos s = rsf_make_sos(0xFFFF, 19, RSF_SIG_FST, (rsf_seginfo){0x123456789ull, 140, 7, 9});
-    rsf_put_sos(b, &s);
+    rsf_sos s = fst_rsf_make_sos(0xFFFF, 19, RSF_SIG_FST, (rsf_seginfo){0x123456789ull, 140, 7, 9});
+    fst_rsf_put_sos(b, &s);
     CHECK(b[0] == 3 && b[1] == 0xFF && b[2] == 0xFF && b[3] == 0xFE, "SOS head bytes");
     CHECK(!memcmp(b + 16, "RSF0STDF", 8) && b[24] == 0xEF && b[27] == 0xDE, "SOS signature bytes");
     CHECK(b[28] == 1 && b[32] == 0x89 && b[35] == 0x23, "seg as (hi, lo) little-endian words");
     CHECK(b[71] == 0xFF && b[68] == 3 && b[64] == 72, "SOS end-of-record");
     rsf_sos t;
-    rsf_get_sos(b, &t);
+    fst_rsf_get_sos(b, &t);
     CHECK(t.s.seg == 0x123456789ull && t.s.sseg == 140 && t.s.vdir == 7 && t.s.vdirs == 9 && t.sor.rlm == 0xFFFF &&
-              t.sor.rlmd == 19 && rsf_sos_is_valid(&t), "SOS round trip");
+              t.sor.rlmd == 19 && fst_rsf_sos_is_valid(&t), "SOS round trip");
     uint8_t d[RSF_DIRENT_BYTES];
     rsf_dirent de = {.wa = 72, .rl = 128, .entry_offset = 0, .ml = 0x00130013, .dul = 0}, dg;
-    rsf_put_dirent(d, &de);
-    rsf_get_dirent(d, &dg);
+    fst_rsf_put_dirent(d, &de);
+    fst_rsf_get_dirent(d, &dg);
     CHECK(dg.wa == 72 && dg.rl == 128 && dg.ml == 0x00130013 && d[4] == 72 && d[12] == 128, "directory entry");
     CHECK(rsf_dir_meta_words(0x00130013) == 19 && rsf_dir_meta_words(0x00000015) == 21 &&
               rsf_dir_meta_words(0x00140015) == 20, "directory metadata length from ml");
-    CHECK(rsf_sparse_top(140, 1 << 20) == 2 << 20 && rsf_sparse_top(2 << 20, 1 << 20) == 3 << 20 &&
-              rsf_sparse_top(0, 5) == 1 << 20, "sparse segment ends on 1 MiB boundaries");
+    CHECK(fst_rsf_sparse_top(140, 1 << 20) == 2 << 20 && fst_rsf_sparse_top(2 << 20, 1 << 20) == 3 << 20 &&
+              fst_rsf_sparse_top(0, 5) == 1 << 20, "sparse segment ends on 1 MiB boundaries");
 }
 
 static void test_meta_rules(void) {
     uint32_t m[RSF_FST_META_WORDS + 2] = {0};
     rsf_fst_meta fm;
     m[0] = 0x00010101; m[2] = 0x01130002;
-    CHECK(!rsf_parse_fst_meta(m, 21, &fm) && fm.rsf_version == 1 && fm.ext_words == 2 && fm.num_search_keys == 19,
+    CHECK(!fst_rsf_parse_fst_meta(m, 21, &fm) && fm.rsf_version == 1 && fm.ext_words == 2 && fm.num_search_keys == 19,
           "version 1");
     m[0] = 0x00000101; m[1] = 0x01130000; m[2] = 0xDEADBEEF;
-    CHECK(!rsf_parse_fst_meta(m, 19, &fm) && fm.rsf_version == 0 && fm.fst_version == 1 && fm.ext_words == 0,
+    CHECK(!fst_rsf_parse_fst_meta(m, 19, &fm) && fm.rsf_version == 0 && fm.fst_version == 1 && fm.ext_words == 0,
           "version 0 takes the fst24 word from W32 1");
     m[0] = 0x00020101;
-    CHECK(rsf_parse_fst_meta(m, 19, &fm) != NULL, "version 2 rejected");
+    CHECK(fst_rsf_parse_fst_meta(m, 19, &fm) != NULL, "version 2 rejected");
     m[0] = 0x00010101; m[2] = 0x02130000;
-    CHECK(rsf_parse_fst_meta(m, 19, &fm) != NULL, "FST version 2 rejected");
+    CHECK(fst_rsf_parse_fst_meta(m, 19, &fm) != NULL, "FST version 2 rejected");
     m[0] = 0x00008007;
-    CHECK(rsf_parse_fst_meta(m, 19, &fm) != NULL, "embedded-file record is not FST data");
+    CHECK(fst_rsf_parse_fst_meta(m, 19, &fm) != NULL, "embedded-file record is not FST data");
     m[0] = 0x00010180; m[2] = 0x01130000;
-    CHECK(!rsf_parse_fst_meta(m, 19, &fm) && fm.rtype == 0x80, "deleted type parses");
-    CHECK(rsf_parse_fst_meta(m, 10, &fm) != NULL, "too short");
+    CHECK(!fst_rsf_parse_fst_meta(m, 19, &fm) && fm.rtype == 0x80, "deleted type parses");
+    CHECK(fst_rsf_parse_fst_meta(m, 10, &fm) != NULL, "too short");
 }
 
 /* Rewrite record `idx`'s metadata words 0-2 (record and directory copy). */
