@@ -201,7 +201,7 @@ int fst_open_salvage(const char *path, struct fst24_file **out, fst_salvage *s);
 int fst_is_descriptor_name(const char *nomvar);
 
 /* Extended-metadata search (src/meta/json_match.c): 1 if the JSON object
- * `criteria` matches the record's JSON text `record` (CONTAINER.md §5.4),
+ * `criteria` matches the record's JSON text `record` (docs/format/rsf.md#ext-meta-matching),
  * 0 if not (or `record` is NULL), negative on a malformed criteria text. */
 int fst_meta_match(const char *criteria, const char *record);
 

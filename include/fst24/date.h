@@ -1,6 +1,6 @@
 /* fst24/date.h - CMC date-time stamps. Included by fst24.h.
  *
- * A CMC stamp is an int32 in one of three formats (METADATA.md §2.2):
+ * A CMC stamp is an int32 in one of three formats (docs/format/dates.md#stamp-formats):
  *  - old      0 .. 123199999   decimal MMDDYYHHR (1900..1999, whole hours,
  *                              R = run digit)
  *  - new      >= 123200000     5-second steps since 1980-01-01 (to 2235)

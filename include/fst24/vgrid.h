@@ -3,7 +3,7 @@
  *
  * A vertical descriptor is a table of levels: for each level its ip1 and the
  * coefficients A, B (and C) that give pressure or height from surface
- * fields (METADATA.md §5):
+ * fields (docs/format/vertical.md):
  *   1001, 1002, 1003, 5001, 5999     p = A + B*P0                 (Pa)
  *   2001                             p = A                        (Pa)
  *   5002, 5003, 5004, 5005           ln p = A + B*ln(P0/pref)     (Pa)
@@ -52,7 +52,7 @@ typedef struct fst24_vgrid_info {
     int32_t dipm, dipt, dipw;   /* ip1 of the diagnostic levels, -1 if none */
     double dhm, dht, dhw;       /* their heights above ground (m), NaN if none */
     int32_t table_ni, table_nj; /* shape of the !! table */
-    /* CF description as fstd2nc writes it (METADATA.md §5.7); "" when none */
+    /* CF description as fstd2nc writes it (docs/format/vertical.md#vertical-cf); "" when none */
     const char *cf_standard_name;  /* e.g. "atmosphere_hybrid_sigma_ln_pressure_coordinate" */
     const char *cf_formula;        /* e.g. "p = exp(a+b*log(ps/pref)) / 100.0" */
     const char *cf_formula_terms;  /* e.g. "a: a b: b ps: P0 pref: pref" */

@@ -1,5 +1,5 @@
 /* armn_compress: MINIMUM, PARALLELOGRAM (Lorenzo) and legacy SAMPLE
- * predictors over 16-bit token grids (ENCODING.md §11). */
+ * predictors over 16-bit token grids (docs/format/data-types.md#armn-compress). */
 #include "codec/armn_compress.h"
 
 #include <math.h>

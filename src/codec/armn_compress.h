@@ -1,5 +1,5 @@
 /* Internal: the 2-D lossless coder for 16-bit token grids ("armn_compress",
- * ENCODING.md §11) used by datyp 129, 130 and 134. */
+ * docs/format/data-types.md#armn-compress) used by datyp 129, 130 and 134. */
 #ifndef FST24_CODEC_ARMN_COMPRESS_H
 #define FST24_CODEC_ARMN_COMPRESS_H
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Bulk MSB-first token packing/unpacking (ENCODING.md §0, §3). */
+/* Bulk MSB-first token packing/unpacking (docs/format/data-types.md#bit-streams). */
 #include "codec/bits.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * Internal: MSB-first bit streams over host-order 32-bit words (ENCODING.md §0, §3).
+ * Internal: MSB-first bit streams over host-order 32-bit words (docs/format/data-types.md#bit-streams).
  * Readers are bounded: reading past the end sets an error flag and yields 0,
  * so hostile payloads can never cause an out-of-bounds access.
  */

@@ -1,5 +1,5 @@
 /* datyp 3 (host-order words, i.e. little-endian byte groups) and datyp 7
- * (one MSB-first 8-bit token per byte) — ENCODING.md §9. */
+ * (one MSB-first 8-bit token per byte) — docs/format/data-types.md#characters. */
 #include "codec/codec_internal.h"
 
 #include <string.h>

@@ -184,8 +184,8 @@ static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, 
 /* ------------------------------------------------------------------ decode */
 
 /* Type the decoder produces: the quantiser (datyp 1, 129) read into binary64
- * uses its binary64 unpacker, as librmn does for a 64-bit read (ENCODING §1.2,
- * §5.4), rather than widening its binary32 results. */
+ * uses its binary64 unpacker, as librmn does for a 64-bit read (docs/format/data-types.md#read-element-types,
+ * docs/format/data-types.md#datyp-1-binary64), rather than widening its binary32 results. */
 static fst24_elem_type decode_type(const fst_codec_desc *d, fst24_elem_type native, fst24_elem_type out_type) {
     if ((d->datyp & FST24_TYPE_BASE_MASK) == 1 && native == FST24_ELEM_F32 && out_type == FST24_ELEM_F64) return FST24_ELEM_F64;
     return native;
@@ -296,7 +296,7 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
 static int in_bits(fst24_elem_type t) { return (int)fst24_elem_size(t) * 8; }
 
 /*
- * librmn's write-time type resolution (ENCODING.md §1.3): fst98 rules for XDF,
+ * librmn's write-time type resolution (docs/format/data-types.md#type-resolution): fst98 rules for XDF,
  * fst24 rules for RSF. Fills `st` (datyp without the missing flag decision,
  * which depends on the data: *want_missing tells whether to try it).
  */
@@ -335,7 +335,7 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
         return fst_error(FST24_E_INVALID, "encode: IEEE (datyp 5) needs pack_bits >= 16, got %d", nbits);
     if (t == IEEE_COMPRESSED && nbits > 32) t = FST24_TYPE_REAL_IEEE;
     /* Compression works on single levels: clear it for nk > 1 (librmn's XDF writer
-     * instead keeps only the flag and stores garbage, ENCODING.md §17.1). */
+     * instead keeps only the flag and stores garbage, docs/format/data-types.md#librmn-quirks). */
     if ((t & FST24_TYPE_COMPRESSED) && req->nk > 1) t &= ~FST24_TYPE_COMPRESSED;
     base = t & FST24_TYPE_BASE_MASK;
     if (is_rsf && (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED) && ib == 64) {
@@ -478,7 +478,7 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         size_t count = base == FST24_TYPE_COMPLEX ? 2 * n : n;
         int wide = st.nbits == 64;
         /* Binary64 data with missing values packed as datyp 1 keeps the binary64
-         * quantiser (§5.4); everything else <= 32 bits is rounded to binary32. */
+         * quantiser (docs/format/data-types.md#datyp-1-binary64); everything else <= 32 bits is rounded to binary32. */
         if (!wide && base == FST24_TYPE_REAL_OLD_QUANT && in_type == FST24_ELEM_F64 && (want_missing || req->datyp == QUANT_F64)) {
             if (want_missing) {
                 rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
@@ -527,7 +527,7 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         st.datyp &= ~FST24_TYPE_MISSING_FLAG;
     if (rc == FST24_OK && is_rsf && (st.datyp & ~FST24_TYPE_MISSING_FLAG) == 129) {
         /* librmn's RSF writer stores one word more than W[0] for 129
-         * (CONTAINER.md §2.5): keep the same length. */
+         * (docs/format/xdf.md#xdf-records): keep the same length. */
         uint32_t *w2 = realloc(*words, (*nwords + 1) * sizeof(uint32_t));
         if (!w2) rc = fst_error(FST24_E_NOMEM, "encode: out of memory");
         else { w2[*nwords] = 0; *words = w2; (*nwords)++; }

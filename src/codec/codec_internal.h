@@ -7,7 +7,7 @@
  *
  * Encoders receive the already-resolved stored descriptor and an input array
  * in the element type they need (codec.c converts), and return a calloc'ed
- * payload of the length of ENCODING.md §2.
+ * payload of the length of docs/format/data-types.md#payload-length.
  */
 #ifndef FST24_CODEC_INTERNAL_H
 #define FST24_CODEC_INTERNAL_H
@@ -50,7 +50,7 @@ int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t
                    fst24_elem_type native, size_t n);
 int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
                    uint32_t **words, size_t *nwords);
-/* datyp 130 tokens to the native integer type (librmn's masking, §10.1). */
+/* datyp 130 tokens to the native integer type (librmn's masking, docs/format/data-types.md#compressed-layouts). */
 void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24_elem_type native);
 
 /* ---- datyp 3 and 7 (chars.c) */

@@ -1,5 +1,5 @@
 /* Payload framing of the armn_compress types 129 (R), 130 (I) and 134 (F)
- * (ENCODING.md §10): W[0] = payload length, then the base header, then the
+ * (docs/format/data-types.md#compressed): W[0] = payload length, then the base header, then the
  * compressed 16-bit token grid. */
 #include "codec/codec_internal.h"
 
@@ -63,8 +63,7 @@ int fst_comp_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void 
         if ((rc = grid_tokens(w, nw, 5, d, &tok))) return rc;
         /* The writer stores each token in a 16-bit slot. librmn's reader takes
          * the token width from the header (nbits) and reads that many bits per
-         * token from the slot stream, which mis-decodes nbits < 16 (ENCODING.md
-         * §17.1 item 2). We reproduce it so that our values equal librmn's. */
+         * token from the slot stream, which mis-decodes nbits < 16 (docs/format/data-types.md#quirk-129-narrow). We reproduce it so that our values equal librmn's. */
         if (p.tb < 1 || p.tb > 16) {
             free(tok);
             return fst_error(FST24_E_DECODE, "datyp %d: token width %d out of range", d->datyp, p.tb);
@@ -126,7 +125,7 @@ int fst_comp_encode_134(const float *x, const fst_codec_desc *st, uint32_t **wor
         memcpy(w + 1, hdr, sizeof hdr);
         memcpy(w + 4, z, zw * sizeof(uint32_t));
         *ok = 1;
-    } else { /* plain datyp 6 in the buffer size of the compressed request (§2) */
+    } else { /* plain datyp 6 in the buffer size of the compressed request (docs/format/data-types.md#payload-length) */
         L = 2 * ((((3 + (n + 1) / 2) * 32) + 32 + 63) / 64);
         if (!(w = fst_payload_alloc(L))) { rc = FST24_E_NOMEM; goto done; }
         memcpy(w, hdr, sizeof hdr);
@@ -170,7 +169,7 @@ int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc 
         w[4] = (uint32_t)nbits << 8 | (uint32_t)((n >> 20) & 0xFFu);
         memcpy(w + 5, z, zw * sizeof(uint32_t));
         *ok = 1;
-    } else { /* plain datyp 1 in the buffer size of the compressed request (§2) */
+    } else { /* plain datyp 1 in the buffer size of the compressed request (docs/format/data-types.md#payload-length) */
         int b16 = nbits > 16 ? nbits : 16;
         L = 2 * (((uint64_t)n * (uint64_t)b16 + 128 + 32 + 63) / 64);
         if (!(w = fst_payload_alloc(L))) { rc = FST24_E_NOMEM; goto done; }
@@ -190,7 +189,7 @@ done:
     return rc;
 }
 
-/* 130 tokens from the caller's integers (§10.1): 32-bit values masked to nbits,
+/* 130 tokens from the caller's integers (docs/format/data-types.md#compressed-layouts): 32-bit values masked to nbits,
  * 16-bit values as they are, 8-bit values sign-extended to 16 bits (librmn). */
 static void tokens_130(const void *in, fst24_elem_type t, size_t n, int nbits, uint16_t *tok) {
     const uint32_t mask = (1u << nbits) - 1u;
@@ -234,7 +233,7 @@ int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_cod
         *ok = 1;
     } else {
         /* Plain datyp 2 from W[0] (librmn writes it from W[1], which its own
-         * reader then decodes shifted, §17.1 item 3), in the 130 buffer size. */
+         * reader then decodes shifted, docs/format/data-types.md#quirk-130-fallback), in the 130 buffer size. */
         fst_codec_desc plain = *st;
         plain.datyp = 2;
         rc = fst_int_encode(data, in_type, &plain, words, nwords);

@@ -1,4 +1,4 @@
-/* datyp 6 — shared-exponent packer "F" (ENCODING.md §6). */
+/* datyp 6 — shared-exponent packer "F" (docs/format/data-types.md#datyp-6). */
 #include "codec/codec_internal.h"
 
 #include <math.h>
@@ -67,7 +67,7 @@ int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, size_t first, size_
 
 static inline uint32_t fbits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
 
-/* Aligned mantissa of pattern b relative to exponent X (§6.2 align()). */
+/* Aligned mantissa of pattern b relative to exponent X (docs/format/data-types.md#datyp-6 align()). */
 static inline int32_t align_m(uint32_t b, int x, int extreme) {
     int e = (int)((b >> 23) & 0xFF);
     uint32_t a = (extreme || e > 0) ? (0x800000u | (b & 0x7FFFFFu)) : (b & 0x7FFFFFu) << 1;

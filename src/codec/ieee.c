@@ -1,4 +1,4 @@
-/* datyp 5 and 8 — IEEE bit patterns, possibly truncated (ENCODING.md §8). */
+/* datyp 5 and 8 — IEEE bit patterns, possibly truncated (docs/format/data-types.md#datyp-5). */
 #include "codec/codec_internal.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* datyp 133: binary32 values truncated to nbits, split into sign, exponent and
- * mantissa planes, each coded losslessly (ENCODING.md §12). */
+ * mantissa planes, each coded losslessly (docs/format/data-types.md#datyp-133). */
 #include "codec/ieee_compress.h"
 
 #include <stdlib.h>
@@ -11,7 +11,7 @@ enum { SIGN_ZERO = 0x00, SIGN_ONE = 0x10, SIGN_RLE = 0x20, SIGN_BITMAP = 0x30, E
 
 /* ------------------------------------------------------------------ decoding */
 
-/* 1-bit run-length plane (§12.3). */
+/* 1-bit run-length plane (docs/format/data-types.md#datyp-133-signs). */
 static int sign_rle_decode(fst_bitreader *r, uint8_t *s, size_t n) {
     size_t pos = 0;
     int last = 0;
@@ -167,7 +167,7 @@ int fst_sign_rle_decode(const uint32_t *w, size_t nw, uint8_t *s, size_t n) {
 
 /* ------------------------------------------------------------------ encoding */
 
-/* Append the section terminator (§3): F data words, then one zero word. */
+/* Append the section terminator (docs/format/data-types.md#bit-streams): F data words, then one zero word. */
 static size_t section_words(uint64_t bits) { return (size_t)((bits + 31) / 32) + 1; }
 
 static void sign_rle_encode(fst_bitwriter *b, const uint8_t *s, size_t n) {
@@ -247,7 +247,7 @@ static void put_tile_residuals(fst_bitwriter *b, const uint32_t *v, int64_t ni, 
         for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)lor(v, ni, i, j), width);
 }
 
-/* Exponent plane (§12.4). */
+/* Exponent plane (docs/format/data-types.md#datyp-133-exponents). */
 static void exp_encode(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t nj, int eb) {
     fst_bw_put(b, 4, 3);
     for (int64_t i = 0; i < ni; i++) fst_bw_put(b, v[i], eb);
@@ -264,7 +264,7 @@ static void exp_encode(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t 
     }
 }
 
-/* Mantissa plane (§12.5) with librmn's budget rule; returns 0 on success, 1 to give up. */
+/* Mantissa plane (docs/format/data-types.md#datyp-133-mantissas) with librmn's budget rule; returns 0 on success, 1 to give up. */
 static int mant_encode(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t nj, int p, int64_t budget) {
     fst_bw_put(b, 5, 3);
     for (int64_t i = 0; i < ni; i++) fst_bw_put(b, v[i], p);

@@ -1,4 +1,4 @@
-/* Internal: datyp 133, compressed IEEE binary32 (ENCODING.md §12). */
+/* Internal: datyp 133, compressed IEEE binary32 (docs/format/data-types.md#datyp-133). */
 #ifndef FST24_CODEC_IEEE_COMPRESS_H
 #define FST24_CODEC_IEEE_COMPRESS_H
 #include <stddef.h>
@@ -19,7 +19,7 @@ int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, f
  * returns FST24_OK with *words and *nwords set; returns 1 when the compressor
  * gives up (caller stores plain datyp 5); <0 on error. */
 int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words, size_t *nwords);
-/* Sign-plane run-length code (§12.3), exposed for tests: encode n sign bits
+/* Sign-plane run-length code (docs/format/data-types.md#datyp-133-signs), exposed for tests: encode n sign bits
  * into w (zeroed, cap words), returning the number of data bits (0 if it did
  * not fit); decode n signs from nw words. */
 uint64_t fst_sign_rle_encode(const uint8_t *s, size_t n, uint32_t *w, size_t cap);

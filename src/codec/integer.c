@@ -1,5 +1,5 @@
-/* datyp 2 and 4 — bit-packed unsigned / offset-binary signed integers (ENCODING.md §7),
- * and the token post-processing of datyp 130 (§10.1). */
+/* datyp 2 and 4 — bit-packed unsigned / offset-binary signed integers (docs/format/data-types.md#datyp-2-4),
+ * and the token post-processing of datyp 130 (docs/format/data-types.md#compressed-layouts). */
 #include "codec/codec_internal.h"
 
 #include <stdlib.h>
@@ -81,7 +81,7 @@ int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t
 }
 
 void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24_elem_type native) {
-    /* librmn: sign_extend_16(t) & sign_extend_16(~(0xFFFF << nbits)) (§10.1). */
+    /* librmn: sign_extend_16(t) & sign_extend_16(~(0xFFFF << nbits)) (docs/format/data-types.md#compressed-layouts). */
     const uint32_t mask = (uint32_t)(int32_t)(int16_t)(uint16_t)~(0xFFFFu << nbits);
     switch (native) {
     case FST24_ELEM_U8: case FST24_ELEM_I8: {

@@ -1,4 +1,4 @@
-/* Missing-value sentinels (ENCODING.md §13.1 defaults, as in the corpus dumps). */
+/* Missing-value sentinels (docs/format/data-types.md#missing-sentinels defaults, as in the corpus dumps). */
 #include "fst24.h"
 
 #include <stdint.h>
@@ -57,7 +57,7 @@ void fst_missing_decode(void *data, fst24_elem_type type, size_t count) {
 #include <string.h>
 #include "common/error.h"
 
-/* factor[nbits] for nbits <= 8 (binary32 constants, §13.2). */
+/* factor[nbits] for nbits <= 8 (binary32 constants, docs/format/data-types.md#missing-plug). */
 static const float plug_factor[9] = {2.0f, 1.1f, 0.55f, 0.28f, 0.14f, 0.07f, 0.035f, 0.017f, 0.01f};
 
 static float plug_f32(float mx, float mn, int nbits) {
@@ -79,7 +79,7 @@ static double plug_f64(double mx, double mn, int nbits) {
 }
 
 /* Integer plug: max + 1 below the top code, else the top code (librmn then
- * decodes genuine maxima as missing too, §17.1 item 13). */
+ * decodes genuine maxima as missing too, docs/format/data-types.md#quirk-plug-collision). */
 static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
     int b = nbits < width ? nbits : width;
     int64_t top = is_signed ? ((int64_t)1 << (b - 1)) - 1 : ((int64_t)1 << b) - 1;

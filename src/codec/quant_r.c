@@ -1,5 +1,5 @@
-/* datyp 1 — linear quantiser "R" (ENCODING.md §5), plus the style-2 header
- * variant used inside datyp 129 (§10.1). */
+/* datyp 1 — linear quantiser "R" (docs/format/data-types.md#datyp-1), plus the style-2 header
+ * variant used inside datyp 129 (docs/format/data-types.md#compressed-layouts). */
 #include "codec/codec_internal.h"
 
 #include <math.h>

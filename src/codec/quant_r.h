@@ -14,7 +14,7 @@ typedef struct fst_quant_params {
 
 /* Parse a 4-word header (style 1 at W[0], style 2 at W[1] of a 129 payload). */
 int fst_quant_parse(const uint32_t *h, fst_quant_params *p);
-/* Tokens to values: binary32 / binary64 output (§5.3, §5.4). */
+/* Tokens to values: binary32 / binary64 output (docs/format/data-types.md#datyp-1-decoder, docs/format/data-types.md#datyp-1-binary64). */
 void fst_quant_tokens_f32(const fst_quant_params *p, const uint32_t *tok, float *out, size_t m);
 void fst_quant_tokens_f64(const fst_quant_params *p, const uint32_t *tok, double *out, size_t m);
 /* Decode values first..first+n-1 of a style-1 datyp 1 payload. */

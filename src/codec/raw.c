@@ -1,4 +1,4 @@
-/* datyp 0 — binary: the caller's memory copied as native 32-bit words (ENCODING.md §4).
+/* datyp 0 — binary: the caller's memory copied as native 32-bit words (docs/format/data-types.md#datyp-0).
  * Files are written by little-endian hosts, so element bytes are the
  * little-endian image of the words; this is reproduced on any host. */
 #include "codec/codec_internal.h"

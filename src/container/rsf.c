@@ -1,5 +1,5 @@
 /*
- * RSF backend (Random Segmented Files, CONTAINER.md §3): open, create, flush,
+ * RSF backend (Random Segmented Files, docs/format/rsf.md): open, create, flush,
  * close and the write flag of segment 0. Directory loading is in rsf_dir.c,
  * writing in rsf_write.c, the byte layouts in rsf_format.c.
  */
@@ -59,7 +59,7 @@ static int put_flag(struct fst24_file *f, unsigned flag) {
     return fst_pwrite_all(f, b, 2, 1);
 }
 
-/* Register this process as a writer (§3.8): exclusive = 0xFFFF, parallel = count. */
+/* Register this process as a writer (docs/format/rsf.md#rsf-writing): exclusive = 0xFFFF, parallel = count. */
 static int take_flag(struct fst24_file *f) {
     rsf_state *s = f->bk;
     int st = fst_rsf_lock(f, 1);

@@ -1,6 +1,6 @@
 /*
- * RSF backend: reading the segment directories of a file (CONTAINER.md §3.5,
- * §3.6) and salvaging the unfinished segment a crashed writer left behind.
+ * RSF backend: reading the segment directories of a file (docs/format/rsf.md#rsf-segments,
+ * docs/format/rsf.md#rsf-directory) and salvaging the unfinished segment a crashed writer left behind.
  */
 #include "container/rsf_internal.h"
 
@@ -65,7 +65,7 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     e->meta_words = (int32_t)rec_meta;
     e->bk_a = seg;
     e->bk_b = entry_off;
-    /* A deleted entry's wa may hold an absolute offset (librmn quirk, §3.9):
+    /* A deleted entry's wa may hold an absolute offset (librmn quirk, docs/format/rsf.md#rsf-delete):
      * never dereference it; keep the most plausible offset for information. */
     if (d.wa < sos->s.sseg) e->record_offset = seg + (int64_t)d.wa;
     else e->record_offset = d.wa <= (uint64_t)INT64_MAX ? (int64_t)d.wa : -1;

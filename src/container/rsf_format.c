@@ -1,4 +1,4 @@
-/* RSF on-disk structures: pure little-endian encode/decode (CONTAINER.md §3). */
+/* RSF on-disk structures: pure little-endian encode/decode (docs/format/rsf.md). */
 #include "container/rsf_format.h"
 
 #include <string.h>

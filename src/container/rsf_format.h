@@ -1,5 +1,5 @@
 /*
- * Internal: the on-disk structures of the RSF container (CONTAINER.md §3)
+ * Internal: the on-disk structures of the RSF container (docs/format/rsf.md)
  * and pure encode/decode helpers for them. Everything in RSF is little-endian;
  * 64-bit quantities are (hi, lo) pairs of little-endian 32-bit words.
  * No I/O here: the backend (rsf.c) and the validator (rsf_validate.c) share it.
@@ -119,7 +119,7 @@ static inline unsigned rsf_dir_meta_words(uint32_t ml) {
     return (ml >> 16) ? (ml >> 16) : (ml & 0xFFFFu);
 }
 
-/* What the FST metadata words of a record say (CONTAINER.md §3.7). */
+/* What the FST metadata words of a record say (docs/format/rsf.md#rsf-data-records). */
 typedef struct rsf_fst_meta {
     unsigned rsf_version; /* meta0 bits 23..16 */
     unsigned rclass;      /* meta0 bits 15..8 */

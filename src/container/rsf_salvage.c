@@ -4,7 +4,7 @@
  * Every RSF structure is a record framed by a start-of-record (type, marker
  * 0xFE, length) and an end-of-record (same length, marker 0xFF), and a data
  * record carries its full metadata; deletion and metadata edits change the
- * record itself (CONTAINER.md §3.9). So a linear walk over the file finds every
+ * record itself (docs/format/rsf.md#rsf-delete). So a linear walk over the file finds every
  * complete data record, whether a directory lists it or not (segments cut
  * short, never closed, or with a damaged directory): start-of-segment,
  * directory and end-of-segment records are stepped over, the holes of sparse

@@ -1,5 +1,5 @@
 /*
- * Structural validation of an RSF file (CONTAINER.md §3, §6.4-6.5). Reads
+ * Structural validation of an RSF file (docs/format/rsf.md#rsf-reading). Reads
  * with bounds checks only; every inconsistency is one reported problem.
  */
 #include "container/validate.h"
@@ -29,14 +29,14 @@ static void check_entry(check_ctx *c, int64_t seg, const rsf_sos *sos, const uin
         rec = seg + (int64_t)d.wa;
     } else if (deleted && d.wa >= (uint64_t)seg + RSF_SOS_BYTES && d.wa - (uint64_t)seg < limit &&
                d.rl <= limit - (d.wa - (uint64_t)seg)) {
-        rec = (int64_t)d.wa; /* librmn's absolute offset after a deletion (§3.9): tolerated */
+        rec = (int64_t)d.wa; /* librmn's absolute offset after a deletion (docs/format/rsf.md#rsf-delete): tolerated */
     } else {
         fst_check_problem(c, "directory entry at %lld: record (wa %llu, rl %llu) outside its segment",
                       (long long)eoff, (unsigned long long)d.wa, (unsigned long long)d.rl);
         return;
     }
     fst_check_set_add(refs, rec);
-    /* librmn leaves the entry's own offset there after a deletion (§3.9). */
+    /* librmn leaves the entry's own offset there after a deletion (docs/format/rsf.md#rsf-delete). */
     if (!deleted && d.entry_offset != 0)
         fst_check_problem(c, "directory entry at %lld: entry_offset %llu, expected 0", (long long)eoff,
                       (unsigned long long)d.entry_offset);

@@ -1,5 +1,5 @@
 /*
- * RSF backend: writing (CONTAINER.md §3.8-§3.10). Records go into a segment
+ * RSF backend: writing (docs/format/rsf.md#rsf-writing). Records go into a segment
  * owned by this process: a compact segment at the end of the file (exclusive
  * mode) or a reserved sparse segment (parallel mode). Closing the segment
  * writes its directory and end-of-segment record and finally rewrites its

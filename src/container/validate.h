@@ -7,7 +7,7 @@
 #define FST24_VALIDATE_H
 #include <stdio.h>
 
-/* Check every structural invariant of an RSF file (CONTAINER.md §3, §6.4):
+/* Check every structural invariant of an RSF file (docs/format/rsf.md#rsf-reading):
  * segment chain, start/end-of-segment records, directories, every record's
  * start/end marks and lengths, directory metadata equal to the record's,
  * metadata versions, linear walk of each segment, end of file.
@@ -16,7 +16,7 @@
  * file cannot be read at all. */
 int fst_rsf_validate(const char *path, FILE *report);
 
-/* Same for an XDF file (CONTAINER.md §2, §6.2): header, key descriptors,
+/* Same for an XDF file (docs/format/xdf.md#xdf-reading): header, key descriptors,
  * directory page chain and checksums, self-addressed linear walk, every
  * directory entry against the descriptor copy in front of its data (words a
  * metadata edit may change excepted), record counters. Sequential XDF files

@@ -2,7 +2,7 @@
  * XDF container (the classic FST backend): big-endian 32-bit words, a 208-byte
  * file header, chained directory pages of 256 entries of 72 bytes, records
  * made of a copy of their descriptor, 8 bytes of auxiliary keys and the payload.
- * See CONTAINER.md §2. Random files are read and written; sequential files
+ * See docs/format/xdf.md. Random files are read and written; sequential files
  * (no directory pages) are read only.
  *
  * Longer than our ~600-line guide on purpose: every backend operation below works on the page
@@ -103,7 +103,7 @@ static void entry_to_words(const fst_entry *e, uint32_t *w) {
 
 /* Bits of descriptor W32 0..17 that a metadata edit (rewrite "meta") cannot
  * change: a directory entry and the descriptor copy in front of its record
- * agree on them (CONTAINER.md §2.8). */
+ * agree on them (docs/format/xdf.md#xdf-delete). */
 static const uint32_t stable_desc_mask[XDF_ENTRY_WORDS] = {
     0x00FFFFFFu, 0xFFFFFFFFu, /* lng (idtyp: deletion), addr */
     0x000000FFu, 0xFFFFFF00u, /* nbits; ni */

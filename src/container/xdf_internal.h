@@ -1,5 +1,5 @@
 /*
- * Internal to the XDF backend: layout constants (CONTAINER.md §2), the
+ * Internal to the XDF backend: layout constants (docs/format/xdf.md), the
  * per-file state behind fst24_file.bk, and the helpers that xdf.c (open,
  * write) shares with xdf_salvage.c (repair of damaged files).
  */
@@ -20,7 +20,7 @@
 #define XDF_MAX_LNG 0xFFFFFF      /* 24-bit record length in U64 */
 #define XDF_MAX_FILE_BYTES (8LL << 30) /* librmn's practical limit */
 
-/* Header word indices (CONTAINER.md §2.3). */
+/* Header word indices (docs/format/xdf.md#xdf-file-header). */
 enum {
     H_IDTYP_LNG = 0, H_ADDR = 1, H_VRSN = 2, H_SIGN = 3, H_FSIZ = 4, H_NRWR = 5, H_NXTN = 6,
     H_NBD = 7, H_PLST = 8, H_NBIG = 9, H_PRM = 10, H_AUX = 11, H_NEFF = 12, H_NREC = 13,

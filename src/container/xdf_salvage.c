@@ -5,7 +5,7 @@
  * give the authoritative metadata (a metadata edit or a deletion lives only
  * there) for every entry its own record confirms. A linear walk over the file
  * finds every self-addressed record (each record starts with a copy of its
- * descriptor whose address word is its own position, CONTAINER.md §2.1): the
+ * descriptor whose address word is its own position, docs/format/xdf.md#xdf-structure-header): the
  * records a directory page no longer lists, or never listed because the writer
  * died before its next flush. Unreadable stretches are skipped by scanning for
  * the next self-addressed structure. The result is the list of records, in

@@ -1,5 +1,5 @@
 /*
- * Structural validation of an XDF file (CONTAINER.md §2, §6.2-6.3): header
+ * Structural validation of an XDF file (docs/format/xdf.md#xdf-reading): header
  * and key descriptors, directory page chain and checksums, every directory
  * entry against the descriptor copy in front of its data, self-addressed
  * linear walk, record counters. Sequential files: header and linear walk.
@@ -21,7 +21,7 @@ enum {
     XR_HEAD = 80             /* descriptor copy + auxiliary keys */
 };
 
-/* Bits of descriptor W32 0..17 that a metadata edit (§2.8) cannot change:
+/* Bits of descriptor W32 0..17 that a metadata edit (docs/format/xdf.md#xdf-delete) cannot change:
  * the entry and the copy in front of the data must agree on them. */
 static const uint32_t stable_mask[XE_WORDS] = {
     0xFFFFFFFFu, 0xFFFFFFFFu, /* idtyp/lng, addr */
@@ -143,7 +143,7 @@ static void check_pages(check_ctx *c, const uint32_t *h, check_set *refs, check_
     free(w);
 }
 
-/* Linear walk: every structure's address is its own position (§2.1). */
+/* Linear walk: every structure's address is its own position (docs/format/xdf.md#xdf-structure-header). */
 static void walk_random(check_ctx *c, const uint32_t *h, const check_set *refs, const check_set *pages) {
     int64_t end = (int64_t)h[4] * 8, off = 26 * 8;
     if (end > c->size) end = c->size;

@@ -1,7 +1,7 @@
 /*
  * CMC date-time stamps: public newdate-style conversions, incdatr/difdatr
  * arithmetic and the dateo <-> datev derivation used by the file layer
- * (METADATA.md §2, CONTAINER.md §2.7).
+ * (docs/format/dates.md, docs/format/descriptor.md#descriptor-date).
  */
 #include <math.h>
 

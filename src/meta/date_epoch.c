@@ -1,6 +1,6 @@
 /*
  * Stamps <-> seconds since 1970-01-01T00:00:00Z and ISO 8601 text
- * (METADATA.md §2.5). Decoding has a fast path for new-style stamps (the
+ * (docs/format/dates.md#stamp-epoch). Decoding has a fast path for new-style stamps (the
  * common case in files); everything else goes through the printable form so
  * that validity and the choice of stamp format are librmn's.
  */

@@ -1,5 +1,5 @@
 /*
- * librmn's newdate conversions (METADATA.md §2), one function per mode.
+ * librmn's newdate conversions (docs/format/dates.md), one function per mode.
  * Integer arithmetic follows librmn's 32-bit Fortran code: where librmn
  * would wrap around on absurd input, the wrap is reproduced explicitly
  * (through 64-bit arithmetic) instead of relying on C signed overflow.

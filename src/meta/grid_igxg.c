@@ -1,6 +1,5 @@
 /* ig <-> xg: the integer grid descriptors stored in record headers and the
- * real values they stand for (librmn cigaxg / cxgaig semantics, METADATA.md
- * §4.13). Arithmetic is single precision like librmn's; where librmn's build
+ * real values they stand for (librmn cigaxg / cxgaig semantics, docs/format/grids.md#igxg). Arithmetic is single precision like librmn's; where librmn's build
  * contracts a*b+c into a fused multiply-add the result differs in the last
  * bit, so those spots use fmaf() on purpose (e.g. L ig3 9000 -> lat0
  * -2.01e-6, not 0). */

@@ -1,7 +1,6 @@
 /*
  * IP1/IP2/IP3 codes: single-code encode/decode, kinds, equivalence and the
- * ip1_all code set. Bit-compatible with librmn's CONVIP_plus (METADATA.md
- * §1); the text forms are in ip_format.c, the triplets in ip123.c.
+ * ip1_all code set. Bit-compatible with librmn's CONVIP_plus (docs/format/levels.md); the text forms are in ip_format.c, the triplets in ip123.c.
  *
  * Precision matters here: librmn mixes single and double precision in a
  * specific way and the codes written in files depend on it, so every
@@ -17,7 +16,7 @@
 
 enum { MAX_KIND = 31 };
 
-/* Per-kind tables (index = kind 0..31), from METADATA.md §1.1. */
+/* Per-kind tables (index = kind 0..31), from docs/format/levels.md#ip-kinds. */
 static const unsigned char kind_valid[MAX_KIND + 1] = {
     1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1,
     0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};

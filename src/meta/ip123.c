@@ -1,6 +1,6 @@
 /*
  * The ip1/ip2/ip3 triplet (librmn convert_ip123: EncodeIp, DecodeIp,
- * ConvertPKtoIP, ConvertIPtoPK; METADATA.md §1.8): levels in ip1, times in
+ * ConvertPKtoIP, ConvertIPtoPK; docs/format/levels.md#ip-triplets): levels in ip1, times in
  * ip2, and ip3 either a free value or the other end of one range.
  */
 #include <math.h>

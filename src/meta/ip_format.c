@@ -1,6 +1,6 @@
 /*
  * Text form of IP codes, identical to what librmn's CONVIP_plus writes into
- * a 15-character string (METADATA.md §1): Fortran I/F/G edit descriptors are
+ * a 15-character string (docs/format/levels.md): Fortran I/F/G edit descriptors are
  * emulated here, including their quirks (optional leading zero dropped when
  * the field is full, asterisks on overflow), and the trailing-zero trimming
  * of librmn's value_to_string.

@@ -3,7 +3,7 @@
  * every criteria key must exist in the record and match (numbers/booleans
  * equal, -1 a wildcard; strings equal, case-insensitive; objects recursively;
  * arrays: each criteria element present in the record array, string elements
- * as prefixes, "" or -1 wildcards; null ignored). CONTAINER.md §5.4.
+ * as prefixes, "" or -1 wildcards; null ignored). docs/format/rsf.md#ext-meta-matching.
  * A tiny recursive parser: values are compared directly on the texts.
  */
 #include <ctype.h>

@@ -1,6 +1,6 @@
 /* Vertical descriptors: parsing of "!!" tables for every vcode of
- * METADATA.md §5.2, legacy descriptors (HY / PT / sigma / pressure), level
- * lookup and the pressure / height formulas of §5.3. Pure functions; reading
+ * docs/format/vertical.md#toctoc, legacy descriptors (HY / PT / sigma / pressure), level
+ * lookup and the pressure / height formulas of docs/format/vertical.md#vertical-formulas. Pure functions; reading
  * records is in vgrid_file.c. */
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Vertical descriptors found in a file: "!!" records linked to data records
  * by (ip1, ip2) = (ig1, ig2), a file's single "!!", or a legacy descriptor
- * inferred from HY / PT and the levels present (METADATA.md §5.5, §5.7). */
+ * inferred from HY / PT and the levels present (docs/format/vertical.md#legacy-vertical, docs/format/vertical.md#vertical-cf). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

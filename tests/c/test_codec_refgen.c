@@ -3,7 +3,7 @@
  * them with our codecs using the same requests, and compare our payload words
  * with the payload librmn stored in ref/types.xdf.fst (and types.rsf.fst when
  * the RSF backend can read it). Compressed payloads are compared on their
- * meaningful words (the slack after them holds writer residue, ENCODING §10.4). */
+ * meaningful words (the slack after them holds writer residue, docs/format/data-types.md#compressed-slack). */
 #include "test_codec_util.h"
 
 #include <math.h>
@@ -363,7 +363,7 @@ static size_t meaningful_words(const uint32_t *w, size_t nw, int datyp, int ni, 
 }
 
 /* Bits of an uncompressed payload that carry data (the RSF writer leaves
- * residue in the rest of the last word and in the padding, ENCODING.md §0). */
+ * residue in the rest of the last word and in the padding, docs/format/data-types.md#bit-streams). */
 static uint64_t data_bits_of(int datyp, int nbits, size_t n) {
     switch (datyp & 0x3F) {
     case 1: return 120 + (uint64_t)n * nbits;
@@ -398,7 +398,7 @@ static void compare_record(const char *path, int is_rsf, const gen_rec *g, const
     int same = ow == nw && m == mo;
     size_t first_diff = (size_t)-1;
     /* A failed compression leaves residue of the first attempt after the
-     * base-layout data, even in the unused bits of its last word (§2):
+     * base-layout data, even in the unused bits of its last word (docs/format/data-types.md#payload-length):
      * compare the data bits only. */
     uint64_t databits = (uint64_t)m * 32;
     size_t n = (size_t)g->ni * g->nj * g->nk;

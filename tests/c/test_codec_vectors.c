@@ -1,4 +1,5 @@
-/* Known vectors of ENCODING.md §15-16, decoded and encoded bit-exactly. */
+/* Known vectors (payloads like those of docs/format/data-types.md#worked-examples), decoded and
+ * encoded bit-exactly. */
 #include "test_codec_util.h"
 
 #include <math.h>
@@ -66,14 +67,14 @@ static void test_ieee(void) {
     CHECK(fst_codec_layout(&d, &t, &c) == FST24_OK && t == FST24_ELEM_F32 && c == 4);
     CHECK(fst_codec_decode(z1, 4, &d, out, FST24_ELEM_F32, 4, 0) == FST24_OK);
     CHECK(memcmp(out, z, sizeof z) == 0);
-    /* §15.3 record "!!" */
+    /* vector: record "!!" */
     const uint32_t vv[16] = {0x40000000, 0, 0x3FF00000, 0, 0x3FF00000, 0, 0x41830C35, 0,
                              0x40F86A00, 0, 0, 0, 0, 0, 0, 0};
     d = desc(5, 64, 0, 3, 2, 1);
     double v6[6];
     CHECK(fst_codec_decode(vv, 16, &d, v6, FST24_ELEM_NONE, 6, 0) == FST24_OK);
     CHECK(v6[0] == 2.0 && v6[1] == 1.0 && v6[2] == 1.0 && v6[3] == 39945888.0 && v6[4] == 100000.0 && v6[5] == 0.0);
-    /* §15.4 XX E16 */
+    /* vector: XX E16 */
     const uint32_t xx[2] = {0xBB92BE20, 0xBEB2BEDC};
     d = desc(5, 16, 0, 4, 1, 1);
     CHECK(fst_codec_decode(xx, 2, &d, out, FST24_ELEM_F32, 4, 0) == FST24_OK);
@@ -277,7 +278,7 @@ static void test_missing(void) {
     free(w);
 }
 
-/* Grid vectors of §16.6 and §16.7: encode, compare all words, decode back. */
+/* Grid vectors (datyp 129/134 on small grids): encode, compare all words, decode back. */
 static void check_grid(const void *in, fst24_elem_type t, int datyp, int nbits, int ni, int nj, const uint32_t *expect,
                        size_t nexp, int exact) {
     check_encode(in, t, desc(datyp, nbits, 32, ni, nj, 1), 0, expect, nexp, datyp, nbits);
@@ -337,7 +338,7 @@ static void test_compressed(void) {
         0x000B0010, 0x00240050, 0x00B00100, 0x02400500, 0x0B001000, 0x20004000, 0x80010002, 0x00040008,
         0x00100020, 0x00400080, 0x01000200, 0x04000000, 0, 0, 0, 0, 0, 0, 0, 0};
     check_grid(q2, FST24_ELEM_F32, 133, 24, 16, 16, q2w, 44, 1);
-    /* §15.2 companion record PX: constant 1000 over 101 x 50, all-zero stream */
+    /* vector: companion record PX: constant 1000 over 101 x 50, all-zero stream */
     uint32_t *px = calloc(138, 4);
     px[0] = 0x8A; px[1] = 0xEFFB8800; px[2] = 0x00FA0000; px[3] = 0x13BA; px[4] = 0xB194; px[5] = 0x80000000;
     float *o = malloc(5050 * 4);
@@ -349,7 +350,7 @@ static void test_compressed(void) {
     free(px);
 }
 
-/* §16.8 sign run-length streams (data words only). */
+/* sign run-length streams (docs/format/data-types.md#datyp-133-signs) (data words only). */
 static void check_rle(const uint8_t *s, size_t n, const uint32_t *expect, size_t nexp) {
     uint32_t w[8] = {0};
     uint64_t bits = fst_sign_rle_encode(s, n, w, 8);

@@ -1,7 +1,7 @@
 /* CMC date stamps: agreement with librmn on every row of
  * ref/vectors/date_vectors.tsv, with the dateo/datev fields of every corpus
- * dump (printable forms and the dateo <- datev derivation), and the spec's
- * checklist (METADATA.md §2, §7). */
+ * dump (printable forms and the dateo <- datev derivation), and the examples of
+ * docs/format/dates.md#date-examples. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -132,7 +132,7 @@ static void check_printable(int32_t stamp, int32_t d, int32_t t) {
 }
 
 static void check_checklist(void) {
-    /* §2.9 table */
+    /* docs/format/dates.md#date-examples table */
     struct { int32_t d, t, stamp, back_t; int64_t unix_s; int has_unix; } tab[] = {
         {19800101, 0, 10180000, 0, 315532800, 1},
         {19991231, 23000000, 123199230, 23000000, 946681200, 1},
@@ -200,8 +200,8 @@ static void check_checklist(void) {
     CHECK(fst_datev_from_dateo(354514400, 7, 1) == 354514401, "deet 7 npas 1");
     CHECK(fst_datev_from_dateo(354514400, 3600, 48) == 354557600, "deet 3600 npas 48");
     CHECK(fst_datev_from_dateo(354514400, 3600, -2) == 354514400, "negative lead: unchanged");
-    CHECK(fst_datev_from_dateo(471942800, 300, 12) == 471943700, "CONTAINER example");
-    CHECK(fst_dateo_from_datev(471943700, 300, 12) == 471942800, "CONTAINER example back");
+    CHECK(fst_datev_from_dateo(471942800, 300, 12) == 471943700, "dateo-datev example");
+    CHECK(fst_dateo_from_datev(471943700, 300, 12) == 471942800, "dateo-datev example back");
     CHECK(fst_dateo_from_datev(0, 300, 12) == 101010101 && fst_dateo_from_datev(0, 0, 12) == 0, "datev 0");
 
     /* difdatr / difdati */

@@ -1,5 +1,5 @@
-/* Grid math without files: ig <-> xg vectors of METADATA.md §4.13, projection
- * vectors of §4.2-4.7, the fast atan2 against libm, and every in-memory grid
+/* Grid math without files: ig <-> xg vectors of docs/format/grids.md#igxg, projection
+ * vectors of docs/format/grids.md#grid-a, the fast atan2 against libm, and every in-memory grid
  * of ref/latlon/synthetic.jsonl against librmn's gdll output (<= 1e-4 deg). */
 #include "test_grid_util.h"
 #include "meta/grid_internal.h"
@@ -28,7 +28,7 @@ static void check_ig(char t, double x1, double x2, double x3, double x4, int32_t
 
 static void test_igxg(void)
 {
-    /* §4.13 vectors */
+    /* docs/format/grids.md#igxg vectors */
     check_ig('L', 10, -100.5, 0.25, 0.125, 25, 13, 10000, 25950);
     check_xg('L', 25, 13, 10000, 25950, 10, 259.5, 0.25, 0.13, 1e-5);
     check_ig('L', 0, 0, 1, 1, 100, 100, 9000, 0);
@@ -108,7 +108,7 @@ static void test_igxg(void)
 
 static void test_rotation(void)
 {
-    /* §4.7 table: pole, lambda_NP, rotated (10, 200) -> geographic */
+    /* docs/format/grids.md#grid-e table: pole, lambda_NP, rotated (10, 200) -> geographic */
     static const double v[][9] = {
         {0, 180, 0, 270, 90, 0, 0, 10, 200},
         {57.5, 250, 57.5, 291, 30.825626, 90.5, 190.845790, 67.502450, 294.670570},
@@ -136,7 +136,7 @@ static void test_rotation(void)
         } else {
             CHECK(st == 0 && info.mapping == FST24_MAPPING_ROTATED && !strcmp(info.mapping_name, "rotated_latitude_longitude"),
                   "rotated mapping %zu", k);
-            if (fabs(v[k][4]) < 89.9) { /* §4.7 values (the pole longitude is arbitrary at the pole) */
+            if (fabs(v[k][4]) < 89.9) { /* docs/format/grids.md#grid-e values (the pole longitude is arbitrary at the pole) */
                 CHECK(NEAR(info.grid_north_pole_latitude, v[k][4], 1e-5) &&
                       lon_diff(info.grid_north_pole_longitude, v[k][5]) < 1e-5 &&
                       lon_diff(info.north_pole_grid_longitude, v[k][6]) < 1e-5,
@@ -208,7 +208,7 @@ static void test_ps(void)
     st = fst24_grid_axes(g, xa, ya);
     CHECK(st == 0 && xa[0] == 0 && xa[29] == 29 * 15000.0 && ya[1] == 15000.0, "PS axes in metres");
     fst24_grid_free(g);
-    /* S mapping: dgrw - 90 (METADATA §6.6 south-pole fix) */
+    /* S mapping: dgrw - 90 (docs/format/grids.md#grid-cf south-pole fix) */
     st = fst24_grid_new('S', 51, 51, 260, 260, 35000, 3810, &g);
     fst24_grid_describe(g, &info);
     CHECK(st == 0 && NEAR(info.straight_vertical_longitude_from_pole, -100.0, 1e-4) && info.latitude_of_projection_origin == -90,

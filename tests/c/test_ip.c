@@ -1,6 +1,6 @@
 /* IP codes: agreement with librmn on every row of ref/vectors/ip_vectors.tsv
  * and ip_decode_vectors.tsv, with the ip*_dec / decodeip fields of every
- * corpus dump, and the spec's checklist (METADATA.md §1, §7). */
+ * corpus dump, and the examples of docs/format/levels.md#ip-examples. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -144,7 +144,7 @@ static void check_corpus(void) {
     printf("corpus: %ld records checked\n", ctx.records);
 }
 
-/* ---- checklist (METADATA.md §7, §1.9) -------------------------------------- */
+/* ---- checklist (docs/format/levels.md#ip-examples) -------------------------------------- */
 
 static int32_t enc(float v, int k, fst24_ip_style s) {
     int32_t ip = 0;
@@ -192,7 +192,7 @@ static void check_checklist(void) {
     CHECK(enc(1200, 2, FST24_IP_NEW) == -999999, "out of range is an error");
     CHECK(enc(NAN, 3, FST24_IP_NEW) == -999999 && enc(INFINITY, 0, FST24_IP_OLD) == -999999, "non-finite");
 
-    /* Triplets (§1.9) */
+    /* Triplets (docs/format/levels.md#ip-examples) */
     fst24_ip_range r1 = {10, 10, 2}, r2 = {6, 16, 10}, r3 = {0, 0, -1};
     int32_t a, b, c;
     CHECK(fst24_ip123_encode(&r1, &r2, &r3, &a, &b, &c) == FST24_OK && a == 42043040 && b == 176320768 &&
@@ -290,7 +290,7 @@ static void check_checklist(void) {
 }
 
 /* Every code decodes, re-encodes and decodes to the same (value, kind)
- * (METADATA.md §7.13), over a sweep of the new-style space. */
+ * (docs/format/levels.md#ip-examples), over a sweep of the new-style space. */
 static void check_round_trip(void) {
     long bad = 0, n = 0;
     for (int kf = 0; kf < 16; kf++) {

@@ -1,5 +1,5 @@
 /* librmn's byte layout for files we write:
- *  - the worked example of CONTAINER.md §3.14, byte for byte;
+ *  - the worked example of docs/format/rsf.md#rsf-example, byte for byte;
  *  - copies of ref/{grids,meta,model,append}.rsf.fst written record by record
  *    (append: flushing where librmn's sessions ended) equal the originals except
  *    for the SOR `ubc` byte, which librmn sometimes leaves uninitialised;
@@ -9,7 +9,7 @@
 #include "common/bytes.h"
 #include "container/validate.h"
 
-/* §3.14, every byte (548). */
+/* docs/format/rsf.md#rsf-example, every byte (548). */
 static const char *example_hex =
     /* segment 0: SOS + EOS */
     "030000fe000000004800000013000000" "5253463053544446efbeadde00000000"

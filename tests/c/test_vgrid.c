@@ -1,7 +1,7 @@
 /* Vertical descriptors: every "!!" of the reference and real GEM files is
  * parsed; its A/B tables reproduce the pressures of the vgrid generator
- * formulas of METADATA.md §5.4 (5001, 5002, 5003) and of the reference
- * generator (model file); spec vectors of §5.3; legacy HY / PT descriptors;
+ * formulas of docs/format/vertical.md#vertical-generation (5001, 5002, 5003) and of the reference
+ * generator (model file); spec vectors of docs/format/vertical.md#vertical-formulas; legacy HY / PT descriptors;
  * hostile tables. */
 #include "test_grid_util.h"
 
@@ -86,7 +86,7 @@ static void test_5001(const char *name)
         err = fmax(err, compare_pressures(vg, ip1[k], A, B, 0, in.pref));
     }
     CHECK(n == 80 && err < 1e-6, "%s: %d levels, 5001 generator pressures agree to %g", name, (int)n, err);
-    /* §5.3 vector: ip1 94505840 (0.134) -> 115.2138 hPa at P0 = 1000 hPa */
+    /* docs/format/vertical.md#vertical-formulas vector: ip1 94505840 (0.134) -> 115.2138 hPa at P0 = 1000 hPa */
     const int32_t iv = 94505840;
     const double ps = 100000.0;
     double p;
@@ -139,7 +139,7 @@ static void test_5002(const char *name, int32_t vcode)
     fst24_vgrid_free(vg);
 }
 
-/* 5005 real table: §5.3 vectors and §5.6 diagnostic levels. */
+/* 5005 real table: docs/format/vertical.md#vertical-formulas vectors and docs/format/vertical.md#diagnostic-levels diagnostic levels. */
 static void test_5005(void)
 {
     char path[1024];
@@ -389,7 +389,7 @@ static void test_legacy(void)
         fst24_vgrid_free(l);
         fst24_vgrid_free(t);
     }
-    /* §5.3: 1002 ptop 1000 Pa, ip1 2110 (eta 0.011): p = 989 + 0.011 P0; 1001: B = 0.011; 2001: A = 10 Pa */
+    /* docs/format/vertical.md#vertical-formulas: 1002 ptop 1000 Pa, ip1 2110 (eta 0.011): p = 989 + 0.011 P0; 1001: B = 0.011; 2001: A = 10 Pa */
     const int32_t e = 2110, pr = 44140192;
     fst24_vgrid *vg = NULL;
     double a, b, p;

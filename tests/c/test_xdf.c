@@ -49,7 +49,7 @@ static float *ramp(size_t n, float scale) {
     return v;
 }
 
-/* Structural checks of CONTAINER.md §6.2 on a closed file we wrote. */
+/* Structural checks of docs/format/xdf.md#xdf-reading on a closed file we wrote. */
 /* edited: a metadata rewrite leaves the record copy stale (librmn does the same),
  * so only the words it cannot change (nbits, ni, nj, datyp, nk) are compared. */
 static void check_structure(const char *path, int expect_records, int edited) {
