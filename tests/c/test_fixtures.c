@@ -41,19 +41,35 @@ static int same_string(const char *line, const char *key, const char *value) {
 static int check_record(const char *name, const fst24_record *r, const char *line) {
     int bad = 0;
 #define INT_FIELD(field, key)                                                                       \
-    if (tu_jint(line, key, -99) != (long long)r->field) {                                          \
+    do {                                                                                           \
+        if (tu_jint(line, key, -99) != (long long)r->field) {                                          \
         fprintf(stderr, "%s %s: %s is %lld, the dump says %lld\n", name, r->nomvar, key,          \
                 (long long)r->field, tu_jint(line, key, -99));                                     \
         bad++;                                                                                     \
-    }
-    INT_FIELD(ip1, "ip1") INT_FIELD(ip2, "ip2") INT_FIELD(ip3, "ip3")
-    INT_FIELD(ni, "ni") INT_FIELD(nj, "nj") INT_FIELD(nk, "nk")
-    INT_FIELD(dateo, "dateo") INT_FIELD(datev, "datev") INT_FIELD(deet, "deet") INT_FIELD(npas, "npas")
-    INT_FIELD(data_type, "data_type") INT_FIELD(data_bits, "data_bits") INT_FIELD(pack_bits, "pack_bits")
-    INT_FIELD(ig1, "ig1") INT_FIELD(ig2, "ig2") INT_FIELD(ig3, "ig3") INT_FIELD(ig4, "ig4")
-    INT_FIELD(key, "key") INT_FIELD(file_index, "file_index") INT_FIELD(file_offset, "file_offset")
-    INT_FIELD(total_stored_bytes, "total_stored_bytes")
-    INT_FIELD(extended_meta_size, "extended_meta_size")
+        }                                                                                          \
+    } while (0)
+    INT_FIELD(ip1, "ip1");
+    INT_FIELD(ip2, "ip2");
+    INT_FIELD(ip3, "ip3");
+    INT_FIELD(ni, "ni");
+    INT_FIELD(nj, "nj");
+    INT_FIELD(nk, "nk");
+    INT_FIELD(dateo, "dateo");
+    INT_FIELD(datev, "datev");
+    INT_FIELD(deet, "deet");
+    INT_FIELD(npas, "npas");
+    INT_FIELD(data_type, "data_type");
+    INT_FIELD(data_bits, "data_bits");
+    INT_FIELD(pack_bits, "pack_bits");
+    INT_FIELD(ig1, "ig1");
+    INT_FIELD(ig2, "ig2");
+    INT_FIELD(ig3, "ig3");
+    INT_FIELD(ig4, "ig4");
+    INT_FIELD(key, "key");
+    INT_FIELD(file_index, "file_index");
+    INT_FIELD(file_offset, "file_offset");
+    INT_FIELD(total_stored_bytes, "total_stored_bytes");
+    INT_FIELD(extended_meta_size, "extended_meta_size");
 #undef INT_FIELD
     if (!same_string(line, "nomvar", r->nomvar) || !same_string(line, "typvar", r->typvar) ||
         !same_string(line, "etiket", r->etiket) || !same_string(line, "grtyp", r->grtyp)) {
