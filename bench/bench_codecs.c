@@ -76,14 +76,19 @@ int main(int argc, char **argv) {
             d[(size_t)j * ni + i] = x;
             u[(size_t)j * ni + i] = (uint32_t)((i * 3 + j * 5) & 0xFFF);
         }
-    struct { int datyp, nbits; fst24_elem_type t; const void *in; const char *what; } cases[] = {
-        {1, 8, FST24_ELEM_F32, f, "R8"},    {1, 12, FST24_ELEM_F32, f, "R12"},  {1, 16, FST24_ELEM_F32, f, "R16"},
-        {1, 24, FST24_ELEM_F32, f, "R24"},  {5, 32, FST24_ELEM_F32, f, "E32"},  {5, 24, FST24_ELEM_F32, f, "E24"},
-        {5, 16, FST24_ELEM_F32, f, "E16"},  {5, 64, FST24_ELEM_F64, d, "E64"},  {6, 16, FST24_ELEM_F32, f, "F16"},
-        {6, 12, FST24_ELEM_F32, f, "F12"},  {134, 16, FST24_ELEM_F32, f, "f16"}, {134, 12, FST24_ELEM_F32, f, "f12"},
+    struct {
+        int datyp, nbits;
+        fst24_elem_type t;
+        const void *in;
+        const char *what;
+    } cases[] = {
+        {1, 8, FST24_ELEM_F32, f, "R8"},     {1, 12, FST24_ELEM_F32, f, "R12"},   {1, 16, FST24_ELEM_F32, f, "R16"},
+        {1, 24, FST24_ELEM_F32, f, "R24"},   {5, 32, FST24_ELEM_F32, f, "E32"},   {5, 24, FST24_ELEM_F32, f, "E24"},
+        {5, 16, FST24_ELEM_F32, f, "E16"},   {5, 64, FST24_ELEM_F64, d, "E64"},   {6, 16, FST24_ELEM_F32, f, "F16"},
+        {6, 12, FST24_ELEM_F32, f, "F12"},   {134, 16, FST24_ELEM_F32, f, "f16"}, {134, 12, FST24_ELEM_F32, f, "f12"},
         {129, 16, FST24_ELEM_F32, f, "r16"}, {133, 32, FST24_ELEM_F32, f, "e32"}, {133, 16, FST24_ELEM_F32, f, "e16"},
-        {2, 12, FST24_ELEM_U32, u, "I12"},  {2, 16, FST24_ELEM_U32, u, "I16"},  {2, 32, FST24_ELEM_U32, u, "I32"},
-        {4, 16, FST24_ELEM_U32, u, "S16"},  {130, 12, FST24_ELEM_U32, u, "i12"},
+        {2, 12, FST24_ELEM_U32, u, "I12"},   {2, 16, FST24_ELEM_U32, u, "I16"},   {2, 32, FST24_ELEM_U32, u, "I32"},
+        {4, 16, FST24_ELEM_U32, u, "S16"},   {130, 12, FST24_ELEM_U32, u, "i12"},
     };
     void *out = malloc(n * 8), *ref = malloc(n * 8);
     memset(ref, 1, n * 8);
@@ -151,6 +156,10 @@ int main(int argc, char **argv) {
         printf("%-5s %5d %5d %10.0f %10.0f\n", cases[c].what, st.datyp, st.nbits, bytes / b1 / 1e6, bytes / b2 / 1e6);
         free(w);
     }
-    free(f); free(d); free(u); free(out); free(ref);
+    free(f);
+    free(d);
+    free(u);
+    free(out);
+    free(ref);
     return 0;
 }

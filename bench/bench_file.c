@@ -28,12 +28,18 @@ int main(int argc, char **argv) {
     const char *path = NULL;
     int nrec = 500, ni = 1000, nj = 1000, datyp = 1, bits = 16;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--records") && i + 1 < argc) nrec = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--ni") && i + 1 < argc) ni = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--nj") && i + 1 < argc) nj = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--datyp") && i + 1 < argc) datyp = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--bits") && i + 1 < argc) bits = atoi(argv[++i]);
-        else path = argv[i];
+        if (!strcmp(argv[i], "--records") && i + 1 < argc)
+            nrec = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ni") && i + 1 < argc)
+            ni = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--nj") && i + 1 < argc)
+            nj = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--datyp") && i + 1 < argc)
+            datyp = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--bits") && i + 1 < argc)
+            bits = atoi(argv[++i]);
+        else
+            path = argv[i];
     }
     fst24_file *f;
     if (!path) {
@@ -57,8 +63,8 @@ int main(int argc, char **argv) {
         }
         if (fst24_close(f)) return die("close");
         double t = now() - t0;
-        printf("write %d records %dx%d datyp %d/%d: %.3f s, %.0f MB/s of input\n", nrec, ni, nj, datyp,
-               bits, t, (double)nrec * (double)n * 4 / t / 1e6);
+        printf("write %d records %dx%d datyp %d/%d: %.3f s, %.0f MB/s of input\n", nrec, ni, nj, datyp, bits, t,
+               (double)nrec * (double)n * 4 / t / 1e6);
         free(v);
     }
     double t0 = now();
@@ -84,8 +90,8 @@ int main(int argc, char **argv) {
         fst24_query_free(q);
     }
     double t_search = (now() - t0) / 1000;
-    printf("%s: %lld records; open %.3f ms, list %.3f ms, one search %.1f us (%d)\n", path, (long long)n,
-           t_open * 1e3, t_list * 1e3, t_search * 1e6, found > 0);
+    printf("%s: %lld records; open %.3f ms, list %.3f ms, one search %.1f us (%d)\n", path, (long long)n, t_open * 1e3,
+           t_list * 1e3, t_search * 1e6, found > 0);
 
     void **outs = malloc((size_t)n * sizeof *outs);
     size_t *sizes = malloc((size_t)n * sizeof *sizes);

@@ -15,8 +15,7 @@
 #include <time.h>
 #include "fst24.h"
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
@@ -24,8 +23,7 @@ static double now(void)
 
 /* CPU time of this thread: on a machine shared with other jobs it is steadier
  * than wall time (the benchmark is single-threaded, so both measure one core). */
-static double cpu(void)
-{
+static double cpu(void) {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
@@ -35,8 +33,7 @@ static double cpu(void)
 
 static double best_cpu;
 
-static double best_of(const fst24_grid *g, double *lat, double *lon, int reps)
-{
+static double best_of(const fst24_grid *g, double *lat, double *lon, int reps) {
     double best = 1e9;
     best_cpu = 1e9;
     for (int r = 0; r < reps; r++) {
@@ -55,8 +52,7 @@ static double best_of(const fst24_grid *g, double *lat, double *lon, int reps)
 /* Distance of one point from its reference: latitude in degrees, longitude
  * as degrees of arc along the parallel (longitude itself is ill-conditioned
  * near the poles). */
-static void worst(double la, double lo, double ref_la, double ref_lo, double *dlat, double *dlon)
-{
+static void worst(double la, double lo, double ref_la, double ref_lo, double *dlat, double *dlon) {
     double d = fmod(fabs(lo - ref_lo), 360.0);
     d = d > 180 ? 360 - d : d;
     *dlat = fmax(*dlat, fabs(la - ref_la));
@@ -65,8 +61,7 @@ static void worst(double la, double lo, double ref_la, double ref_lo, double *dl
 
 /* Rotated grid: geographic = R^T . rotated_xyz in double with libm. */
 static void deviation_rotated(const fst24_grid *g, const double *ax, const double *ay, int n, const double *lat,
-                              const double *lon, double *dlat, double *dlon)
-{
+                              const double *lon, double *dlat, double *dlon) {
     fst24_grid_info info;
     *dlat = *dlon = -1;
     if (fst24_grid_describe(g, &info)) return;
@@ -74,7 +69,8 @@ static void deviation_rotated(const fst24_grid *g, const double *ax, const doubl
     *dlat = *dlon = 0;
     for (int j = 0; j < n; j++)
         for (int i = 0; i < n; i++) {
-            const double r[3] = {cos(ay[j] * rad) * cos(ax[i] * rad), cos(ay[j] * rad) * sin(ax[i] * rad), sin(ay[j] * rad)};
+            const double r[3] = {cos(ay[j] * rad) * cos(ax[i] * rad), cos(ay[j] * rad) * sin(ax[i] * rad),
+                                 sin(ay[j] * rad)};
             double x[3];
             for (int k = 0; k < 3; k++) x[k] = R[0][k] * r[0] + R[1][k] * r[1] + R[2][k] * r[2];
             const size_t p = (size_t)j * n + i;
@@ -85,9 +81,7 @@ static void deviation_rotated(const fst24_grid *g, const double *ax, const doubl
 /* N grid: stereographic radius r from the pole (1-based grid positions),
  * Re = (1 + sin 60) * 6371 km / d60 in grid units, lat = asin((Re^2 - r^2) /
  * (Re^2 + r^2)) written as atan2, lon = atan2(y, x) - dgrw. */
-static void deviation_ps(const fst24_grid *g, int n, const double *lat, const double *lon, double *dlat,
-                         double *dlon)
-{
+static void deviation_ps(const fst24_grid *g, int n, const double *lat, const double *lon, double *dlat, double *dlon) {
     fst24_grid_info info;
     *dlat = *dlon = -1;
     if (fst24_grid_describe(g, &info)) return;
@@ -101,8 +95,7 @@ static void deviation_ps(const fst24_grid *g, int n, const double *lat, const do
         }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const int n = argc > 1 ? atoi(argv[1]) : 2000;
     const size_t np = (size_t)n * n;
     double *ax = malloc(n * sizeof(double)), *ay = malloc(n * sizeof(double));
@@ -123,12 +116,15 @@ int main(int argc, char **argv)
     fst24_grid_latlon(g, lat, lon); /* cold: includes first-touch page faults */
     const double cold = now() - t0;
     const double warm = best_of(g, lat, lon, REPS);
-    printf("Z on rotated E %dx%d: build %.3f ms, lat/lon cold %.2f ms, warm best-of-%d %.2f ms wall / %.2f ms cpu (%.2f ns/point)\n",
+    printf("Z on rotated E %dx%d: build %.3f ms, lat/lon cold %.2f ms, warm best-of-%d %.2f ms wall / %.2f ms cpu "
+           "(%.2f ns/point)\n",
            n, n, tbuild * 1e3, cold * 1e3, REPS, warm * 1e3, best_cpu * 1e3, best_cpu * 1e9 / np);
-    printf("  check: lat[0]=%.6f lon[0]=%.6f lat[last]=%.6f lon[last]=%.6f\n", lat[0], lon[0], lat[np - 1], lon[np - 1]);
+    printf("  check: lat[0]=%.6f lon[0]=%.6f lat[last]=%.6f lon[last]=%.6f\n", lat[0], lon[0], lat[np - 1],
+           lon[np - 1]);
     double dlat, dlon;
     deviation_rotated(g, ax, ay, n, lat, lon, &dlat, &dlon);
-    printf("  largest distance from a double-precision libm recomputation: lat %.2g deg, lon %.2g deg of arc\n", dlat, dlon);
+    printf("  largest distance from a double-precision libm recomputation: lat %.2g deg, lon %.2g deg of arc\n", dlat,
+           dlon);
     fst24_grid_free(g);
 
     /* polar stereographic of the same size */
@@ -143,14 +139,16 @@ int main(int argc, char **argv)
     printf("N polar stereographic %dx%d: lat/lon best-of-%d %.2f ms wall / %.2f ms cpu (%.2f ns/point)\n", n, n, REPS,
            ps * 1e3, best_cpu * 1e3, best_cpu * 1e9 / np);
     deviation_ps(g, n, lat, lon, &dlat, &dlon);
-    printf("  largest distance from a double-precision libm recomputation: lat %.2g deg, lon %.2g deg of arc\n", dlat, dlon);
+    printf("  largest distance from a double-precision libm recomputation: lat %.2g deg, lon %.2g deg of arc\n", dlat,
+           dlon);
     fst24_grid_free(g);
 
     /* plain lat-lon (identity E reference) */
     const int32_t idg[4] = {900, 0, 43200, 43200};
     fst24_grid_new_axes('Z', n, n, 'E', idg, ax, ay, &g);
     const double ll = best_of(g, lat, lon, REPS);
-    printf("Z on identity E %dx%d: lat/lon best-of-%d %.2f ms wall / %.2f ms cpu\n", n, n, REPS, ll * 1e3, best_cpu * 1e3);
+    printf("Z on identity E %dx%d: lat/lon best-of-%d %.2f ms wall / %.2f ms cpu\n", n, n, REPS, ll * 1e3,
+           best_cpu * 1e3);
     fst24_grid_free(g);
     free(lat);
     free(lon);

@@ -56,12 +56,12 @@ static void report(const char *what, double *t, int64_t rows) {
            t[0] * 1e6 / (double)rows);
 }
 
-#define TIMED(r, stmt)                 \
-    do {                               \
-        double t0_ = now_ms(), c0_ = cpu_ms(); \
-        stmt;                          \
-        t[r] = now_ms() - t0_;         \
-        cpu[r] = cpu_ms() - c0_;       \
+#define TIMED(r, stmt)                                                                                                 \
+    do {                                                                                                               \
+        double t0_ = now_ms(), c0_ = cpu_ms();                                                                         \
+        stmt;                                                                                                          \
+        t[r] = now_ms() - t0_;                                                                                         \
+        cpu[r] = cpu_ms() - c0_;                                                                                       \
     } while (0)
 
 int main(int argc, char **argv) {

@@ -28,16 +28,16 @@ static void report(const char *what, double best_ms, size_t n) {
 }
 
 #define RUNS 7
-#define TIME(what, n, stmt)                              \
-    do {                                                 \
-        double best = 1e30;                              \
-        for (int r_ = 0; r_ < RUNS; r_++) {              \
-            double t0_ = now_ms();                       \
-            stmt;                                        \
-            double t_ = now_ms() - t0_;                  \
-            if (t_ < best) best = t_;                    \
-        }                                                \
-        report(what, best, n);                           \
+#define TIME(what, n, stmt)                                                                                            \
+    do {                                                                                                               \
+        double best = 1e30;                                                                                            \
+        for (int r_ = 0; r_ < RUNS; r_++) {                                                                            \
+            double t0_ = now_ms();                                                                                     \
+            stmt;                                                                                                      \
+            double t_ = now_ms() - t0_;                                                                                \
+            if (t_ < best) best = t_;                                                                                  \
+        }                                                                                                              \
+        report(what, best, n);                                                                                         \
     } while (0)
 
 int main(int argc, char **argv) {
@@ -57,10 +57,10 @@ int main(int argc, char **argv) {
         uint32_t r = next_u32();
         if (r % 10 < 8) {
             int k = level_kinds[r % 4];
-            float v = k == 5 ? (float)(next_u32() % 1000000) / 1e6f
-                    : k == 21 ? (float)(next_u32() % 3000000) / 100.f
-                    : k == 2 ? (float)(next_u32() % 100000) / 100.f
-                             : (float)(next_u32() % 10000) / 10.f;
+            float v = k == 5    ? (float)(next_u32() % 1000000) / 1e6f
+                      : k == 21 ? (float)(next_u32() % 3000000) / 100.f
+                      : k == 2  ? (float)(next_u32() % 100000) / 100.f
+                                : (float)(next_u32() % 10000) / 10.f;
             fst24_ip_encode(v, k, FST24_IP_NEW, &ips[i]);
         } else {
             ips[i] = (int32_t)(next_u32() % 32768);
@@ -81,7 +81,8 @@ int main(int argc, char **argv) {
     {
         size_t m = n / 10;
         char buf[32];
-        TIME("ip format (1/10 of the values)", m, for (size_t i = 0; i < m; i++) fst24_ip_format(ips[i], buf, sizeof buf));
+        TIME("ip format (1/10 of the values)", m,
+             for (size_t i = 0; i < m; i++) fst24_ip_format(ips[i], buf, sizeof buf));
     }
     TIME("stamps_to_epoch", n, fst24_stamps_to_epoch(stamps, n, secs, valid));
     TIME("epochs_to_stamps", n, fst24_epochs_to_stamps(secs, n, 0, stamps2, valid));

@@ -41,9 +41,9 @@ extern "C" {
 #define FST24_VERSION_STR_(x) #x
 #define FST24_VERSION_STR(x) FST24_VERSION_STR_(x)
 /* "MAJOR.MINOR.PATCH" */
-#define FST24_VERSION_STRING                                                                                         \
-    FST24_VERSION_STR(FST24_VERSION_MAJOR) "." FST24_VERSION_STR(FST24_VERSION_MINOR) "." FST24_VERSION_STR(    \
-        FST24_VERSION_PATCH)
+#define FST24_VERSION_STRING                                                                                           \
+    FST24_VERSION_STR(FST24_VERSION_MAJOR)                                                                             \
+    "." FST24_VERSION_STR(FST24_VERSION_MINOR) "." FST24_VERSION_STR(FST24_VERSION_PATCH)
 
 #if defined(_WIN32)
 #define FST24_API
@@ -91,26 +91,33 @@ FST24_API const char *fst24_version(void);
 
 /* Stored data type codes (datyp). Flags may be or-ed onto a base type. */
 enum {
-    FST24_TYPE_BINARY = 0,        /* X: raw bits */
-    FST24_TYPE_REAL_OLD_QUANT = 1,/* R: linear quantiser */
-    FST24_TYPE_UNSIGNED = 2,      /* I */
-    FST24_TYPE_CHAR = 3,          /* C */
-    FST24_TYPE_SIGNED = 4,        /* S */
-    FST24_TYPE_REAL_IEEE = 5,     /* E */
-    FST24_TYPE_REAL = 6,          /* F: shared-exponent packer */
-    FST24_TYPE_STRING = 7,        /* A */
-    FST24_TYPE_COMPLEX = 8,       /* Z */
-    FST24_TYPE_MISSING_FLAG = 64, /* some points are missing values */
-    FST24_TYPE_COMPRESSED = 128,  /* lossless compression stage */
-    FST24_TYPE_BASE_MASK = 63     /* data_type & FST24_TYPE_BASE_MASK: the base type, flags removed */
+    FST24_TYPE_BINARY = 0,         /* X: raw bits */
+    FST24_TYPE_REAL_OLD_QUANT = 1, /* R: linear quantiser */
+    FST24_TYPE_UNSIGNED = 2,       /* I */
+    FST24_TYPE_CHAR = 3,           /* C */
+    FST24_TYPE_SIGNED = 4,         /* S */
+    FST24_TYPE_REAL_IEEE = 5,      /* E */
+    FST24_TYPE_REAL = 6,           /* F: shared-exponent packer */
+    FST24_TYPE_STRING = 7,         /* A */
+    FST24_TYPE_COMPLEX = 8,        /* Z */
+    FST24_TYPE_MISSING_FLAG = 64,  /* some points are missing values */
+    FST24_TYPE_COMPRESSED = 128,   /* lossless compression stage */
+    FST24_TYPE_BASE_MASK = 63      /* data_type & FST24_TYPE_BASE_MASK: the base type, flags removed */
 };
 
 /* Element type of an unpacked array in memory. */
 typedef enum fst24_elem_type {
     FST24_ELEM_NONE = 0,
-    FST24_ELEM_F32, FST24_ELEM_F64,
-    FST24_ELEM_U8, FST24_ELEM_U16, FST24_ELEM_U32, FST24_ELEM_U64,
-    FST24_ELEM_I8, FST24_ELEM_I16, FST24_ELEM_I32, FST24_ELEM_I64
+    FST24_ELEM_F32,
+    FST24_ELEM_F64,
+    FST24_ELEM_U8,
+    FST24_ELEM_U16,
+    FST24_ELEM_U32,
+    FST24_ELEM_U64,
+    FST24_ELEM_I8,
+    FST24_ELEM_I16,
+    FST24_ELEM_I32,
+    FST24_ELEM_I64
 } fst24_elem_type;
 
 /* Size in bytes of one element (0 for NONE). */
@@ -131,31 +138,31 @@ FST24_API const char *fst24_elem_name(fst24_elem_type type);
  * strings are wildcards.
  */
 typedef struct fst24_record {
-    char nomvar[5];   /* variable name, 4 chars */
-    char typvar[3];   /* field type, 2 chars */
-    char etiket[13];  /* label, 12 chars */
-    char grtyp[2];    /* grid type, 1 char (raw byte) */
+    char nomvar[5];  /* variable name, 4 chars */
+    char typvar[3];  /* field type, 2 chars */
+    char etiket[13]; /* label, 12 chars */
+    char grtyp[2];   /* grid type, 1 char (raw byte) */
     int32_t ip1, ip2, ip3;
     int32_t ni, nj, nk;
-    int32_t dateo;    /* origin date stamp (derived from datev, deet, npas) */
-    int32_t datev;    /* valid date stamp (stored) */
-    int32_t deet;     /* time step length, seconds */
-    int32_t npas;     /* time step number */
-    int32_t data_type;/* datyp incl. flags 64/128 */
-    int32_t data_bits;/* element size of the unpacked data (8/16/32/64) */
-    int32_t pack_bits;/* stored bits per element (nbits) */
+    int32_t dateo;     /* origin date stamp (derived from datev, deet, npas) */
+    int32_t datev;     /* valid date stamp (stored) */
+    int32_t deet;      /* time step length, seconds */
+    int32_t npas;      /* time step number */
+    int32_t data_type; /* datyp incl. flags 64/128 */
+    int32_t data_bits; /* element size of the unpacked data (8/16/32/64) */
+    int32_t pack_bits; /* stored bits per element (nbits) */
     int32_t ig1, ig2, ig3, ig4;
 
     /* Position and container information (read only; set by the library). */
-    int64_t key;            /* librmn-compatible handle (unique while file open) */
-    int32_t file_index;     /* XDF: page*256+slot; RSF: directory index */
-    int32_t num_meta_bytes; /* RSF: 4*metadata words; XDF: 0 */
-    int64_t file_offset;    /* byte offset of the record in its file */
+    int64_t key;                /* librmn-compatible handle (unique while file open) */
+    int32_t file_index;         /* XDF: page*256+slot; RSF: directory index */
+    int32_t num_meta_bytes;     /* RSF: 4*metadata words; XDF: 0 */
+    int64_t file_offset;        /* byte offset of the record in its file */
     int64_t total_stored_bytes; /* record size on disk, headers included */
-    int32_t fst_version;    /* RSF: FST metadata version; XDF: 0 */
-    int32_t num_search_keys;/* RSF: 19; XDF: 16 */
+    int32_t fst_version;        /* RSF: FST metadata version; XDF: 0 */
+    int32_t num_search_keys;    /* RSF: 19; XDF: 16 */
     int32_t extended_meta_size; /* RSF: extended metadata size in 32-bit words */
-    int32_t ubc;            /* unused bit count field (normally 0) */
+    int32_t ubc;                /* unused bit count field (normally 0) */
 
     /* Private to the library: where the record came from. Not part of the API: do not read or
      * write them (use fst24_record_file() and fst24_record_detach()); they are here only so
@@ -225,11 +232,13 @@ typedef struct fst24_open_options {
 } fst24_open_options;
 /* Every option at its default: `fst24_open_options o = FST24_OPEN_OPTIONS_INIT;` (or a
  * designated initialiser, which zeroes the fields it does not name). */
-#define FST24_OPEN_OPTIONS_INIT {FST24_BACKEND_DEFAULT, 0, 0, 0, 0, {0, 0, 0, 0}}
+#define FST24_OPEN_OPTIONS_INIT                                                                                        \
+    {                                                                                                                  \
+        FST24_BACKEND_DEFAULT, 0, 0, 0, 0, { 0, 0, 0, 0 }                                                              \
+    }
 
 /* Open (or create) a file. `opts` may be NULL. */
-FST24_API int fst24_open(const char *path, fst24_open_mode mode,
-                         const fst24_open_options *opts, fst24_file **out);
+FST24_API int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options *opts, fst24_file **out);
 /* Open with a librmn-style option string: "R/O", "R/W", "RSF", "XDF",
  * "PARALLEL", "FORCE-WRITE" joined with '+'. */
 FST24_API int fst24_open_str(const char *path, const char *options, fst24_file **out);
@@ -240,34 +249,36 @@ FST24_API int fst24_flush(fst24_file *file);
 
 /* Detect the kind of file by content. */
 typedef enum fst24_file_kind {
-    FST24_KIND_MISSING = -3, FST24_KIND_EMPTY = -2, FST24_KIND_UNREADABLE = -1,
-    FST24_KIND_OTHER = 0,        /* not an FST file */
-    FST24_KIND_XDF = 1,          /* XDF random standard file */
-    FST24_KIND_XDF_SEQ = 2,      /* XDF sequential standard file */
-    FST24_KIND_RSF = 3,          /* RSF standard file */
-    FST24_KIND_FST89 = 4,        /* 1989 random standard file */
-    FST24_KIND_XDF_CORRUPT = 5,  /* STDR signature but header/size inconsistent */
-    FST24_KIND_BURP = 6,         /* BURP (XDF container, not FST) */
-    FST24_KIND_FST89_SEQ = 7     /* 1989 sequential standard file (not supported) */
+    FST24_KIND_MISSING = -3,
+    FST24_KIND_EMPTY = -2,
+    FST24_KIND_UNREADABLE = -1,
+    FST24_KIND_OTHER = 0,       /* not an FST file */
+    FST24_KIND_XDF = 1,         /* XDF random standard file */
+    FST24_KIND_XDF_SEQ = 2,     /* XDF sequential standard file */
+    FST24_KIND_RSF = 3,         /* RSF standard file */
+    FST24_KIND_FST89 = 4,       /* 1989 random standard file */
+    FST24_KIND_XDF_CORRUPT = 5, /* STDR signature but header/size inconsistent */
+    FST24_KIND_BURP = 6,        /* BURP (XDF container, not FST) */
+    FST24_KIND_FST89_SEQ = 7    /* 1989 sequential standard file (not supported) */
 } fst24_file_kind;
 FST24_API fst24_file_kind fst24_detect(const char *path);
 FST24_API const char *fst24_kind_name(fst24_file_kind kind);
 
 typedef struct fst24_file_info {
-    const char *path;       /* valid while the file is open */
-    fst24_backend backend;  /* XDF or RSF */
-    fst24_file_kind kind;   /* detected format (XDF, XDF sequential, RSF, FST 1989) */
+    const char *path;      /* valid while the file is open */
+    fst24_backend backend; /* XDF or RSF */
+    fst24_file_kind kind;  /* detected format (XDF, XDF sequential, RSF, FST 1989) */
     int writable;
-    int64_t num_records;    /* valid (non-deleted) records */
-    int64_t num_deleted;    /* deleted directory entries */
-    int64_t num_entries;    /* all directory entries */
-    int64_t file_size;      /* bytes */
-    int num_pages;          /* XDF directory pages / RSF segments with a directory */
-    int checksum_errors;    /* XDF pages whose checksum is wrong */
-    int recovered;          /* 1 if the file is damaged (or its writer crashed): what can be
+    int64_t num_records; /* valid (non-deleted) records */
+    int64_t num_deleted; /* deleted directory entries */
+    int64_t num_entries; /* all directory entries */
+    int64_t file_size;   /* bytes */
+    int num_pages;       /* XDF directory pages / RSF segments with a directory */
+    int checksum_errors; /* XDF pages whose checksum is wrong */
+    int recovered;       /* 1 if the file is damaged (or its writer crashed): what can be
                                trusted is shown, `warning` says what is not */
-    char warning[256];      /* description of what was recovered or left out, or "" */
-    int writer_active;      /* read-only: a live writer has the file open; records it wrote
+    char warning[256];   /* description of what was recovered or left out, or "" */
+    int writer_active;   /* read-only: a live writer has the file open; records it wrote
                                after its last flush are not visible yet (not damage) */
 } fst24_file_info;
 FST24_API int fst24_file_get_info(fst24_file *file, fst24_file_info *info);
@@ -305,19 +316,22 @@ FST24_API int fst24_unlink(fst24_file *first);
 typedef struct fst24_query fst24_query;
 
 typedef struct fst24_query_options {
-    int ip1_all, ip2_all, ip3_all;  /* match old- and new-style encodings of the IP */
-    int stamp_norun;                /* compare all bits of the date stamp */
-    int skip_grid_descriptors;      /* skip >>, ^^, ^>, !!, ##, HY, PROJ ... */
-    const char *ext_meta;           /* RSF: JSON object the extended metadata must match */
-    int64_t reserved[4];            /* room for future options: leave at 0 */
+    int ip1_all, ip2_all, ip3_all; /* match old- and new-style encodings of the IP */
+    int stamp_norun;               /* compare all bits of the date stamp */
+    int skip_grid_descriptors;     /* skip >>, ^^, ^>, !!, ##, HY, PROJ ... */
+    const char *ext_meta;          /* RSF: JSON object the extended metadata must match */
+    int64_t reserved[4];           /* room for future options: leave at 0 */
 } fst24_query_options;
 /* Every option at its default (exact IP codes, the date's run digit ignored, descriptors kept). */
-#define FST24_QUERY_OPTIONS_INIT {0, 0, 0, 0, 0, NULL, {0, 0, 0, 0}}
+#define FST24_QUERY_OPTIONS_INIT                                                                                       \
+    {                                                                                                                  \
+        0, 0, 0, 0, 0, NULL, { 0, 0, 0, 0 }                                                                            \
+    }
 
 /* New query. `criteria` and `opts` may be NULL (match everything). The query
  * copies what it needs; queries are independent of each other. */
-FST24_API int fst24_query_new(fst24_file *file, const fst24_record *criteria,
-                              const fst24_query_options *opts, fst24_query **out);
+FST24_API int fst24_query_new(fst24_file *file, const fst24_record *criteria, const fst24_query_options *opts,
+                              fst24_query **out);
 /* Next match in directory order (continuing into linked files):
  * 1 found (*rec filled), 0 no more, <0 error. */
 FST24_API int fst24_query_next(fst24_query *query, fst24_record *rec);
@@ -338,18 +352,20 @@ FST24_API int fst24_get_record_by_key(fst24_file *file, int64_t key, fst24_recor
 /* ------------------------------------------------------------------------ */
 
 typedef struct fst24_read_options {
-    int raw_missing;        /* 1: do not replace missing points by the sentinel */
-    fst24_elem_type type;   /* NONE: the record's native type; otherwise a wider one */
-    int threads;            /* >1: decode one large uncompressed record with this many threads */
-    int64_t reserved[4];    /* room for future options: leave at 0 */
+    int raw_missing;      /* 1: do not replace missing points by the sentinel */
+    fst24_elem_type type; /* NONE: the record's native type; otherwise a wider one */
+    int threads;          /* >1: decode one large uncompressed record with this many threads */
+    int64_t reserved[4];  /* room for future options: leave at 0 */
 } fst24_read_options;
 /* Every option at its default (missing values replaced, native type, one thread). */
-#define FST24_READ_OPTIONS_INIT {0, FST24_ELEM_NONE, 0, {0, 0, 0, 0}}
+#define FST24_READ_OPTIONS_INIT                                                                                        \
+    {                                                                                                                  \
+        0, FST24_ELEM_NONE, 0, { 0, 0, 0, 0 }                                                                          \
+    }
 
 /* Decode a record's data into `out` (out_bytes large). `opts` may be NULL.
  * Use fst24_record_data_layout() for the size. */
-FST24_API int fst24_read_data(const fst24_record *rec, void *out, size_t out_bytes,
-                              const fst24_read_options *opts);
+FST24_API int fst24_read_data(const fst24_record *rec, void *out, size_t out_bytes, const fst24_read_options *opts);
 /* The stored payload as 32-bit words in host order (what the codecs see).
  * *nwords receives the payload length; pass words=NULL to query it. */
 FST24_API int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_t *nwords);
@@ -359,12 +375,12 @@ FST24_API int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_
  * backends and with 64 bits in XDF files (RSF stores a 64-bit value as two little-endian
  * 32-bit words, the most significant first: no machine's byte order). */
 typedef struct fst24_data_span {
-    int64_t offset;        /* byte offset of the first value in the file */
-    int64_t bytes;         /* bytes of values: count * element size */
-    int64_t count;         /* elements: ni*nj*nk reals, two per value for complex records */
-    fst24_elem_type type;  /* FST24_ELEM_F32 or FST24_ELEM_F64 */
-    int big_endian;        /* 1: each element is stored most significant byte first; 0: least */
-    int complex_pairs;     /* 1: the elements are (real, imaginary) pairs (datyp 8) */
+    int64_t offset;       /* byte offset of the first value in the file */
+    int64_t bytes;        /* bytes of values: count * element size */
+    int64_t count;        /* elements: ni*nj*nk reals, two per value for complex records */
+    fst24_elem_type type; /* FST24_ELEM_F32 or FST24_ELEM_F64 */
+    int big_endian;       /* 1: each element is stored most significant byte first; 0: least */
+    int complex_pairs;    /* 1: the elements are (real, imaginary) pairs (datyp 8) */
     int64_t reserved[2];
 } fst24_data_span;
 /* FST24_OK with *span filled when the record has such a span; FST24_E_UNSUPPORTED (the message
@@ -379,9 +395,8 @@ FST24_API int fst24_read_ext_meta(const fst24_record *rec, char *buf, size_t buf
  * outs[i] receives record recs[i] (sizes from fst24_record_data_layout). On
  * error the first failing record's status is returned; statuses[i] (may be
  * NULL) receives each record's status. */
-FST24_API int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *out_bytes,
-                              int64_t count, const fst24_read_options *opts, int threads,
-                              int *statuses);
+FST24_API int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *out_bytes, int64_t count,
+                              const fst24_read_options *opts, int threads, int *statuses);
 
 /* Bound of the change the record's stored encoding made to the values that
  * were written: every decoded value v is within abs_err + rel_err*|v| of the
@@ -395,8 +410,14 @@ FST24_API int fst24_record_quant_error(const fst24_record *rec, double *abs_err,
 
 /* Missing-value sentinels used when decoding (+64) records. */
 typedef struct fst24_missing_values {
-    float f32; double f64;
-    int32_t i32; uint32_t u32; int16_t i16; uint16_t u16; int8_t i8; uint8_t u8;
+    float f32;
+    double f64;
+    int32_t i32;
+    uint32_t u32;
+    int16_t i16;
+    uint16_t u16;
+    int8_t i8;
+    uint8_t u8;
 } fst24_missing_values;
 FST24_API void fst24_get_missing_values(fst24_missing_values *mv);
 
@@ -418,12 +439,12 @@ typedef enum fst24_rewrite {
  * with what was stored (data_type, pack_bits, data_bits, key, offset...).
  * `ext_meta` (RSF only, may be NULL) is a JSON text stored with the record.
  */
-FST24_API int fst24_write(fst24_file *file, fst24_record *rec, const void *data,
-                          fst24_elem_type data_type, fst24_rewrite mode, const char *ext_meta);
+FST24_API int fst24_write(fst24_file *file, fst24_record *rec, const void *data, fst24_elem_type data_type,
+                          fst24_rewrite mode, const char *ext_meta);
 /* Write an already-encoded payload (host-order words) unchanged: used to copy
  * records between files and backends. rec must describe the stored encoding. */
-FST24_API int fst24_write_payload(fst24_file *file, fst24_record *rec, const uint32_t *words,
-                                  size_t nwords, fst24_rewrite mode, const char *ext_meta);
+FST24_API int fst24_write_payload(fst24_file *file, fst24_record *rec, const uint32_t *words, size_t nwords,
+                                  fst24_rewrite mode, const char *ext_meta);
 /* Copy a record read from another file into `file` with its stored payload
  * unchanged (no decoding, no re-encoding), across backends too. `header`
  * (NULL: src's own) is the header to store: names, levels, dates, deet/npas
@@ -450,25 +471,28 @@ typedef struct fst24_repair_options {
      * May be NULL. */
     fst24_report_fn on_skip;
     void *ctx;
-    int64_t reserved[4];     /* room for future options: leave at 0 */
+    int64_t reserved[4]; /* room for future options: leave at 0 */
 } fst24_repair_options;
 /* No callback. */
-#define FST24_REPAIR_OPTIONS_INIT {NULL, NULL, {0, 0, 0, 0}}
+#define FST24_REPAIR_OPTIONS_INIT                                                                                      \
+    {                                                                                                                  \
+        NULL, NULL, { 0, 0, 0, 0 }                                                                                     \
+    }
 
 typedef struct fst24_repair_report {
-    fst24_file_kind kind;    /* detected format of the input */
-    int64_t copied;          /* records written to the output */
-    int64_t from_directory;  /* ... found through a directory that could be read */
-    int64_t from_scan;       /* ... found by walking the file (XDF: records no readable
+    fst24_file_kind kind;   /* detected format of the input */
+    int64_t copied;         /* records written to the output */
+    int64_t from_directory; /* ... found through a directory that could be read */
+    int64_t from_scan;      /* ... found by walking the file (XDF: records no readable
                                 directory lists, e.g. written after the last flush;
                                 RSF: every record) */
-    int64_t skipped;         /* records found but not recoverable (incomplete,
+    int64_t skipped;        /* records found but not recoverable (incomplete,
                                 inconsistent, unreadable payload): see on_skip */
-    int64_t deleted;         /* deleted records (not copied) */
-    int64_t damaged_bytes;   /* input bytes in no recognisable structure */
-    int damaged;             /* 1 if the input is not a clean file (the ordinary open
+    int64_t deleted;        /* deleted records (not copied) */
+    int64_t damaged_bytes;  /* input bytes in no recognisable structure */
+    int damaged;            /* 1 if the input is not a clean file (the ordinary open
                                 fails, reports a recovery, or shows other records) */
-    char summary[512];       /* one line: what was copied and what was left out */
+    char summary[512];      /* one line: what was copied and what was left out */
 } fst24_repair_report;
 
 /*

@@ -15,24 +15,24 @@
 #include "fst24.h"
 
 /* X(name, one-line summary), in the order `fst24 --help` lists them. */
-#define CLI_COMMANDS(X)                                                                 \
-    X(ls, "list records: voir-like columns, --style, --format text|json|csv")           \
-    X(info, "backend, record counts, size and validity of files")                      \
-    X(dump, "one JSON object per record with header, decoded levels/dates, data stats") \
-    X(stat, "per-record min, max, mean, std, count and missing count (fststat)")        \
-    X(diff, "compare two files record by record (fstcomp); exit 0 same, 1 different")   \
-    X(select, "copy selected records into a new or existing file, editing headers")    \
-    X(rm, "delete the selected records of files in place")                             \
-    X(convert, "copy every record into a file of the other backend, or to netCDF/Zarr")\
-    X(repair, "copy what can be recovered of a damaged or crashed file into a new one") \
-    X(check, "structural validation of XDF and RSF files, reading every record")        \
-    X(grid, "grid description and lat/lon summary of the grids in a file")              \
-    X(ip, "decode / encode IP level and time codes")                                   \
-    X(date, "decode / encode CMC date-time stamps")                                     \
+#define CLI_COMMANDS(X)                                                                                                \
+    X(ls, "list records: voir-like columns, --style, --format text|json|csv")                                          \
+    X(info, "backend, record counts, size and validity of files")                                                      \
+    X(dump, "one JSON object per record with header, decoded levels/dates, data stats")                                \
+    X(stat, "per-record min, max, mean, std, count and missing count (fststat)")                                       \
+    X(diff, "compare two files record by record (fstcomp); exit 0 same, 1 different")                                  \
+    X(select, "copy selected records into a new or existing file, editing headers")                                    \
+    X(rm, "delete the selected records of files in place")                                                             \
+    X(convert, "copy every record into a file of the other backend, or to netCDF/Zarr")                                \
+    X(repair, "copy what can be recovered of a damaged or crashed file into a new one")                                \
+    X(check, "structural validation of XDF and RSF files, reading every record")                                       \
+    X(grid, "grid description and lat/lon summary of the grids in a file")                                             \
+    X(ip, "decode / encode IP level and time codes")                                                                   \
+    X(date, "decode / encode CMC date-time stamps")                                                                    \
     X(version, "print the library version")
 
-#define CLI_DECLARE(name, summary)        \
-    int cmd_##name(int argc, char **argv); \
+#define CLI_DECLARE(name, summary)                                                                                     \
+    int cmd_##name(int argc, char **argv);                                                                             \
     extern const char cli_help_##name[];
 CLI_COMMANDS(CLI_DECLARE)
 #undef CLI_DECLARE
@@ -93,7 +93,7 @@ void cli_rows_header(cli_rows *w, const char *const *names, int n);
 void cli_rows_start(cli_rows *w);
 void cli_rows_str(cli_rows *w, const char *name, const char *value); /* trailing blanks removed */
 void cli_rows_int(cli_rows *w, const char *name, long long value);
-void cli_rows_num(cli_rows *w, const char *name, double value);      /* NaN/inf: null / empty */
+void cli_rows_num(cli_rows *w, const char *name, double value); /* NaN/inf: null / empty */
 void cli_rows_null(cli_rows *w, const char *name);
 void cli_rows_bool(cli_rows *w, const char *name, int value);
 void cli_rows_end_row(cli_rows *w);
@@ -128,13 +128,13 @@ int cli_selection_query(const cli_selection *s, fst24_file *f, fst24_query **q);
 int cli_selection_next(const cli_selection *s, fst24_query *q, fst24_record *rec);
 void cli_selection_free(cli_selection *s);
 /* The option help shared by every command that selects records. */
-#define CLI_WHERE_HELP                                                                             \
-    "  --where SPEC      select records matching SPEC (repeat: records matching any); SPEC is\n"   \
-    "                    FIELD=ITEMS[,FIELD=ITEMS...], ITEMS a comma list of values or ranges:\n"  \
-    "                      nomvar=TT,HU  etiket=R1*  ip1=500mb  ip1=0.995sg  ip1=10m  ip2=0..24\n" \
-    "                      ip2=6h..12h  datev=2024-01-15T12:00  datev=2024-01-15..2024-01-16\n"    \
-    "                      ni=100..  datyp=134  (fields: nomvar typvar etiket grtyp ip1 ip2 ip3\n" \
-    "                      datev dateo ni nj nk deet npas datyp data_bits nbits ig1 ig2 ig3 ig4)\n" \
+#define CLI_WHERE_HELP                                                                                                 \
+    "  --where SPEC      select records matching SPEC (repeat: records matching any); SPEC is\n"                       \
+    "                    FIELD=ITEMS[,FIELD=ITEMS...], ITEMS a comma list of values or ranges:\n"                      \
+    "                      nomvar=TT,HU  etiket=R1*  ip1=500mb  ip1=0.995sg  ip1=10m  ip2=0..24\n"                     \
+    "                      ip2=6h..12h  datev=2024-01-15T12:00  datev=2024-01-15..2024-01-16\n"                        \
+    "                      ni=100..  datyp=134  (fields: nomvar typvar etiket grtyp ip1 ip2 ip3\n"                     \
+    "                      datev dateo ni nj nk deet npas datyp data_bits nbits ig1 ig2 ig3 ig4)\n"                    \
     "  --exclude SPEC    drop records matching SPEC (repeatable)\n"
 
 /* ---- decoded data (values.c) ---------------------------------------------- */
@@ -155,10 +155,10 @@ double cli_value(const cli_values *v, size_t i);
 int cli_value_missing(const cli_values *v, size_t i);
 
 typedef struct cli_stats {
-    size_t count;   /* elements */
-    size_t missing; /* points flagged missing */
-    size_t nan;     /* NaN values (not missing) */
-    size_t valid;   /* the others: what min..std describe */
+    size_t count;               /* elements */
+    size_t missing;             /* points flagged missing */
+    size_t nan;                 /* NaN values (not missing) */
+    size_t valid;               /* the others: what min..std describe */
     double min, max, mean, std; /* NaN when valid == 0; std is the population std (ddof 0) */
 } cli_stats;
 void cli_values_stats(const cli_values *v, cli_stats *s);

@@ -85,9 +85,11 @@ static int check_one(const char *path) {
     if (problems > reported) reported = problems; /* a problem without its own line */
     int64_t n = 0;
     problems = reported + read_all(path, &n);
-    if (problems) cli_fail("%s: %d problem%s", path, problems, problems > 1 ? "s" : "");
-    else printf("%s: OK (%s, %lld records%s)\n", path, fst24_kind_name(kind), (long long)n,
-                kind == FST24_KIND_FST89 ? "; structure not validated" : "");
+    if (problems)
+        cli_fail("%s: %d problem%s", path, problems, problems > 1 ? "s" : "");
+    else
+        printf("%s: OK (%s, %lld records%s)\n", path, fst24_kind_name(kind), (long long)n,
+               kind == FST24_KIND_FST89 ? "; structure not validated" : "");
     return problems ? 1 : 0;
 }
 

@@ -32,14 +32,20 @@ int cmd_convert(int argc, char **argv) {
         if (r < 0) return 2;
         if (r > 0) continue;
         if (cli_is_option(argv[i])) return cli_usage("convert", "unknown option %s", argv[i]);
-        if (!in_path) in_path = argv[i];
-        else if (!out_path) out_path = argv[i];
-        else return cli_usage("convert", "too many arguments");
+        if (!in_path)
+            in_path = argv[i];
+        else if (!out_path)
+            out_path = argv[i];
+        else
+            return cli_usage("convert", "too many arguments");
     }
     fst24_backend backend;
-    if (bk && !strcasecmp(bk, "rsf")) backend = FST24_BACKEND_RSF;
-    else if (bk && !strcasecmp(bk, "xdf")) backend = FST24_BACKEND_XDF;
-    else return cli_usage("convert", bk ? "--backend must be rsf or xdf" : "missing --backend");
+    if (bk && !strcasecmp(bk, "rsf"))
+        backend = FST24_BACKEND_RSF;
+    else if (bk && !strcasecmp(bk, "xdf"))
+        backend = FST24_BACKEND_XDF;
+    else
+        return cli_usage("convert", bk ? "--backend must be rsf or xdf" : "missing --backend");
     if (!in_path || !out_path) return cli_usage("convert", "IN and OUT expected");
 
     struct stat sin, sout;

@@ -29,9 +29,7 @@ const char cli_help_diff[] =
     "  --packerr[=K]     allow K times the packing (quantisation) error of the two records\n"
     "                    (default K 1) and report whether each pair is within it\n"
     "  --format FORMAT   text (default) or json (one object: pairs, only_a, only_b, summary)\n"
-    "  -q, --quiet       text: list only the pairs that are not equal, and the summary\n"
-    CLI_WHERE_HELP
-    "\n"
+    "  -q, --quiet       text: list only the pairs that are not equal, and the summary\n" CLI_WHERE_HELP "\n"
     "examples:\n"
     "  fst24 diff model.fst model.rsf\n"
     "  fst24 diff --packerr --where nomvar=TT,UU,VV run1.fst run2.fst\n"
@@ -74,7 +72,8 @@ static int cmp_identity(const fst24_record *a, const fst24_record *b) {
     if ((c = strcmp(a->nomvar, b->nomvar))) return c;
     if ((c = strcmp(a->typvar, b->typvar))) return c;
     if ((c = strcmp(a->etiket, b->etiket))) return c;
-#define CMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+#define CMP(f)                                                                                                         \
+    if (a->f != b->f) return a->f < b->f ? -1 : 1
     CMP(ip1);
     CMP(ip2);
     CMP(ip3);
@@ -141,10 +140,10 @@ static void note(pair_result *p, const char *fmt, long long a, long long b, cons
 static int compare_headers(const fst24_record *a, const fst24_record *b, pair_result *p) {
     int different = 0;
     static const char *const fmt = "%s%s %lld != %lld";
-#define FIELD(f, counts)                                              \
-    if (a->f != b->f) {                                               \
-        note(p, fmt, a->f, b->f, #f);                                 \
-        different |= counts;                                          \
+#define FIELD(f, counts)                                                                                               \
+    if (a->f != b->f) {                                                                                                \
+        note(p, fmt, a->f, b->f, #f);                                                                                  \
+        different |= counts;                                                                                           \
     }
     FIELD(ni, 1)
     FIELD(nj, 1)
@@ -169,8 +168,10 @@ static int compare_ext_meta(const fst24_record *a, const fst24_record *b, pair_r
             free(mb);
             return -1;
         }
-        if (fst24_read_ext_meta(a, ma, la + 1, NULL) || fst24_read_ext_meta(b, mb, lb + 1, NULL)) differ = -1;
-        else differ = strcmp(ma, mb) != 0;
+        if (fst24_read_ext_meta(a, ma, la + 1, NULL) || fst24_read_ext_meta(b, mb, lb + 1, NULL))
+            differ = -1;
+        else
+            differ = strcmp(ma, mb) != 0;
         free(ma);
         free(mb);
     }
@@ -181,7 +182,9 @@ static int compare_ext_meta(const fst24_record *a, const fst24_record *b, pair_r
     return differ;
 }
 
-typedef struct ksum { double s, c; } ksum;
+typedef struct ksum {
+    double s, c;
+} ksum;
 static void ksum_add(ksum *k, double x) {
     double t = k->s + x;
     k->c += fabs(k->s) >= fabs(x) ? (k->s - t) + x : (x - t) + k->s;
@@ -247,8 +250,10 @@ static void compare_values(const cli_values *va, const cli_values *vb, const dou
         ksum_add(&sab, (a - mean_a) * (b - mean_b));
     }
     double vaa = ksum_get(&saa), vbb = ksum_get(&sbb);
-    if (vaa > 0 && vbb > 0) p->corr = ksum_get(&sab) / sqrt(vaa * vbb);
-    else p->corr = p->ndiff == 0 ? 1.0 : NAN; /* constant fields: correlated only if identical */
+    if (vaa > 0 && vbb > 0)
+        p->corr = ksum_get(&sab) / sqrt(vaa * vbb);
+    else
+        p->corr = p->ndiff == 0 ? 1.0 : NAN; /* constant fields: correlated only if identical */
 }
 
 static void compare_pair(const fst24_record *a, const fst24_record *b, const side *sa, const side *sb,
@@ -296,8 +301,10 @@ static void compare_pair(const fst24_record *a, const fst24_record *b, const sid
     cli_values_free(&vb);
     size_t mismatches = p->missing_mismatch + p->nan_mismatch;
     if (o->packerr > 0) p->packerr_ok = p->nexceed == 0 && mismatches == 0;
-    if (different || mismatches || p->nexceed) p->status = ST_DIFFERENT;
-    else p->status = p->ndiff ? ST_CLOSE : ST_EQUAL;
+    if (different || mismatches || p->nexceed)
+        p->status = ST_DIFFERENT;
+    else
+        p->status = p->ndiff ? ST_CLOSE : ST_EQUAL;
     return;
 read_error:
     p->status = ST_ERROR;
@@ -323,8 +330,10 @@ static void json_record(FILE *out, const fst24_record *r) {
     fprintf(out, ",\"ip1\":%d,\"level\":", r->ip1);
     cli_json_str(out, level, 32);
     fprintf(out, ",\"ip2\":%d,\"ip3\":%d,\"datev\":", r->ip2, r->ip3);
-    if (*date) cli_json_str(out, date, 32);
-    else fputs("null", out);
+    if (*date)
+        cli_json_str(out, date, 32);
+    else
+        fputs("null", out);
     fprintf(out, ",\"stampv\":%d,\"grtyp\":", r->datev);
     cli_json_str(out, r->grtyp, 1);
     fprintf(out, ",\"ig1\":%d,\"ig2\":%d,\"ig3\":%d,\"ig4\":%d,\"key\":%lld", r->ig1, r->ig2, r->ig3, r->ig4,
@@ -350,8 +359,10 @@ static void json_pair(FILE *out, const fst24_record *a, const fst24_record *b, c
 }
 
 static void text_num(double v) {
-    if (isnan(v)) printf(" %10s", "-");
-    else printf(" %10.4g", v);
+    if (isnan(v))
+        printf(" %10s", "-");
+    else
+        printf(" %10.4g", v);
 }
 
 static void text_header(const diff_opts *o) {
@@ -371,8 +382,10 @@ static void text_pair(const fst24_record *a, const pair_result *p, const diff_op
     text_num(p->mean_abs);
     text_num(p->bias);
     text_num(p->rmse);
-    if (isnan(p->corr)) printf(" %10s", "-");
-    else printf(" %10.6f", p->corr);
+    if (isnan(p->corr))
+        printf(" %10s", "-");
+    else
+        printf(" %10.6f", p->corr);
     printf(" %9zu", p->ndiff + p->missing_mismatch + p->nan_mismatch);
     if (o->packerr > 0) printf(" %8s", p->packerr_ok < 0 ? "-" : p->packerr_ok ? "yes" : "no");
     printf("  %s", p->status == ST_DIFFERENT ? "DIFFERENT" : p->status == ST_ERROR ? "ERROR" : status_names[p->status]);
@@ -532,7 +545,9 @@ int cmd_diff(int argc, char **argv) {
         printf("\n%zu pairs: %zu equal, %zu close, %zu different%s; %zu only in A, %zu only in B: %s\n",
                counts[0] + counts[1] + counts[2] + counts[3], counts[0], counts[1], counts[2],
                counts[3] ? " (some could not be read)" : "", only[0], only[1],
-               rc == 0 ? "SAME" : rc == 1 ? "DIFFERENT" : "ERROR");
+               rc == 0   ? "SAME"
+               : rc == 1 ? "DIFFERENT"
+                         : "ERROR");
     }
     free(e);
     free_side(&s[0]);

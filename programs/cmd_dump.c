@@ -17,9 +17,7 @@ const char cli_help_dump[] =
     "options:\n"
     "  --jsonl              JSON lines (the only format; accepted for compatibility)\n"
     "  --nodata             headers only (no decoding)\n"
-    "  --no-missing-decode  keep the stored values of missing points instead of the sentinels\n"
-    CLI_WHERE_HELP
-    "\n"
+    "  --no-missing-decode  keep the stored values of missing points instead of the sentinels\n" CLI_WHERE_HELP "\n"
     "example:\n"
     "  fst24 dump --where nomvar=TT,ip1=500mb model.fst | jq .max\n"
     "\n"
@@ -27,9 +25,12 @@ const char cli_help_dump[] =
 
 /* The reference dumps write non-finite numbers as strings. */
 static void dump_num(FILE *o, double v, int is_float) {
-    if (isnan(v)) fputs("\"NaN\"", o);
-    else if (isinf(v)) fputs(v > 0 ? "\"Infinity\"" : "\"-Infinity\"", o);
-    else fprintf(o, is_float ? "%.9g" : "%.17g", v);
+    if (isnan(v))
+        fputs("\"NaN\"", o);
+    else if (isinf(v))
+        fputs(v > 0 ? "\"Infinity\"" : "\"-Infinity\"", o);
+    else
+        fprintf(o, is_float ? "%.9g" : "%.17g", v);
 }
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
@@ -184,11 +185,16 @@ int cmd_dump(int argc, char **argv) {
         }
         if (r > 0) continue;
         if (!strcmp(argv[i], "--jsonl")) continue;
-        if (!strcmp(argv[i], "--nodata")) nodata = 1;
-        else if (!strcmp(argv[i], "--no-missing-decode")) raw_missing = 1;
-        else if (cli_is_option(argv[i])) rc = cli_usage("dump", "unknown option %s", argv[i]);
-        else if (!path) path = argv[i];
-        else rc = cli_usage("dump", "only one FILE (got %s and %s)", path, argv[i]);
+        if (!strcmp(argv[i], "--nodata"))
+            nodata = 1;
+        else if (!strcmp(argv[i], "--no-missing-decode"))
+            raw_missing = 1;
+        else if (cli_is_option(argv[i]))
+            rc = cli_usage("dump", "unknown option %s", argv[i]);
+        else if (!path)
+            path = argv[i];
+        else
+            rc = cli_usage("dump", "only one FILE (got %s and %s)", path, argv[i]);
         if (rc) break;
     }
     if (!rc && !path) rc = cli_usage("dump", "missing FILE");

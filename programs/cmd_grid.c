@@ -14,17 +14,15 @@ typedef struct grid_key {
     int32_t ni, nj, ig[4];
     fst24_record first; /* first record on this grid */
     int64_t count;
-    char names[64];     /* distinct nomvars, truncated */
+    char names[64]; /* distinct nomvars, truncated */
 } grid_key;
 
-static int same_grid(const grid_key *k, const fst24_record *r)
-{
+static int same_grid(const grid_key *k, const fst24_record *r) {
     return k->grtyp == r->grtyp[0] && k->ni == r->ni && k->nj == r->nj && k->ig[0] == r->ig1 && k->ig[1] == r->ig2 &&
            k->ig[2] == r->ig3 && k->ig[3] == r->ig4;
 }
 
-static void add_name(grid_key *k, const char *nomvar)
-{
+static void add_name(grid_key *k, const char *nomvar) {
     char n[5];
     memcpy(n, nomvar, 4);
     n[4] = 0;
@@ -45,13 +43,11 @@ static void add_name(grid_key *k, const char *nomvar)
     strcat(k->names, n);
 }
 
-static void print_point(const char *label, const double *lat, const double *lon, size_t idx)
-{
+static void print_point(const char *label, const double *lat, const double *lon, size_t idx) {
     printf(" %s (%.6f, %.6f)", label, lat[idx], lon[idx]);
 }
 
-static void print_mapping(const fst24_grid_info *in)
-{
+static void print_mapping(const fst24_grid_info *in) {
     switch (in->mapping) {
     case FST24_MAPPING_LATLON:
         printf("  mapping: latitude_longitude%s\n", in->identity_rotation ? " (identity E rotation)" : "");
@@ -63,7 +59,8 @@ static void print_mapping(const fst24_grid_info *in)
                in->north_pole_grid_longitude);
         break;
     case FST24_MAPPING_POLAR_STEREO:
-        printf("  mapping: polar_stereographic latitude_of_projection_origin=%g straight_vertical_longitude_from_pole=%.6f\n"
+        printf("  mapping: polar_stereographic latitude_of_projection_origin=%g "
+               "straight_vertical_longitude_from_pole=%.6f\n"
                "           scale_factor_at_projection_origin=%.7f resolution_at_standard_parallel=%g m\n"
                "           false_easting=%.3f false_northing=%.3f (pole at i=%.6f j=%.6f, d60=%g m, dgrw=%g)\n",
                in->latitude_of_projection_origin, in->straight_vertical_longitude_from_pole,
@@ -79,8 +76,7 @@ static void print_mapping(const fst24_grid_info *in)
     }
 }
 
-static void print_vertical(fst24_file *f, const fst24_record *r)
-{
+static void print_vertical(fst24_file *f, const fst24_record *r) {
     fst24_vgrid *vg = NULL;
     if (fst24_vgrid_find(f, r, &vg)) {
         printf("  vertical: none (%s)\n", fst24_last_error());
@@ -100,8 +96,7 @@ static void print_vertical(fst24_file *f, const fst24_record *r)
     fst24_vgrid_free(vg);
 }
 
-static int describe_grid(fst24_file *f, int index, const grid_key *k, int vertical)
-{
+static int describe_grid(fst24_file *f, int index, const grid_key *k, int vertical) {
     printf("grid %d: %c %d x %d  ig %d %d %d %d  (%lld records: %s)\n", index, k->grtyp, (int)k->ni, (int)k->nj,
            (int)k->ig[0], (int)k->ig[1], (int)k->ig[2], (int)k->ig[3], (long long)k->count, k->names);
     fst24_grid *g = NULL;
@@ -119,7 +114,8 @@ static int describe_grid(fst24_file *f, int index, const grid_key *k, int vertic
         printf("  reference: %c  ig %d %d %d %d  xg %.8g %.8g %.8g %.8g\n", in.ref_grtyp, (int)in.ref_ig[0],
                (int)in.ref_ig[1], (int)in.ref_ig[2], (int)in.ref_ig[3], in.xg[0], in.xg[1], in.xg[2], in.xg[3]);
     else if (in.ref_grtyp == 'F')
-        printf("  super-grid: %d sub-grids (yin xg %.8g %.8g %.8g %.8g)\n", in.nsubgrids, in.xg[0], in.xg[1], in.xg[2], in.xg[3]);
+        printf("  super-grid: %d sub-grids (yin xg %.8g %.8g %.8g %.8g)\n", in.nsubgrids, in.xg[0], in.xg[1], in.xg[2],
+               in.xg[3]);
     else
         printf("  xg %.8g %.8g %.8g %.8g\n", in.xg[0], in.xg[1], in.xg[2], in.xg[3]);
     if (in.grtyp == '#')
@@ -162,8 +158,7 @@ static int describe_grid(fst24_file *f, int index, const grid_key *k, int vertic
 /* A file with no data records (only positional / vertical descriptors): the
  * grids implied by each ">>" / "^^" pair with the same tags, as librmn's
  * reference dumps do. Appends to keys; returns <0 on a read error. */
-static int implied_grids(fst24_file *f, grid_key **keys, size_t *nk, size_t *cap)
-{
+static int implied_grids(fst24_file *f, grid_key **keys, size_t *nk, size_t *cap) {
     fst24_record c, x, y;
     fst24_record_init_criteria(&c);
     fst24_record_set_string(&c, "nomvar", ">>");
@@ -226,8 +221,7 @@ static int implied_grids(fst24_file *f, grid_key **keys, size_t *nk, size_t *cap
 }
 
 /* --vertical on a file without data records: every "!!" table. */
-static void list_toctocs(fst24_file *f)
-{
+static void list_toctocs(fst24_file *f) {
     fst24_record c, r;
     fst24_record_init_criteria(&c);
     fst24_record_set_string(&c, "nomvar", "!!");
@@ -243,8 +237,8 @@ static void list_toctocs(fst24_file *f)
         }
         fst24_vgrid_info in;
         fst24_vgrid_get_info(vg, &in);
-        printf(" vcode %d (%s), %d momentum / %d thermodynamic / %d vertical-velocity levels\n", in.vcode, in.description,
-               in.nl_m, in.nl_t, in.nl_w);
+        printf(" vcode %d (%s), %d momentum / %d thermodynamic / %d vertical-velocity levels\n", in.vcode,
+               in.description, in.nl_m, in.nl_t, in.nl_w);
         fst24_vgrid_free(vg);
     }
     fst24_query_free(q);
@@ -257,16 +251,13 @@ const char cli_help_grid[] =
     "descriptors only shows the grids they imply.\n"
     "\n"
     "options:\n"
-    "  --vertical        also summarise the vertical descriptor (!! table) of each grid's records\n"
-    CLI_WHERE_HELP
-    "\n"
+    "  --vertical        also summarise the vertical descriptor (!! table) of each grid's records\n" CLI_WHERE_HELP "\n"
     "example:\n"
     "  fst24 grid --where nomvar=TT model.fst --vertical\n"
     "\n"
     "exit status: 0 success, 1 a file could not be read or no record matched, 2 usage error\n";
 
-int cmd_grid(int argc, char **argv)
-{
+int cmd_grid(int argc, char **argv) {
     const char *path = NULL;
     int vertical = 0;
     cli_selection sel = {0};
@@ -274,10 +265,14 @@ int cmd_grid(int argc, char **argv)
         int r = cli_selection_option(&sel, "grid", argc, argv, &i);
         if (r > 0) continue;
         int bad = r < 0 ? 2 : 0;
-        if (!bad && !strcmp(argv[i], "--vertical")) vertical = 1;
-        else if (!bad && cli_is_option(argv[i])) bad = cli_usage("grid", "unknown option %s", argv[i]);
-        else if (!bad && !path) path = argv[i];
-        else if (!bad) bad = cli_usage("grid", "one FILE expected (got %s and %s)", path, argv[i]);
+        if (!bad && !strcmp(argv[i], "--vertical"))
+            vertical = 1;
+        else if (!bad && cli_is_option(argv[i]))
+            bad = cli_usage("grid", "unknown option %s", argv[i]);
+        else if (!bad && !path)
+            path = argv[i];
+        else if (!bad)
+            bad = cli_usage("grid", "one FILE expected (got %s and %s)", path, argv[i]);
         if (bad) {
             cli_selection_free(&sel);
             return bad;

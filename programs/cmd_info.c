@@ -28,9 +28,12 @@ int cmd_info(int argc, char **argv) {
         if (fst24_open(argv[i], FST24_MODE_READ, NULL, &f) != FST24_OK) {
             /* the detected kind says something only for files that look like FST */
             const char *msg = fst24_last_error();
-            if (kind <= FST24_KIND_OTHER) cli_fail_file(argv[i]);
-            else if (strstr(msg, argv[i])) cli_fail("%s (detected: %s)", msg, fst24_kind_name(kind));
-            else cli_fail("%s: %s (detected: %s)", argv[i], msg, fst24_kind_name(kind));
+            if (kind <= FST24_KIND_OTHER)
+                cli_fail_file(argv[i]);
+            else if (strstr(msg, argv[i]))
+                cli_fail("%s (detected: %s)", msg, fst24_kind_name(kind));
+            else
+                cli_fail("%s: %s (detected: %s)", argv[i], msg, fst24_kind_name(kind));
             rc = 1;
             continue;
         }
@@ -44,8 +47,10 @@ int cmd_info(int argc, char **argv) {
         if (in.checksum_errors) printf("  checksum errors: %d\n", in.checksum_errors);
         if (in.writer_active)
             printf("  writer: another process has it open for writing (what it has not flushed is not shown)\n");
-        if (in.recovered) printf("  valid: recovered (%s)\n", in.warning);
-        else printf("  valid: yes\n");
+        if (in.recovered)
+            printf("  valid: recovered (%s)\n", in.warning);
+        else
+            printf("  valid: yes\n");
         if (!in.recovered && in.warning[0]) printf("  note: %s\n", in.warning);
         fst24_close(f);
     }

@@ -125,14 +125,19 @@ int cmd_ip(int argc, char **argv) {
     if (!args) return cli_fail("ip: out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--kind") && i + 1 < argc) kind_arg = argv[++i];
-        else if (!strncmp(a, "--kind=", 7)) kind_arg = a + 7;
-        else if (!strcmp(a, "--old")) old = 1;
-        else if (!strcmp(a, "--triplet")) triplet = 1;
+        if (!strcmp(a, "--kind") && i + 1 < argc)
+            kind_arg = argv[++i];
+        else if (!strncmp(a, "--kind=", 7))
+            kind_arg = a + 7;
+        else if (!strcmp(a, "--old"))
+            old = 1;
+        else if (!strcmp(a, "--triplet"))
+            triplet = 1;
         else if (a[0] == '-' && a[1] && !looks_numeric(a)) {
             free(args);
             return cli_usage("ip", "unknown option %s", a);
-        } else args[n++] = argv[i];
+        } else
+            args[n++] = argv[i];
     }
     int rc;
     if (n == 0) {
@@ -140,8 +145,10 @@ int cmd_ip(int argc, char **argv) {
     } else if (triplet) {
         rc = ip_triplet(n, args);
     } else if (!kind_arg) {
-        if (old) rc = cli_usage("ip", "--old needs --kind (encoding)");
-        else rc = ip_decode_codes(n, args);
+        if (old)
+            rc = cli_usage("ip", "--old needs --kind (encoding)");
+        else
+            rc = ip_decode_codes(n, args);
     } else {
         int kind;
         rc = 0;
@@ -212,7 +219,8 @@ int cmd_date(int argc, char **argv) {
     if (!args) return cli_fail("date: out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--extended")) extended = 1;
+        if (!strcmp(a, "--extended"))
+            extended = 1;
         else if (!strcmp(a, "--add") && i + 1 < argc) {
             char *end;
             hours = strtod(argv[++i], &end);
@@ -224,7 +232,8 @@ int cmd_date(int argc, char **argv) {
         } else if (a[0] == '-' && a[1] && !looks_numeric(a)) {
             free(args);
             return cli_usage("date", "unknown option %s", a);
-        } else args[n++] = argv[i];
+        } else
+            args[n++] = argv[i];
     }
     if (n == 0) {
         free(args);

@@ -25,8 +25,7 @@ const char cli_help_ls[] =
     "                    grid (= grtyp,ig1..ig4) key bytes\n"
     "  --decode          same as --style decode\n"
     "  --format FORMAT   text (default), json (an array of objects, one per record, with a \"file\"\n"
-    "                    key; dates as ISO 8601 text) or csv (a header line, then one line per record)\n"
-    CLI_WHERE_HELP
+    "                    key; dates as ISO 8601 text) or csv (a header line, then one line per record)\n" CLI_WHERE_HELP
     "\n"
     "examples:\n"
     "  fst24 ls model.fst\n"
@@ -63,7 +62,7 @@ static void g_nomvar(const fst24_record *r, int t, cell *c) { (void)t, set_str(c
 static void g_typvar(const fst24_record *r, int t, cell *c) { (void)t, set_str(c, r->typvar); }
 static void g_etiket(const fst24_record *r, int t, cell *c) { (void)t, set_str(c, r->etiket); }
 static void g_grtyp(const fst24_record *r, int t, cell *c) { (void)t, set_str(c, r->grtyp); }
-#define INT_GETTER(field)                                                                           \
+#define INT_GETTER(field)                                                                                              \
     static void g_##field(const fst24_record *r, int t, cell *c) { (void)t, set_int(c, r->field); }
 INT_GETTER(ni)
 INT_GETTER(nj)
@@ -90,8 +89,10 @@ static void date_cell(int32_t stamp, int text, cell *c) {
     int32_t d = 0, t = 0;
     if (stamp == 0 || fst24_stamp_to_printable(stamp, &d, &t) != 0) {
         fst24_clear_error();
-        if (text) set_str(c, "-");
-        else c->kind = V_NULL;
+        if (text)
+            set_str(c, "-");
+        else
+            c->kind = V_NULL;
         return;
     }
     if (text) {
@@ -231,9 +232,12 @@ static int parse_style(const char *style, shown *out, int *n, char *keep, size_t
 }
 
 static void text_cell(const shown *s, const cell *c) {
-    if (c->kind == V_INT) printf(s->col->zero_pad ? " %0*lld" : " %*lld", s->width, c->i);
-    else if (c->kind == V_STR) printf(s->col->left ? " %-*s" : " %*s", s->width, c->s);
-    else printf(" %*s", s->width, "");
+    if (c->kind == V_INT)
+        printf(s->col->zero_pad ? " %0*lld" : " %*lld", s->width, c->i);
+    else if (c->kind == V_STR)
+        printf(s->col->left ? " %-*s" : " %*s", s->width, c->s);
+    else
+        printf(" %*s", s->width, "");
 }
 
 static void text_header(const shown *cols, int n, int digits) {
@@ -285,9 +289,12 @@ static int ls_file(const char *path, const cli_selection *sel, ls_options *o) {
             for (int k = 0; k < o->ncols; k++) {
                 const char *name = o->cols[k].col->name;
                 o->cols[k].col->get(&r, 0, &c);
-                if (c.kind == V_INT) cli_rows_int(&o->rows, name, c.i);
-                else if (c.kind == V_STR) cli_rows_str(&o->rows, name, c.s);
-                else cli_rows_null(&o->rows, name);
+                if (c.kind == V_INT)
+                    cli_rows_int(&o->rows, name, c.i);
+                else if (c.kind == V_STR)
+                    cli_rows_str(&o->rows, name, c.s);
+                else
+                    cli_rows_null(&o->rows, name);
             }
             cli_rows_end_row(&o->rows);
         }
@@ -310,13 +317,20 @@ int cmd_ls(int argc, char **argv) {
     int rc = 0, nfiles = 0;
     for (int i = 1; i < argc && !rc; i++) {
         int r = cli_selection_option(&sel, "ls", argc, argv, &i);
-        if (r < 0) rc = 2;
-        else if (r > 0) continue;
-        else if ((r = cli_opt_value("ls", argc, argv, &i, "--style", &style)) != 0) rc = r < 0 ? 2 : 0;
-        else if ((r = cli_opt_value("ls", argc, argv, &i, "--format", &format)) != 0) rc = r < 0 ? 2 : 0;
-        else if (!strcmp(argv[i], "--decode")) style = "decode";
-        else if (cli_is_option(argv[i])) rc = cli_usage("ls", "unknown option %s", argv[i]);
-        else nfiles++;
+        if (r < 0)
+            rc = 2;
+        else if (r > 0)
+            continue;
+        else if ((r = cli_opt_value("ls", argc, argv, &i, "--style", &style)) != 0)
+            rc = r < 0 ? 2 : 0;
+        else if ((r = cli_opt_value("ls", argc, argv, &i, "--format", &format)) != 0)
+            rc = r < 0 ? 2 : 0;
+        else if (!strcmp(argv[i], "--decode"))
+            style = "decode";
+        else if (cli_is_option(argv[i]))
+            rc = cli_usage("ls", "unknown option %s", argv[i]);
+        else
+            nfiles++;
     }
     if (!rc && !nfiles) rc = cli_usage("ls", "missing FILE");
     if (!rc && parse_style(style, o.cols, &o.ncols, keep, sizeof keep)) rc = 2;
@@ -343,7 +357,8 @@ int cmd_ls(int argc, char **argv) {
     if (o.format == CLI_TEXT)
         printf("\n%lld records in RPN standard file(s). Total data size %lld bytes (%.1f MB).\n", (long long)o.records,
                (long long)o.bytes, (double)o.bytes / 1048576.0);
-    else cli_rows_end(&o.rows);
+    else
+        cli_rows_end(&o.rows);
     cli_selection_free(&sel);
     return rc;
 }

@@ -27,19 +27,22 @@ typedef struct skip_ctx {
     const char *in;
 } skip_ctx;
 
-static void on_skip(void *ctx, const char *message) {
-    cli_fail("repair: %s: %s", ((skip_ctx *)ctx)->in, message);
-}
+static void on_skip(void *ctx, const char *message) { cli_fail("repair: %s: %s", ((skip_ctx *)ctx)->in, message); }
 
 int cmd_repair(int argc, char **argv) {
     const char *in = NULL, *out = NULL;
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
-        else if (cli_is_option(argv[i])) return cli_usage("repair", "unknown option %s", argv[i]);
-        else if (!in) in = argv[i];
-        else if (!out) out = argv[i];
-        else return cli_usage("repair", "too many arguments");
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+            quiet = 1;
+        else if (cli_is_option(argv[i]))
+            return cli_usage("repair", "unknown option %s", argv[i]);
+        else if (!in)
+            in = argv[i];
+        else if (!out)
+            out = argv[i];
+        else
+            return cli_usage("repair", "too many arguments");
     }
     if (!in || !out) return cli_usage("repair", "IN and OUT expected");
     skip_ctx ctx = {in};

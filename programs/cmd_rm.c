@@ -13,9 +13,7 @@ const char cli_help_rm[] =
     "\n"
     "options:\n"
     "  --dry-run         list what would be deleted, change nothing (files opened read-only)\n"
-    "  -q, --quiet       only the summary line per file\n"
-    CLI_WHERE_HELP
-    "\n"
+    "  -q, --quiet       only the summary line per file\n" CLI_WHERE_HELP "\n"
     "examples:\n"
     "  fst24 rm model.fst --where nomvar=TT,HU --dry-run\n"
     "  fst24 rm model.fst --where datev=..2024-01-15T00:00 --exclude typvar=X\n"
@@ -76,12 +74,18 @@ int cmd_rm(int argc, char **argv) {
     int rc = 0, nfiles = 0, dry_run = 0, quiet = 0;
     for (int i = 1; i < argc && !rc; i++) {
         int r = cli_selection_option(&sel, "rm", argc, argv, &i);
-        if (r < 0) rc = 2;
-        else if (r > 0) continue;
-        else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n")) dry_run = 1;
-        else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) quiet = 1;
-        else if (cli_is_option(argv[i])) rc = cli_usage("rm", "unknown option %s", argv[i]);
-        else nfiles++;
+        if (r < 0)
+            rc = 2;
+        else if (r > 0)
+            continue;
+        else if (!strcmp(argv[i], "--dry-run") || !strcmp(argv[i], "-n"))
+            dry_run = 1;
+        else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+            quiet = 1;
+        else if (cli_is_option(argv[i]))
+            rc = cli_usage("rm", "unknown option %s", argv[i]);
+        else
+            nfiles++;
     }
     if (!rc && !nfiles) rc = cli_usage("rm", "missing FILE");
     if (!rc && !sel.ninclude) rc = cli_usage("rm", "--where is required (which records to delete?)");

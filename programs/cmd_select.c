@@ -31,9 +31,7 @@ const char cli_help_select[] =
     "                      datev dateo       an ISO date (2024-01-15T12:00) or a CMC stamp; after a\n"
     "                                        datev zap dateo follows from datev, deet and npas\n"
     "                      deet npas ig1 ig2 ig3 ig4   integers (dateo is kept, datev follows)\n"
-    "                      datyp nbits       a new encoding: the data are decoded and re-encoded\n"
-    CLI_WHERE_HELP
-    "\n"
+    "                      datyp nbits       a new encoding: the data are decoded and re-encoded\n" CLI_WHERE_HELP "\n"
     "examples:\n"
     "  fst24 select model.fst -o tt.fst --where nomvar=TT --where nomvar=GZ,ip1=500mb\n"
     "  fst24 select run*.rsf -o merged.fst --backend xdf --exclude typvar=X\n"
@@ -50,8 +48,8 @@ typedef enum zap_kind { Z_STRING, Z_IP, Z_DATEV, Z_DATEO, Z_INT, Z_ENCODING } za
 typedef struct zap {
     char field[16];
     zap_kind kind;
-    char text[16];  /* Z_STRING value */
-    int32_t value;  /* the others */
+    char text[16]; /* Z_STRING value */
+    int32_t value; /* the others */
 } zap;
 
 typedef struct zap_list {
@@ -110,7 +108,8 @@ static int parse_zap_item(const char *item, zap *z) {
     if (!zap_slot(&probe, f))
         return cli_usage("select",
                          "--zap: unknown field \"%s\" (nomvar typvar etiket grtyp ip1 ip2 ip3 datev dateo deet npas "
-                         "ig1 ig2 ig3 ig4 datyp nbits)", f);
+                         "ig1 ig2 ig3 ig4 datyp nbits)",
+                         f);
     if (f[0] == 'i' && f[1] == 'p') {
         z->kind = Z_IP;
         if (parse_i32(v, &z->value) == 0) {
@@ -176,8 +175,10 @@ static int reencode(fst24_file *out, const fst24_record *src, fst24_record *hdr,
     st = fst24_read_ext_meta(src, NULL, 0, &len);
     if (st == FST24_OK && len) {
         meta = malloc(len + 1);
-        if (!meta) st = FST24_E_NOMEM;
-        else st = fst24_read_ext_meta(src, meta, len + 1, &len);
+        if (!meta)
+            st = FST24_E_NOMEM;
+        else
+            st = fst24_read_ext_meta(src, meta, len + 1, &len);
     }
     if (meta && fst24_file_backend(out) != FST24_BACKEND_RSF) {
         free(meta);
@@ -233,7 +234,9 @@ static int copy_from(select_job *job, const char *path) {
     return rc;
 }
 
-static int same_file(const struct stat *a, const struct stat *b) { return a->st_dev == b->st_dev && a->st_ino == b->st_ino; }
+static int same_file(const struct stat *a, const struct stat *b) {
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
 
 int cmd_select(int argc, char **argv) {
     const char *out_path = NULL, *backend_text = NULL, *v;
@@ -245,22 +248,32 @@ int cmd_select(int argc, char **argv) {
     if (!inputs) return cli_fail("select: out of memory");
     for (int i = 1; i < argc && !rc; i++) {
         int r = cli_selection_option(&sel, "select", argc, argv, &i);
-        if (r < 0) rc = 2;
-        else if (r > 0) continue;
+        if (r < 0)
+            rc = 2;
+        else if (r > 0)
+            continue;
         else if ((r = cli_opt_value("select", argc, argv, &i, "--output", &out_path)) != 0 ||
                  (r = cli_opt_value("select", argc, argv, &i, "-o", &out_path)) != 0)
             rc = r < 0 ? 2 : 0;
-        else if ((r = cli_opt_value("select", argc, argv, &i, "--backend", &backend_text)) != 0) rc = r < 0 ? 2 : 0;
-        else if ((r = cli_opt_value("select", argc, argv, &i, "--zap", &v)) != 0) rc = r < 0 ? 2 : parse_zap(v, &zaps);
-        else if (!strcmp(argv[i], "--append")) append = 1;
-        else if (cli_is_option(argv[i])) rc = cli_usage("select", "unknown option %s", argv[i]);
-        else inputs[nin++] = argv[i];
+        else if ((r = cli_opt_value("select", argc, argv, &i, "--backend", &backend_text)) != 0)
+            rc = r < 0 ? 2 : 0;
+        else if ((r = cli_opt_value("select", argc, argv, &i, "--zap", &v)) != 0)
+            rc = r < 0 ? 2 : parse_zap(v, &zaps);
+        else if (!strcmp(argv[i], "--append"))
+            append = 1;
+        else if (cli_is_option(argv[i]))
+            rc = cli_usage("select", "unknown option %s", argv[i]);
+        else
+            inputs[nin++] = argv[i];
     }
     fst24_open_options oo = FST24_OPEN_OPTIONS_INIT;
     if (!rc && backend_text) {
-        if (!strcasecmp(backend_text, "xdf")) oo.backend = FST24_BACKEND_XDF;
-        else if (!strcasecmp(backend_text, "rsf")) oo.backend = FST24_BACKEND_RSF;
-        else rc = cli_usage("select", "--backend must be xdf or rsf, not \"%s\"", backend_text);
+        if (!strcasecmp(backend_text, "xdf"))
+            oo.backend = FST24_BACKEND_XDF;
+        else if (!strcasecmp(backend_text, "rsf"))
+            oo.backend = FST24_BACKEND_RSF;
+        else
+            rc = cli_usage("select", "--backend must be xdf or rsf, not \"%s\"", backend_text);
     }
     if (!rc && !nin) rc = cli_usage("select", "missing input FILE");
     if (!rc && !out_path) rc = cli_usage("select", "missing -o OUT");
@@ -269,8 +282,7 @@ int cmd_select(int argc, char **argv) {
     for (int k = 0; k < nin && !rc && out_exists; k++) {
         struct stat ist;
         if (stat(inputs[k], &ist) == 0 && same_file(&ist, &ost))
-            rc = cli_usage("select", "the output %s is also an input (%s): write to another file", out_path,
-                           inputs[k]);
+            rc = cli_usage("select", "the output %s is also an input (%s): write to another file", out_path, inputs[k]);
     }
     if (rc) {
         free(inputs);
@@ -282,21 +294,26 @@ int cmd_select(int argc, char **argv) {
     char *tmp = NULL;
     fst24_file *out = NULL;
     if (append && out_exists) {
-        if (fst24_open(out_path, FST24_MODE_UPDATE, NULL, &out) != FST24_OK) rc = cli_fail_file(out_path);
+        if (fst24_open(out_path, FST24_MODE_UPDATE, NULL, &out) != FST24_OK)
+            rc = cli_fail_file(out_path);
         else if (oo.backend && fst24_file_backend(out) != oo.backend)
             rc = cli_fail("select: %s is an %s file: --append keeps its backend", out_path,
                           fst24_file_backend(out) == FST24_BACKEND_RSF ? "RSF" : "XDF");
     } else {
         if (!oo.backend) {
             fst24_file *first = NULL;
-            if (fst24_open(inputs[0], FST24_MODE_READ, NULL, &first) != FST24_OK) rc = cli_fail_file(inputs[0]);
-            else oo.backend = fst24_file_backend(first);
+            if (fst24_open(inputs[0], FST24_MODE_READ, NULL, &first) != FST24_OK)
+                rc = cli_fail_file(inputs[0]);
+            else
+                oo.backend = fst24_file_backend(first);
             fst24_close(first);
         }
         size_t n = strlen(out_path) + 48;
         tmp = malloc(n);
-        if (!tmp) rc = cli_fail("select: out of memory");
-        else snprintf(tmp, n, "%s.fst24-select-%ld.tmp", out_path, (long)getpid());
+        if (!tmp)
+            rc = cli_fail("select: out of memory");
+        else
+            snprintf(tmp, n, "%s.fst24-select-%ld.tmp", out_path, (long)getpid());
         if (!rc && fst24_open(tmp, FST24_MODE_CREATE, &oo, &out) != FST24_OK) {
             rc = cli_fail("select: cannot create %s: %s", out_path, fst24_last_error());
             unlink(tmp);

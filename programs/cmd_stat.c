@@ -14,18 +14,16 @@ const char cli_help_stat[] =
     "\n"
     "options:\n"
     "  --format FORMAT   text (default), json (an array of objects) or csv (header line + rows);\n"
-    "                    json and csv give every number with 17 significant digits\n"
-    CLI_WHERE_HELP
-    "\n"
+    "                    json and csv give every number with 17 significant digits\n" CLI_WHERE_HELP "\n"
     "examples:\n"
     "  fst24 stat --where nomvar=TT model.fst\n"
     "  fst24 stat --format csv --where ip1=500mb,ip2=0..24 model.fst > stats.csv\n"
     "\n"
     "exit status: 0 success, 1 a file or record could not be read, 2 usage error\n";
 
-static const char *const csv_names[] = {"file", "index", "nomvar", "typvar", "etiket", "ip1",  "ip2",
-                                        "ip3",  "level", "datev",  "ni",     "nj",     "nk",   "datyp",
-                                        "nbits", "count", "missing", "nan",  "min",    "max",  "mean", "std"};
+static const char *const csv_names[] = {"file",    "index", "nomvar", "typvar", "etiket", "ip1",   "ip2",   "ip3",
+                                        "level",   "datev", "ni",     "nj",     "nk",     "datyp", "nbits", "count",
+                                        "missing", "nan",   "min",    "max",    "mean",   "std"};
 
 static void text_header(void) {
     printf("\n %6s  %-4s %-2s %-12s %15s %9s %9s %-20s %7s %7s %5s %-4s %10s %8s %13s %13s %13s %13s\n\n", "", "NOMV",
@@ -34,8 +32,10 @@ static void text_header(void) {
 }
 
 static void text_num(double v) {
-    if (isnan(v)) printf(" %13s", "-");
-    else printf(" %13.7g", v);
+    if (isnan(v))
+        printf(" %13s", "-");
+    else
+        printf(" %13.7g", v);
 }
 
 static int stat_file(const char *path, const cli_selection *sel, cli_format format, cli_rows *rows) {
@@ -87,8 +87,10 @@ static int stat_file(const char *path, const cli_selection *sel, cli_format form
             cli_rows_int(rows, "ip2", r.ip2);
             cli_rows_int(rows, "ip3", r.ip3);
             cli_rows_str(rows, "level", level);
-            if (*datev) cli_rows_str(rows, "datev", datev);
-            else cli_rows_null(rows, "datev");
+            if (*datev)
+                cli_rows_str(rows, "datev", datev);
+            else
+                cli_rows_null(rows, "datev");
             cli_rows_int(rows, "ni", r.ni);
             cli_rows_int(rows, "nj", r.nj);
             cli_rows_int(rows, "nk", r.nk);
@@ -119,11 +121,16 @@ int cmd_stat(int argc, char **argv) {
     int rc = 0, nfiles = 0;
     for (int i = 1; i < argc && !rc; i++) {
         int r = cli_selection_option(&sel, "stat", argc, argv, &i);
-        if (r < 0) rc = 2;
-        else if (r > 0) continue;
-        else if ((r = cli_opt_value("stat", argc, argv, &i, "--format", &format_text)) != 0) rc = r < 0 ? 2 : 0;
-        else if (cli_is_option(argv[i])) rc = cli_usage("stat", "unknown option %s", argv[i]);
-        else nfiles++;
+        if (r < 0)
+            rc = 2;
+        else if (r > 0)
+            continue;
+        else if ((r = cli_opt_value("stat", argc, argv, &i, "--format", &format_text)) != 0)
+            rc = r < 0 ? 2 : 0;
+        else if (cli_is_option(argv[i]))
+            rc = cli_usage("stat", "unknown option %s", argv[i]);
+        else
+            nfiles++;
     }
     if (!rc && !nfiles) rc = cli_usage("stat", "missing FILE");
     if (!rc && cli_parse_format("stat", format_text, 1, &format)) rc = 2;

@@ -17,27 +17,24 @@
 #define FST24_PYTHON_EXECUTABLE ""
 #endif
 
-static int ends_with(const char *s, const char *suffix)
-{
+static int ends_with(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
     while (n > 1 && s[n - 1] == '/') n--; /* "out.zarr/" */
     return n >= m && !strncasecmp(s + n - m, suffix, m);
 }
 
-int cli_convert_wants_python(int argc, char **argv)
-{
+int cli_convert_wants_python(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--format") || !strncmp(a, "--format=", 9)) return 1;
-        if (a[0] != '-' && (ends_with(a, ".nc") || ends_with(a, ".nc4") || ends_with(a, ".netcdf") ||
-                            ends_with(a, ".zarr")))
+        if (a[0] != '-' &&
+            (ends_with(a, ".nc") || ends_with(a, ".nc4") || ends_with(a, ".netcdf") || ends_with(a, ".zarr")))
             return 1;
     }
     return 0;
 }
 
-int cli_convert_python(int argc, char **argv)
-{
+int cli_convert_python(int argc, char **argv) {
     const char *py = getenv("FST24_PYTHON");
     if (!py || !*py) py = FST24_PYTHON_EXECUTABLE;
     if (!*py) py = "python3";
@@ -49,8 +46,10 @@ int cli_convert_python(int argc, char **argv)
     for (int i = 1; i < argc; i++) args[i + 2] = argv[i];
     fflush(stdout);
     fflush(stderr);
-    if (strchr(py, '/')) execv(py, args);
-    else execvp(py, args);
+    if (strchr(py, '/'))
+        execv(py, args);
+    else
+        execvp(py, args);
     int err = errno;
     free(args);
     return cli_fail("convert: netCDF/Zarr output needs the fst24 Python package, but %s cannot be run (%s); "

@@ -88,12 +88,11 @@ int cli_opt_value(const char *cmd, int argc, char **argv, int *i, const char *na
     return 1;
 }
 
-const char cli_help_version[] =
-    "usage: fst24 version\n"
-    "Print the version of the fst24 library and tool.\n"
-    "\n"
-    "example:\n"
-    "  fst24 version\n";
+const char cli_help_version[] = "usage: fst24 version\n"
+                                "Print the version of the fst24 library and tool.\n"
+                                "\n"
+                                "example:\n"
+                                "  fst24 version\n";
 
 int cmd_version(int argc, char **argv) {
     if (argc > 1) return cli_usage("version", "unexpected argument %s", argv[1]);
@@ -102,14 +101,12 @@ int cmd_version(int argc, char **argv) {
 }
 
 static void usage(FILE *o) {
-    fprintf(o,
-            "usage: fst24 COMMAND [ARGS]   (fst24 COMMAND --help for its options and examples)\n"
-            "RPN standard files (XDF and RSF) without librmn.\n\n"
-            "commands:\n");
+    fprintf(o, "usage: fst24 COMMAND [ARGS]   (fst24 COMMAND --help for its options and examples)\n"
+               "RPN standard files (XDF and RSF) without librmn.\n\n"
+               "commands:\n");
     for (size_t i = 0; i < NUM_COMMANDS; i++) fprintf(o, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(o,
-            "\nexit status: 0 success, 1 failure (one line on stderr naming the file and the problem),\n"
-            "2 usage error; diff: 0 same, 1 different, 2 error.\n");
+    fprintf(o, "\nexit status: 0 success, 1 failure (one line on stderr naming the file and the problem),\n"
+               "2 usage error; diff: 0 same, 1 different, 2 error.\n");
 }
 
 /* --help / -h anywhere before a "--" */
@@ -130,8 +127,10 @@ int main(int argc, char **argv) {
     if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
         const cli_command *c = argc > 2 ? find_command(argv[2]) : NULL;
         if (argc > 2 && !c) return cli_fail("help: unknown command \"%s\"", argv[2]) + 1;
-        if (c) fputs(c->help, stdout);
-        else usage(stdout);
+        if (c)
+            fputs(c->help, stdout);
+        else
+            usage(stdout);
         return 0;
     }
     if (!strcmp(name, "--version")) return cmd_version(1, argv + 1);

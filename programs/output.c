@@ -6,9 +6,12 @@
 #include "cli.h"
 
 int cli_parse_format(const char *cmd, const char *text, int allow_csv, cli_format *out) {
-    if (!strcmp(text, "text")) *out = CLI_TEXT;
-    else if (!strcmp(text, "json")) *out = CLI_JSON;
-    else if (allow_csv && !strcmp(text, "csv")) *out = CLI_CSV;
+    if (!strcmp(text, "text"))
+        *out = CLI_TEXT;
+    else if (!strcmp(text, "json"))
+        *out = CLI_JSON;
+    else if (allow_csv && !strcmp(text, "csv"))
+        *out = CLI_CSV;
     else {
         cli_usage(cmd, "unknown format \"%s\" (text, json%s)", text, allow_csv ? ", csv" : "");
         return -1;
@@ -33,8 +36,10 @@ void cli_json_str(FILE *o, const char *s, size_t maxlen) {
 }
 
 void cli_json_num(FILE *o, double v) {
-    if (!isfinite(v)) fputs("null", o);
-    else fprintf(o, "%.17g", v);
+    if (!isfinite(v))
+        fputs("null", o);
+    else
+        fprintf(o, "%.17g", v);
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -86,8 +91,10 @@ void cli_rows_str(cli_rows *w, const char *name, const char *value) {
     size_t n = strlen(value);
     while (n && value[n - 1] == ' ') n--;
     cell(w, name);
-    if (w->format == CLI_JSON) cli_json_str(w->out, value, n);
-    else csv_str(w->out, value, n);
+    if (w->format == CLI_JSON)
+        cli_json_str(w->out, value, n);
+    else
+        csv_str(w->out, value, n);
 }
 
 void cli_rows_int(cli_rows *w, const char *name, long long value) {
@@ -97,8 +104,10 @@ void cli_rows_int(cli_rows *w, const char *name, long long value) {
 
 void cli_rows_num(cli_rows *w, const char *name, double value) {
     cell(w, name);
-    if (w->format == CLI_JSON) cli_json_num(w->out, value);
-    else if (isfinite(value)) fprintf(w->out, "%.17g", value);
+    if (w->format == CLI_JSON)
+        cli_json_num(w->out, value);
+    else if (isfinite(value))
+        fprintf(w->out, "%.17g", value);
 }
 
 void cli_rows_null(cli_rows *w, const char *name) {

@@ -67,7 +67,9 @@ int cli_value_missing(const cli_values *v, size_t i) {
 
 /* Compensated (Neumaier) sum, so that means and variances of large fields
  * keep full double precision. */
-typedef struct ksum { double s, c; } ksum;
+typedef struct ksum {
+    double s, c;
+} ksum;
 static void ksum_add(ksum *k, double x) {
     double t = k->s + x;
     k->c += fabs(k->s) >= fabs(x) ? (k->s - t) + x : (x - t) + k->s;
@@ -90,9 +92,12 @@ void cli_values_stats(const cli_values *v, cli_stats *s) {
             s->nan++;
             continue;
         }
-        if (s->valid++ == 0) s->min = s->max = x;
-        else if (x < s->min) s->min = x;
-        else if (x > s->max) s->max = x;
+        if (s->valid++ == 0)
+            s->min = s->max = x;
+        else if (x < s->min)
+            s->min = x;
+        else if (x > s->max)
+            s->max = x;
         ksum_add(&sum, x);
     }
     if (!s->valid) return;

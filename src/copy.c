@@ -56,8 +56,10 @@ int fst24_copy_record(fst24_file *out, const fst24_record *src, const fst24_reco
             /* XDF stores whole 64-bit units. librmn's RSF payload of a compressed
              * datyp 1 (129) carries one word beyond the m words its first word
              * announces; XDF stores exactly m. Anything else odd gets a zero pad. */
-            if ((src->data_type & ~FST24_TYPE_MISSING_FLAG) == 129 && nw > 1 && w[0] == nw - 1) nw--;
-            else w[nw++] = 0;
+            if ((src->data_type & ~FST24_TYPE_MISSING_FLAG) == 129 && nw > 1 && w[0] == nw - 1)
+                nw--;
+            else
+                w[nw++] = 0;
         }
         fst24_record r = header ? *header : *src;
         r.file = NULL;

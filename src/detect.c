@@ -14,8 +14,7 @@
 
 static fst24_file_kind detect_bytes(const unsigned char *b, size_t n, int64_t size) {
     if (size == 0) return FST24_KIND_EMPTY;
-    if (n >= 8 && fst_load_be32(b) == 0x55555555u && fst_load_be32(b + 4) == 0x55555555u)
-        return FST24_KIND_FST89;
+    if (n >= 8 && fst_load_be32(b) == 0x55555555u && fst_load_be32(b + 4) == 0x55555555u) return FST24_KIND_FST89;
     if (n >= 124 && ((fst_load_be32(b + 112) == 0xAAAAAAAAu && fst_load_be32(b + 116) == 0xAAAAAAAAu) ||
                      (fst_load_be32(b + 116) == 0xAAAAAAAAu && fst_load_be32(b + 120) == 0xAAAAAAAAu)))
         return FST24_KIND_FST89_SEQ;

@@ -20,12 +20,11 @@ int fst_pread_all(struct fst24_file *f, void *buf, size_t n, int64_t off) {
         ssize_t got = pread(f->fd, p, n, (off_t)off);
         if (got < 0) {
             if (errno == EINTR) continue;
-            return fst_error(FST24_E_IO, "%s: read of %zu bytes at offset %lld failed: %s", f->path,
-                             n, (long long)off, strerror(errno));
+            return fst_error(FST24_E_IO, "%s: read of %zu bytes at offset %lld failed: %s", f->path, n, (long long)off,
+                             strerror(errno));
         }
         if (got == 0)
-            return fst_error(FST24_E_CORRUPT,
-                             "%s: file is truncated: %zu bytes missing at offset %lld", f->path, n,
+            return fst_error(FST24_E_CORRUPT, "%s: file is truncated: %zu bytes missing at offset %lld", f->path, n,
                              (long long)off);
         p += got;
         n -= (size_t)got;
@@ -40,8 +39,8 @@ int fst_pwrite_all(struct fst24_file *f, const void *buf, size_t n, int64_t off)
         ssize_t put = pwrite(f->fd, p, n, (off_t)off);
         if (put < 0) {
             if (errno == EINTR) continue;
-            return fst_error(FST24_E_IO, "%s: write of %zu bytes at offset %lld failed: %s",
-                             f->path, n, (long long)off, strerror(errno));
+            return fst_error(FST24_E_IO, "%s: write of %zu bytes at offset %lld failed: %s", f->path, n, (long long)off,
+                             strerror(errno));
         }
         p += put;
         n -= (size_t)put;
@@ -63,8 +62,7 @@ fst_entry *fst_file_new_entry(struct fst24_file *f) {
         }
         pthread_rwlock_unlock(&f->dir_lock);
         if (!grown) {
-            fst_error(FST24_E_NOMEM, "%s: out of memory for %lld directory entries", f->path,
-                      (long long)cap);
+            fst_error(FST24_E_NOMEM, "%s: out of memory for %lld directory entries", f->path, (long long)cap);
             return NULL;
         }
     }
@@ -104,8 +102,10 @@ static env_options env_options_now(void) {
     const char *p = strstr(env, "BACKEND=");
     if (p) {
         p += 8;
-        if (!strncasecmp(p, "RSF", 3)) o.backend = FST24_BACKEND_RSF;
-        else if (!strncasecmp(p, "XDF", 3)) o.backend = FST24_BACKEND_XDF;
+        if (!strncasecmp(p, "RSF", 3))
+            o.backend = FST24_BACKEND_RSF;
+        else if (!strncasecmp(p, "XDF", 3))
+            o.backend = FST24_BACKEND_XDF;
     }
     p = strstr(env, "SEGMENT_SIZE_MB=");
     if (p) {
@@ -141,8 +141,7 @@ static int truncate_for_create(fst24_file *f) {
         snprintf(what, sizeof what, "%s write flag %u", ops->name, flag);
         return fst_error_context(fst_stale_flag_error(f, what), "%s: not truncated", f->path);
     }
-    if (ftruncate(f->fd, 0) != 0)
-        return fst_error(FST24_E_IO, "%s: cannot truncate: %s", f->path, strerror(errno));
+    if (ftruncate(f->fd, 0) != 0) return fst_error(FST24_E_IO, "%s: cannot truncate: %s", f->path, strerror(errno));
     f->file_size = 0;
     return FST24_OK;
 }
@@ -150,8 +149,7 @@ static int truncate_for_create(fst24_file *f) {
 /* Take the writer lock before anything is written or truncated. RSF parallel
  * writers share it; every other writer (XDF included) has it alone. "w" with
  * parallel RSF writers creates the file in the backend, under its own lock. */
-static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend new_backend,
-                            int *create_in_backend) {
+static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend new_backend, int *create_in_backend) {
     int target_rsf;
     if (mode == FST24_MODE_CREATE || f->file_size == 0)
         target_rsf = new_backend == FST24_BACKEND_RSF;
@@ -165,8 +163,7 @@ static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend n
     return FST24_OK;
 }
 
-int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options *opts,
-               fst24_file **out) {
+int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options *opts, fst24_file **out) {
     if (!out) return fst_error(FST24_E_INVALID, "fst24_open: NULL output pointer");
     *out = NULL;
     if (!path || !*path) return fst_error(FST24_E_INVALID, "fst24_open: empty file name");
@@ -184,7 +181,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     pthread_mutex_init(&f->lock, NULL);
     pthread_rwlock_init(&f->dir_lock, NULL);
     f->path = strdup(path);
-    if (!f->path) { free_file(f); return fst_error(FST24_E_NOMEM, "%s: out of memory", path); }
+    if (!f->path) {
+        free_file(f);
+        return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
+    }
     f->writable = mode != FST24_MODE_READ;
     f->create = mode == FST24_MODE_CREATE;
     f->parallel = o.parallel;
@@ -197,12 +197,13 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->fd = open(path, flags, 0666);
     if (f->fd < 0) {
         int err = errno;
-        int st = err == ENOENT ? FST24_E_NOT_FOUND
+        int st = err == ENOENT                                     ? FST24_E_NOT_FOUND
                  : (err == EACCES || err == EPERM || err == EROFS) ? FST24_E_PERMISSION
-                 : err == EISDIR ? FST24_E_INVALID : FST24_E_IO;
+                 : err == EISDIR                                   ? FST24_E_INVALID
+                                                                   : FST24_E_IO;
         free_file(f);
-        return fst_error(st, "%s: cannot open%s: %s", path,
-                         mode == FST24_MODE_READ ? "" : " for writing", strerror(err));
+        return fst_error(st, "%s: cannot open%s: %s", path, mode == FST24_MODE_READ ? "" : " for writing",
+                         strerror(err));
     }
     struct stat sb;
     if (fstat(f->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -237,21 +238,22 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
         if (kb) {
             f->ops = kb->ops;
             f->backend = kb->backend;
-        } else switch (k) {
-        case FST24_KIND_FST89_SEQ:
-            free_file(f);
-            return fst_error(FST24_E_UNSUPPORTED,
-                             "%s: 1989 sequential standard file format is not supported", path);
-        case FST24_KIND_BURP:
-            free_file(f);
-            return fst_error(FST24_E_NOT_FST, "%s: BURP file, not an FST file", path);
-        case FST24_KIND_UNREADABLE:
-            free_file(f);
-            return fst_error(FST24_E_IO, "%s: cannot read the file header", path);
-        default:
-            free_file(f);
-            return fst_error(FST24_E_NOT_FST, "%s: not an FST file (no XDF or RSF signature)", path);
-        }
+        } else
+            switch (k) {
+            case FST24_KIND_FST89_SEQ:
+                free_file(f);
+                return fst_error(FST24_E_UNSUPPORTED, "%s: 1989 sequential standard file format is not supported",
+                                 path);
+            case FST24_KIND_BURP:
+                free_file(f);
+                return fst_error(FST24_E_NOT_FST, "%s: BURP file, not an FST file", path);
+            case FST24_KIND_UNREADABLE:
+                free_file(f);
+                return fst_error(FST24_E_IO, "%s: cannot read the file header", path);
+            default:
+                free_file(f);
+                return fst_error(FST24_E_NOT_FST, "%s: not an FST file (no XDF or RSF signature)", path);
+            }
         st = f->ops->open_existing(f);
     }
     if (st != FST24_OK) {
@@ -301,12 +303,17 @@ int fst_open_salvage(const char *path, fst24_file **out, fst_salvage *s) {
     pthread_mutex_init(&f->lock, NULL);
     pthread_rwlock_init(&f->dir_lock, NULL);
     f->path = strdup(path);
-    if (!f->path) { free_file(f); return fst_error(FST24_E_NOMEM, "%s: out of memory", path); }
+    if (!f->path) {
+        free_file(f);
+        return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
+    }
     f->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (f->fd < 0) {
         int err = errno;
         free_file(f);
-        return fst_error(err == ENOENT ? FST24_E_NOT_FOUND : err == EACCES ? FST24_E_PERMISSION : FST24_E_IO,
+        return fst_error(err == ENOENT   ? FST24_E_NOT_FOUND
+                         : err == EACCES ? FST24_E_PERMISSION
+                                         : FST24_E_IO,
                          "%s: cannot open: %s", path, strerror(err));
     }
     struct stat sb;
@@ -346,16 +353,25 @@ int fst24_open_str(const char *path, const char *options, fst24_file **out) {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", options ? options : "");
     for (char *save = NULL, *tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
-        if (!strcasecmp(tok, "R/W")) mode = FST24_MODE_UPDATE;
-        else if (!strcasecmp(tok, "R/O")) mode = FST24_MODE_READ;
-        else if (!strcasecmp(tok, "RSF")) o.backend = FST24_BACKEND_RSF;
-        else if (!strcasecmp(tok, "XDF")) o.backend = FST24_BACKEND_XDF;
-        else if (!strcasecmp(tok, "PARALLEL")) o.parallel = 1;
-        else if (!strcasecmp(tok, "FORCE-WRITE")) o.force_write = 1;
-        else if (!strcasecmp(tok, "KEEP-MISSING-FLAG")) o.keep_missing_flag = 1;
+        if (!strcasecmp(tok, "R/W"))
+            mode = FST24_MODE_UPDATE;
+        else if (!strcasecmp(tok, "R/O"))
+            mode = FST24_MODE_READ;
+        else if (!strcasecmp(tok, "RSF"))
+            o.backend = FST24_BACKEND_RSF;
+        else if (!strcasecmp(tok, "XDF"))
+            o.backend = FST24_BACKEND_XDF;
+        else if (!strcasecmp(tok, "PARALLEL"))
+            o.parallel = 1;
+        else if (!strcasecmp(tok, "FORCE-WRITE"))
+            o.force_write = 1;
+        else if (!strcasecmp(tok, "KEEP-MISSING-FLAG"))
+            o.keep_missing_flag = 1;
         else if (!strcasecmp(tok, "RND") || !strcasecmp(tok, "STD") || !strcasecmp(tok, "OLD") ||
-                 !strcasecmp(tok, "NEW")) continue;
-        else return fst_error(FST24_E_INVALID, "%s: unknown open option \"%s\"", path ? path : "", tok);
+                 !strcasecmp(tok, "NEW"))
+            continue;
+        else
+            return fst_error(FST24_E_INVALID, "%s: unknown open option \"%s\"", path ? path : "", tok);
     }
     return fst24_open(path, mode, &o, out);
 }
@@ -427,8 +443,7 @@ int fst24_link(fst24_file **files, int count) {
     for (int i = 0; i < count; i++) {
         /* A cycle would make queries loop forever. */
         for (int j = 0; j < i; j++)
-            if (files[j] == files[i])
-                return fst_error(FST24_E_INVALID, "fst24_link: %s appears twice", files[i]->path);
+            if (files[j] == files[i]) return fst_error(FST24_E_INVALID, "fst24_link: %s appears twice", files[i]->path);
     }
     for (int i = 0; i + 1 < count; i++) files[i]->next = files[i + 1];
     files[count - 1]->next = NULL;
@@ -448,8 +463,8 @@ int fst24_get_record(fst24_file *f, int64_t index, fst24_record *rec) {
     if (!f || !rec) return fst_error(FST24_E_INVALID, "get_record: NULL argument");
     pthread_rwlock_rdlock(&f->dir_lock);
     int64_t seen = 0;
-    int st = fst_error(FST24_E_NO_RECORD, "%s: no record number %lld (file has %lld)", f->path,
-                       (long long)index, (long long)(f->num_entries - f->num_deleted));
+    int st = fst_error(FST24_E_NO_RECORD, "%s: no record number %lld (file has %lld)", f->path, (long long)index,
+                       (long long)(f->num_entries - f->num_deleted));
     /* Fast path: no deletions means index == entry number. */
     if (index >= 0 && f->num_deleted == 0 && index < f->num_entries) {
         fst_entry_to_record(f, &f->entries[index], index, rec);

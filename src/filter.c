@@ -16,9 +16,27 @@
 typedef enum field_type { F_STRING, F_GRTYP, F_INT, F_IP, F_DATE } field_type;
 
 typedef enum field_id {
-    FLD_NOMVAR, FLD_TYPVAR, FLD_ETIKET, FLD_GRTYP, FLD_IP1, FLD_IP2, FLD_IP3, FLD_NI, FLD_NJ, FLD_NK,
-    FLD_DATEV, FLD_DATEO, FLD_DEET, FLD_NPAS, FLD_DATA_TYPE, FLD_DATA_BITS, FLD_PACK_BITS, FLD_IG1,
-    FLD_IG2, FLD_IG3, FLD_IG4
+    FLD_NOMVAR,
+    FLD_TYPVAR,
+    FLD_ETIKET,
+    FLD_GRTYP,
+    FLD_IP1,
+    FLD_IP2,
+    FLD_IP3,
+    FLD_NI,
+    FLD_NJ,
+    FLD_NK,
+    FLD_DATEV,
+    FLD_DATEO,
+    FLD_DEET,
+    FLD_NPAS,
+    FLD_DATA_TYPE,
+    FLD_DATA_BITS,
+    FLD_PACK_BITS,
+    FLD_IG1,
+    FLD_IG2,
+    FLD_IG3,
+    FLD_IG4
 } field_id;
 
 typedef struct field_def {
@@ -28,14 +46,28 @@ typedef struct field_def {
 } field_def;
 
 static const field_def fields[] = {
-    {"nomvar", FLD_NOMVAR, F_STRING}, {"typvar", FLD_TYPVAR, F_STRING}, {"etiket", FLD_ETIKET, F_STRING},
-    {"grtyp", FLD_GRTYP, F_GRTYP},    {"ip1", FLD_IP1, F_IP},           {"ip2", FLD_IP2, F_IP},
-    {"ip3", FLD_IP3, F_IP},           {"ni", FLD_NI, F_INT},            {"nj", FLD_NJ, F_INT},
-    {"nk", FLD_NK, F_INT},            {"datev", FLD_DATEV, F_DATE},     {"dateo", FLD_DATEO, F_DATE},
-    {"deet", FLD_DEET, F_INT},        {"npas", FLD_NPAS, F_INT},        {"data_type", FLD_DATA_TYPE, F_INT},
-    {"datyp", FLD_DATA_TYPE, F_INT},  {"data_bits", FLD_DATA_BITS, F_INT},
-    {"pack_bits", FLD_PACK_BITS, F_INT}, {"nbits", FLD_PACK_BITS, F_INT},
-    {"ig1", FLD_IG1, F_INT},          {"ig2", FLD_IG2, F_INT},          {"ig3", FLD_IG3, F_INT},
+    {"nomvar", FLD_NOMVAR, F_STRING},
+    {"typvar", FLD_TYPVAR, F_STRING},
+    {"etiket", FLD_ETIKET, F_STRING},
+    {"grtyp", FLD_GRTYP, F_GRTYP},
+    {"ip1", FLD_IP1, F_IP},
+    {"ip2", FLD_IP2, F_IP},
+    {"ip3", FLD_IP3, F_IP},
+    {"ni", FLD_NI, F_INT},
+    {"nj", FLD_NJ, F_INT},
+    {"nk", FLD_NK, F_INT},
+    {"datev", FLD_DATEV, F_DATE},
+    {"dateo", FLD_DATEO, F_DATE},
+    {"deet", FLD_DEET, F_INT},
+    {"npas", FLD_NPAS, F_INT},
+    {"data_type", FLD_DATA_TYPE, F_INT},
+    {"datyp", FLD_DATA_TYPE, F_INT},
+    {"data_bits", FLD_DATA_BITS, F_INT},
+    {"pack_bits", FLD_PACK_BITS, F_INT},
+    {"nbits", FLD_PACK_BITS, F_INT},
+    {"ig1", FLD_IG1, F_INT},
+    {"ig2", FLD_IG2, F_INT},
+    {"ig3", FLD_IG3, F_INT},
     {"ig4", FLD_IG4, F_INT},
 };
 
@@ -175,7 +207,8 @@ static int parse_string_item(const field_def *f, const char *text, item *it) {
     char value[64];
     trimmed(text, prefix ? len - 1 : len, value, sizeof value);
     if (!*value) return bad_item(f, text, prefix ? "empty prefix" : "empty name");
-    if (fst24_record_set_string(&tmp, names[f->id], value) != FST24_OK) return fst_error_context(FST24_E_INVALID, "%s=%s", f->name, text);
+    if (fst24_record_set_string(&tmp, names[f->id], value) != FST24_OK)
+        return fst_error_context(FST24_E_INVALID, "%s=%s", f->name, text);
     const char *norm = string_field(&tmp, f->id);
     memcpy(it->str, norm, strlen(norm) + 1);
     it->type = prefix ? IT_PREFIX : IT_STRING;
@@ -248,8 +281,7 @@ static int parse_ip_item(const field_def *f, const char *text, item *it) {
             if (it->lo > it->hi) return bad_item(f, text, "empty range (first bound above the second)");
             return FST24_OK;
         }
-        if (ka >= 0 && kb >= 0 && ka != kb)
-            return bad_item(f, text, "the two bounds have different units");
+        if (ka >= 0 && kb >= 0 && ka != kb) return bad_item(f, text, "the two bounds have different units");
         /* a unit on one bound applies to a bare number on the other */
         it->type = IT_IP_RANGE;
         it->kind = ka >= 0 ? ka : kb;
@@ -366,7 +398,8 @@ int fst24_filter_add(fst24_filter *flt, const char *field, const char *items) {
     if (!f)
         return fst_error(FST24_E_INVALID,
                          "unknown field \"%s\" (nomvar typvar etiket grtyp ip1 ip2 ip3 datev dateo ni nj nk deet "
-                         "npas datyp data_bits nbits ig1 ig2 ig3 ig4)", field);
+                         "npas datyp data_bits nbits ig1 ig2 ig3 ig4)",
+                         field);
     int cap = 1;
     for (const char *p = items; *p; p++) cap += *p == ',';
     condition c = {f, 0, calloc((size_t)cap, sizeof(item))};
@@ -522,7 +555,7 @@ int fst24_filter_criteria(const fst24_filter *flt, fst24_record *crit) {
         const item *it = &c->items[0];
         const field_def *f = c->field;
         if (it->type == IT_STRING) {
-            char *dst = f->id == FLD_NOMVAR ? crit->nomvar
+            char *dst = f->id == FLD_NOMVAR   ? crit->nomvar
                         : f->id == FLD_TYPVAR ? crit->typvar
                         : f->id == FLD_ETIKET ? crit->etiket
                                               : crit->grtyp;

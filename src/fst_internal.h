@@ -16,9 +16,21 @@
 
 /* Field positions inside desc[] (index = descriptor W32 - 2). */
 enum {
-    D_DEET_NBITS = 0, D_NI_GTYP = 1, D_NJ_DATYP = 2, D_NK_UBC = 3, D_NPAS = 4,
-    D_IG4_IG2A = 5, D_IG1_IG2B = 6, D_IG3_IG2C = 7, D_ETIK15 = 8, D_ETIK6A = 9,
-    D_ETIKBC_TYPVAR = 10, D_NOMVAR_DASIZ = 11, D_IP1 = 12, D_IP2 = 13, D_IP3 = 14,
+    D_DEET_NBITS = 0,
+    D_NI_GTYP = 1,
+    D_NJ_DATYP = 2,
+    D_NK_UBC = 3,
+    D_NPAS = 4,
+    D_IG4_IG2A = 5,
+    D_IG1_IG2B = 6,
+    D_IG3_IG2C = 7,
+    D_ETIK15 = 8,
+    D_ETIK6A = 9,
+    D_ETIKBC_TYPVAR = 10,
+    D_NOMVAR_DASIZ = 11,
+    D_IP1 = 12,
+    D_IP2 = 13,
+    D_IP3 = 14,
     D_DATE = 15
 };
 
@@ -27,21 +39,21 @@ enum { FST_ENTRY_DELETED = 1, FST_ENTRY_DIRTY = 2 };
 /* One directory entry (valid or deleted), in directory order. */
 typedef struct fst_entry {
     uint32_t desc[FST_DESC_WORDS]; /* host-order descriptor words */
-    int64_t record_offset;   /* byte offset of the record start */
-    int64_t record_bytes;    /* total stored bytes of the record */
-    int64_t payload_offset;  /* byte offset of the payload */
-    int64_t payload_bytes;   /* payload length in bytes (multiple of 4) */
-    int32_t file_index;      /* librmn file_index */
-    int32_t flags;           /* FST_ENTRY_* */
-    int64_t key;             /* librmn-compatible handle */
+    int64_t record_offset;         /* byte offset of the record start */
+    int64_t record_bytes;          /* total stored bytes of the record */
+    int64_t payload_offset;        /* byte offset of the payload */
+    int64_t payload_bytes;         /* payload length in bytes (multiple of 4) */
+    int32_t file_index;            /* librmn file_index */
+    int32_t flags;                 /* FST_ENTRY_* */
+    int64_t key;                   /* librmn-compatible handle */
     /* RSF */
-    int32_t meta_words;      /* rlm (19 + E) */
-    int32_t ext_meta_words;  /* E */
+    int32_t meta_words;     /* rlm (19 + E) */
+    int32_t ext_meta_words; /* E */
     int32_t fst_version;
     int32_t num_search_keys;
-    char *ext_meta;          /* owned JSON text or NULL */
+    char *ext_meta; /* owned JSON text or NULL */
     /* backend private */
-    int64_t bk_a, bk_b;      /* XDF: page, slot; RSF: segment offset, dir entry file offset */
+    int64_t bk_a, bk_b; /* XDF: page, slot; RSF: segment offset, dir entry file offset */
 } fst_entry;
 
 struct fst24_file;
@@ -57,8 +69,7 @@ typedef struct fst_backend_ops {
     int (*create)(struct fst24_file *f);
     /* Append a record: desc in e->desc (host order), payload in host order.
      * Fills e's offsets/sizes/key/file_index; e is then appended by the caller. */
-    int (*append)(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
-                  const char *ext_meta);
+    int (*append)(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords, const char *ext_meta);
     /* Mark entry `idx` deleted. */
     int (*delete_entry)(struct fst24_file *f, int64_t idx);
     /* Rewrite the descriptor of entry `idx` from f->entries[idx].desc. */
@@ -92,15 +103,15 @@ struct fst24_file {
     int force_write;
     int64_t segment_size;
     int keep_missing_flag;
-    int create;               /* opened with FST24_MODE_CREATE ("w") */
-    int os_lock;              /* writer lock held: 0 none/unsupported, 1 shared, 2 exclusive */
-    long lock_pid;            /* process that took it */
-    int writer_active;        /* read-only: a live writer holds the file */
+    int create;        /* opened with FST24_MODE_CREATE ("w") */
+    int os_lock;       /* writer lock held: 0 none/unsupported, 1 shared, 2 exclusive */
+    long lock_pid;     /* process that took it */
+    int writer_active; /* read-only: a live writer holds the file */
     fst24_backend backend;
-    fst24_file_kind kind;     /* detected format */
+    fst24_file_kind kind; /* detected format */
     const fst_backend_ops *ops;
-    void *bk;                 /* backend state */
-    int slot;                 /* open-file table slot (for keys) */
+    void *bk; /* backend state */
+    int slot; /* open-file table slot (for keys) */
     fst_entry *entries;
     int64_t num_entries, cap_entries;
     int64_t num_deleted;
@@ -109,9 +120,9 @@ struct fst24_file {
     int checksum_errors;
     int recovered;
     char warning[256];
-    struct fst24_file *next;  /* linked files */
-    pthread_mutex_t lock;     /* serialises writers and directory growth */
-    pthread_rwlock_t dir_lock;/* readers of entries[] vs. writers growing it */
+    struct fst24_file *next;   /* linked files */
+    pthread_mutex_t lock;      /* serialises writers and directory growth */
+    pthread_rwlock_t dir_lock; /* readers of entries[] vs. writers growing it */
 };
 
 /* Writer lock (src/lock.c). Take the inter-process lock every writer holds

@@ -21,8 +21,9 @@ int fst24_record_quant_error(const fst24_record *rec, double *abs_err, double *r
     if (st == FST24_OK) {
         fst_codec_desc d = {rec->data_type, rec->pack_bits, rec->data_bits, rec->ni, rec->nj, rec->nk};
         st = fst_codec_quant_error(w, nw, &d, abs_err, rel_err);
-        if (st) st = fst_error_context(st, "%s: record %.4s (key %lld)", fst24_file_path(rec->file), rec->nomvar,
-                                       (long long)rec->key);
+        if (st)
+            st = fst_error_context(st, "%s: record %.4s (key %lld)", fst24_file_path(rec->file), rec->nomvar,
+                                   (long long)rec->key);
     }
     free(w);
     return st;

@@ -16,9 +16,9 @@ struct fst24_query {
     uint32_t value[FST_DESC_WORDS];
     uint32_t mask[FST_DESC_WORDS];
     fst24_query_options opts;
-    char *ext_meta;      /* owned copy of opts.ext_meta */
+    char *ext_meta; /* owned copy of opts.ext_meta */
     int32_t ip_codes[3][2];
-    int ip_ncodes[3];    /* 0: no ipN_all filter for that IP */
+    int ip_ncodes[3]; /* 0: no ipN_all filter for that IP */
 };
 
 static int is_blank(const char *s, int n) {
@@ -108,8 +108,7 @@ static int build_criteria(fst24_query *q, const fst24_record *c, int is_rsf) {
     if (c->ip2 != -1 && !q->opts.ip2_all) set_field(q, D_IP2, 0xFFFFFFF0u, d[D_IP2]);
     if (c->ip3 != -1 && !q->opts.ip3_all) set_field(q, D_IP3, 0xFFFFFFF0u, d[D_IP3]);
     /* The last decimal digit of the stamp (run number) is ignored unless asked. */
-    if (c->datev != -1)
-        set_field(q, D_DATE, q->opts.stamp_norun ? 0xFFFFFFFFu : 0xFFFFFFF8u, d[D_DATE]);
+    if (c->datev != -1) set_field(q, D_DATE, q->opts.stamp_norun ? 0xFFFFFFFFu : 0xFFFFFFF8u, d[D_DATE]);
 
     const int32_t ips[3] = {c->ip1, c->ip2, c->ip3};
     const int all[3] = {q->opts.ip1_all, q->opts.ip2_all, q->opts.ip3_all};
@@ -137,7 +136,10 @@ int fst24_query_new(fst24_file *file, const fst24_record *criteria, const fst24_
     if (opts) q->opts = *opts;
     if (q->opts.ext_meta) {
         q->ext_meta = strdup(q->opts.ext_meta);
-        if (!q->ext_meta) { free(q); return fst_error(FST24_E_NOMEM, "query_new: out of memory"); }
+        if (!q->ext_meta) {
+            free(q);
+            return fst_error(FST24_E_NOMEM, "query_new: out of memory");
+        }
     }
     q->opts.ext_meta = q->ext_meta;
     int st = build_criteria(q, criteria, file->backend == FST24_BACKEND_RSF);
@@ -189,13 +191,15 @@ int fst24_query_next(fst24_query *q, fst24_record *rec) {
             if (e->flags & FST_ENTRY_DELETED) continue;
             int ok = 1;
             for (int w = 0; w < FST_DESC_WORDS; w++) {
-                if ((e->desc[w] ^ q->value[w]) & q->mask[w]) { ok = 0; break; }
+                if ((e->desc[w] ^ q->value[w]) & q->mask[w]) {
+                    ok = 0;
+                    break;
+                }
             }
             if (!ok) continue;
             if (q->opts.skip_grid_descriptors && is_grid_descriptor(e->desc)) continue;
             if (!ip_ok(q, e->desc)) continue;
-            if (q->ext_meta && *q->ext_meta &&
-                fst_meta_match(q->ext_meta, e->ext_meta) != 1) continue;
+            if (q->ext_meta && *q->ext_meta && fst_meta_match(q->ext_meta, e->ext_meta) != 1) continue;
             fst_entry_to_record(f, e, q->pos, rec);
             q->pos++;
             found = 1;

@@ -20,11 +20,11 @@ static int entry_of(const fst24_record *rec, fst_entry *copy) {
     int st = FST24_OK;
     pthread_rwlock_rdlock(&f->dir_lock);
     if (rec->entry < 0 || rec->entry >= f->num_entries || f->entries[rec->entry].key != rec->key) {
-        st = fst_error(FST24_E_NO_RECORD, "%s: record %.4s (key %lld) does not belong to this file",
-                       f->path, rec->nomvar, (long long)rec->key);
-    } else if (f->entries[rec->entry].flags & FST_ENTRY_DELETED) {
-        st = fst_error(FST24_E_NO_RECORD, "%s: record %.4s (key %lld) has been deleted", f->path,
+        st = fst_error(FST24_E_NO_RECORD, "%s: record %.4s (key %lld) does not belong to this file", f->path,
                        rec->nomvar, (long long)rec->key);
+    } else if (f->entries[rec->entry].flags & FST_ENTRY_DELETED) {
+        st = fst_error(FST24_E_NO_RECORD, "%s: record %.4s (key %lld) has been deleted", f->path, rec->nomvar,
+                       (long long)rec->key);
     } else {
         *copy = f->entries[rec->entry];
     }
@@ -43,8 +43,8 @@ int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_t *nwords)
         return FST24_OK;
     }
     if (*nwords < n)
-        return fst_error(FST24_E_INVALID, "%s: record %.4s: payload buffer holds %zu words, need %zu",
-                         rec->file->path, rec->nomvar, *nwords, n);
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: payload buffer holds %zu words, need %zu", rec->file->path,
+                         rec->nomvar, *nwords, n);
     *nwords = n;
     return rec->file->ops->read_payload(rec->file, &e, words, n);
 }
@@ -67,9 +67,10 @@ int fst24_record_data_span(const fst24_record *rec, fst24_data_span *span) {
     int64_t n = (int64_t)rec->ni * rec->nj * rec->nk * (datyp == FST24_TYPE_COMPLEX ? 2 : 1);
     int64_t bytes = n * (bits / 8);
     if (rec->ni < 1 || rec->nj < 1 || rec->nk < 1 || bytes > e.payload_bytes)
-        return fst_error(FST24_E_CORRUPT, "%s: record %.4s (key %lld): %lld values of %d bits do not fit in its %lld "
-                         "payload bytes", f->path, rec->nomvar, (long long)rec->key, (long long)n, bits,
-                         (long long)e.payload_bytes);
+        return fst_error(FST24_E_CORRUPT,
+                         "%s: record %.4s (key %lld): %lld values of %d bits do not fit in its %lld "
+                         "payload bytes",
+                         f->path, rec->nomvar, (long long)rec->key, (long long)n, bits, (long long)e.payload_bytes);
     memset(span, 0, sizeof *span);
     span->offset = e.payload_offset;
     span->bytes = bytes;
@@ -123,8 +124,8 @@ static void split_task(void *ctx, int64_t i) {
     if (p->status) snprintf(p->message, sizeof p->message, "%s", fst24_last_error());
 }
 
-static int decode_split(const uint32_t *words, size_t nwords, const fst_codec_desc *d, void *out,
-                        fst24_elem_type type, size_t count, int threads) {
+static int decode_split(const uint32_t *words, size_t nwords, const fst_codec_desc *d, void *out, fst24_elem_type type,
+                        size_t count, int threads) {
     if (threads > SPLIT_MAX_THREADS) threads = SPLIT_MAX_THREADS;
     split_part parts[SPLIT_MAX_THREADS];
     size_t esize = fst24_elem_size(type);
@@ -148,19 +149,18 @@ static int decode_split(const uint32_t *words, size_t nwords, const fst_codec_de
     return FST24_OK;
 }
 
-static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry *e, void *out,
-                        size_t out_bytes, const fst24_read_options *opts) {
+static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry *e, void *out, size_t out_bytes,
+                        const fst24_read_options *opts) {
     fst_codec_desc d = fst_record_codec_desc(rec);
     fst24_elem_type native;
     size_t count;
     int st = fst_codec_layout(&d, &native, &count);
-    if (st) return fst_error_context(st, "%s: record %.4s (key %lld)", f->path, rec->nomvar,
-                                     (long long)rec->key);
+    if (st) return fst_error_context(st, "%s: record %.4s (key %lld)", f->path, rec->nomvar, (long long)rec->key);
     fst24_elem_type want = (opts && opts->type != FST24_ELEM_NONE) ? opts->type : native;
     size_t need = count * fst24_elem_size(want);
     if (!out || out_bytes < need)
-        return fst_error(FST24_E_INVALID, "%s: record %.4s: output buffer holds %zu bytes, need %zu",
-                         f->path, rec->nomvar, out_bytes, need);
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: output buffer holds %zu bytes, need %zu", f->path,
+                         rec->nomvar, out_bytes, need);
     /* Plain IEEE records are the bulk of model output: read straight into the
      * caller's array and fix the byte order in place (one pass, no copy). */
     if ((d.datyp == FST24_TYPE_REAL_IEEE && want == native &&
@@ -178,27 +178,29 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
     }
     size_t nwords = (size_t)(e->payload_bytes / 4);
     uint32_t *words = malloc(nwords ? nwords * 4 : 4);
-    if (!words) return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes",
-                                 f->path, rec->nomvar, nwords * 4);
+    if (!words)
+        return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes", f->path, rec->nomvar,
+                         nwords * 4);
     st = f->ops->read_payload(f, e, words, nwords);
     int threads = opts ? opts->threads : 0;
     if (st == FST24_OK && threads > 1 && count >= SPLIT_MIN_ELEMENTS && fst_codec_range_supported(&d)) {
         st = decode_split(words, nwords, &d, out, want, count, threads);
         if (st == FST24_OK && (d.datyp & FST24_TYPE_MISSING_FLAG) && !(opts && opts->raw_missing))
             fst_codec_decode_missing(out, want, count);
-        if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
-                                  rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
+        if (st)
+            fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path, rec->nomvar,
+                              (long long)rec->key, d.datyp, d.nbits);
     } else if (st == FST24_OK) {
         st = fst_codec_decode(words, nwords, &d, out, want, count, !(opts && opts->raw_missing));
-        if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
-                                  rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
+        if (st)
+            fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path, rec->nomvar,
+                              (long long)rec->key, d.datyp, d.nbits);
     }
     free(words);
     return st;
 }
 
-int fst24_read_data(const fst24_record *rec, void *out, size_t out_bytes,
-                    const fst24_read_options *opts) {
+int fst24_read_data(const fst24_record *rec, void *out, size_t out_bytes, const fst24_read_options *opts) {
     fst_entry e;
     int st = entry_of(rec, &e);
     if (st) return st;
@@ -232,8 +234,8 @@ static void read_task(void *ctx, int64_t i) {
     }
 }
 
-int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *out_bytes,
-                    int64_t count, const fst24_read_options *opts, int threads, int *statuses) {
+int fst24_read_many(const fst24_record *recs, void *const *outs, const size_t *out_bytes, int64_t count,
+                    const fst24_read_options *opts, int threads, int *statuses) {
     if (count < 0 || (count > 0 && (!recs || !outs || !out_bytes)))
         return fst_error(FST24_E_INVALID, "read_many: bad arguments");
     if (count == 0) return FST24_OK;

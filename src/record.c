@@ -63,21 +63,27 @@ int fst24_record_set_string(fst24_record *r, const char *field, const char *valu
     char *dst;
     int width;
     if (!r || !field || !value) return fst_error(FST24_E_INVALID, "record_set_string: NULL argument");
-    if (!strcmp(field, "nomvar")) dst = r->nomvar, width = 4;
-    else if (!strcmp(field, "typvar")) dst = r->typvar, width = 2;
-    else if (!strcmp(field, "etiket")) dst = r->etiket, width = 12;
-    else if (!strcmp(field, "grtyp")) dst = r->grtyp, width = 1;
-    else return fst_error(FST24_E_INVALID, "record_set_string: unknown field \"%s\"", field);
+    if (!strcmp(field, "nomvar"))
+        dst = r->nomvar, width = 4;
+    else if (!strcmp(field, "typvar"))
+        dst = r->typvar, width = 2;
+    else if (!strcmp(field, "etiket"))
+        dst = r->etiket, width = 12;
+    else if (!strcmp(field, "grtyp"))
+        dst = r->grtyp, width = 1;
+    else
+        return fst_error(FST24_E_INVALID, "record_set_string: unknown field \"%s\"", field);
     size_t len = strlen(value);
     while (len > 0 && value[len - 1] == ' ') len--; /* trailing blanks are padding anyway */
     if ((int)len > width)
-        return fst_error(FST24_E_INVALID, "record field %s = \"%s\" is longer than %d characters",
-                         field, value, width);
+        return fst_error(FST24_E_INVALID, "record field %s = \"%s\" is longer than %d characters", field, value, width);
     for (size_t i = 0; i < len; i++) {
         unsigned c = (unsigned char)value[i];
         if (c < 32 || c > 126)
-            return fst_error(FST24_E_INVALID, "record field %s = \"%s\" has a character (code %u) outside "
-                             "printable ASCII", field, value, c);
+            return fst_error(FST24_E_INVALID,
+                             "record field %s = \"%s\" has a character (code %u) outside "
+                             "printable ASCII",
+                             field, value, c);
     }
     for (int i = 0; i < width; i++) {
         unsigned char c = i < (int)len ? (unsigned char)value[i] : ' ';
@@ -105,7 +111,9 @@ int fst24_record_data_layout(const fst24_record *r, fst24_elem_type *type, size_
     return fst_codec_layout(&d, type, count);
 }
 
-struct fst24_file *fst24_record_file(const fst24_record *rec) { return rec ? rec->file : NULL; }
+struct fst24_file *fst24_record_file(const fst24_record *rec) {
+    return rec ? rec->file : NULL;
+}
 
 void fst24_record_detach(fst24_record *rec) {
     if (!rec) return;

@@ -60,8 +60,7 @@ static int readable(const fst24_record *rec, uint32_t **words, size_t *cap) {
  * and JSON metadata unchanged). *out_failed is set when the output could not
  * be written (disk, memory, a format limit); other failures are the input
  * record's, which is then skipped. */
-static int copy_record(fst24_file *in, int64_t idx, fst24_file *out, uint32_t **words, size_t *cap,
-                       int *out_failed) {
+static int copy_record(fst24_file *in, int64_t idx, fst24_file *out, uint32_t **words, size_t *cap, int *out_failed) {
     fst24_record rec;
     *out_failed = 0;
     int st = fst24_get_record(in, idx, &rec);
@@ -72,9 +71,11 @@ static int copy_record(fst24_file *in, int64_t idx, fst24_file *out, uint32_t **
     }
     st = fst24_copy_record(out, &rec, NULL, FST24_REWRITE_NO, NULL, NULL);
     /* A header the writer refuses is the damaged record's problem. */
-    if (st && st != FST24_E_INVALID && st != FST24_E_UNSUPPORTED) *out_failed = 1;
-    else if (st) st = fst_error_context(st, "%s: record %.4s at byte %lld cannot be stored", in->path,
-                                        rec.nomvar, (long long)rec.file_offset);
+    if (st && st != FST24_E_INVALID && st != FST24_E_UNSUPPORTED)
+        *out_failed = 1;
+    else if (st)
+        st = fst_error_context(st, "%s: record %.4s at byte %lld cannot be stored", in->path, rec.nomvar,
+                               (long long)rec.file_offset);
     return st;
 }
 
@@ -86,8 +87,7 @@ int fst24_repair(const char *in_path, const char *out_path, const fst24_repair_o
     if (!in_path || !*in_path || !out_path || !*out_path)
         return fst_error(FST24_E_INVALID, "fst24_repair: empty file name");
     if (!strcmp(in_path, out_path) || same_file(in_path, out_path))
-        return fst_error(FST24_E_INVALID, "%s: repair: the output is the input file; write to a new file",
-                         out_path);
+        return fst_error(FST24_E_INVALID, "%s: repair: the output is the input file; write to a new file", out_path);
     fst_salvage s = {0};
     if (opts) {
         s.on_skip = opts->on_skip;
@@ -132,9 +132,8 @@ int fst24_repair(const char *in_path, const char *out_path, const fst24_repair_o
     snprintf(rep->summary, sizeof rep->summary,
              "%s (%s): %lld records copied to %s (%lld through a directory, %lld found by scanning the "
              "file), %lld skipped, %lld deleted left out, %lld damaged bytes%s",
-             in_path, fst24_kind_name(rep->kind), (long long)rep->copied, out_path,
-             (long long)rep->from_directory, (long long)rep->from_scan, (long long)rep->skipped,
-             (long long)rep->deleted, (long long)rep->damaged_bytes,
+             in_path, fst24_kind_name(rep->kind), (long long)rep->copied, out_path, (long long)rep->from_directory,
+             (long long)rep->from_scan, (long long)rep->skipped, (long long)rep->deleted, (long long)rep->damaged_bytes,
              rep->damaged ? "" : "; the input was intact");
     fst24_clear_error();
     return FST24_OK;

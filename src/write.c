@@ -12,8 +12,7 @@
 
 static int check_writable(fst24_file *f) {
     if (!f) return fst_error(FST24_E_INVALID, "write: NULL file");
-    if (!f->writable)
-        return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
+    if (!f->writable) return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
     return FST24_OK;
 }
 
@@ -37,9 +36,8 @@ static int delete_locked(fst24_file *f, int64_t idx) {
     return st;
 }
 
-static int append_locked(fst24_file *f, fst24_record *rec, const uint32_t desc[FST_DESC_WORDS],
-                         const uint32_t *words, size_t nwords, fst24_rewrite mode,
-                         const char *ext_meta) {
+static int append_locked(fst24_file *f, fst24_record *rec, const uint32_t desc[FST_DESC_WORDS], const uint32_t *words,
+                         size_t nwords, fst24_rewrite mode, const char *ext_meta) {
     int st;
     if (mode == FST24_REWRITE_YES || mode == FST24_REWRITE_SKIP) {
         int64_t old = find_identity(f, desc);
@@ -68,10 +66,8 @@ static int append_locked(fst24_file *f, fst24_record *rec, const uint32_t desc[F
 }
 
 static int rewrite_meta_locked(fst24_file *f, fst24_record *rec) {
-    if (rec->file != f || rec->entry < 0 || rec->entry >= f->num_entries ||
-        f->entries[rec->entry].key != rec->key)
-        return fst_error(FST24_E_INVALID,
-                         "%s: metadata rewrite needs a record read from this file (record %.4s)",
+    if (rec->file != f || rec->entry < 0 || rec->entry >= f->num_entries || f->entries[rec->entry].key != rec->key)
+        return fst_error(FST24_E_INVALID, "%s: metadata rewrite needs a record read from this file (record %.4s)",
                          f->path, rec->nomvar);
     fst_entry *e = &f->entries[rec->entry];
     if (e->flags & FST_ENTRY_DELETED)
@@ -79,11 +75,12 @@ static int rewrite_meta_locked(fst24_file *f, fst24_record *rec) {
     fst24_record stored;
     fst_desc_to_record(e->desc, &stored);
     /* The payload cannot change: its shape and encoding stay as stored. */
-    if (rec->ni != stored.ni || rec->nj != stored.nj || rec->nk != stored.nk ||
-        rec->data_type != stored.data_type || rec->pack_bits != stored.pack_bits)
+    if (rec->ni != stored.ni || rec->nj != stored.nj || rec->nk != stored.nk || rec->data_type != stored.data_type ||
+        rec->pack_bits != stored.pack_bits)
         return fst_error(FST24_E_INVALID,
                          "%s: record %.4s: a metadata rewrite cannot change ni, nj, nk, data_type "
-                         "or pack_bits", f->path, rec->nomvar);
+                         "or pack_bits",
+                         f->path, rec->nomvar);
     fst24_record r = *rec;
     r.data_bits = (int32_t)(e->desc[D_NOMVAR_DASIZ] & 0xFF);
     /* dateo is recomputed from datev when only the latter changed. */
@@ -109,12 +106,11 @@ static int rewrite_meta_locked(fst24_file *f, fst24_record *rec) {
     return FST24_OK;
 }
 
-int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words, size_t nwords,
-                        fst24_rewrite mode, const char *ext_meta) {
+int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words, size_t nwords, fst24_rewrite mode,
+                        const char *ext_meta) {
     int st = check_writable(f);
     if (st) return st;
-    if (!rec || (!words && nwords))
-        return fst_error(FST24_E_INVALID, "%s: write_payload: NULL argument", f->path);
+    if (!rec || (!words && nwords)) return fst_error(FST24_E_INVALID, "%s: write_payload: NULL argument", f->path);
     if (mode == FST24_REWRITE_META) {
         pthread_mutex_lock(&f->lock);
         st = rewrite_meta_locked(f, rec);
@@ -122,8 +118,7 @@ int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words,
         return st;
     }
     if (ext_meta && *ext_meta && f->backend != FST24_BACKEND_RSF)
-        return fst_error(FST24_E_UNSUPPORTED,
-                         "%s: record %.4s: extended metadata can only be stored in RSF files",
+        return fst_error(FST24_E_UNSUPPORTED, "%s: record %.4s: extended metadata can only be stored in RSF files",
                          f->path, rec->nomvar);
     fst24_record r = *rec;
     fst_record_resolve_dates(&r);
@@ -137,8 +132,8 @@ int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words,
     return st;
 }
 
-int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_type data_type,
-                fst24_rewrite mode, const char *ext_meta) {
+int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_type data_type, fst24_rewrite mode,
+                const char *ext_meta) {
     int st = check_writable(f);
     if (st) return st;
     if (!rec) return fst_error(FST24_E_INVALID, "%s: write: NULL record", f->path);
@@ -148,20 +143,19 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
     if (!data) return fst_error(FST24_E_INVALID, "%s: record %.4s: NULL data", f->path, rec->nomvar);
     int is_rsf = f->backend == FST24_BACKEND_RSF;
     size_t esize = fst24_elem_size(data_type);
-    if (!esize) return fst_error(FST24_E_INVALID, "%s: record %.4s: invalid element type %d", f->path,
-                                 rec->nomvar, (int)data_type);
+    if (!esize)
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: invalid element type %d", f->path, rec->nomvar,
+                         (int)data_type);
     int base = rec->data_type & 0x3F;
     if (!is_rsf && esize == 8 && (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED))
-        return fst_error(FST24_E_UNSUPPORTED,
-                         "%s: record %.4s: 64-bit integers can only be stored in RSF files", f->path,
-                         rec->nomvar);
+        return fst_error(FST24_E_UNSUPPORTED, "%s: record %.4s: 64-bit integers can only be stored in RSF files",
+                         f->path, rec->nomvar);
     fst24_record r = *rec;
     r.data_bits = (int32_t)(esize * 8);
     /* Validate the header before the (possibly long) encoding. */
     uint32_t desc[FST_DESC_WORDS];
     fst_record_resolve_dates(&r);
-    if ((st = fst_record_to_desc(&r, is_rsf, desc)))
-        return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
+    if ((st = fst_record_to_desc(&r, is_rsf, desc))) return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
     fst_codec_desc req = fst_record_codec_desc(&r), stored;
     uint32_t *words = NULL;
     size_t nwords = 0;
@@ -187,15 +181,12 @@ int fst24_delete(fst24_file *f, const fst24_record *rec) {
     int st = check_writable(f);
     if (st) return st;
     if (!rec || rec->file != f)
-        return fst_error(FST24_E_INVALID, "%s: delete: the record was not read from this file",
-                         f->path);
+        return fst_error(FST24_E_INVALID, "%s: delete: the record was not read from this file", f->path);
     pthread_mutex_lock(&f->lock);
     if (rec->entry < 0 || rec->entry >= f->num_entries || f->entries[rec->entry].key != rec->key)
-        st = fst_error(FST24_E_NO_RECORD, "%s: delete: no record with key %lld", f->path,
-                       (long long)rec->key);
+        st = fst_error(FST24_E_NO_RECORD, "%s: delete: no record with key %lld", f->path, (long long)rec->key);
     else if (f->entries[rec->entry].flags & FST_ENTRY_DELETED)
-        st = fst_error(FST24_E_NO_RECORD, "%s: delete: record %.4s is already deleted", f->path,
-                       rec->nomvar);
+        st = fst_error(FST24_E_NO_RECORD, "%s: delete: record %.4s is already deleted", f->path, rec->nomvar);
     else
         st = delete_locked(f, rec->entry);
     pthread_mutex_unlock(&f->lock);

@@ -17,7 +17,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     fst24_record crit, rec;
-    fst24_record_init_criteria(&crit); /* every field a wildcard ... */
+    fst24_record_init_criteria(&crit);              /* every field a wildcard ... */
     fst24_record_set_string(&crit, "nomvar", name); /* ... but the name */
     fst24_query *q = NULL;
     int status = fst24_query_new(f, &crit, NULL, &q);
@@ -36,11 +36,11 @@ int main(int argc, char **argv) {
                 if (v[i] > hi) hi = v[i];
             }
             char level[32], valid[32];
-            fst24_ip_format(rec.ip1, level, sizeof level);     /* "500 mb", "0.85 hy" */
+            fst24_ip_format(rec.ip1, level, sizeof level);                      /* "500 mb", "0.85 hy" */
             if (fst24_stamp_to_iso(rec.datev, valid, sizeof valid) != FST24_OK) /* "2024-01-15T06:00:00Z" */
-                snprintf(valid, sizeof valid, "stamp %d", (int)rec.datev); /* no date (0) */
-            printf("%s %-10s %s %dx%dx%d min %.9g max %.9g\n", rec.nomvar, level, valid, rec.ni,
-                   rec.nj, rec.nk, lo, hi);
+                snprintf(valid, sizeof valid, "stamp %d", (int)rec.datev);      /* no date (0) */
+            printf("%s %-10s %s %dx%dx%d min %.9g max %.9g\n", rec.nomvar, level, valid, rec.ni, rec.nj, rec.nk, lo,
+                   hi);
         }
         free(v);
     }

@@ -83,7 +83,7 @@ FST24_API int fst24_stamp_diff_hours_rounded(int32_t a, int32_t b, double *hours
 /* ---- classification ----------------------------------------------------- */
 
 typedef enum fst24_stamp_format {
-    FST24_STAMP_NONE = 0,     /* 0 or -1: no date / wildcard */
+    FST24_STAMP_NONE = 0, /* 0 or -1: no date / wildcard */
     FST24_STAMP_OLD = 1,
     FST24_STAMP_NEW = 2,
     FST24_STAMP_EXTENDED = 3
@@ -118,8 +118,7 @@ FST24_API int fst24_stamps_to_epoch(const int32_t *stamps, size_t n, int64_t *se
 FST24_API int fst24_epoch_to_stamp(int64_t seconds, int extended, int32_t *stamp);
 
 /* Vectorised epoch -> stamp; valid may be NULL. */
-FST24_API int fst24_epochs_to_stamps(const int64_t *seconds, size_t n, int extended, int32_t *stamps,
-                                     uint8_t *valid);
+FST24_API int fst24_epochs_to_stamps(const int64_t *seconds, size_t n, int extended, int32_t *stamps, uint8_t *valid);
 
 /* ---- ISO 8601 text ------------------------------------------------------ */
 

@@ -45,17 +45,15 @@ struct fst24_record;
  * records are looked up in `file` (and files linked to it) and read. X grids
  * (no geography), descriptor records and unsupported types give
  * FST24_E_UNSUPPORTED. *out must be released with fst24_grid_free(). */
-FST24_API int fst24_grid_from_record(struct fst24_file *file, const struct fst24_record *rec,
-                                     fst24_grid **out);
+FST24_API int fst24_grid_from_record(struct fst24_file *file, const struct fst24_record *rec, fst24_grid **out);
 /* Self-contained grid from its header values (A, B, G, L, N, S, E, +). */
-FST24_API int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
-                             int32_t ig3, int32_t ig4, fst24_grid **out);
+FST24_API int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2, int32_t ig3, int32_t ig4,
+                             fst24_grid **out);
 /* Z (separable: ax has ni values, ay nj) or Y (ax = longitudes, ay =
  * latitudes, ni*nj each) grid from positional axes held in memory, on the
  * reference grid (ref_grtyp, ref_ig[4]): E, L, N or S for Z; L for Y. */
-FST24_API int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp,
-                                  const int32_t ref_ig[4], const double *ax, const double *ay,
-                                  fst24_grid **out);
+FST24_API int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp, const int32_t ref_ig[4],
+                                  const double *ax, const double *ay, fst24_grid **out);
 /* Release a grid (NULL accepted). */
 FST24_API void fst24_grid_free(fst24_grid *grid);
 
@@ -87,31 +85,31 @@ typedef enum fst24_grid_mapping {
 
 /* Description of a grid, suitable for printing and for CF metadata. */
 typedef struct fst24_grid_info {
-    char grtyp;              /* data grid type ('Z', 'L', ...) */
-    char ref_grtyp;          /* reference type for Z/Y/# (E, L, N, S), 'F' for U, else 0 */
-    int32_t ni, nj;          /* dimensions of the data record */
-    int32_t ig[4];           /* ig1..ig4 of the data record */
-    float xg[4];             /* decoded ig of the grid (or of the reference for Z/Y/#) */
-    int32_t ref_ig[4];       /* ig of the positional records (Z/Y/#) */
-    int32_t tile_i0, tile_j0;/* # tiles: 1-based position of the first point in the master */
+    char grtyp;                   /* data grid type ('Z', 'L', ...) */
+    char ref_grtyp;               /* reference type for Z/Y/# (E, L, N, S), 'F' for U, else 0 */
+    int32_t ni, nj;               /* dimensions of the data record */
+    int32_t ig[4];                /* ig1..ig4 of the data record */
+    float xg[4];                  /* decoded ig of the grid (or of the reference for Z/Y/#) */
+    int32_t ref_ig[4];            /* ig of the positional records (Z/Y/#) */
+    int32_t tile_i0, tile_j0;     /* # tiles: 1-based position of the first point in the master */
     int32_t master_ni, master_nj; /* # tiles: size of the master Z grid */
-    int nsubgrids;           /* U: 2 (yin, yang); else 1 */
-    int identity_rotation;   /* E reference whose rotation is the identity */
+    int nsubgrids;                /* U: 2 (yin, yang); else 1 */
+    int identity_rotation;        /* E reference whose rotation is the identity */
 
     fst24_grid_mapping mapping;
-    const char *mapping_name;/* CF grid_mapping_name or "" */
-    double earth_radius;     /* m: 6371000 */
+    const char *mapping_name; /* CF grid_mapping_name or "" */
+    double earth_radius;      /* m: 6371000 */
     /* rotated_latitude_longitude (first sub-grid for U). north_pole_grid_longitude
      * is the RPN value lambda_NP; rlon_shift = lambda_NP for CF convention (b),
      * i.e. rlon_CF = rlon_RPN - rlon_shift (+-360) with north_pole_grid_longitude 0. */
     double grid_north_pole_latitude, grid_north_pole_longitude, north_pole_grid_longitude;
-    double rotation[3][3];   /* rotated_xyz = rotation . geographic_xyz */
+    double rotation[3][3]; /* rotated_xyz = rotation . geographic_xyz */
     /* polar_stereographic: x/y axes from fst24_grid_axes() in metres */
-    double latitude_of_projection_origin;          /* +90 (N) or -90 (S) */
-    double straight_vertical_longitude_from_pole;  /* -(dgrw+90) for N, dgrw-90 for S */
-    double scale_factor_at_projection_origin;      /* (1 + sin 60)/2 */
-    double resolution_at_standard_parallel;        /* d60 (m) */
-    double false_easting, false_northing;          /* (pi-1)*d60, (pj-1)*d60 */
+    double latitude_of_projection_origin;         /* +90 (N) or -90 (S) */
+    double straight_vertical_longitude_from_pole; /* -(dgrw+90) for N, dgrw-90 for S */
+    double scale_factor_at_projection_origin;     /* (1 + sin 60)/2 */
+    double resolution_at_standard_parallel;       /* d60 (m) */
+    double false_easting, false_northing;         /* (pi-1)*d60, (pj-1)*d60 */
     double pole_i, pole_j, d60, dgrw;
     /* keys of the positional records the grid was read from: ">>" and "^^"
      * (Z, Y, #, X), "^>" in [0] (U); -1 when none (self-contained grids) */
@@ -133,8 +131,8 @@ FST24_API int fst24_gaussian_latitudes(int32_t nj, double *lat);
 typedef struct fst24_grid_cache fst24_grid_cache;
 FST24_API int fst24_grid_cache_new(fst24_grid_cache **out);
 FST24_API void fst24_grid_cache_free(fst24_grid_cache *cache);
-FST24_API int fst24_grid_cache_get(fst24_grid_cache *cache, struct fst24_file *file,
-                                   const struct fst24_record *rec, const fst24_grid **grid);
+FST24_API int fst24_grid_cache_get(fst24_grid_cache *cache, struct fst24_file *file, const struct fst24_record *rec,
+                                   const fst24_grid **grid);
 /* Drop (and free) the cached grids of `file`. */
 FST24_API int fst24_grid_cache_forget(fst24_grid_cache *cache, const struct fst24_file *file);
 

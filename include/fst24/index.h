@@ -105,77 +105,76 @@ typedef enum fst24_index_column_id {
     FST24_COL_TYPVAR,
     FST24_COL_ETIKET,
     FST24_COL_GRTYP,
-    FST24_COL_IP1,                /* int32 ...                                     */
+    FST24_COL_IP1, /* int32 ...                                     */
     FST24_COL_IP2,
     FST24_COL_IP3,
     FST24_COL_NI,
     FST24_COL_NJ,
     FST24_COL_NK,
-    FST24_COL_DATEO,              /* int32 CMC stamps                              */
+    FST24_COL_DATEO, /* int32 CMC stamps                              */
     FST24_COL_DATEV,
     FST24_COL_DEET,
     FST24_COL_NPAS,
-    FST24_COL_DATA_TYPE,          /* uint8: datyp with flags 64/128                */
-    FST24_COL_DATA_BITS,          /* uint8                                         */
-    FST24_COL_PACK_BITS,          /* uint8                                         */
-    FST24_COL_IG1,                /* int32                                         */
+    FST24_COL_DATA_TYPE, /* uint8: datyp with flags 64/128                */
+    FST24_COL_DATA_BITS, /* uint8                                         */
+    FST24_COL_PACK_BITS, /* uint8                                         */
+    FST24_COL_IG1,       /* int32                                         */
     FST24_COL_IG2,
     FST24_COL_IG3,
     FST24_COL_IG4,
-    FST24_COL_LEVEL,              /* float64, null where ip1 is not a level kind   */
-    FST24_COL_LEVEL_KIND,         /* int8: ip1 kind, -1 undecodable                */
-    FST24_COL_LEVEL_UNIT,         /* utf8 (null with level)                        */
-    FST24_COL_IP2_VALUE,          /* float64, null where ip2 is undecodable        */
-    FST24_COL_IP2_KIND,           /* int8                                          */
+    FST24_COL_LEVEL,      /* float64, null where ip1 is not a level kind   */
+    FST24_COL_LEVEL_KIND, /* int8: ip1 kind, -1 undecodable                */
+    FST24_COL_LEVEL_UNIT, /* utf8 (null with level)                        */
+    FST24_COL_IP2_VALUE,  /* float64, null where ip2 is undecodable        */
+    FST24_COL_IP2_KIND,   /* int8                                          */
     FST24_COL_IP3_VALUE,
     FST24_COL_IP3_KIND,
-    FST24_COL_DATEO_TIME,         /* timestamp[us, UTC], null if not a date        */
+    FST24_COL_DATEO_TIME, /* timestamp[us, UTC], null if not a date        */
     FST24_COL_DATEV_TIME,
-    FST24_COL_FORECAST_PERIOD,    /* duration[us]: deet*npas s (null on overflow)  */
-    FST24_COL_DATA_TYPE_NAME,     /* utf8: type letters + pack_bits ("E32", "f16") */
-    FST24_COL_COMPRESSED,         /* bool: data_type & 128                         */
-    FST24_COL_HAS_MISSING,        /* bool: data_type & 64                          */
-    FST24_COL_GRID_ID,            /* int64 (>= 0), null for vertical descriptors   */
-    FST24_COL_IS_DESCRIPTOR,      /* bool: >> ^^ ^> !! ## #>>#  #^^# #### HY PROJ MTRX */
-    FST24_COL_VCODE,              /* int32, null unless a !! record gives it       */
-    FST24_COL_EXT_META,           /* utf8: RSF extended metadata, null if none     */
+    FST24_COL_FORECAST_PERIOD, /* duration[us]: deet*npas s (null on overflow)  */
+    FST24_COL_DATA_TYPE_NAME,  /* utf8: type letters + pack_bits ("E32", "f16") */
+    FST24_COL_COMPRESSED,      /* bool: data_type & 128                         */
+    FST24_COL_HAS_MISSING,     /* bool: data_type & 64                          */
+    FST24_COL_GRID_ID,         /* int64 (>= 0), null for vertical descriptors   */
+    FST24_COL_IS_DESCRIPTOR,   /* bool: >> ^^ ^> !! ## #>>#  #^^# #### HY PROJ MTRX */
+    FST24_COL_VCODE,           /* int32, null unless a !! record gives it       */
+    FST24_COL_EXT_META,        /* utf8: RSF extended metadata, null if none     */
     FST24_COL_COUNT
 } fst24_index_column_id;
 
 /* Column masks for fst24_index_options.columns. */
 #define FST24_INDEX_COLUMN(id) ((uint64_t)1 << (id))
 #define FST24_INDEX_HEADER_COLUMNS ((FST24_INDEX_COLUMN(FST24_COL_IG4) << 1) - 1)
-#define FST24_INDEX_DECODED_COLUMNS \
-    (((FST24_INDEX_COLUMN(FST24_COL_VCODE) << 1) - 1) & ~FST24_INDEX_HEADER_COLUMNS)
+#define FST24_INDEX_DECODED_COLUMNS (((FST24_INDEX_COLUMN(FST24_COL_VCODE) << 1) - 1) & ~FST24_INDEX_HEADER_COLUMNS)
 #define FST24_INDEX_DEFAULT_COLUMNS (FST24_INDEX_HEADER_COLUMNS | FST24_INDEX_DECODED_COLUMNS)
 
 /* Physical types of the columns (Arrow format in brackets). */
 typedef enum fst24_column_type {
-    FST24_CT_BOOL = 1,      /* bit-packed, LSB first ("b")                        */
-    FST24_CT_INT8,          /* "c" */
-    FST24_CT_UINT8,         /* "C" */
-    FST24_CT_INT32,         /* "i" */
-    FST24_CT_INT64,         /* "l" */
-    FST24_CT_FLOAT64,       /* "g" */
-    FST24_CT_UTF8,          /* int32 offsets + characters ("u")                   */
-    FST24_CT_TIMESTAMP_US,  /* int64 microseconds since 1970-01-01 UTC ("tsu:UTC") */
-    FST24_CT_DURATION_US,   /* int64 microseconds ("tDu")                         */
-    FST24_CT_DICT_UTF8      /* int32 codes into a utf8 dictionary                 */
+    FST24_CT_BOOL = 1,     /* bit-packed, LSB first ("b")                        */
+    FST24_CT_INT8,         /* "c" */
+    FST24_CT_UINT8,        /* "C" */
+    FST24_CT_INT32,        /* "i" */
+    FST24_CT_INT64,        /* "l" */
+    FST24_CT_FLOAT64,      /* "g" */
+    FST24_CT_UTF8,         /* int32 offsets + characters ("u")                   */
+    FST24_CT_TIMESTAMP_US, /* int64 microseconds since 1970-01-01 UTC ("tsu:UTC") */
+    FST24_CT_DURATION_US,  /* int64 microseconds ("tDu")                         */
+    FST24_CT_DICT_UTF8     /* int32 codes into a utf8 dictionary                 */
 } fst24_column_type;
 
 /* A read-only view of one column. Pointers stay valid until the index is
  * freed. Row r of a column is null when validity is non-NULL and bit r of
  * validity is 0 (test with fst24_index_bit). */
 typedef struct fst24_index_column {
-    const char *name;          /* "nomvar", "level", ... */
+    const char *name; /* "nomvar", "level", ... */
     fst24_index_column_id id;
     fst24_column_type type;
-    int64_t length;            /* rows */
+    int64_t length; /* rows */
     int64_t null_count;
-    const uint8_t *validity;   /* NULL: no nulls */
-    const void *values;        /* BOOL: bits; fixed width: values; UTF8: characters;
+    const uint8_t *validity; /* NULL: no nulls */
+    const void *values;      /* BOOL: bits; fixed width: values; UTF8: characters;
                                   DICT_UTF8: int32 codes */
-    const int32_t *offsets;    /* UTF8: length+1 offsets into values */
+    const int32_t *offsets;  /* UTF8: length+1 offsets into values */
     /* DICT_UTF8: the dictionary (dict_length strings) */
     int64_t dict_length;
     const int32_t *dict_offsets;
@@ -183,9 +182,7 @@ typedef struct fst24_index_column {
 } fst24_index_column;
 
 /* Bit r of an Arrow bitmap (validity or BOOL values). */
-static inline int fst24_index_bit(const uint8_t *bits, int64_t r) {
-    return (bits[r >> 3] >> (r & 7)) & 1;
-}
+static inline int fst24_index_bit(const uint8_t *bits, int64_t r) { return (bits[r >> 3] >> (r & 7)) & 1; }
 
 /* Name of a column id ("path", "key", ...), NULL if out of range. */
 FST24_API const char *fst24_index_column_name(int id);
@@ -199,14 +196,17 @@ FST24_API int fst24_index_column_id_of(const char *name);
 typedef struct fst24_index fst24_index;
 
 typedef struct fst24_index_options {
-    int threads;        /* files scanned in parallel: 0 = one thread per core */
-    uint64_t columns;   /* FST24_INDEX_COLUMN(id) bits; 0 = FST24_INDEX_DEFAULT_COLUMNS */
-    int skip_errors;    /* 1: a file that cannot be read is skipped and listed
+    int threads;         /* files scanned in parallel: 0 = one thread per core */
+    uint64_t columns;    /* FST24_INDEX_COLUMN(id) bits; 0 = FST24_INDEX_DEFAULT_COLUMNS */
+    int skip_errors;     /* 1: a file that cannot be read is skipped and listed
                            (fst24_index_skipped); 0: the whole call fails */
     int64_t reserved[4]; /* room for future options: leave at 0 */
 } fst24_index_options;
 /* Every option at its default (one thread per core, default columns, errors fail the call). */
-#define FST24_INDEX_OPTIONS_INIT {0, 0, 0, {0, 0, 0, 0}}
+#define FST24_INDEX_OPTIONS_INIT                                                                                       \
+    {                                                                                                                  \
+        0, 0, 0, { 0, 0, 0, 0 }                                                                                        \
+    }
 
 /* Flags of fst24_index_add_paths. */
 enum {
@@ -240,13 +240,12 @@ FST24_API int64_t fst24_index_file_rows(const fst24_index *index, int64_t file);
 /* Files skipped because of errors (skip_errors): count, and for each its
  * path, status and message (valid until the index is freed). */
 FST24_API int64_t fst24_index_num_skipped(const fst24_index *index);
-FST24_API int fst24_index_skipped(const fst24_index *index, int64_t i, const char **path,
-                                  int *status, const char **message);
+FST24_API int fst24_index_skipped(const fst24_index *index, int64_t i, const char **path, int *status,
+                                  const char **message);
 
 /* A view of one column (FST24_E_INVALID if the column is not in the index).
  * The first call freezes the index: later additions fail. */
-FST24_API int fst24_index_get_column(fst24_index *index, fst24_index_column_id id,
-                                     fst24_index_column *out);
+FST24_API int fst24_index_get_column(fst24_index *index, fst24_index_column_id id, fst24_index_column *out);
 
 /* Bytes of memory held by the index's columns. */
 FST24_API int64_t fst24_index_memory(const fst24_index *index);
@@ -273,8 +272,7 @@ enum {
  * own (zero copy, except string views); the exported structs hold a
  * reference on the index until they are released. `flags`: FST24_ARROW_*.
  * Freezes the index. */
-FST24_API int fst24_index_export(fst24_index *index, int flags, struct ArrowSchema *schema,
-                                 struct ArrowArray *array);
+FST24_API int fst24_index_export(fst24_index *index, int flags, struct ArrowSchema *schema, struct ArrowArray *array);
 
 /* The index as an Arrow stream of one record batch (none when the index has
  * no rows). Freezes the index. */
@@ -288,8 +286,7 @@ FST24_API int fst24_index_export_stream(fst24_index *index, int flags, struct Ar
  * key column) in one pass: out[i] receives the record of keys[i]. A key that
  * is not (or no longer) a valid record of the file gives FST24_E_NO_RECORD
  * naming the file and the key. */
-FST24_API int fst24_get_records_by_key(fst24_file *file, const int64_t *keys, int64_t n,
-                                       fst24_record *out);
+FST24_API int fst24_get_records_by_key(fst24_file *file, const int64_t *keys, int64_t n, fst24_record *out);
 
 #ifdef __cplusplus
 }

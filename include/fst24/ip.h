@@ -21,17 +21,17 @@ extern "C" {
 /* Kinds (librmn KIND_* names). Other values in 0..31 are invalid; values
  * above 31 are valid only as 16*n+15 (sub-kinds of 15, none in use). */
 enum {
-    FST24_IP_KIND_ABOVE_SEA = 0,    /* height above mean sea level, m */
-    FST24_IP_KIND_SIGMA = 1,        /* sigma (p/ps) */
-    FST24_IP_KIND_PRESSURE = 2,     /* pressure, hPa (mb) */
-    FST24_IP_KIND_ARBITRARY = 3,    /* arbitrary code */
-    FST24_IP_KIND_ABOVE_GROUND = 4, /* height above ground, m */
-    FST24_IP_KIND_HYBRID = 5,       /* hybrid (GEM eta-like) */
-    FST24_IP_KIND_THETA = 6,        /* potential temperature, K */
-    FST24_IP_KIND_BELOW_SEA = 7,    /* depth below sea surface, m */
-    FST24_IP_KIND_HOURS = 10,       /* time, hours */
-    FST24_IP_KIND_SAMPLES = 15,     /* plain integer 0..2000000 */
-    FST24_IP_KIND_MATRIX_INDEX = 17,/* conversion matrix x index (shares code 1) */
+    FST24_IP_KIND_ABOVE_SEA = 0,       /* height above mean sea level, m */
+    FST24_IP_KIND_SIGMA = 1,           /* sigma (p/ps) */
+    FST24_IP_KIND_PRESSURE = 2,        /* pressure, hPa (mb) */
+    FST24_IP_KIND_ARBITRARY = 3,       /* arbitrary code */
+    FST24_IP_KIND_ABOVE_GROUND = 4,    /* height above ground, m */
+    FST24_IP_KIND_HYBRID = 5,          /* hybrid (GEM eta-like) */
+    FST24_IP_KIND_THETA = 6,           /* potential temperature, K */
+    FST24_IP_KIND_BELOW_SEA = 7,       /* depth below sea surface, m */
+    FST24_IP_KIND_HOURS = 10,          /* time, hours */
+    FST24_IP_KIND_SAMPLES = 15,        /* plain integer 0..2000000 */
+    FST24_IP_KIND_MATRIX_INDEX = 17,   /* conversion matrix x index (shares code 1) */
     FST24_IP_KIND_PRESSURE_METRES = 21 /* Gal-Chen height, m (shares code 5) */
 };
 
@@ -76,8 +76,7 @@ FST24_API int fst24_ip_decode_many(const int32_t *ips, size_t n, float *values, 
 
 /* Encode n (value, kind) pairs in one style: ips[i] as fst24_ip_encode
  * (failures give -999999 or -1 and are not an error here). */
-FST24_API int fst24_ip_encode_many(const float *values, const int *kinds, size_t n,
-                                   fst24_ip_style style, int32_t *ips);
+FST24_API int fst24_ip_encode_many(const float *values, const int *kinds, size_t n, fst24_ip_style style, int32_t *ips);
 
 /* ---- kinds and text ---------------------------------------------------- */
 
@@ -156,12 +155,15 @@ FST24_API int fst24_ip_value_of(int32_t ip, int ip_number, float *value, int *ki
 /* ---- the ip1/ip2/ip3 triplet -------------------------------------------- */
 
 /* One decoded IP as a range (v1 == v2 for a single value). */
-typedef struct fst24_ip_range { float v1, v2; int kind; } fst24_ip_range;
+typedef struct fst24_ip_range {
+    float v1, v2;
+    int kind;
+} fst24_ip_range;
 
 /* librmn's status flags for triplets (bit mask). */
 enum {
     FST24_IP_CONVERT_OK = 0,
-    FST24_IP_GOOD_GUESS = 2,     /* old-style ip1 or ip2 met */
+    FST24_IP_GOOD_GUESS = 2, /* old-style ip1 or ip2 met */
     FST24_IP_BAD_GUESS = 4,
     FST24_IP_TERRIBLE_GUESS = 8, /* old-style ip3 taken as an arbitrary integer */
     FST24_IP_WARNING = 32,
@@ -179,8 +181,8 @@ enum {
  * ERROR flag, and an old-style ip3 behaves as kind 0 with value NaN, so with
  * an ip1 of kind 0 (metres) r1 becomes [v, NaN] and r3 kind -1. Decode codes
  * one by one with fst24_ip_decode for meaningful values. */
-FST24_API int fst24_ip123_decode(int32_t ip1, int32_t ip2, int32_t ip3,
-                                 fst24_ip_range *r1, fst24_ip_range *r2, fst24_ip_range *r3);
+FST24_API int fst24_ip123_decode(int32_t ip1, int32_t ip2, int32_t ip3, fst24_ip_range *r1, fst24_ip_range *r2,
+                                 fst24_ip_range *r3);
 
 /* Encode a triplet as librmn's EncodeIp (always new style): r1 must be a level
  * kind, r2 kind 10 (hours); at most one of r1/r2 may be a range (v1 != v2);
@@ -189,22 +191,22 @@ FST24_API int fst24_ip123_decode(int32_t ip1, int32_t ip2, int32_t ip3,
  * the end in ip2 and the start in ip3. Returns FST24_OK, or FST24_E_INVALID
  * (message set; *ip1..*ip3 are -1, or librmn's per-value error codes when
  * one value could not be encoded). */
-FST24_API int fst24_ip123_encode(const fst24_ip_range *r1, const fst24_ip_range *r2,
-                                 const fst24_ip_range *r3, int32_t *ip1, int32_t *ip2, int32_t *ip3);
+FST24_API int fst24_ip123_encode(const fst24_ip_range *r1, const fst24_ip_range *r2, const fst24_ip_range *r3,
+                                 int32_t *ip1, int32_t *ip2, int32_t *ip3);
 
 /* librmn's ConvertPKtoIP: three independent (value, kind) pairs -> codes
  * (new style). kind1 must be a level, kind2 hours (or a level: then the
  * WARNING flag is returned and the second level is moved to ip3). Returns the
  * librmn flags (0, 32) or FST24_IP_ERROR (64) with the codes -1. */
-FST24_API int fst24_ip123_from_values(float v1, int kind1, float v2, int kind2, float v3, int kind3,
-                                      int32_t *ip1, int32_t *ip2, int32_t *ip3);
+FST24_API int fst24_ip123_from_values(float v1, int kind1, float v2, int kind2, float v3, int kind3, int32_t *ip1,
+                                      int32_t *ip2, int32_t *ip3);
 
 /* librmn's ConvertIPtoPK: codes -> three (value, kind) pairs, ordering ranges
  * (ascending kinds increasing, descending kinds decreasing, times
  * decreasing). Returns librmn's flags (>= 0; 64 = error, outputs then
  * partially set) or a negative value for NULL pointers. */
-FST24_API int fst24_ip123_to_values(int32_t ip1, int32_t ip2, int32_t ip3, float *v1, int *kind1,
-                                    float *v2, int *kind2, float *v3, int *kind3);
+FST24_API int fst24_ip123_to_values(int32_t ip1, int32_t ip2, int32_t ip3, float *v1, int *kind1, float *v2, int *kind2,
+                                    float *v3, int *kind3);
 
 #ifdef __cplusplus
 }

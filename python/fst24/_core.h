@@ -27,32 +27,29 @@ PyObject *raise_invalid(const char *fmt, ...);
 typedef struct QueryObject QueryObject;
 
 typedef struct {
-    PyObject_HEAD
-    fst24_file *f;           /* NULL once closed */
-    pthread_rwlock_t lock;   /* see the header comment */
+    PyObject_HEAD fst24_file *f; /* NULL once closed */
+    pthread_rwlock_t lock;       /* see the header comment */
     int lock_ready;
     int writable;
-    PyObject *path;          /* str */
-    QueryObject *queries;    /* live queries whose chain starts here (GIL-protected list) */
+    PyObject *path;       /* str */
+    QueryObject *queries; /* live queries whose chain starts here (GIL-protected list) */
 } FileObject;
 
 typedef struct {
-    PyObject_HEAD
-    fst24_record rec;
-    PyObject *file;          /* owning FileObject or NULL */
+    PyObject_HEAD fst24_record rec;
+    PyObject *file; /* owning FileObject or NULL */
 } RecordObject;
 
 struct QueryObject {
-    PyObject_HEAD
-    fst24_query *q;          /* NULL once the file closed */
-    PyObject *chain;         /* tuple of FileObject (chain[0] owns the query) */
-    QueryObject *prev, *next;/* registration in chain[0]->queries */
+    PyObject_HEAD fst24_query *q; /* NULL once the file closed */
+    PyObject *chain;              /* tuple of FileObject (chain[0] owns the query) */
+    QueryObject *prev, *next;     /* registration in chain[0]->queries */
 };
 
 extern PyTypeObject File_Type;
 extern PyTypeObject Record_Type;
 extern PyTypeObject Query_Type;
-extern PyTypeObject Index_Type;  /* _core_index.c */
+extern PyTypeObject Index_Type; /* _core_index.c */
 
 #define File_Check(o) PyObject_TypeCheck((o), &File_Type)
 #define Record_Check(o) PyObject_TypeCheck((o), &Record_Type)
@@ -73,29 +70,32 @@ static inline void unlock(FileObject *fo) { pthread_rwlock_unlock(&fo->lock); }
  * and a negative status sets its exception unless `keep` (an expression over st) is true. The
  * caller does its clean-up and returns NULL when st < 0 and it did not keep the status.
  */
-#define FILE_CALL_KEEP(fo, excl, st, expr, keep)                                                   \
-    do {                                                                                           \
-        int closed_ = 0;                                                                           \
-        Py_BEGIN_ALLOW_THREADS                                                                     \
-        if (excl) lock_excl(fo);                                                                   \
-        else lock_shared(fo);                                                                      \
-        if ((fo)->f == NULL) closed_ = 1;                                                          \
-        else (st) = (expr);                                                                        \
-        unlock(fo);                                                                                \
-        Py_END_ALLOW_THREADS                                                                       \
-        if (closed_) {                                                                             \
-            raise_closed(fo);                                                                      \
-            (st) = FST24_E_CLOSED;                                                                 \
-        } else if ((st) < 0 && !(keep)) {                                                          \
-            raise_status((int)(st));                                                               \
-        }                                                                                          \
+#define FILE_CALL_KEEP(fo, excl, st, expr, keep)                                                                       \
+    do {                                                                                                               \
+        int closed_ = 0;                                                                                               \
+        Py_BEGIN_ALLOW_THREADS                                                                                         \
+            if (excl)                                                                                                  \
+                lock_excl(fo);                                                                                         \
+            else                                                                                                       \
+                lock_shared(fo);                                                                                       \
+            if ((fo)->f == NULL)                                                                                       \
+                closed_ = 1;                                                                                           \
+            else                                                                                                       \
+                (st) = (expr);                                                                                         \
+            unlock(fo);                                                                                                \
+        Py_END_ALLOW_THREADS                                                                                           \
+        if (closed_) {                                                                                                 \
+            raise_closed(fo);                                                                                          \
+            (st) = FST24_E_CLOSED;                                                                                     \
+        } else if ((st) < 0 && !(keep)) {                                                                              \
+            raise_status((int)(st));                                                                                   \
+        }                                                                                                              \
     } while (0)
 #define FILE_CALL(fo, excl, st, expr) FILE_CALL_KEEP(fo, excl, st, expr, 0)
 
 /* Shared-lock every file of a chain; returns 0 if all are open, else 1 with
  * nothing locked. */
-static inline int lock_chain(FileObject **files, Py_ssize_t n)
-{
+static inline int lock_chain(FileObject **files, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < n; i++) {
         lock_shared(files[i]);
         if (files[i]->f == NULL) {
@@ -106,8 +106,7 @@ static inline int lock_chain(FileObject **files, Py_ssize_t n)
     return 0;
 }
 
-static inline void unlock_chain(FileObject **files, Py_ssize_t n)
-{
+static inline void unlock_chain(FileObject **files, Py_ssize_t n) {
     for (Py_ssize_t i = n - 1; i >= 0; i--) unlock(files[i]);
 }
 

@@ -8,19 +8,16 @@
 #include "fst24/index.h"
 
 typedef struct {
-    PyObject_HEAD
-    fst24_index *ix;
+    PyObject_HEAD fst24_index *ix;
 } IndexObject;
 
-static void Index_dealloc(IndexObject *self)
-{
+static void Index_dealloc(IndexObject *self) {
     fst24_index_free(self->ix); /* exported streams keep their own reference */
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
 /* Index(threads=0, columns=0, skip_errors=False) */
-static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds)
-{
+static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"threads", "columns", "skip_errors", NULL};
     int threads = 0, skip = 0;
     unsigned long long columns = 0;
@@ -38,8 +35,7 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds)
     return 0;
 }
 
-static int ready(IndexObject *self)
-{
+static int ready(IndexObject *self) {
     if (self->ix == NULL) {
         raise_invalid("Index object is not initialised");
         return 0;
@@ -48,8 +44,7 @@ static int ready(IndexObject *self)
 }
 
 /* add_paths(paths: sequence of str/PathLike, skip_not_fst: bool) */
-static PyObject *Index_add_paths(IndexObject *self, PyObject *args)
-{
+static PyObject *Index_add_paths(IndexObject *self, PyObject *args) {
     PyObject *seq_obj;
     int skip_not_fst = 0;
     if (!ready(self) || !PyArg_ParseTuple(args, "Op:add_paths", &seq_obj, &skip_not_fst)) return NULL;
@@ -70,7 +65,7 @@ static PyObject *Index_add_paths(IndexObject *self, PyObject *args)
     int st;
     fst24_index *ix = self->ix;
     Py_BEGIN_ALLOW_THREADS
-    st = fst24_index_add_paths(ix, paths, (int64_t)n, skip_not_fst ? FST24_INDEX_SKIP_NOT_FST : 0);
+        st = fst24_index_add_paths(ix, paths, (int64_t)n, skip_not_fst ? FST24_INDEX_SKIP_NOT_FST : 0);
     Py_END_ALLOW_THREADS
     if (st < 0) {
         raise_status(st);
@@ -88,8 +83,7 @@ done:
 }
 
 /* add_file(file: FileBase): the rows of one open file (not of its links). */
-static PyObject *Index_add_file(IndexObject *self, PyObject *arg)
-{
+static PyObject *Index_add_file(IndexObject *self, PyObject *arg) {
     if (!ready(self)) return NULL;
     if (!File_Check(arg)) return raise_invalid("add_file() needs an open fst24.File");
     FileObject *fo = (FileObject *)arg;
@@ -100,8 +94,7 @@ static PyObject *Index_add_file(IndexObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-static void capsule_release_stream(PyObject *capsule)
-{
+static void capsule_release_stream(PyObject *capsule) {
     struct ArrowArrayStream *s = PyCapsule_GetPointer(capsule, "arrow_array_stream");
     if (s == NULL) {
         PyErr_Clear();
@@ -112,14 +105,13 @@ static void capsule_release_stream(PyObject *capsule)
 }
 
 /* A new PyCapsule "arrow_array_stream" of the index (FST24_ARROW_* flags). */
-static PyObject *stream_capsule(IndexObject *self, int flags)
-{
+static PyObject *stream_capsule(IndexObject *self, int flags) {
     struct ArrowArrayStream *s = PyMem_RawMalloc(sizeof *s);
     if (s == NULL) return PyErr_NoMemory();
     int st;
     fst24_index *ix = self->ix;
     Py_BEGIN_ALLOW_THREADS
-    st = fst24_index_export_stream(ix, flags, s); /* the first export merges the files' columns */
+        st = fst24_index_export_stream(ix, flags, s); /* the first export merges the files' columns */
     Py_END_ALLOW_THREADS
     if (st < 0) {
         PyMem_RawFree(s);
@@ -135,8 +127,7 @@ static PyObject *stream_capsule(IndexObject *self, int flags)
 
 /* __arrow_c_stream__(requested_schema=None): text as utf8. The requested
  * schema is ignored (allowed by the protocol): the index has one. */
-static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObject *kwds)
-{
+static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObject *kwds) {
     static char *kwlist[] = {"requested_schema", NULL};
     PyObject *requested = Py_None;
     if (!ready(self) || !PyArg_ParseTupleAndKeywords(args, kwds, "|O:__arrow_c_stream__", kwlist, &requested))
@@ -145,15 +136,13 @@ static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObjec
 }
 
 /* stream(string_view: bool) -> capsule; string views are what Polars stores. */
-static PyObject *Index_stream(IndexObject *self, PyObject *args)
-{
+static PyObject *Index_stream(IndexObject *self, PyObject *args) {
     int views = 0;
     if (!ready(self) || !PyArg_ParseTuple(args, "p:stream", &views)) return NULL;
     return stream_capsule(self, views ? FST24_ARROW_STRING_VIEW : 0);
 }
 
-static PyObject *Index_skipped(IndexObject *self, PyObject *unused)
-{
+static PyObject *Index_skipped(IndexObject *self, PyObject *unused) {
     (void)unused;
     if (!ready(self)) return NULL;
     int64_t n = fst24_index_num_skipped(self->ix);
@@ -177,8 +166,7 @@ static PyObject *Index_skipped(IndexObject *self, PyObject *unused)
     return list;
 }
 
-static PyObject *Index_files(IndexObject *self, PyObject *unused)
-{
+static PyObject *Index_files(IndexObject *self, PyObject *unused) {
     (void)unused;
     if (!ready(self)) return NULL;
     int64_t n = fst24_index_num_files(self->ix);
@@ -196,22 +184,19 @@ static PyObject *Index_files(IndexObject *self, PyObject *unused)
     return list;
 }
 
-static PyObject *Index_get_num_rows(IndexObject *self, void *c)
-{
+static PyObject *Index_get_num_rows(IndexObject *self, void *c) {
     (void)c;
     if (!ready(self)) return NULL;
     return PyLong_FromLongLong(fst24_index_num_rows(self->ix));
 }
 
-static PyObject *Index_get_num_files(IndexObject *self, void *c)
-{
+static PyObject *Index_get_num_files(IndexObject *self, void *c) {
     (void)c;
     if (!ready(self)) return NULL;
     return PyLong_FromLongLong(fst24_index_num_files(self->ix));
 }
 
-static PyObject *Index_get_nbytes(IndexObject *self, void *c)
-{
+static PyObject *Index_get_nbytes(IndexObject *self, void *c) {
     (void)c;
     if (!ready(self)) return NULL;
     return PyLong_FromLongLong(fst24_index_memory(self->ix));
@@ -221,8 +206,7 @@ static PyGetSetDef Index_getset[] = {
     {"num_rows", (getter)Index_get_num_rows, NULL, "Rows (records) in the index.", NULL},
     {"num_files", (getter)Index_get_num_files, NULL, "Files that contributed rows (skipped ones excluded).", NULL},
     {"nbytes", (getter)Index_get_nbytes, NULL, "Bytes held by the index's columns.", NULL},
-    {NULL, NULL, NULL, NULL, NULL}
-};
+    {NULL, NULL, NULL, NULL, NULL}};
 
 static PyMethodDef Index_methods[] = {
     {"add_paths", (PyCFunction)Index_add_paths, METH_VARARGS,
@@ -234,12 +218,10 @@ static PyMethodDef Index_methods[] = {
      "Arrow PyCapsule stream interface: one record batch of every row."},
     {"stream", (PyCFunction)Index_stream, METH_VARARGS,
      "stream(string_view): an arrow_array_stream capsule, short text as string views or utf8."},
-    {NULL, NULL, 0, NULL}
-};
+    {NULL, NULL, 0, NULL}};
 
 PyTypeObject Index_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "fst24._core.Index",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "fst24._core.Index",
     .tp_basicsize = sizeof(IndexObject),
     .tp_dealloc = (destructor)Index_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -251,8 +233,7 @@ PyTypeObject Index_Type = {
 };
 
 /* index_columns() -> list of every column name, in column-id order. */
-static PyObject *mod_index_columns(PyObject *self, PyObject *unused)
-{
+static PyObject *mod_index_columns(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
     PyObject *list = PyList_New(FST24_COL_COUNT);
@@ -269,8 +250,7 @@ static PyObject *mod_index_columns(PyObject *self, PyObject *unused)
 }
 
 /* records_by_key(file, keys: int64 buffer) -> list of Record, one per key. */
-static PyObject *mod_records_by_key(PyObject *self, PyObject *args)
-{
+static PyObject *mod_records_by_key(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *fobj, *kobj;
     if (!PyArg_ParseTuple(args, "OO:records_by_key", &fobj, &kobj)) return NULL;
@@ -310,5 +290,4 @@ static PyObject *mod_records_by_key(PyObject *self, PyObject *args)
 PyMethodDef index_methods[] = {
     {"index_columns", mod_index_columns, METH_NOARGS, "Every index column name, in column-id order."},
     {"records_by_key", mod_records_by_key, METH_VARARGS, "Records of an open file by key."},
-    {NULL, NULL, 0, NULL}
-};
+    {NULL, NULL, 0, NULL}};

@@ -6,8 +6,7 @@
 /* ------------------------------------------------------------------------ */
 
 /* A new record object of the registered Python class, holding `rec`. */
-PyObject *record_wrap(const fst24_record *rec, PyObject *file)
-{
+PyObject *record_wrap(const fst24_record *rec, PyObject *file) {
     PyObject *registered = core_record_class();
     PyTypeObject *cls = registered != NULL ? (PyTypeObject *)registered : &Record_Type;
     RecordObject *ro = (RecordObject *)cls->tp_alloc(cls, 0);
@@ -20,19 +19,17 @@ PyObject *record_wrap(const fst24_record *rec, PyObject *file)
 
 /* The owning file of a record, open; sets an exception and returns NULL if
  * the record has none or its file was closed (checked again under lock). */
-FileObject *record_owner(RecordObject *ro)
-{
+FileObject *record_owner(RecordObject *ro) {
     if (ro->file == NULL || ro->rec.file == NULL) {
-        raise_invalid("record %.4s/%d has not been read from or written to a file",
-                      ro->rec.nomvar, (int)ro->rec.ip1);
+        raise_invalid("record %.4s/%d has not been read from or written to a file", ro->rec.nomvar, (int)ro->rec.ip1);
         return NULL;
     }
     return (FileObject *)ro->file;
 }
 
-static PyObject *Record_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
-{
-    (void)args; (void)kwds;
+static PyObject *Record_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    (void)args;
+    (void)kwds;
     RecordObject *ro = (RecordObject *)type->tp_alloc(type, 0);
     if (ro == NULL) return NULL;
     fst24_record_init(&ro->rec);
@@ -40,14 +37,17 @@ static PyObject *Record_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)ro;
 }
 
-static void Record_dealloc(RecordObject *ro)
-{
+static void Record_dealloc(RecordObject *ro) {
     Py_CLEAR(ro->file);
     Py_TYPE(ro)->tp_free((PyObject *)ro);
 }
 
 /* String fields: getters strip trailing blanks; setters go through fst24_record_set_string. */
-typedef struct { const char *name; size_t offset; int width; } str_field;
+typedef struct {
+    const char *name;
+    size_t offset;
+    int width;
+} str_field;
 static const str_field STR_FIELDS[] = {
     {"nomvar", offsetof(fst24_record, nomvar), 4},
     {"typvar", offsetof(fst24_record, typvar), 2},
@@ -55,8 +55,7 @@ static const str_field STR_FIELDS[] = {
     {"grtyp", offsetof(fst24_record, grtyp), 1},
 };
 
-static PyObject *rec_get_str(RecordObject *ro, void *closure)
-{
+static PyObject *rec_get_str(RecordObject *ro, void *closure) {
     const str_field *sf = &STR_FIELDS[(intptr_t)closure];
     const char *s = (const char *)&ro->rec + sf->offset;
     int n = (int)strnlen(s, (size_t)sf->width);
@@ -64,10 +63,12 @@ static PyObject *rec_get_str(RecordObject *ro, void *closure)
     return PyUnicode_DecodeLatin1(s, n, "replace");
 }
 
-static int rec_set_str(RecordObject *ro, PyObject *value, void *closure)
-{
+static int rec_set_str(RecordObject *ro, PyObject *value, void *closure) {
     const str_field *sf = &STR_FIELDS[(intptr_t)closure];
-    if (value == NULL) { PyErr_Format(PyExc_AttributeError, "cannot delete %s", sf->name); return -1; }
+    if (value == NULL) {
+        PyErr_Format(PyExc_AttributeError, "cannot delete %s", sf->name);
+        return -1;
+    }
     if (!PyUnicode_Check(value)) {
         raise_invalid("%s must be a str, not %.100s", sf->name, Py_TYPE(value)->tp_name);
         return -1;
@@ -88,32 +89,59 @@ static int rec_set_str(RecordObject *ro, PyObject *value, void *closure)
 }
 
 /* Integer fields. */
-typedef struct { const char *name; size_t offset; int is64; int writable; } int_field;
-#define IF32(n, w) {#n, offsetof(fst24_record, n), 0, w}
-#define IF64(n, w) {#n, offsetof(fst24_record, n), 1, w}
+typedef struct {
+    const char *name;
+    size_t offset;
+    int is64;
+    int writable;
+} int_field;
+#define IF32(n, w)                                                                                                     \
+    { #n, offsetof(fst24_record, n), 0, w }
+#define IF64(n, w)                                                                                                     \
+    { #n, offsetof(fst24_record, n), 1, w }
 static const int_field INT_FIELDS[] = {
-    IF32(ip1, 1), IF32(ip2, 1), IF32(ip3, 1), IF32(ni, 1), IF32(nj, 1), IF32(nk, 1),
-    IF32(dateo, 1), IF32(datev, 1), IF32(deet, 1), IF32(npas, 1), IF32(data_type, 1),
-    IF32(data_bits, 1), IF32(pack_bits, 1), IF32(ig1, 1), IF32(ig2, 1), IF32(ig3, 1),
+    IF32(ip1, 1),
+    IF32(ip2, 1),
+    IF32(ip3, 1),
+    IF32(ni, 1),
+    IF32(nj, 1),
+    IF32(nk, 1),
+    IF32(dateo, 1),
+    IF32(datev, 1),
+    IF32(deet, 1),
+    IF32(npas, 1),
+    IF32(data_type, 1),
+    IF32(data_bits, 1),
+    IF32(pack_bits, 1),
+    IF32(ig1, 1),
+    IF32(ig2, 1),
+    IF32(ig3, 1),
     IF32(ig4, 1),
-    IF64(key, 0), IF32(file_index, 0), IF32(num_meta_bytes, 0), IF64(file_offset, 0),
-    IF64(total_stored_bytes, 0), IF32(fst_version, 0), IF32(num_search_keys, 0),
-    IF32(extended_meta_size, 0), IF32(ubc, 0),
+    IF64(key, 0),
+    IF32(file_index, 0),
+    IF32(num_meta_bytes, 0),
+    IF64(file_offset, 0),
+    IF64(total_stored_bytes, 0),
+    IF32(fst_version, 0),
+    IF32(num_search_keys, 0),
+    IF32(extended_meta_size, 0),
+    IF32(ubc, 0),
 };
 #define N_INT_FIELDS (sizeof INT_FIELDS / sizeof INT_FIELDS[0])
 
-static PyObject *rec_get_int(RecordObject *ro, void *closure)
-{
+static PyObject *rec_get_int(RecordObject *ro, void *closure) {
     const int_field *f = &INT_FIELDS[(intptr_t)closure];
     const char *p = (const char *)&ro->rec + f->offset;
     if (f->is64) return PyLong_FromLongLong(*(const int64_t *)p);
     return PyLong_FromLong(*(const int32_t *)p);
 }
 
-static int rec_set_int(RecordObject *ro, PyObject *value, void *closure)
-{
+static int rec_set_int(RecordObject *ro, PyObject *value, void *closure) {
     const int_field *f = &INT_FIELDS[(intptr_t)closure];
-    if (value == NULL) { PyErr_Format(PyExc_AttributeError, "cannot delete %s", f->name); return -1; }
+    if (value == NULL) {
+        PyErr_Format(PyExc_AttributeError, "cannot delete %s", f->name);
+        return -1;
+    }
     if (!PyLong_Check(value)) {
         /* Accept numpy integers and anything with __index__, never floats. */
         if (!PyIndex_Check(value)) {
@@ -135,8 +163,7 @@ static int rec_set_int(RecordObject *ro, PyObject *value, void *closure)
     return 0;
 }
 
-static PyObject *rec_get_file(RecordObject *ro, void *closure)
-{
+static PyObject *rec_get_file(RecordObject *ro, void *closure) {
     (void)closure;
     if (ro->file == NULL) Py_RETURN_NONE;
     Py_INCREF(ro->file);
@@ -146,26 +173,24 @@ static PyObject *rec_get_file(RecordObject *ro, void *closure)
 #define N_STR_FIELDS 4
 static PyGetSetDef Record_getset[N_STR_FIELDS + N_INT_FIELDS + 2];
 
-void record_build_getset(void)
-{
+void record_build_getset(void) {
     int k = 0;
     for (int i = 0; i < N_STR_FIELDS; i++) {
-        Record_getset[k++] = (PyGetSetDef){(char *)STR_FIELDS[i].name, (getter)rec_get_str,
-                                           (setter)rec_set_str, NULL, (void *)(intptr_t)i};
+        Record_getset[k++] = (PyGetSetDef){(char *)STR_FIELDS[i].name, (getter)rec_get_str, (setter)rec_set_str, NULL,
+                                           (void *)(intptr_t)i};
     }
     for (size_t i = 0; i < N_INT_FIELDS; i++) {
-        Record_getset[k++] = (PyGetSetDef){(char *)INT_FIELDS[i].name, (getter)rec_get_int,
-                                           INT_FIELDS[i].writable ? (setter)rec_set_int : NULL,
-                                           NULL, (void *)(intptr_t)i};
+        Record_getset[k++] =
+            (PyGetSetDef){(char *)INT_FIELDS[i].name, (getter)rec_get_int,
+                          INT_FIELDS[i].writable ? (setter)rec_set_int : NULL, NULL, (void *)(intptr_t)i};
     }
-    Record_getset[k++] = (PyGetSetDef){"file", (getter)rec_get_file, NULL,
-                                       "File the record belongs to (None for a new record).", NULL};
+    Record_getset[k++] =
+        (PyGetSetDef){"file", (getter)rec_get_file, NULL, "File the record belongs to (None for a new record).", NULL};
     Record_getset[k] = (PyGetSetDef){NULL, NULL, NULL, NULL, NULL};
 }
 
 /* _layout() -> (elem_name, count) */
-static PyObject *Record_layout(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_layout(RecordObject *ro, PyObject *unused) {
     (void)unused;
     fst24_elem_type t = FST24_ELEM_NONE;
     size_t count = 0;
@@ -175,12 +200,14 @@ static PyObject *Record_layout(RecordObject *ro, PyObject *unused)
 }
 
 /* Bytes the decoded data of `rec` needs; -1 with an exception set on error. */
-Py_ssize_t record_data_bytes(const fst24_record *rec)
-{
+Py_ssize_t record_data_bytes(const fst24_record *rec) {
     fst24_elem_type t = FST24_ELEM_NONE;
     size_t count = 0;
     int st = fst24_record_data_layout(rec, &t, &count);
-    if (st < 0) { raise_status(st); return -1; }
+    if (st < 0) {
+        raise_status(st);
+        return -1;
+    }
     size_t es = fst24_elem_size(t);
     if (es != 0 && count > (size_t)PY_SSIZE_T_MAX / es) {
         raise_invalid("record %.4s: data size overflows", rec->nomvar);
@@ -192,8 +219,7 @@ Py_ssize_t record_data_bytes(const fst24_record *rec)
 /* _read_into(buffer, raw_missing=False, threads=0): decode the data into a
  * writable contiguous buffer of at least the layout's size (threads > 1 splits
  * one large uncompressed record). */
-static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
-{
+static PyObject *Record_read_into(RecordObject *ro, PyObject *args) {
     PyObject *obj;
     int raw_missing = 0, threads = 0;
     if (!PyArg_ParseTuple(args, "O|pi:_read_into", &obj, &raw_missing, &threads)) return NULL;
@@ -218,8 +244,7 @@ static PyObject *Record_read_into(RecordObject *ro, PyObject *args)
 }
 
 /* _read_payload() -> bytes: the stored payload words (host order). */
-static PyObject *Record_read_payload(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_read_payload(RecordObject *ro, PyObject *unused) {
     (void)unused;
     FileObject *fo = record_owner(ro);
     if (fo == NULL) return NULL;
@@ -242,8 +267,7 @@ static PyObject *Record_read_payload(RecordObject *ro, PyObject *unused)
 
 /* _data_span(strict) -> (offset, count, elem name, big_endian, complex_pairs), or None (strict:
  * UnsupportedError) when the record is not stored as a plain array of IEEE values. */
-static PyObject *Record_data_span(RecordObject *ro, PyObject *arg)
-{
+static PyObject *Record_data_span(RecordObject *ro, PyObject *arg) {
     int strict = PyObject_IsTrue(arg);
     if (strict < 0) return NULL;
     FileObject *fo = record_owner(ro);
@@ -259,8 +283,7 @@ static PyObject *Record_data_span(RecordObject *ro, PyObject *arg)
 }
 
 /* _check(backend): the header fits a file of that backend (InvalidArgumentError naming the field). */
-static PyObject *Record_check(RecordObject *ro, PyObject *arg)
-{
+static PyObject *Record_check(RecordObject *ro, PyObject *arg) {
     long backend = PyLong_AsLong(arg);
     if (backend == -1 && PyErr_Occurred()) return NULL;
     int st = fst24_record_check(&ro->rec, (fst24_backend)backend);
@@ -269,8 +292,7 @@ static PyObject *Record_check(RecordObject *ro, PyObject *arg)
 }
 
 /* _ext_meta() -> str ("" when none). */
-static PyObject *Record_ext_meta(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_ext_meta(RecordObject *ro, PyObject *unused) {
     (void)unused;
     if (ro->rec.extended_meta_size <= 0) return PyUnicode_FromString("");
     FileObject *fo = record_owner(ro);
@@ -299,8 +321,7 @@ static PyObject *Record_ext_meta(RecordObject *ro, PyObject *unused)
 }
 
 /* _clone() -> a new record (same class) with the same header and owner. */
-static PyObject *Record_clone(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_clone(RecordObject *ro, PyObject *unused) {
     (void)unused;
     PyTypeObject *cls = Py_TYPE(ro);
     RecordObject *copy = (RecordObject *)cls->tp_alloc(cls, 0);
@@ -312,8 +333,7 @@ static PyObject *Record_clone(RecordObject *ro, PyObject *unused)
 }
 
 /* _detach(): forget the owning file (the header becomes a template). */
-static PyObject *Record_detach(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_detach(RecordObject *ro, PyObject *unused) {
     (void)unused;
     Py_CLEAR(ro->file);
     fst24_record_detach(&ro->rec);
@@ -322,8 +342,7 @@ static PyObject *Record_detach(RecordObject *ro, PyObject *unused)
 }
 
 /* _init_criteria(): every field becomes a wildcard. */
-static PyObject *Record_init_criteria(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_init_criteria(RecordObject *ro, PyObject *unused) {
     (void)unused;
     Py_CLEAR(ro->file);
     fst24_record_init_criteria(&ro->rec);
@@ -331,8 +350,7 @@ static PyObject *Record_init_criteria(RecordObject *ro, PyObject *unused)
 }
 
 /* _type_letters() -> str such as "E", "Rm", "f". */
-static PyObject *Record_type_letters(RecordObject *ro, PyObject *unused)
-{
+static PyObject *Record_type_letters(RecordObject *ro, PyObject *unused) {
     (void)unused;
     char out[3] = {0, 0, 0};
     fst24_type_letters(ro->rec.data_type, out);
@@ -350,12 +368,10 @@ static PyMethodDef Record_methods[] = {
     {"_detach", (PyCFunction)Record_detach, METH_NOARGS, "Forget the owning file."},
     {"_init_criteria", (PyCFunction)Record_init_criteria, METH_NOARGS, "Reset every field to its wildcard."},
     {"_type_letters", (PyCFunction)Record_type_letters, METH_NOARGS, "Listing letters of data_type."},
-    {NULL, NULL, 0, NULL}
-};
+    {NULL, NULL, 0, NULL}};
 
 PyTypeObject Record_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "fst24._core.RecordBase",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "fst24._core.RecordBase",
     .tp_basicsize = sizeof(RecordObject),
     .tp_dealloc = (destructor)Record_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,

@@ -115,7 +115,9 @@ static int32_t rnd_cubic(double z) {
 }
 static int32_t add_clamped(int32_t a, int32_t b) {
     int64_t v = (int64_t)a + b;
-    return (int32_t)(v < -(int64_t)SAMPLE_LIM ? -(int64_t)SAMPLE_LIM : v > (int64_t)SAMPLE_LIM ? (int64_t)SAMPLE_LIM : v);
+    return (int32_t)(v < -(int64_t)SAMPLE_LIM  ? -(int64_t)SAMPLE_LIM
+                     : v > (int64_t)SAMPLE_LIM ? (int64_t)SAMPLE_LIM
+                                               : v);
 }
 
 static double cubic(double z1, double z2, double z3, double z4, double u) {
@@ -125,7 +127,7 @@ static double cubic(double z1, double z2, double z3, double z4, double u) {
 }
 
 /* Grid helpers with 1-based indices as in the description. */
-#define G(i, j) g[((j) - 1) * a + ((i) - 1)]
+#define G(i, j) g[((j)-1) * a + ((i)-1)]
 
 static void fill(int32_t *g, int64_t a, int64_t b, const int32_t *gc, int64_t ac, int64_t bc, int step) {
     for (int64_t cj = 0; cj < bc; cj++)
@@ -147,9 +149,14 @@ static void interp_row(int32_t *g, int64_t a, int64_t j, int64_t imax, int64_t i
 }
 
 static void lims(int64_t a, int64_t ax, int64_t *mx, int64_t *lim) {
-    if (ax == 0) { *mx = a - 3; *lim = *mx - 3; }
-    else if (ax == 1) { *mx = *lim = a - 4; }
-    else { *mx = *lim = a - 5; }
+    if (ax == 0) {
+        *mx = a - 3;
+        *lim = *mx - 3;
+    } else if (ax == 1) {
+        *mx = *lim = a - 4;
+    } else {
+        *mx = *lim = a - 5;
+    }
 }
 
 static void interp(int32_t *g, int64_t a, int64_t b, int step) {
@@ -196,7 +203,8 @@ static int read_diffs(fst_bitreader *r, int32_t *d, int64_t a, int64_t b, int st
 static int decode_sample(fst_bitreader *r, int64_t ni, int64_t nj, int step, int nbits, uint16_t *t) {
     if (step != 3 || ni < 2 || nj < 2) return FST24_E_DECODE;
     int64_t dims[4][2];
-    dims[0][0] = ni; dims[0][1] = nj;
+    dims[0][0] = ni;
+    dims[0][1] = nj;
     for (int l = 1; l < 4; l++) {
         dims[l][0] = coarse_n(dims[l - 1][0], step);
         dims[l][1] = coarse_n(dims[l - 1][1], step);
@@ -207,7 +215,10 @@ static int decode_sample(fst_bitreader *r, int64_t ni, int64_t nj, int step, int
     int32_t *nxt = malloc(total * sizeof(int32_t));
     int32_t *dif = malloc(total * sizeof(int32_t));
     int rc = FST24_E_DECODE;
-    if (!cur || !nxt || !dif) { rc = FST24_E_NOMEM; goto done; }
+    if (!cur || !nxt || !dif) {
+        rc = FST24_E_NOMEM;
+        goto done;
+    }
     /* Level 3 values. */
     int64_t a = dims[3][0], b = dims[3][1];
     for (int64_t k = 0; k < a * b; k++) cur[k] = (int32_t)fst_br_get(r, nbits);
@@ -223,13 +234,18 @@ static int decode_sample(fst_bitreader *r, int64_t ni, int64_t nj, int step, int
             for (int64_t k = 0; k < fa * fb; k++) nxt[k] = nxt[k] < 0 ? 0 : nxt[k];
             fill(nxt, fa, fb, cur, a, b, step);
         }
-        int32_t *sw = cur; cur = nxt; nxt = sw;
-        a = fa; b = fb;
+        int32_t *sw = cur;
+        cur = nxt;
+        nxt = sw;
+        a = fa;
+        b = fb;
     }
     for (size_t k = 0; k < total; k++) t[k] = (uint16_t)cur[k];
     rc = fst_br_overrun(r) ? FST24_E_DECODE : FST24_OK;
 done:
-    free(cur); free(nxt); free(dif);
+    free(cur);
+    free(nxt);
+    free(dif);
     return rc;
 }
 
@@ -246,8 +262,8 @@ int fst_armn_decode_ex(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uin
     fst_bitreader r;
     fst_br_init(&r, z + 1, nz - 1, 0);
     if (h.nbits < 1 || h.nbits > 16 || h.step < 1)
-        return fst_error(FST24_E_DECODE, "compressed stream header 0x%08X: nbits %d, step %d invalid", z[0],
-                         h.nbits, h.step);
+        return fst_error(FST24_E_DECODE, "compressed stream header 0x%08X: nbits %d, step %d invalid", z[0], h.nbits,
+                         h.step);
     int rc;
     switch (h.predictor) {
     case PRED_MINIMUM: rc = decode_minimum(&r, ni, nj, h.step, h.nbits, tok); break;
@@ -258,7 +274,8 @@ int fst_armn_decode_ex(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uin
     }
     if (rc == FST24_E_NOMEM) return fst_error(rc, "out of memory decoding a compressed stream");
     if (rc || fst_br_overrun(&r))
-        return fst_error(FST24_E_DECODE, "compressed stream (predictor %d, %lld x %lld, %zu words) is truncated or corrupt",
+        return fst_error(FST24_E_DECODE,
+                         "compressed stream (predictor %d, %lld x %lld, %zu words) is truncated or corrupt",
                          h.predictor, (long long)ni, (long long)nj, nz);
     if (words) *words = 1 + (size_t)((fst_br_pos(&r) + 31) / 32);
     return FST24_OK;
@@ -310,7 +327,10 @@ static void encode_parallelogram(fst_bitwriter *b, const uint16_t *t, int64_t ni
         for (int64_t j = 1; j < nj && cw == 4; j++) {
             lorenzo_row(t, ni, j, band);
             for (int64_t i = 1; i < ni; i++)
-                if (band[i] > 65535 || band[i] < -65535) { cw = 5; break; }
+                if (band[i] > 65535 || band[i] < -65535) {
+                    cw = 5;
+                    break;
+                }
         }
     }
     fst_bw_put(b, (uint32_t)cw, 3);
@@ -339,8 +359,8 @@ static void encode_parallelogram(fst_bitwriter *b, const uint16_t *t, int64_t ni
     }
 }
 
-size_t fst_armn_encode(const uint16_t *tok, int64_t ni, int64_t nj, int nbits, int fast,
-                       uint32_t *z, size_t cap, size_t *zlng) {
+size_t fst_armn_encode(const uint16_t *tok, int64_t ni, int64_t nj, int nbits, int fast, uint32_t *z, size_t cap,
+                       size_t *zlng) {
     if (nbits > 16 || nbits < 1 || ni <= 1 || nj <= 1 || cap < 2) return 0;
     int minimum = fast || ni < 16 || nj < 16 || nbits <= 4;
     /* Success requires zlng = 1 + 4*words < 1 + 2*ni*nj, i.e. words < ni*nj/2. */

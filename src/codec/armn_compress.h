@@ -18,7 +18,7 @@ int fst_armn_decode_ex(const uint32_t *z, size_t nz, int64_t ni, int64_t nj, uin
  * compression is not possible or not worth it (the caller falls back),
  * (size_t)-1 on allocation failure. z must hold cap words; cap = ni*nj/2 + 2 always suffices
  * for a successful result. fast: MINIMUM predictor only (TURBOCOMP=FAST). */
-size_t fst_armn_encode(const uint16_t *tok, int64_t ni, int64_t nj, int nbits, int fast,
-                       uint32_t *z, size_t cap, size_t *zlng);
+size_t fst_armn_encode(const uint16_t *tok, int64_t ni, int64_t nj, int nbits, int fast, uint32_t *z, size_t cap,
+                       size_t *zlng);
 
 #endif

@@ -91,8 +91,7 @@ static size_t unpack24_aligned(const uint32_t *p, uint32_t *out, size_t n) {
     return groups * 4;
 }
 
-void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nbits,
-                     uint32_t *out, size_t n) {
+void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nbits, uint32_t *out, size_t n) {
     if (n == 0) return;
     if (nbits == 32 && (startbit & 31) == 0) {
         memcpy(out, w + (startbit >> 5), n * sizeof(uint32_t));
@@ -116,7 +115,10 @@ void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nb
         fst_br_init(&r, w, nwords, startbit);
         size_t k = 0;
         uint64_t pos = startbit;
-        while (k < n && (pos & 31)) { out[k++] = fst_br_get(&r, nbits); pos += (uint64_t)nbits; }
+        while (k < n && (pos & 31)) {
+            out[k++] = fst_br_get(&r, nbits);
+            pos += (uint64_t)nbits;
+        }
         const uint32_t *p = w + (pos >> 5);
         size_t done = nbits == 12 ? unpack12_aligned(p, out + k, n - k) : unpack24_aligned(p, out + k, n - k);
         k += done;

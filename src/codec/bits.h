@@ -14,12 +14,12 @@
  * and set err, so callers may check err once per tile or section. */
 typedef struct fst_bitreader {
     const uint32_t *w;
-    size_t nw;      /* number of words */
-    size_t next;    /* next word to load */
-    uint64_t buf;   /* pending bits, left aligned */
-    int avail;      /* number of pending bits */
-    uint64_t end;   /* number of readable bits */
-    int err;        /* set when the start lies beyond the end */
+    size_t nw;    /* number of words */
+    size_t next;  /* next word to load */
+    uint64_t buf; /* pending bits, left aligned */
+    int avail;    /* number of pending bits */
+    uint64_t end; /* number of readable bits */
+    int err;      /* set when the start lies beyond the end */
 } fst_bitreader;
 
 static inline void fst_br_init(fst_bitreader *r, const uint32_t *w, size_t nwords, uint64_t startbit) {
@@ -70,23 +70,26 @@ static inline int32_t fst_br_get_signed(fst_bitreader *r, int width) {
  * of `w` bits (two's complement), stored row by row from `p` with a stride of `ni` elements, as
  * 16-bit (wide = 0) or 32-bit (wide = 1) words. Inlined with a constant `wide` at each call
  * site; full 3x3 tiles take straight-line reads. */
-static inline void fst_br_get_tile(fst_bitreader *r, int w, void *p, int64_t ni, int64_t rows, int64_t cols,
-                                   int wide) {
+static inline void fst_br_get_tile(fst_bitreader *r, int w, void *p, int64_t ni, int64_t rows, int64_t cols, int wide) {
     if (rows == 3 && cols == 3) {
         int32_t v[9];
         for (int k = 0; k < 9; k++) v[k] = fst_br_get_signed(r, w);
         for (int j = 0; j < 3; j++)
             for (int i = 0; i < 3; i++) {
-                if (wide) ((uint32_t *)p)[j * ni + i] = (uint32_t)v[3 * j + i];
-                else ((uint16_t *)p)[j * ni + i] = (uint16_t)v[3 * j + i];
+                if (wide)
+                    ((uint32_t *)p)[j * ni + i] = (uint32_t)v[3 * j + i];
+                else
+                    ((uint16_t *)p)[j * ni + i] = (uint16_t)v[3 * j + i];
             }
         return;
     }
     for (int64_t j = 0; j < rows; j++)
         for (int64_t i = 0; i < cols; i++) {
             int32_t x = fst_br_get_signed(r, w);
-            if (wide) ((uint32_t *)p)[j * ni + i] = (uint32_t)x;
-            else ((uint16_t *)p)[j * ni + i] = (uint16_t)x;
+            if (wide)
+                ((uint32_t *)p)[j * ni + i] = (uint32_t)x;
+            else
+                ((uint16_t *)p)[j * ni + i] = (uint16_t)x;
         }
 }
 
@@ -99,10 +102,10 @@ static inline void fst_br_get_tile(fst_bitreader *r, int w, void *p, int64_t ni,
 typedef struct fst_bitwriter {
     uint32_t *w;
     size_t cap;
-    size_t next;    /* next word to store */
-    uint64_t buf;   /* pending bits, left aligned */
-    int used;       /* number of pending bits (< 32 between calls) */
-    uint64_t pos;   /* bits written so far */
+    size_t next;  /* next word to store */
+    uint64_t buf; /* pending bits, left aligned */
+    int used;     /* number of pending bits (< 32 between calls) */
+    uint64_t pos; /* bits written so far */
     int err;
 } fst_bitwriter;
 
@@ -124,8 +127,10 @@ static inline void fst_bw_put(fst_bitwriter *b, uint32_t v, int width) {
     b->used += width;
     b->pos += (uint64_t)width;
     if (b->used >= 32) {
-        if (b->next < b->cap) b->w[b->next] = (uint32_t)(b->buf >> 32);
-        else b->err = 1;
+        if (b->next < b->cap)
+            b->w[b->next] = (uint32_t)(b->buf >> 32);
+        else
+            b->err = 1;
         b->next++;
         b->buf <<= 32;
         b->used -= 32;
@@ -135,15 +140,16 @@ static inline void fst_bw_put(fst_bitwriter *b, uint32_t v, int width) {
 /* Store the pending partial word, if any. */
 static inline void fst_bw_flush(fst_bitwriter *b) {
     if (b->used == 0) return;
-    if (b->next < b->cap) b->w[b->next] = (uint32_t)(b->buf >> 32);
-    else b->err = 1;
+    if (b->next < b->cap)
+        b->w[b->next] = (uint32_t)(b->buf >> 32);
+    else
+        b->err = 1;
 }
 
 /* ------------------------------------------------------------------ bulk */
 /* Unpack n tokens of `nbits` (1..32) bits starting at stream bit `startbit`
  * into out[]. The caller guarantees startbit + n*nbits <= nwords*32. */
-void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nbits,
-                     uint32_t *out, size_t n);
+void fst_bits_unpack(const uint32_t *w, size_t nwords, uint64_t startbit, int nbits, uint32_t *out, size_t n);
 /* Pack n tokens (each masked to nbits, 1..32) at stream bit `startbit` into
  * the zero-initialised words w[] (large enough). */
 void fst_bits_pack(uint32_t *w, uint64_t startbit, int nbits, const uint32_t *tok, size_t n);

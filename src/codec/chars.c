@@ -5,16 +5,15 @@
 #include <string.h>
 #include "common/bytes.h"
 
-int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, uint8_t *out,
-                     size_t count) {
+int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, uint8_t *out, size_t count) {
     size_t n = fst_desc_n(d);
     size_t need = (n + 3) / 4;
     if (need > nw)
-        return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %zu needed for %zu characters",
-                         d->datyp, nw, need, n);
+        return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %zu needed for %zu characters", d->datyp, nw,
+                         need, n);
     if (first + count > n)
-        return fst_error(FST24_E_INVALID, "datyp %d: characters %zu..%zu out of %zu", d->datyp, first,
-                         first + count, n);
+        return fst_error(FST24_E_INVALID, "datyp %d: characters %zu..%zu out of %zu", d->datyp, first, first + count,
+                         n);
     /* datyp 3: little-endian byte groups (librmn on x86); datyp 7: MSB-first bytes. */
     const unsigned little = (d->datyp & 0x3F) == 3;
     for (size_t i = 0; i < count; i++) {
@@ -25,8 +24,7 @@ int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size
     return FST24_OK;
 }
 
-int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits,
-                     uint32_t **words, size_t *nwords) {
+int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits, uint32_t **words, size_t *nwords) {
     const int little = (st->datyp & 0x3F) == 3;
     /* datyp 3: librmn's writer copies only ni*nj characters (nk ignored);
      * we store all n so the record reads back (documented deviation). */

@@ -77,18 +77,17 @@ static int valid_datyp(int datyp) {
 /* Validate dimensions and nbits; *n receives ni*nj*nk. */
 static int check_desc(const fst_codec_desc *d, size_t *n) {
     if (!d) return fst_error(FST24_E_INVALID, "codec: NULL descriptor");
-    if (!valid_datyp(d->datyp))
-        return fst_error(FST24_E_DECODE, "codec: unsupported datyp %d", d->datyp);
+    if (!valid_datyp(d->datyp)) return fst_error(FST24_E_DECODE, "codec: unsupported datyp %d", d->datyp);
     if (d->nbits < 1 || d->nbits > 64)
         return fst_error(FST24_E_DECODE, "codec: nbits %d out of range 1..64 (datyp %d)", d->nbits, d->datyp);
     if (d->ni < 1 || d->nj < 1 || d->nk < 1)
-        return fst_error(FST24_E_DECODE, "codec: bad dimensions %lld x %lld x %lld",
-                         (long long)d->ni, (long long)d->nj, (long long)d->nk);
+        return fst_error(FST24_E_DECODE, "codec: bad dimensions %lld x %lld x %lld", (long long)d->ni, (long long)d->nj,
+                         (long long)d->nk);
     /* Keep n (and 2n, n*64 bits) far from overflow. */
     const int64_t lim = (int64_t)1 << 40;
     if (d->ni >= lim || d->nj >= lim || d->nk >= lim || d->ni * d->nj >= lim || d->ni * d->nj * d->nk >= lim)
-        return fst_error(FST24_E_DECODE, "codec: dimensions %lld x %lld x %lld too large",
-                         (long long)d->ni, (long long)d->nj, (long long)d->nk);
+        return fst_error(FST24_E_DECODE, "codec: dimensions %lld x %lld x %lld too large", (long long)d->ni,
+                         (long long)d->nj, (long long)d->nk);
     *n = (size_t)(d->ni * d->nj * d->nk);
     return FST24_OK;
 }
@@ -104,16 +103,17 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
     fst24_elem_type t;
     size_t c = n;
     switch (base) {
-    case FST24_TYPE_REAL_OLD_QUANT: case FST24_TYPE_REAL_IEEE: case FST24_TYPE_REAL:
-        t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
-        break;
+    case FST24_TYPE_REAL_OLD_QUANT:
+    case FST24_TYPE_REAL_IEEE:
+    case FST24_TYPE_REAL: t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32; break;
     case FST24_TYPE_COMPLEX:
         t = bits == 64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
         c = 2 * n;
         break;
     case FST24_TYPE_UNSIGNED: t = uint_of_bits(bits); break;
     case FST24_TYPE_SIGNED: t = sint_of_bits(bits); break;
-    case FST24_TYPE_CHAR: case FST24_TYPE_STRING: t = FST24_ELEM_U8; break;
+    case FST24_TYPE_CHAR:
+    case FST24_TYPE_STRING: t = FST24_ELEM_U8; break;
     case FST24_TYPE_BINARY:
         if (d->nbits == 8 || d->nbits == 16 || d->nbits == 32 || d->nbits == 64) {
             t = uint_of_bits(d->nbits);
@@ -122,8 +122,7 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
             c = (size_t)(((uint64_t)n * (uint64_t)d->nbits + 7u) / 8u);
         }
         break;
-    default:
-        return fst_error(FST24_E_DECODE, "codec: unsupported datyp %d", d->datyp);
+    default: return fst_error(FST24_E_DECODE, "codec: unsupported datyp %d", d->datyp);
     }
     if (type) *type = t;
     if (count) *count = c;
@@ -161,9 +160,12 @@ static int64_t load_int(const void *p, fst24_elem_type t, size_t k) {
 
 static void store_int(void *p, fst24_elem_type t, size_t k, int64_t v) {
     switch (t) {
-    case FST24_ELEM_U8: case FST24_ELEM_I8: ((uint8_t *)p)[k] = (uint8_t)v; break;
-    case FST24_ELEM_U16: case FST24_ELEM_I16: ((uint16_t *)p)[k] = (uint16_t)v; break;
-    case FST24_ELEM_U32: case FST24_ELEM_I32: ((uint32_t *)p)[k] = (uint32_t)v; break;
+    case FST24_ELEM_U8:
+    case FST24_ELEM_I8: ((uint8_t *)p)[k] = (uint8_t)v; break;
+    case FST24_ELEM_U16:
+    case FST24_ELEM_I16: ((uint16_t *)p)[k] = (uint16_t)v; break;
+    case FST24_ELEM_U32:
+    case FST24_ELEM_I32: ((uint32_t *)p)[k] = (uint32_t)v; break;
     default: ((uint64_t *)p)[k] = (uint64_t)v; break;
     }
 }
@@ -187,7 +189,8 @@ static void widen_in_place(void *buf, fst24_elem_type from, fst24_elem_type to, 
  * uses its binary64 unpacker, as librmn does for a 64-bit read (docs/format/data-types.md#read-element-types,
  * docs/format/data-types.md#datyp-1-binary64), rather than widening its binary32 results. */
 static fst24_elem_type decode_type(const fst_codec_desc *d, fst24_elem_type native, fst24_elem_type out_type) {
-    if ((d->datyp & FST24_TYPE_BASE_MASK) == 1 && native == FST24_ELEM_F32 && out_type == FST24_ELEM_F64) return FST24_ELEM_F64;
+    if ((d->datyp & FST24_TYPE_BASE_MASK) == 1 && native == FST24_ELEM_F32 && out_type == FST24_ELEM_F64)
+        return FST24_ELEM_F64;
     return native;
 }
 
@@ -207,14 +210,11 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
     switch (base) {
     case FST24_TYPE_BINARY:
         return fst_raw_decode(w, nw, d, first * fst24_elem_size(native), out, count * fst24_elem_size(native));
-    case FST24_TYPE_REAL_OLD_QUANT:
-        return fst_quant_decode(w, nw, first, count, out, native);
+    case FST24_TYPE_REAL_OLD_QUANT: return fst_quant_decode(w, nw, first, count, out, native);
     case FST24_TYPE_UNSIGNED:
-    case FST24_TYPE_SIGNED:
-        return fst_int_decode(w, nw, d, first, out, native, count);
+    case FST24_TYPE_SIGNED: return fst_int_decode(w, nw, d, first, out, native, count);
     case FST24_TYPE_CHAR:
-    case FST24_TYPE_STRING:
-        return fst_chars_decode(w, nw, d, first, out, count);
+    case FST24_TYPE_STRING: return fst_chars_decode(w, nw, d, first, out, count);
     case FST24_TYPE_REAL_IEEE:
     case FST24_TYPE_COMPLEX:
         if (d->nbits > 32 && d->nbits != 64)
@@ -229,8 +229,7 @@ static int decode_native(const uint32_t *w, size_t nw, const fst_codec_desc *d, 
             return FST24_OK;
         }
         return fst_fpack_decode(w, nw, n, first, count, out);
-    default:
-        return fst_error(FST24_E_DECODE, "codec: datyp %d not supported", d->datyp);
+    default: return fst_error(FST24_E_DECODE, "codec: datyp %d not supported", d->datyp);
     }
 }
 
@@ -238,8 +237,8 @@ int fst_codec_range_supported(const fst_codec_desc *d) {
     return d && (d->datyp & FST24_TYPE_COMPRESSED) == 0 && valid_datyp(d->datyp);
 }
 
-int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first,
-                           size_t count, void *out, fst24_elem_type out_type) {
+int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first, size_t count,
+                           void *out, fst24_elem_type out_type) {
     fst24_elem_type native = FST24_ELEM_NONE;
     size_t total = 0;
     int st = fst_codec_layout(d, &native, &total);
@@ -262,12 +261,10 @@ int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec
     return FST24_OK;
 }
 
-void fst_codec_decode_missing(void *data, fst24_elem_type type, size_t count) {
-    fst_missing_decode(data, type, count);
-}
+void fst_codec_decode_missing(void *data, fst24_elem_type type, size_t count) { fst_missing_decode(data, type, count); }
 
-int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
-                     void *out, fst24_elem_type out_type, size_t out_count, int decode_missing) {
+int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d, void *out, fst24_elem_type out_type,
+                     size_t out_count, int decode_missing) {
     fst24_elem_type native = FST24_ELEM_NONE;
     size_t count = 0;
     int st = fst_codec_layout(d, &native, &count);
@@ -276,8 +273,8 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
     if (!words && nwords) return fst_error(FST24_E_INVALID, "codec: NULL payload");
     if (out_type == FST24_ELEM_NONE) out_type = native;
     if (!lossless_widening(native, out_type))
-        return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s",
-                         fst24_elem_name(native), d->datyp, fst24_elem_name(out_type));
+        return fst_error(FST24_E_INVALID, "codec: cannot return %s data of datyp %d as %s", fst24_elem_name(native),
+                         d->datyp, fst24_elem_name(out_type));
     if (out_count < count)
         return fst_error(FST24_E_INVALID, "codec: output holds %zu elements, record has %zu", out_count, count);
     native = decode_type(d, native, out_type);
@@ -300,8 +297,8 @@ static int in_bits(fst24_elem_type t) { return (int)fst24_elem_size(t) * 8; }
  * fst24 rules for RSF. Fills `st` (datyp without the missing flag decision,
  * which depends on the data: *want_missing tells whether to try it).
  */
-static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int is_rsf,
-                        fst_codec_desc *st, int *want_missing) {
+static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int is_rsf, fst_codec_desc *st,
+                        int *want_missing) {
     int ib = in_bits(in_type);
     if (ib == 0) return fst_error(FST24_E_INVALID, "encode: invalid input element type %d", (int)in_type);
     int t = req->datyp;
@@ -313,24 +310,30 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     }
     if (t < 0 || t > 255 || (t & FST24_TYPE_BASE_MASK) > FST24_TYPE_COMPLEX)
         return fst_error(FST24_E_INVALID, "encode: unsupported datyp %d", t);
-    if (nbits < 1 || nbits > 64)
-        return fst_error(FST24_E_INVALID, "encode: pack_bits %d out of range 1..64", nbits);
+    if (nbits < 1 || nbits > 64) return fst_error(FST24_E_INVALID, "encode: pack_bits %d out of range 1..64", nbits);
     int missing = t & FST24_TYPE_MISSING_FLAG;
     t &= ~FST24_TYPE_MISSING_FLAG;
     int base = t & FST24_TYPE_BASE_MASK;
     int is_real_in = is_float(in_type);
-    if (base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL || base == FST24_TYPE_COMPLEX) {
-        if (!is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs f32/f64 data, got %s",
-                                          req->datyp, fst24_elem_name(in_type));
+    if (base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL ||
+        base == FST24_TYPE_COMPLEX) {
+        if (!is_real_in)
+            return fst_error(FST24_E_INVALID, "encode: datyp %d needs f32/f64 data, got %s", req->datyp,
+                             fst24_elem_name(in_type));
     } else if (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED) {
-        if (is_real_in) return fst_error(FST24_E_INVALID, "encode: datyp %d needs integer data, got %s",
-                                         req->datyp, fst24_elem_name(in_type));
+        if (is_real_in)
+            return fst_error(FST24_E_INVALID, "encode: datyp %d needs integer data, got %s", req->datyp,
+                             fst24_elem_name(in_type));
     }
-    if (base == FST24_TYPE_COMPLEX) { t = FST24_TYPE_COMPLEX; missing = 0; }
+    if (base == FST24_TYPE_COMPLEX) {
+        t = FST24_TYPE_COMPLEX;
+        missing = 0;
+    }
     if (base == FST24_TYPE_BINARY || base == FST24_TYPE_CHAR || base == FST24_TYPE_STRING) missing = 0;
     /* Compression exists only for 1, 2, 5, 6 (librmn drops the flag otherwise). */
     if ((t & FST24_TYPE_COMPRESSED) && !compressible(base)) t &= ~FST24_TYPE_COMPRESSED;
-    if (is_rsf && nbits > ib && base != FST24_TYPE_BINARY && base != FST24_TYPE_CHAR && base != FST24_TYPE_STRING) nbits = ib; /* fst24 lowers to data_bits */
+    if (is_rsf && nbits > ib && base != FST24_TYPE_BINARY && base != FST24_TYPE_CHAR && base != FST24_TYPE_STRING)
+        nbits = ib; /* fst24 lowers to data_bits */
     if (base == FST24_TYPE_REAL_IEEE && nbits < 16)
         return fst_error(FST24_E_INVALID, "encode: IEEE (datyp 5) needs pack_bits >= 16, got %d", nbits);
     if (t == IEEE_COMPRESSED && nbits > 32) t = FST24_TYPE_REAL_IEEE;
@@ -339,52 +342,62 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     if ((t & FST24_TYPE_COMPRESSED) && req->nk > 1) t &= ~FST24_TYPE_COMPRESSED;
     base = t & FST24_TYPE_BASE_MASK;
     if (is_rsf && (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED) && ib == 64) {
-        t = base; nbits = 64;               /* raw 64-bit copy */
+        t = base;
+        nbits = 64; /* raw 64-bit copy */
     }
-    if (base == FST24_TYPE_REAL_OLD_QUANT && (nbits == 31 || nbits == 32)) { t = FST24_TYPE_REAL_IEEE | (t & FST24_TYPE_COMPRESSED); nbits = 32; }
+    if (base == FST24_TYPE_REAL_OLD_QUANT && (nbits == 31 || nbits == 32)) {
+        t = FST24_TYPE_REAL_IEEE | (t & FST24_TYPE_COMPRESSED);
+        nbits = 32;
+    }
     base = t & FST24_TYPE_BASE_MASK;
     if ((base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL) && nbits > 32) {
-        t = FST24_TYPE_REAL_IEEE; nbits = 64;
+        t = FST24_TYPE_REAL_IEEE;
+        nbits = 64;
     }
     base = t & FST24_TYPE_BASE_MASK;
     if (base == FST24_TYPE_REAL) {
         if (is_rsf && nbits > 16) t &= ~FST24_TYPE_COMPRESSED;
-        if (nbits > 24) { t = FST24_TYPE_REAL_IEEE | (t & FST24_TYPE_COMPRESSED); nbits = 32; }
-        else if (nbits > 16) { t = FST24_TYPE_REAL_OLD_QUANT; }
+        if (nbits > 24) {
+            t = FST24_TYPE_REAL_IEEE | (t & FST24_TYPE_COMPRESSED);
+            nbits = 32;
+        } else if (nbits > 16) {
+            t = FST24_TYPE_REAL_OLD_QUANT;
+        }
     }
     if (nbits > 16 && t != IEEE_COMPRESSED) t &= ~FST24_TYPE_COMPRESSED;
     base = t & FST24_TYPE_BASE_MASK;
     int dasiz = 0;
     switch (base) {
-    case FST24_TYPE_REAL_OLD_QUANT: case FST24_TYPE_REAL_IEEE: case FST24_TYPE_REAL: case FST24_TYPE_COMPLEX:
+    case FST24_TYPE_REAL_OLD_QUANT:
+    case FST24_TYPE_REAL_IEEE:
+    case FST24_TYPE_REAL:
+    case FST24_TYPE_COMPLEX:
         dasiz = nbits == 64 ? 64 : 32;
         if (base == FST24_TYPE_COMPLEX && nbits != 32 && nbits != 64)
             return fst_error(FST24_E_INVALID, "encode: complex (datyp 8) needs pack_bits 32 or 64, got %d", nbits);
         break;
-    case FST24_TYPE_UNSIGNED: case FST24_TYPE_SIGNED:
+    case FST24_TYPE_UNSIGNED:
+    case FST24_TYPE_SIGNED:
         dasiz = ib;
         if (ib == 64 && !is_rsf)
             return fst_error(FST24_E_UNSUPPORTED, "encode: 64-bit integers can only be stored in RSF files");
         if (ib == 16 && base == FST24_TYPE_UNSIGNED && nbits > 16) nbits = 16;
         if (ib == 8 && base == FST24_TYPE_UNSIGNED && nbits > 8) nbits = 8;
-        if (ib != 64 && nbits > 32)
-            return fst_error(FST24_E_INVALID, "encode: integer pack_bits %d > 32", nbits);
+        if (ib != 64 && nbits > 32) return fst_error(FST24_E_INVALID, "encode: integer pack_bits %d > 32", nbits);
         break;
     case FST24_TYPE_CHAR:
         nbits = 8;
         dasiz = is_rsf ? 8 : 0;
         break;
-    case FST24_TYPE_STRING:
-        dasiz = is_rsf ? 8 : 0;
-        break;
-    default: /* 0 */
-        dasiz = is_rsf ? ib : 0;
-        break;
+    case FST24_TYPE_STRING: dasiz = is_rsf ? 8 : 0; break;
+    default: /* 0 */ dasiz = is_rsf ? ib : 0; break;
     }
     st->datyp = t;
     st->nbits = nbits;
     st->dasiz = dasiz;
-    st->ni = req->ni; st->nj = req->nj; st->nk = req->nk;
+    st->ni = req->ni;
+    st->nj = req->nj;
+    st->nk = req->nk;
     *want_missing = missing && takes_missing(base);
     return FST24_OK;
 }
@@ -397,14 +410,19 @@ static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint
     int base = st->datyp & FST24_TYPE_BASE_MASK, comp = st->datyp & FST24_TYPE_COMPRESSED, ok = 1, rc;
     switch (base) {
     case FST24_TYPE_REAL_OLD_QUANT:
-        if (comp) rc = fst_comp_encode_129(xf, xd, st, words, nwords, &ok);
-        else rc = fst_quant_encode(xf, xd, st, words, nwords);
+        if (comp)
+            rc = fst_comp_encode_129(xf, xd, st, words, nwords, &ok);
+        else
+            rc = fst_quant_encode(xf, xd, st, words, nwords);
         break;
     case FST24_TYPE_REAL:
-        if (comp) rc = fst_comp_encode_134(xf, st, words, nwords, &ok);
-        else rc = fst_fpack_encode(xf, st, words, nwords);
+        if (comp)
+            rc = fst_comp_encode_134(xf, st, words, nwords, &ok);
+        else
+            rc = fst_fpack_encode(xf, st, words, nwords);
         break;
-    case FST24_TYPE_REAL_IEEE: case FST24_TYPE_COMPLEX: {
+    case FST24_TYPE_REAL_IEEE:
+    case FST24_TYPE_COMPLEX: {
         size_t count = base == FST24_TYPE_COMPLEX ? 2 * n : n;
         if (comp) {
             rc = fst_ieeez_encode(xf, st, words, nwords);
@@ -412,26 +430,27 @@ static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint
             ok = 0; /* gave up: plain IEEE */
         }
         size_t L = base == FST24_TYPE_COMPLEX ? 4 * (((uint64_t)n * (uint64_t)st->nbits + 63u) / 64u)
-                             : fst_len_default(count, st->nbits);
+                                              : fst_len_default(count, st->nbits);
         uint32_t *w = fst_payload_alloc(L);
         if (!w) return FST24_E_NOMEM;
-        if (st->nbits == 64) fst_ieee_encode_f64(xd, count, w);
-        else fst_ieee_encode_f32(xf, count, st->nbits, w);
+        if (st->nbits == 64)
+            fst_ieee_encode_f64(xd, count, w);
+        else
+            fst_ieee_encode_f32(xf, count, st->nbits, w);
         *words = w;
         *nwords = L;
         rc = FST24_OK;
         break;
     }
-    default:
-        return fst_error(FST24_E_INVALID, "encode: datyp %d is not a real type", st->datyp);
+    default: return fst_error(FST24_E_INVALID, "encode: datyp %d is not a real type", st->datyp);
     }
     /* fallback to the plain type (the missing flag is handled by the caller) */
     if (rc == FST24_OK && !ok) st->datyp &= ~FST24_TYPE_COMPRESSED;
     return rc;
 }
 
-int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
-                     int flags, fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
+int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req, int flags,
+                     fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
     const int is_rsf = (flags & FST_CODEC_RSF) != 0;
     if (!req || !stored || !words || !nwords) return fst_error(FST24_E_INVALID, "encode: NULL argument");
     *words = NULL;
@@ -449,22 +468,24 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     }
     if (!data) return fst_error(FST24_E_INVALID, "encode: NULL data");
     int base = st.datyp & FST24_TYPE_BASE_MASK;
-    void *owned = NULL;  /* converted or substituted copy of the input */
+    void *owned = NULL; /* converted or substituted copy of the input */
     void *subst = NULL;
     const void *work = data;
     switch (base) {
-    case FST24_TYPE_BINARY:
-        rc = fst_raw_encode(data, n * fst24_elem_size(in_type), &st, words, nwords);
-        break;
-    case FST24_TYPE_CHAR: case FST24_TYPE_STRING:
-        rc = fst_chars_encode(data, &st, req->nbits, words, nwords);
-        break;
-    case FST24_TYPE_UNSIGNED: case FST24_TYPE_SIGNED:
+    case FST24_TYPE_BINARY: rc = fst_raw_encode(data, n * fst24_elem_size(in_type), &st, words, nwords); break;
+    case FST24_TYPE_CHAR:
+    case FST24_TYPE_STRING: rc = fst_chars_encode(data, &st, req->nbits, words, nwords); break;
+    case FST24_TYPE_UNSIGNED:
+    case FST24_TYPE_SIGNED:
         if (want_missing) {
             rc = fst_missing_substitute(data, in_type, n, st.nbits, &subst);
             if (rc < 0) break;
-            if (rc == 0) st.datyp &= ~FST24_TYPE_MISSING_FLAG;
-            else { st.datyp |= 64; work = subst; }
+            if (rc == 0)
+                st.datyp &= ~FST24_TYPE_MISSING_FLAG;
+            else {
+                st.datyp |= 64;
+                work = subst;
+            }
         }
         if (st.datyp & FST24_TYPE_COMPRESSED) {
             int ok = 1;
@@ -474,12 +495,16 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
             rc = fst_int_encode(work, in_type, &st, words, nwords);
         }
         break;
-    case FST24_TYPE_REAL_OLD_QUANT: case FST24_TYPE_REAL_IEEE: case FST24_TYPE_REAL: case FST24_TYPE_COMPLEX: {
+    case FST24_TYPE_REAL_OLD_QUANT:
+    case FST24_TYPE_REAL_IEEE:
+    case FST24_TYPE_REAL:
+    case FST24_TYPE_COMPLEX: {
         size_t count = base == FST24_TYPE_COMPLEX ? 2 * n : n;
         int wide = st.nbits == 64;
         /* Binary64 data with missing values packed as datyp 1 keeps the binary64
          * quantiser (docs/format/data-types.md#datyp-1-binary64); everything else <= 32 bits is rounded to binary32. */
-        if (!wide && base == FST24_TYPE_REAL_OLD_QUANT && in_type == FST24_ELEM_F64 && (want_missing || req->datyp == QUANT_F64)) {
+        if (!wide && base == FST24_TYPE_REAL_OLD_QUANT && in_type == FST24_ELEM_F64 &&
+            (want_missing || req->datyp == QUANT_F64)) {
             if (want_missing) {
                 rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
                 if (rc < 0) break;
@@ -494,7 +519,10 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         fst24_elem_type wt = wide ? FST24_ELEM_F64 : FST24_ELEM_F32;
         if (in_type != wt) {
             owned = fst_codec_malloc(count * fst24_elem_size(wt));
-            if (!owned) { rc = FST24_E_NOMEM; break; }
+            if (!owned) {
+                rc = FST24_E_NOMEM;
+                break;
+            }
             if (wide) {
                 const float *f = data;
                 double *o = owned;
@@ -509,13 +537,15 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         if (want_missing) {
             rc = fst_missing_substitute(work, wt, n, st.nbits, &subst);
             if (rc < 0) break;
-            if (rc == 1) { st.datyp |= 64; work = subst; }
+            if (rc == 1) {
+                st.datyp |= 64;
+                work = subst;
+            }
         }
         rc = wide ? pack_real(NULL, work, &st, words, nwords) : pack_real(work, NULL, &st, words, nwords);
         break;
     }
-    default:
-        rc = fst_error(FST24_E_INVALID, "encode: datyp %d not supported", st.datyp);
+    default: rc = fst_error(FST24_E_INVALID, "encode: datyp %d not supported", st.datyp);
     }
     free(owned);
     free(subst);
@@ -529,8 +559,13 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
         /* librmn's RSF writer stores one word more than W[0] for 129
          * (docs/format/xdf.md#xdf-records): keep the same length. */
         uint32_t *w2 = realloc(*words, (*nwords + 1) * sizeof(uint32_t));
-        if (!w2) rc = fst_error(FST24_E_NOMEM, "encode: out of memory");
-        else { w2[*nwords] = 0; *words = w2; (*nwords)++; }
+        if (!w2)
+            rc = fst_error(FST24_E_NOMEM, "encode: out of memory");
+        else {
+            w2[*nwords] = 0;
+            *words = w2;
+            (*nwords)++;
+        }
     }
     if (rc) {
         free(*words);

@@ -11,9 +11,9 @@
 
 /* What a record's header says about its payload. */
 typedef struct fst_codec_desc {
-    int datyp;  /* stored data type, flags 64/128 included */
-    int nbits;  /* stored bits per element (pack_bits) */
-    int dasiz;  /* element size of the unpacked data: 8/16/32/64 (0 = unknown/old file) */
+    int datyp; /* stored data type, flags 64/128 included */
+    int nbits; /* stored bits per element (pack_bits) */
+    int dasiz; /* element size of the unpacked data: 8/16/32/64 (0 = unknown/old file) */
     int64_t ni, nj, nk;
 } fst_codec_desc;
 
@@ -29,13 +29,13 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
  * decode_missing: replace points flagged missing (+64) by the sentinels of
  * fst24_get_missing_values(). Returns FST24_OK or FST24_E_DECODE/E_INVALID
  * with a message. Never reads or writes out of bounds, whatever the input. */
-int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d,
-                     void *out, fst24_elem_type out_type, size_t out_count, int decode_missing);
+int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc *d, void *out, fst24_elem_type out_type,
+                     size_t out_count, int decode_missing);
 
 /* Flags of fst_codec_encode. */
 enum {
-    FST_CODEC_RSF = 1,               /* fst24/RSF write rules instead of the fst98/XDF ones */
-    FST_CODEC_KEEP_MISSING_FLAG = 2  /* keep +64 when a compression falls back (librmn drops it) */
+    FST_CODEC_RSF = 1,              /* fst24/RSF write rules instead of the fst98/XDF ones */
+    FST_CODEC_KEEP_MISSING_FLAG = 2 /* keep +64 when a compression falls back (librmn drops it) */
 };
 
 /* Encode `data` (ni*nj*nk elements of `in_type`; 2*n for complex) as requested by
@@ -43,8 +43,8 @@ enum {
  * write-time conversions (`flags`: FST_CODEC_*). On success *stored holds what
  * is stored and *words a malloc'ed payload of *nwords host-order words (even
  * count, librmn's length). */
-int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
-                     int flags, fst_codec_desc *stored, uint32_t **words, size_t *nwords);
+int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req, int flags,
+                     fst_codec_desc *stored, uint32_t **words, size_t *nwords);
 
 /*
  * Block-range decoding, so that one large record can be decoded by several
@@ -59,8 +59,8 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
  * are sequential): fst_codec_range_supported() tells.
  */
 int fst_codec_range_supported(const fst_codec_desc *d);
-int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first,
-                           size_t count, void *out, fst24_elem_type out_type);
+int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec_desc *d, size_t first, size_t count,
+                           void *out, fst24_elem_type out_type);
 /* Replace the points of a fully decoded +64 record by the missing-value
  * sentinels of `type` (what fst_codec_decode() does with decode_missing). */
 void fst_codec_decode_missing(void *data, fst24_elem_type type, size_t count);

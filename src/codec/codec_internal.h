@@ -17,14 +17,10 @@
 #include "common/error.h"
 
 /* Number of elements n = ni*nj*nk (validated by codec.c). */
-static inline size_t fst_desc_n(const fst_codec_desc *d) {
-    return (size_t)d->ni * (size_t)d->nj * (size_t)d->nk;
-}
+static inline size_t fst_desc_n(const fst_codec_desc *d) { return (size_t)d->ni * (size_t)d->nj * (size_t)d->nk; }
 
 /* Default payload length (words) of the uncompressed layouts: 2*floor((n*nbits+183)/64). */
-static inline size_t fst_len_default(size_t n, int nbits) {
-    return 2 * (((uint64_t)n * (uint64_t)nbits + 183u) / 64u);
-}
+static inline size_t fst_len_default(size_t n, int nbits) { return 2 * (((uint64_t)n * (uint64_t)nbits + 183u) / 64u); }
 
 /* calloc'ed payload of nwords words (or NULL with an FST24_E_NOMEM message). */
 uint32_t *fst_payload_alloc(size_t nwords);
@@ -35,8 +31,7 @@ void *fst_codec_malloc(size_t bytes);
 /* ---- datyp 0 (raw.c) */
 int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first_byte, void *out,
                    size_t out_bytes);
-int fst_raw_encode(const void *data, size_t data_bytes, const fst_codec_desc *st,
-                   uint32_t **words, size_t *nwords);
+int fst_raw_encode(const void *data, size_t data_bytes, const fst_codec_desc *st, uint32_t **words, size_t *nwords);
 
 /* ---- datyp 5 and 8 (ieee.c). count = number of reals (2n for complex). */
 int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, size_t first, float *out, size_t count);
@@ -48,25 +43,23 @@ void fst_ieee_encode_f64(const double *in, size_t count, uint32_t *w);
 /* ---- datyp 2 and 4 (integer.c): decode elements first..first+n-1 into the native type. */
 int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, void *out,
                    fst24_elem_type native, size_t n);
-int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
-                   uint32_t **words, size_t *nwords);
+int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st, uint32_t **words,
+                   size_t *nwords);
 /* datyp 130 tokens to the native integer type (librmn's masking, docs/format/data-types.md#compressed-layouts). */
 void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24_elem_type native);
 
 /* ---- datyp 3 and 7 (chars.c) */
-int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, uint8_t *out,
-                     size_t count);
-int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits,
-                     uint32_t **words, size_t *nwords);
+int fst_chars_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t first, uint8_t *out, size_t count);
+int fst_chars_encode(const uint8_t *in, const fst_codec_desc *st, int req_nbits, uint32_t **words, size_t *nwords);
 
 /* ---- datyp 129, 130, 134 (compressed.c) */
 int fst_comp_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void *out, fst24_elem_type native);
 /* Compressed encoders: *ok = 1 when compressed, 0 when the plain base type
  * was stored instead (payload then in the base layout). */
 int fst_comp_encode_134(const float *x, const fst_codec_desc *st, uint32_t **words, size_t *nwords, int *ok);
-int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words,
+int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words, size_t *nwords,
+                        int *ok);
+int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_codec_desc *st, uint32_t **words,
                         size_t *nwords, int *ok);
-int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
-                        uint32_t **words, size_t *nwords, int *ok);
 
 #endif /* FST24_CODEC_INTERNAL_H */

@@ -73,16 +73,23 @@ int fst_comp_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void 
         if (p.tb != 16) {
             size_t ns = (n + 1) / 2;
             slots = fst_codec_malloc(ns * sizeof(uint32_t));
-            if (!slots) { free(tok); return FST24_E_NOMEM; }
+            if (!slots) {
+                free(tok);
+                return FST24_E_NOMEM;
+            }
             for (size_t q = 0; q < n / 2; q++) slots[q] = (uint32_t)tok[2 * q] << 16 | tok[2 * q + 1];
             if (n & 1) slots[ns - 1] = (uint32_t)tok[n - 1] << 16;
         }
         for (size_t k0 = 0; k0 < n; k0 += CHUNK) {
             size_t m = n - k0 < CHUNK ? n - k0 : CHUNK;
-            if (slots) fst_bits_unpack(slots, (n + 1) / 2, (uint64_t)k0 * (uint64_t)p.tb, p.tb, tmp, m);
-            else for (size_t k = 0; k < m; k++) tmp[k] = tok[k0 + k];
-            if (native == FST24_ELEM_F64) fst_quant_tokens_f64(&p, tmp, (double *)out + k0, m);
-            else fst_quant_tokens_f32(&p, tmp, (float *)out + k0, m);
+            if (slots)
+                fst_bits_unpack(slots, (n + 1) / 2, (uint64_t)k0 * (uint64_t)p.tb, p.tb, tmp, m);
+            else
+                for (size_t k = 0; k < m; k++) tmp[k] = tok[k0 + k];
+            if (native == FST24_ELEM_F64)
+                fst_quant_tokens_f64(&p, tmp, (double *)out + k0, m);
+            else
+                fst_quant_tokens_f32(&p, tmp, (float *)out + k0, m);
         }
         free(slots);
         break;
@@ -93,8 +100,7 @@ int fst_comp_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, void 
         fst_int130_store(tok, n, d->nbits, out, native);
         break;
     }
-    default:
-        return fst_error(FST24_E_DECODE, "datyp %d: not an armn_compress type", d->datyp);
+    default: return fst_error(FST24_E_DECODE, "datyp %d: not an armn_compress type", d->datyp);
     }
     free(tok);
     return FST24_OK;
@@ -111,23 +117,35 @@ int fst_comp_encode_134(const float *x, const fst_codec_desc *st, uint32_t **wor
     uint32_t *z = fst_codec_malloc(zcap(n) * sizeof(uint32_t));
     uint32_t hdr[3];
     int rc = FST24_OK;
-    if (!tok || !z) { rc = FST24_E_NOMEM; goto done; }
+    if (!tok || !z) {
+        rc = FST24_E_NOMEM;
+        goto done;
+    }
     fst_fpack_pack(x, n, st->nbits, hdr, tok);
     size_t zlng = 0;
     size_t zw = fst_armn_encode(tok, st->ni, st->nj, st->nbits, 0, z, zcap(n), &zlng);
-    if (zw == (size_t)-1) { rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory"); goto done; }
+    if (zw == (size_t)-1) {
+        rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory");
+        goto done;
+    }
     uint32_t *w;
     size_t L;
     if (zw) {
         L = 2 * ((28 + zlng + 7) / 8);
-        if (!(w = fst_payload_alloc(L))) { rc = FST24_E_NOMEM; goto done; }
+        if (!(w = fst_payload_alloc(L))) {
+            rc = FST24_E_NOMEM;
+            goto done;
+        }
         w[0] = (uint32_t)L;
         memcpy(w + 1, hdr, sizeof hdr);
         memcpy(w + 4, z, zw * sizeof(uint32_t));
         *ok = 1;
     } else { /* plain datyp 6 in the buffer size of the compressed request (docs/format/data-types.md#payload-length) */
         L = 2 * ((((3 + (n + 1) / 2) * 32) + 32 + 63) / 64);
-        if (!(w = fst_payload_alloc(L))) { rc = FST24_E_NOMEM; goto done; }
+        if (!(w = fst_payload_alloc(L))) {
+            rc = FST24_E_NOMEM;
+            goto done;
+        }
         memcpy(w, hdr, sizeof hdr);
         for (size_t q = 0; q < n / 2; q++) w[3 + q] = (uint32_t)tok[2 * q] << 16 | tok[2 * q + 1];
         if (n & 1) w[3 + n / 2] = (uint32_t)tok[n - 1] << 16;
@@ -141,8 +159,8 @@ done:
     return rc;
 }
 
-int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words,
-                        size_t *nwords, int *ok) {
+int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words, size_t *nwords,
+                        int *ok) {
     size_t n = fst_desc_n(st);
     const int nbits = st->nbits;
     fst_quant_enc q;
@@ -151,17 +169,26 @@ int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc 
     uint32_t *t32 = fst_codec_malloc(n * sizeof(uint32_t));
     uint16_t *tok = fst_codec_malloc(n * sizeof(uint16_t));
     uint32_t *z = fst_codec_malloc(zcap(n) * sizeof(uint32_t));
-    if (!t32 || !tok || !z) { rc = FST24_E_NOMEM; goto done; }
+    if (!t32 || !tok || !z) {
+        rc = FST24_E_NOMEM;
+        goto done;
+    }
     fst_quant_quantize(&q, xf, xd, 0, n, t32);
     for (size_t k = 0; k < n; k++) tok[k] = (uint16_t)t32[k];
     size_t zlng = 0;
     size_t zw = fst_armn_encode(tok, st->ni, st->nj, nbits, 0, z, zcap(n), &zlng);
-    if (zw == (size_t)-1) { rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory"); goto done; }
+    if (zw == (size_t)-1) {
+        rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory");
+        goto done;
+    }
     uint32_t *w;
     size_t L;
     if (zw) {
         L = 2 * ((16 + zlng + 7) / 8);
-        if (!(w = fst_payload_alloc(L))) { rc = FST24_E_NOMEM; goto done; }
+        if (!(w = fst_payload_alloc(L))) {
+            rc = FST24_E_NOMEM;
+            goto done;
+        }
         w[0] = (uint32_t)L;
         w[1] = 0xFFF00000u | (uint32_t)(n & 0xFFFFFu);
         w[2] = q.w1;
@@ -172,7 +199,10 @@ int fst_comp_encode_129(const float *xf, const double *xd, const fst_codec_desc 
     } else { /* plain datyp 1 in the buffer size of the compressed request (docs/format/data-types.md#payload-length) */
         int b16 = nbits > 16 ? nbits : 16;
         L = 2 * (((uint64_t)n * (uint64_t)b16 + 128 + 32 + 63) / 64);
-        if (!(w = fst_payload_alloc(L))) { rc = FST24_E_NOMEM; goto done; }
+        if (!(w = fst_payload_alloc(L))) {
+            rc = FST24_E_NOMEM;
+            goto done;
+        }
         w[0] = 0x7FF00000u | (uint32_t)(n & 0xFFFFFu);
         w[1] = q.w1;
         w[2] = q.w2;
@@ -194,14 +224,14 @@ done:
 static void tokens_130(const void *in, fst24_elem_type t, size_t n, int nbits, uint16_t *tok) {
     const uint32_t mask = (1u << nbits) - 1u;
     switch (t) {
-    case FST24_ELEM_U8: case FST24_ELEM_I8: {
+    case FST24_ELEM_U8:
+    case FST24_ELEM_I8: {
         const int8_t *a = in;
         for (size_t k = 0; k < n; k++) tok[k] = (uint16_t)(int16_t)a[k];
         break;
     }
-    case FST24_ELEM_U16: case FST24_ELEM_I16:
-        memcpy(tok, in, n * 2);
-        break;
+    case FST24_ELEM_U16:
+    case FST24_ELEM_I16: memcpy(tok, in, n * 2); break;
     default: {
         const uint32_t *a = in;
         for (size_t k = 0; k < n; k++) tok[k] = (uint16_t)(a[k] & mask);
@@ -210,22 +240,31 @@ static void tokens_130(const void *in, fst24_elem_type t, size_t n, int nbits, u
     }
 }
 
-int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
-                        uint32_t **words, size_t *nwords, int *ok) {
+int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_codec_desc *st, uint32_t **words,
+                        size_t *nwords, int *ok) {
     size_t n = fst_desc_n(st);
     const int nbits = st->nbits;
     uint16_t *tok = fst_codec_malloc(n * sizeof(uint16_t));
     uint32_t *z = fst_codec_malloc(zcap(n) * sizeof(uint32_t));
     int rc = FST24_OK;
-    if (!tok || !z) { rc = FST24_E_NOMEM; goto done; }
+    if (!tok || !z) {
+        rc = FST24_E_NOMEM;
+        goto done;
+    }
     tokens_130(data, in_type, n, nbits, tok);
     size_t zlng = 0;
     size_t zw = fst_armn_encode(tok, st->ni, st->nj, nbits, 0, z, zcap(n), &zlng);
-    if (zw == (size_t)-1) { rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory"); goto done; }
+    if (zw == (size_t)-1) {
+        rc = fst_error(FST24_E_NOMEM, "compression work space: out of memory");
+        goto done;
+    }
     if (zw) {
         size_t L = 2 * ((4 + zlng + 7) / 8);
         uint32_t *w = fst_payload_alloc(L);
-        if (!w) { rc = FST24_E_NOMEM; goto done; }
+        if (!w) {
+            rc = FST24_E_NOMEM;
+            goto done;
+        }
         w[0] = (uint32_t)L;
         memcpy(w + 1, z, zw * sizeof(uint32_t));
         *words = w;
@@ -241,7 +280,12 @@ int fst_comp_encode_130(const void *data, fst24_elem_type in_type, const fst_cod
         int b16 = nbits > 16 ? nbits : 16;
         size_t L = 2 * (((uint64_t)n * (uint64_t)b16 + 32 + 63) / 64);
         uint32_t *w = fst_payload_alloc(L);
-        if (!w) { free(*words); *words = NULL; rc = FST24_E_NOMEM; goto done; }
+        if (!w) {
+            free(*words);
+            *words = NULL;
+            rc = FST24_E_NOMEM;
+            goto done;
+        }
         memcpy(w, *words, (L < *nwords ? L : *nwords) * sizeof(uint32_t));
         free(*words);
         *words = w;

@@ -29,7 +29,7 @@ void fst_fpack_tokens_f32(const fst_fpack_params *p, const uint16_t *tok, float 
     const float scale = (float)ldexp(1.0, p->x - 150);
     const unsigned s = (unsigned)p->s;
     const uint32_t mm = (uint32_t)p->mmin;
-    for (size_t k = 0; k < m; k++) { /* branch-free so that it vectorises */
+    for (size_t k = 0; k < m; k++) {                         /* branch-free so that it vectorises */
         int32_t a = (int32_t)(((uint32_t)tok[k] << s) + mm); /* 32-bit wrap as in librmn */
         int32_t sg = a >> 31;                                /* 0 or -1 */
         uint32_t mag = ((uint32_t)a ^ (uint32_t)sg) - (uint32_t)sg;
@@ -65,7 +65,11 @@ int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, size_t first, size_
     return FST24_OK;
 }
 
-static inline uint32_t fbits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
+static inline uint32_t fbits(float f) {
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b;
+}
 
 /* Aligned mantissa of pattern b relative to exponent X (docs/format/data-types.md#datyp-6 align()). */
 static inline int32_t align_m(uint32_t b, int x, int extreme) {
@@ -91,7 +95,11 @@ void fst_fpack_pack(const float *x, size_t n, int nbits, uint32_t hdr[3], uint16
     const uint32_t top = (1u << nbits) - 1u;
     int s = 0;
     int32_t r = 1;
-    while (span > top) { span >>= 1; r <<= 1; s++; }
+    while (span > top) {
+        span >>= 1;
+        r <<= 1;
+        s++;
+    }
     r >>= 1;
     hdr[0] = 0xEFF00000u | (uint32_t)(nbits - 1) << 16 | (uint32_t)X << 8 | (uint32_t)s;
     hdr[1] = (uint32_t)mmin;
@@ -118,7 +126,10 @@ int fst_fpack_encode(const float *x, const fst_codec_desc *st, uint32_t **words,
     uint32_t *w = fst_payload_alloc(L);
     if (!w) return FST24_E_NOMEM;
     uint16_t *tok = fst_codec_malloc((n + 1) * sizeof(uint16_t));
-    if (!tok) { free(w); return FST24_E_NOMEM; }
+    if (!tok) {
+        free(w);
+        return FST24_E_NOMEM;
+    }
     fst_fpack_pack(x, n, st->nbits, w, tok);
     tok[n] = 0;
     for (size_t q = 0; q < (n + 1) / 2; q++) w[3 + q] = (uint32_t)tok[2 * q] << 16 | tok[2 * q + 1];

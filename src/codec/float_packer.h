@@ -6,9 +6,9 @@
 #include "codec/codec.h"
 
 typedef struct fst_fpack_params {
-    int32_t mmin;  /* minimum aligned mantissa */
-    int x;         /* largest biased exponent (0: all values are zero) */
-    int s;         /* right shift */
+    int32_t mmin; /* minimum aligned mantissa */
+    int x;        /* largest biased exponent (0: all values are zero) */
+    int s;        /* right shift */
     int nbits;
 } fst_fpack_params;
 

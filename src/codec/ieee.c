@@ -7,23 +7,29 @@
 static int check_len(size_t nw, size_t count, int nbits) {
     uint64_t need = ((uint64_t)count * (uint64_t)nbits + 31u) / 32u; /* count includes `first` */
     if (need > nw)
-        return fst_error(FST24_E_DECODE, "IEEE payload has %zu words, %llu needed for %zu x %d bits",
-                         nw, (unsigned long long)need, count, nbits);
+        return fst_error(FST24_E_DECODE, "IEEE payload has %zu words, %llu needed for %zu x %d bits", nw,
+                         (unsigned long long)need, count, nbits);
     return FST24_OK;
 }
 
-static inline float f32_of_bits(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
-static inline double f64_of_bits(uint64_t b) { double f; memcpy(&f, &b, 8); return f; }
+static inline float f32_of_bits(uint32_t b) {
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+static inline double f64_of_bits(uint64_t b) {
+    double f;
+    memcpy(&f, &b, 8);
+    return f;
+}
 
 int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, size_t first, float *out, size_t count) {
-    if (nbits < 1 || (nbits > 32 && nbits != 64))
-        return fst_error(FST24_E_DECODE, "IEEE: unsupported nbits %d", nbits);
+    if (nbits < 1 || (nbits > 32 && nbits != 64)) return fst_error(FST24_E_DECODE, "IEEE: unsupported nbits %d", nbits);
     int st = check_len(nw, first + count, nbits);
     if (st) return st;
     if (nbits == 64) { /* binary64 record read into binary32: ordinary rounding */
         const uint32_t *p = w + 2 * first;
-        for (size_t k = 0; k < count; k++)
-            out[k] = (float)f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
+        for (size_t k = 0; k < count; k++) out[k] = (float)f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
         return FST24_OK;
     }
     if (nbits == 32) {
@@ -52,8 +58,7 @@ int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, size_t first, d
     int st = check_len(nw, first + count, 64);
     if (st) return st;
     const uint32_t *p = w + 2 * first;
-    for (size_t k = 0; k < count; k++)
-        out[k] = f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
+    for (size_t k = 0; k < count; k++) out[k] = f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
     return FST24_OK;
 }
 

@@ -89,7 +89,8 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
 }
 
 int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out, fst_ieeez_layout *lay) {
-    if (d->nk != 1) return fst_error(FST24_E_DECODE, "datyp 133: nk = %lld, compressed records have one level", (long long)d->nk);
+    if (d->nk != 1)
+        return fst_error(FST24_E_DECODE, "datyp 133: nk = %lld, compressed records have one level", (long long)d->nk);
     if (nw < 4) return fst_error(FST24_E_DECODE, "datyp 133: payload of %zu words is too short", nw);
     const uint32_t *z = w + 1;
     size_t nz = nw - 1;
@@ -98,8 +99,7 @@ int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, f
     uint32_t h = z[0];
     int p = (int)((h >> 10) & 0x1F);
     if (lay) lay->nfiller = 0;
-    if ((h & 0xF) != 5 || p > 23)
-        return fst_error(FST24_E_DECODE, "datyp 133: bad stream header 0x%08X", h);
+    if ((h & 0xF) != 5 || p > 23) return fst_error(FST24_E_DECODE, "datyp 133: bad stream header 0x%08X", h);
     uint32_t info = z[1];
     uint32_t exp_base = (info >> 16) & 0xFF;
     int eb = (int)((info >> 8) & 0xFF);
@@ -110,7 +110,10 @@ int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, f
     uint32_t *v = fst_codec_malloc(n * sizeof(uint32_t));
     uint8_t *sg = fst_codec_malloc(n);
     int rc = FST24_OK;
-    if (!v || !sg) { rc = FST24_E_NOMEM; goto done; }
+    if (!v || !sg) {
+        rc = FST24_E_NOMEM;
+        goto done;
+    }
     fst_bitreader r;
     /* signs */
     if (scode == SIGN_RLE) {
@@ -128,8 +131,7 @@ int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, f
         fst_br_init(&r, z + st, nwd, 0);
         if (lorenzo_plane_decode(&r, ni, nj, eb, v)) goto bad;
         if (lay && nwd) lay->filler[lay->nfiller++] = 1 + st + nwd - 1;
-        for (size_t k = 0; k < n; k++)
-            o[k] = (uint32_t)sg[k] << 31 | ((v[k] + exp_base) & 0xFFu) << 23;
+        for (size_t k = 0; k < n; k++) o[k] = (uint32_t)sg[k] << 31 | ((v[k] + exp_base) & 0xFFu) << 23;
     } else {
         for (size_t k = 0; k < n; k++) o[k] = (uint32_t)sg[k] << 31 | exp_base << 23;
     }
@@ -220,7 +222,8 @@ uint64_t fst_sign_rle_encode(const uint8_t *s, size_t n, uint32_t *w, size_t cap
 }
 
 static inline int32_t lor(const uint32_t *v, int64_t ni, int64_t i, int64_t j) {
-    return (int32_t)v[j * ni + i] - ((int32_t)v[(j - 1) * ni + i] + (int32_t)v[j * ni + i - 1] - (int32_t)v[(j - 1) * ni + i - 1]);
+    return (int32_t)v[j * ni + i] -
+           ((int32_t)v[(j - 1) * ni + i] + (int32_t)v[j * ni + i - 1] - (int32_t)v[(j - 1) * ni + i - 1]);
 }
 
 static int fexp_code(uint32_t mx) { /* biased exponent of binary32(mx) - 126; mx < 2^24 so exact */
@@ -228,8 +231,7 @@ static int fexp_code(uint32_t mx) { /* biased exponent of binary32(mx) - 126; mx
 }
 
 /* Largest |Lorenzo residual| of the tile [i0,i1) x [j0,j1). */
-static uint32_t tile_max_residual(const uint32_t *v, int64_t ni, int64_t i0, int64_t i1, int64_t j0,
-                                  int64_t j1) {
+static uint32_t tile_max_residual(const uint32_t *v, int64_t ni, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
     uint32_t mx = 0;
     for (int64_t j = j0; j < j1; j++)
         for (int64_t i = i0; i < i1; i++) {
@@ -241,8 +243,8 @@ static uint32_t tile_max_residual(const uint32_t *v, int64_t ni, int64_t i0, int
 }
 
 /* The tile's residuals as `width`-bit tokens. */
-static void put_tile_residuals(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t i0, int64_t i1,
-                               int64_t j0, int64_t j1, int width) {
+static void put_tile_residuals(fst_bitwriter *b, const uint32_t *v, int64_t ni, int64_t i0, int64_t i1, int64_t j0,
+                               int64_t j1, int width) {
     for (int64_t j = j0; j < j1; j++)
         for (int64_t i = i0; i < i1; i++) fst_bw_put(b, (uint32_t)lor(v, ni, i, j), width);
 }
@@ -299,7 +301,10 @@ int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words,
     size_t cap = (size_t)(((uint64_t)n * (uint64_t)nbits) / 32u) + 64;
     uint32_t *z = calloc(cap, sizeof(uint32_t));
     int rc = 1;
-    if (!v || !sg || !z) { rc = fst_error(FST24_E_NOMEM, "datyp 133: out of memory"); goto done; }
+    if (!v || !sg || !z) {
+        rc = fst_error(FST24_E_NOMEM, "datyp 133: out of memory");
+        goto done;
+    }
     uint32_t emin = 255, emax = 0;
     int nneg = 0;
     for (size_t k = 0; k < n; k++) {
@@ -352,7 +357,10 @@ int fst_ieeez_encode(const float *x, const fst_codec_desc *st, uint32_t **words,
     size_t zlng = 4 * pos;
     size_t L = 2 * ((16 + zlng + 7) / 8);
     uint32_t *w = fst_payload_alloc(L);
-    if (!w) { rc = FST24_E_NOMEM; goto done; }
+    if (!w) {
+        rc = FST24_E_NOMEM;
+        goto done;
+    }
     w[0] = (uint32_t)L;
     memcpy(w + 1, z, pos * sizeof(uint32_t));
     *words = w;

@@ -10,8 +10,8 @@ int fst_ieeez_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, floa
 /* Where the meaningful words of a 133 payload end, and the section terminator
  * words (zero in XDF files; the RSF writer leaves buffer residue there). */
 typedef struct fst_ieeez_layout {
-    size_t meaningful;  /* payload words carrying information */
-    size_t filler[3];   /* payload indices of the section terminator words */
+    size_t meaningful; /* payload words carrying information */
+    size_t filler[3];  /* payload indices of the section terminator words */
     int nfiller;
 } fst_ieeez_layout;
 int fst_ieeez_decode_ex(const uint32_t *w, size_t nw, const fst_codec_desc *d, float *out, fst_ieeez_layout *lay);

@@ -11,19 +11,20 @@
 /* Store 32-bit results into the native element type (truncating or widening). */
 static void store_u32(void *out, fst24_elem_type t, size_t k0, const uint32_t *v, size_t m) {
     switch (t) {
-    case FST24_ELEM_U8: case FST24_ELEM_I8: {
+    case FST24_ELEM_U8:
+    case FST24_ELEM_I8: {
         uint8_t *o = (uint8_t *)out + k0;
         for (size_t k = 0; k < m; k++) o[k] = (uint8_t)v[k];
         break;
     }
-    case FST24_ELEM_U16: case FST24_ELEM_I16: {
+    case FST24_ELEM_U16:
+    case FST24_ELEM_I16: {
         uint16_t *o = (uint16_t *)out + k0;
         for (size_t k = 0; k < m; k++) o[k] = (uint16_t)v[k];
         break;
     }
-    case FST24_ELEM_U32: case FST24_ELEM_I32:
-        memcpy((uint32_t *)out + k0, v, m * 4);
-        break;
+    case FST24_ELEM_U32:
+    case FST24_ELEM_I32: memcpy((uint32_t *)out + k0, v, m * 4); break;
     case FST24_ELEM_U64: {
         uint64_t *o = (uint64_t *)out + k0;
         for (size_t k = 0; k < m; k++) o[k] = v[k];
@@ -54,12 +55,11 @@ int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t
         for (size_t k = 0; k < n; k++) o[k] = (uint64_t)p[2 * k + 1] << 32 | p[2 * k];
         return FST24_OK;
     }
-    if (nbits > 32)
-        return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not supported for integers", d->datyp, nbits);
+    if (nbits > 32) return fst_error(FST24_E_DECODE, "datyp %d: nbits %d not supported for integers", d->datyp, nbits);
     uint64_t need = ((uint64_t)(first + n) * (uint64_t)nbits + 31u) / 32u;
     if (need > nw)
-        return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %llu needed for %zu x %d bits",
-                         d->datyp, nw, (unsigned long long)need, first + n, nbits);
+        return fst_error(FST24_E_DECODE, "datyp %d: payload has %zu words, %llu needed for %zu x %d bits", d->datyp, nw,
+                         (unsigned long long)need, first + n, nbits);
     const uint32_t bias = nbits == 32 ? 0x80000000u : 1u << (nbits - 1);
     const uint64_t start = (uint64_t)first * (uint64_t)nbits;
     if (native == FST24_ELEM_U32 || native == FST24_ELEM_I32) {
@@ -82,17 +82,18 @@ int fst_int_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t
 
 void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24_elem_type native) {
     /* librmn: sign_extend_16(t) & sign_extend_16(~(0xFFFF << nbits)) (docs/format/data-types.md#compressed-layouts). */
-    const uint32_t mask = (uint32_t)(int32_t)(int16_t)(uint16_t)~(0xFFFFu << nbits);
+    const uint32_t mask = (uint32_t)(int32_t)(int16_t)(uint16_t) ~(0xFFFFu << nbits);
     switch (native) {
-    case FST24_ELEM_U8: case FST24_ELEM_I8: {
+    case FST24_ELEM_U8:
+    case FST24_ELEM_I8: {
         uint8_t *o = out;
         for (size_t k = 0; k < n; k++) o[k] = (uint8_t)tok[k];
         break;
     }
-    case FST24_ELEM_U16: case FST24_ELEM_I16:
-        memcpy(out, tok, n * 2);
-        break;
-    case FST24_ELEM_U64: case FST24_ELEM_I64: {
+    case FST24_ELEM_U16:
+    case FST24_ELEM_I16: memcpy(out, tok, n * 2); break;
+    case FST24_ELEM_U64:
+    case FST24_ELEM_I64: {
         uint64_t *o = out;
         for (size_t k = 0; k < n; k++) o[k] = (uint32_t)((uint32_t)(int32_t)(int16_t)tok[k] & mask);
         break;
@@ -108,17 +109,42 @@ void fst_int130_store(const uint16_t *tok, size_t n, int nbits, void *out, fst24
 /* Tokens for packing: v & mask (unsigned) or (v + 2^(nbits-1)) & mask (signed), from any integer type. */
 static void load_tokens(const void *in, fst24_elem_type t, size_t k0, size_t m, uint32_t add, uint32_t *tok) {
     switch (t) {
-    case FST24_ELEM_U8: { const uint8_t *a = (const uint8_t *)in + k0; for (size_t k = 0; k < m; k++) tok[k] = a[k] + add; break; }
-    case FST24_ELEM_I8: { const int8_t *a = (const int8_t *)in + k0; for (size_t k = 0; k < m; k++) tok[k] = (uint32_t)(int32_t)a[k] + add; break; }
-    case FST24_ELEM_U16: { const uint16_t *a = (const uint16_t *)in + k0; for (size_t k = 0; k < m; k++) tok[k] = a[k] + add; break; }
-    case FST24_ELEM_I16: { const int16_t *a = (const int16_t *)in + k0; for (size_t k = 0; k < m; k++) tok[k] = (uint32_t)(int32_t)a[k] + add; break; }
-    case FST24_ELEM_U32: case FST24_ELEM_I32: { const uint32_t *a = (const uint32_t *)in + k0; for (size_t k = 0; k < m; k++) tok[k] = a[k] + add; break; }
-    default: { const uint64_t *a = (const uint64_t *)in + k0; for (size_t k = 0; k < m; k++) tok[k] = (uint32_t)a[k] + add; break; }
+    case FST24_ELEM_U8: {
+        const uint8_t *a = (const uint8_t *)in + k0;
+        for (size_t k = 0; k < m; k++) tok[k] = a[k] + add;
+        break;
+    }
+    case FST24_ELEM_I8: {
+        const int8_t *a = (const int8_t *)in + k0;
+        for (size_t k = 0; k < m; k++) tok[k] = (uint32_t)(int32_t)a[k] + add;
+        break;
+    }
+    case FST24_ELEM_U16: {
+        const uint16_t *a = (const uint16_t *)in + k0;
+        for (size_t k = 0; k < m; k++) tok[k] = a[k] + add;
+        break;
+    }
+    case FST24_ELEM_I16: {
+        const int16_t *a = (const int16_t *)in + k0;
+        for (size_t k = 0; k < m; k++) tok[k] = (uint32_t)(int32_t)a[k] + add;
+        break;
+    }
+    case FST24_ELEM_U32:
+    case FST24_ELEM_I32: {
+        const uint32_t *a = (const uint32_t *)in + k0;
+        for (size_t k = 0; k < m; k++) tok[k] = a[k] + add;
+        break;
+    }
+    default: {
+        const uint64_t *a = (const uint64_t *)in + k0;
+        for (size_t k = 0; k < m; k++) tok[k] = (uint32_t)a[k] + add;
+        break;
+    }
     }
 }
 
-int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st,
-                   uint32_t **words, size_t *nwords) {
+int fst_int_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *st, uint32_t **words,
+                   size_t *nwords) {
     size_t n = fst_desc_n(st);
     const int nbits = st->nbits;
     const int is_signed = (st->datyp & 0x3F) == 4;

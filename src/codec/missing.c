@@ -5,8 +5,8 @@
 
 void fst24_get_missing_values(fst24_missing_values *mv) {
     if (!mv) return;
-    mv->f32 = -1.0e38f;            /* bits 0xFE967699 = -9.99999968e+37 */
-    mv->f64 = -1.0e38;             /* bits 0xC7D2CED32A16A1B1 */
+    mv->f32 = -1.0e38f; /* bits 0xFE967699 = -9.99999968e+37 */
+    mv->f64 = -1.0e38;  /* bits 0xC7D2CED32A16A1B1 */
     mv->i32 = INT32_MIN;
     mv->u32 = UINT32_MAX;
     mv->i16 = INT16_MIN;
@@ -19,19 +19,22 @@ void fst24_get_missing_values(fst24_missing_values *mv) {
 #include "codec/missing_internal.h"
 
 /* One loop per type: find the max of the non-sentinel values, then replace. */
-#define MISSING_DECODE(T, SENT, SKIPNAN)                                                   \
-    do {                                                                            \
-        T *a = data;                                                                \
-        const T s = (SENT);                                                         \
-        int any = 0;                                                                \
-        T mx = s;                                                                   \
-        for (size_t k = 0; k < count; k++) {                                        \
-            T v = a[k];                                                             \
-            if (v == s || (SKIPNAN && v != v)) continue;                            \
-            if (!any || v > mx) { mx = v; any = 1; }                                \
-        }                                                                           \
-        if (!any) return;                                                           \
-        for (size_t k = 0; k < count; k++) a[k] = a[k] == mx ? s : a[k];            \
+#define MISSING_DECODE(T, SENT, SKIPNAN)                                                                               \
+    do {                                                                                                               \
+        T *a = data;                                                                                                   \
+        const T s = (SENT);                                                                                            \
+        int any = 0;                                                                                                   \
+        T mx = s;                                                                                                      \
+        for (size_t k = 0; k < count; k++) {                                                                           \
+            T v = a[k];                                                                                                \
+            if (v == s || (SKIPNAN && v != v)) continue;                                                               \
+            if (!any || v > mx) {                                                                                      \
+                mx = v;                                                                                                \
+                any = 1;                                                                                               \
+            }                                                                                                          \
+        }                                                                                                              \
+        if (!any) return;                                                                                              \
+        for (size_t k = 0; k < count; k++) a[k] = a[k] == mx ? s : a[k];                                               \
     } while (0)
 
 void fst_missing_decode(void *data, fst24_elem_type type, size_t count) {
@@ -63,8 +66,10 @@ static const float plug_factor[9] = {2.0f, 1.1f, 0.55f, 0.28f, 0.14f, 0.07f, 0.0
 static float plug_f32(float mx, float mn, int nbits) {
     float d = mx - mn;
     float plug;
-    if (nbits > 8) plug = (float)((double)mx + (double)d * 0.01);
-    else plug = mx + d * plug_factor[nbits < 0 ? 0 : nbits];
+    if (nbits > 8)
+        plug = (float)((double)mx + (double)d * 0.01);
+    else
+        plug = mx + d * plug_factor[nbits < 0 ? 0 : nbits];
     if (plug == mx) plug = mx == 0 ? 1.0f : mx * 2;
     return plug;
 }
@@ -72,8 +77,10 @@ static float plug_f32(float mx, float mn, int nbits) {
 static double plug_f64(double mx, double mn, int nbits) {
     double d = mx - mn;
     double plug;
-    if (nbits > 8) plug = mx + d * 0.01;
-    else plug = mx + d * (double)plug_factor[nbits < 0 ? 0 : nbits];
+    if (nbits > 8)
+        plug = mx + d * 0.01;
+    else
+        plug = mx + d * (double)plug_factor[nbits < 0 ? 0 : nbits];
     if (plug == mx) plug = mx == 0 ? 1.0 : mx * 2;
     return plug;
 }
@@ -86,46 +93,59 @@ static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
     return top > mx ? mx + 1 : top;
 }
 
-#define SUBST_FLOAT(T, SENT, PLUGF)                                                   \
-    do {                                                                              \
-        const T *a = in;                                                              \
-        const T s = (SENT);                                                           \
-        size_t nmiss = 0;                                                             \
-        T mx = 0, mn = 0;                                                             \
-        int any = 0;                                                                  \
-        for (size_t k = 0; k < n; k++) {                                              \
-            if (a[k] == s) { nmiss++; continue; }                                     \
-            if (!any) { mx = mn = a[k]; any = 1; }                                    \
-            else if (a[k] < mn) mn = a[k];                                            \
-            else if (a[k] > mx) mx = a[k];                                            \
-        }                                                                             \
-        if (!nmiss) return 0;                                                         \
-        T plug = PLUGF(mx, mn, nbits);                                                \
-        T *o = malloc(n * sizeof(T));                                                 \
-        if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");     \
-        for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                \
-        *out = o;                                                                     \
-        return 1;                                                                     \
+#define SUBST_FLOAT(T, SENT, PLUGF)                                                                                    \
+    do {                                                                                                               \
+        const T *a = in;                                                                                               \
+        const T s = (SENT);                                                                                            \
+        size_t nmiss = 0;                                                                                              \
+        T mx = 0, mn = 0;                                                                                              \
+        int any = 0;                                                                                                   \
+        for (size_t k = 0; k < n; k++) {                                                                               \
+            if (a[k] == s) {                                                                                           \
+                nmiss++;                                                                                               \
+                continue;                                                                                              \
+            }                                                                                                          \
+            if (!any) {                                                                                                \
+                mx = mn = a[k];                                                                                        \
+                any = 1;                                                                                               \
+            } else if (a[k] < mn)                                                                                      \
+                mn = a[k];                                                                                             \
+            else if (a[k] > mx)                                                                                        \
+                mx = a[k];                                                                                             \
+        }                                                                                                              \
+        if (!nmiss) return 0;                                                                                          \
+        T plug = PLUGF(mx, mn, nbits);                                                                                 \
+        T *o = malloc(n * sizeof(T));                                                                                  \
+        if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");                                      \
+        for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                                                 \
+        *out = o;                                                                                                      \
+        return 1;                                                                                                      \
     } while (0)
 
-#define SUBST_INT(T, SENT, WIDTH, SIGNED)                                             \
-    do {                                                                              \
-        const T *a = in;                                                              \
-        const T s = (SENT);                                                           \
-        size_t nmiss = 0;                                                             \
-        int64_t mx = 0;                                                               \
-        int any = 0;                                                                  \
-        for (size_t k = 0; k < n; k++) {                                              \
-            if (a[k] == s) { nmiss++; continue; }                                     \
-            if (!any || (int64_t)a[k] > mx) { mx = (int64_t)a[k]; any = 1; }          \
-        }                                                                             \
-        if (!nmiss) return 0;                                                         \
-        T plug = (T)plug_int(mx, nbits, WIDTH, SIGNED);                               \
-        T *o = malloc(n * sizeof(T));                                                 \
-        if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");     \
-        for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                \
-        *out = o;                                                                     \
-        return 1;                                                                     \
+#define SUBST_INT(T, SENT, WIDTH, SIGNED)                                                                              \
+    do {                                                                                                               \
+        const T *a = in;                                                                                               \
+        const T s = (SENT);                                                                                            \
+        size_t nmiss = 0;                                                                                              \
+        int64_t mx = 0;                                                                                                \
+        int any = 0;                                                                                                   \
+        for (size_t k = 0; k < n; k++) {                                                                               \
+            if (a[k] == s) {                                                                                           \
+                nmiss++;                                                                                               \
+                continue;                                                                                              \
+            }                                                                                                          \
+            if (!any || (int64_t)a[k] > mx) {                                                                          \
+                mx = (int64_t)a[k];                                                                                    \
+                any = 1;                                                                                               \
+            }                                                                                                          \
+        }                                                                                                              \
+        if (!nmiss) return 0;                                                                                          \
+        T plug = (T)plug_int(mx, nbits, WIDTH, SIGNED);                                                                \
+        T *o = malloc(n * sizeof(T));                                                                                  \
+        if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");                                      \
+        for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                                                 \
+        *out = o;                                                                                                      \
+        return 1;                                                                                                      \
     } while (0)
 
 int fst_missing_substitute(const void *in, fst24_elem_type type, size_t n, int nbits, void **out) {

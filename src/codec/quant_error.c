@@ -44,17 +44,17 @@ int fst_codec_quant_error(const uint32_t *w, size_t nw, const fst_codec_desc *d,
     }
     case FST24_TYPE_REAL_IEEE:
         /* nbits < 32: sign, exponent and nbits-9 fraction bits kept (truncated) */
-        if (d->nbits < 32 && d->nbits > 9) *rel_err = ldexp(1.0, -(d->nbits - 9));
-        else if (d->nbits <= 9) *rel_err = 1.0;
+        if (d->nbits < 32 && d->nbits > 9)
+            *rel_err = ldexp(1.0, -(d->nbits - 9));
+        else if (d->nbits <= 9)
+            *rel_err = 1.0;
         return FST24_OK;
     case FST24_TYPE_BINARY:
     case FST24_TYPE_UNSIGNED:
     case FST24_TYPE_CHAR:
     case FST24_TYPE_SIGNED:
     case FST24_TYPE_STRING:
-    case FST24_TYPE_COMPLEX:
-        return FST24_OK; /* stored exactly */
-    default:
-        return fst_error(FST24_E_UNSUPPORTED, "datyp %d: unknown data type", d->datyp);
+    case FST24_TYPE_COMPLEX: return FST24_OK; /* stored exactly */
+    default: return fst_error(FST24_E_UNSUPPORTED, "datyp %d: unknown data type", d->datyp);
     }
 }

@@ -9,9 +9,21 @@
 
 #define CHUNK 2048
 
-static inline uint64_t bits64(double v) { uint64_t b; memcpy(&b, &v, 8); return b; }
-static inline double f64_of(uint64_t b) { double v; memcpy(&v, &b, 8); return v; }
-static inline float f32_of(uint32_t b) { float v; memcpy(&v, &b, 4); return v; }
+static inline uint64_t bits64(double v) {
+    uint64_t b;
+    memcpy(&b, &v, 8);
+    return b;
+}
+static inline double f64_of(uint64_t b) {
+    double v;
+    memcpy(&v, &b, 8);
+    return v;
+}
+static inline float f32_of(uint32_t b) {
+    float v;
+    memcpy(&v, &b, 4);
+    return v;
+}
 
 /* 1.0000000000001: the decoder's bias factor (binary64 0x3FF00000000001C2). */
 #define QUANT_C_BITS 0x3FF00000000001C2ull
@@ -74,14 +86,16 @@ int fst_quant_decode(const uint32_t *w, size_t nw, size_t first, size_t n, void 
     if (p.tb < 1 || p.tb > 32) return fst_error(FST24_E_DECODE, "datyp 1: token width %d out of range", p.tb);
     uint64_t need = (120u + (uint64_t)(first + n) * (uint64_t)p.tb + 31u) / 32u;
     if (need > nw)
-        return fst_error(FST24_E_DECODE, "datyp 1: payload has %zu words, %llu needed for %zu x %d bits",
-                         nw, (unsigned long long)need, n, p.tb);
+        return fst_error(FST24_E_DECODE, "datyp 1: payload has %zu words, %llu needed for %zu x %d bits", nw,
+                         (unsigned long long)need, n, p.tb);
     uint32_t tmp[CHUNK];
     for (size_t k0 = 0; k0 < n; k0 += CHUNK) {
         size_t m = n - k0 < CHUNK ? n - k0 : CHUNK;
         fst_bits_unpack(w, nw, 120u + (uint64_t)(first + k0) * (uint64_t)p.tb, p.tb, tmp, m);
-        if (native == FST24_ELEM_F64) fst_quant_tokens_f64(&p, tmp, (double *)out + k0, m);
-        else fst_quant_tokens_f32(&p, tmp, (float *)out + k0, m);
+        if (native == FST24_ELEM_F64)
+            fst_quant_tokens_f64(&p, tmp, (double *)out + k0, m);
+        else
+            fst_quant_tokens_f32(&p, tmp, (float *)out + k0, m);
     }
     return FST24_OK;
 }
@@ -109,8 +123,8 @@ int fst_quant_prepare(const float *xf, const double *xd, size_t n, int nbits, fs
         }
     }
     if (!(mx <= 1.0e38) || !(mn >= -1.0e38))
-        return fst_error(FST24_E_INVALID,
-                         "datyp 1: values must lie within +-1e38 (min %g, max %g); use IEEE (datyp 5)", mn, mx);
+        return fst_error(FST24_E_INVALID, "datyp 1: values must lie within +-1e38 (min %g, max %g); use IEEE (datyp 5)",
+                         mn, mx);
     double range = mx - mn;
     double r2 = range * 2;
     int e = r2 == 0 ? 0 : (int)((bits64(r2) >> 52) & 0x7FF) - 1023;
@@ -132,8 +146,7 @@ int fst_quant_prepare(const float *xf, const double *xd, size_t n, int nbits, fs
     return FST24_OK;
 }
 
-void fst_quant_quantize(const fst_quant_enc *q, const float *xf, const double *xd, size_t k0, size_t m,
-                        uint32_t *tok) {
+void fst_quant_quantize(const fst_quant_enc *q, const float *xf, const double *xd, size_t k0, size_t m, uint32_t *tok) {
     const double mn = q->min, mult = q->mult, top = (double)q->maxtok;
     /* Clamping never changes valid inputs (0 <= v < 2^nbits); it keeps NaN or
      * out-of-contract inputs away from undefined conversions. Tokens below 2^31
@@ -165,8 +178,7 @@ void fst_quant_quantize(const fst_quant_enc *q, const float *xf, const double *x
     }
 }
 
-int fst_quant_encode(const float *xf, const double *xd, const fst_codec_desc *st,
-                     uint32_t **words, size_t *nwords) {
+int fst_quant_encode(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words, size_t *nwords) {
     size_t n = fst_desc_n(st);
     const int nbits = st->nbits;
     fst_quant_enc q;

@@ -29,9 +29,7 @@ typedef struct fst_quant_enc {
 /* Encoder parameters from the data (exactly one of xf/xd non-NULL). */
 int fst_quant_prepare(const float *xf, const double *xd, size_t n, int nbits, fst_quant_enc *q);
 /* Tokens of elements k0..k0+m-1. */
-void fst_quant_quantize(const fst_quant_enc *q, const float *xf, const double *xd, size_t k0, size_t m,
-                        uint32_t *tok);
+void fst_quant_quantize(const fst_quant_enc *q, const float *xf, const double *xd, size_t k0, size_t m, uint32_t *tok);
 /* Full datyp 1 payload. */
-int fst_quant_encode(const float *xf, const double *xd, const fst_codec_desc *st,
-                     uint32_t **words, size_t *nwords);
+int fst_quant_encode(const float *xf, const double *xd, const fst_codec_desc *st, uint32_t **words, size_t *nwords);
 #endif

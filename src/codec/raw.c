@@ -11,8 +11,8 @@ int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t
     size_t n = fst_desc_n(d);
     uint64_t need = ((uint64_t)n * (uint64_t)d->nbits + 31u) / 32u;
     if (need > nw)
-        return fst_error(FST24_E_DECODE, "datyp 0: payload has %zu words, %llu needed for %zu x %d bits",
-                         nw, (unsigned long long)need, n, d->nbits);
+        return fst_error(FST24_E_DECODE, "datyp 0: payload has %zu words, %llu needed for %zu x %d bits", nw,
+                         (unsigned long long)need, n, d->nbits);
     if (first_byte + out_bytes > need * 4u)
         return fst_error(FST24_E_DECODE, "datyp 0: %zu output bytes exceed the %llu stored words",
                          first_byte + out_bytes, (unsigned long long)need);
@@ -28,8 +28,7 @@ int fst_raw_decode(const uint32_t *w, size_t nw, const fst_codec_desc *d, size_t
     return FST24_OK;
 }
 
-int fst_raw_encode(const void *data, size_t data_bytes, const fst_codec_desc *st,
-                   uint32_t **words, size_t *nwords) {
+int fst_raw_encode(const void *data, size_t data_bytes, const fst_codec_desc *st, uint32_t **words, size_t *nwords) {
     size_t n = fst_desc_n(st);
     size_t L = fst_len_default(n, st->nbits);
     uint64_t need = ((uint64_t)n * (uint64_t)st->nbits + 31u) / 32u;

@@ -5,6 +5,7 @@ void fst_be32_to_host(uint32_t *w, size_t n) {
     /* Plain loop: compilers turn it into vector byte shuffles. */
     for (size_t i = 0; i < n; i++) w[i] = __builtin_bswap32(w[i]);
 #else
-    (void)w; (void)n;
+    (void)w;
+    (void)n;
 #endif
 }

@@ -9,7 +9,8 @@ static inline uint32_t fst_bswap32(uint32_t v) { return __builtin_bswap32(v); }
 static inline uint64_t fst_bswap64(uint64_t v) { return __builtin_bswap64(v); }
 
 static inline uint32_t fst_load_be32(const void *p) {
-    uint32_t v; memcpy(&v, p, 4);
+    uint32_t v;
+    memcpy(&v, p, 4);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     v = fst_bswap32(v);
 #endif
@@ -22,7 +23,8 @@ static inline void fst_store_be32(void *p, uint32_t v) {
     memcpy(p, &v, 4);
 }
 static inline uint32_t fst_load_le32(const void *p) {
-    uint32_t v; memcpy(&v, p, 4);
+    uint32_t v;
+    memcpy(&v, p, 4);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     v = fst_bswap32(v);
 #endif
@@ -41,7 +43,8 @@ static inline void fst_le32_to_host(uint32_t *w, size_t n) {
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     for (size_t i = 0; i < n; i++) w[i] = fst_bswap32(w[i]);
 #else
-    (void)w; (void)n;
+    (void)w;
+    (void)n;
 #endif
 }
 #define fst_host_to_be32 fst_be32_to_host

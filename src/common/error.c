@@ -37,7 +37,10 @@ int fst_error_context(int status, const char *fmt, ...) {
 
 const char *fst24_last_error(void) { return last_message; }
 int fst24_last_status(void) { return last_status; }
-void fst24_clear_error(void) { last_message[0] = '\0'; last_status = 0; }
+void fst24_clear_error(void) {
+    last_message[0] = '\0';
+    last_status = 0;
+}
 
 const char *fst24_status_name(int status) {
     switch (status) {

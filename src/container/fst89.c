@@ -30,21 +30,21 @@ enum { H89_SIGN1 = 0, H89_SIGN2 = 1, H89_DIRSIZ = 2, H89_NUTIL = 4 };
 
 /* One directory entry, unpacked from its 15 big-endian words. */
 typedef struct f89_entry {
-    uint32_t swa, lng;          /* start address and length, 16-bit units */
+    uint32_t swa, lng; /* start address and length, 16-bit units */
     uint32_t ni, nj, nk, npas, deet;
     uint32_t nbits, datyp, grtyp, typvar;
-    uint32_t nomvar;            /* two ASCII bytes */
+    uint32_t nomvar;                 /* two ASCII bytes */
     uint32_t etiq14, etiq56, etiq78; /* eight ASCII bytes */
     uint32_t ip1, ip2, ip3;
     uint32_t ig1, ig2, ig3, ig4;
-    uint32_t date;              /* stored stamp word */
+    uint32_t date; /* stored stamp word */
     int deleted;
 } f89_entry;
 
 static f89_entry unpack_entry(const uint32_t w[F89_ENTRY_WORDS]) {
     f89_entry e;
     e.swa = w[0];
-    e.npas = w[1] >> 16;               /* low 16 bits of npas */
+    e.npas = w[1] >> 16; /* low 16 bits of npas */
     e.nk = (w[1] >> 4) & 0xFFF;
     e.ni = w[2] >> 16;
     e.nj = w[2] & 0xFFFF;
@@ -55,7 +55,7 @@ static f89_entry unpack_entry(const uint32_t w[F89_ENTRY_WORDS]) {
     e.ip2 = w[4] & 0xFFFF;
     e.ip3 = w[5] >> 16;
     e.deleted = (int)((w[5] >> 8) & 1);
-    e.npas |= (w[5] & 0xFF) << 16;     /* high 8 bits of npas */
+    e.npas |= (w[5] & 0xFF) << 16; /* high 8 bits of npas */
     e.etiq14 = w[6];
     e.etiq56 = w[7] >> 16;
     e.etiq78 = w[7] & 0xFFFF;
@@ -103,9 +103,9 @@ static void entry_to_desc(const f89_entry *o, uint32_t d[FST_DESC_WORDS]) {
     d[D_DEET_NBITS] = (o->deet << 8) | o->nbits;
     d[D_NI_GTYP] = (o->ni << 8) | o->grtyp;
     d[D_NJ_DATYP] = (o->nj << 8) | o->datyp;
-    d[D_NK_UBC] = o->nk << 12;                  /* ubc dropped */
+    d[D_NK_UBC] = o->nk << 12; /* ubc dropped */
     d[D_NPAS] = o->npas << 6;
-    d[D_IG4_IG2A] = o->ig4 << 8;                /* 16-bit ig2 goes to its low 16 bits */
+    d[D_IG4_IG2A] = o->ig4 << 8; /* 16-bit ig2 goes to its low 16 bits */
     d[D_IG1_IG2B] = (o->ig1 << 8) | (o->ig2 >> 8);
     d[D_IG3_IG2C] = (o->ig3 << 8) | (o->ig2 & 0xFF);
     /* eight etiket characters: five in etik15, three in etik6a, the rest blank */
@@ -158,8 +158,7 @@ static int convert_entry(struct fst24_file *f, const f89_entry *o, int64_t index
         return fst_error(FST24_E_CORRUPT,
                          "%s: 1989 directory entry %lld points past the end of the file "
                          "(record at byte %lld, %lld bytes; file has %lld)",
-                         f->path, (long long)index, (long long)offset, (long long)bytes,
-                         (long long)f->file_size);
+                         f->path, (long long)index, (long long)offset, (long long)bytes, (long long)f->file_size);
     entry_to_desc(o, e->desc);
     e->record_offset = offset;
     e->record_bytes = bytes;
@@ -170,9 +169,8 @@ static int convert_entry(struct fst24_file *f, const f89_entry *o, int64_t index
 
 static int fst89_open(struct fst24_file *f) {
     if (f->file_size < F89_HEADER_BYTES)
-        return fst_error(FST24_E_CORRUPT,
-                         "%s: 1989 random file is truncated: %lld bytes, the header needs %d",
-                         f->path, (long long)f->file_size, F89_HEADER_BYTES);
+        return fst_error(FST24_E_CORRUPT, "%s: 1989 random file is truncated: %lld bytes, the header needs %d", f->path,
+                         (long long)f->file_size, F89_HEADER_BYTES);
     uint32_t h[F89_HEADER_BYTES / 4];
     int st = fst_pread_all(f, h, sizeof h, 0);
     if (st) return st;
@@ -182,24 +180,24 @@ static int fst89_open(struct fst24_file *f) {
     int64_t n = h[H89_NUTIL];
     int64_t dir_bytes = n * F89_ENTRY_BYTES;
     if (n > F89_MAX_ENTRIES)
-        return fst_error(FST24_E_CORRUPT,
-                         "%s: 1989 header claims %lld directory entries (at most %d are addressable)",
+        return fst_error(FST24_E_CORRUPT, "%s: 1989 header claims %lld directory entries (at most %d are addressable)",
                          f->path, (long long)n, F89_MAX_ENTRIES);
     if (F89_HEADER_BYTES + dir_bytes > f->file_size)
         return fst_error(FST24_E_CORRUPT,
                          "%s: 1989 random file is truncated: a directory of %lld entries needs %lld "
                          "bytes, file has %lld",
-                         f->path, (long long)n, (long long)(F89_HEADER_BYTES + dir_bytes),
-                         (long long)f->file_size);
+                         f->path, (long long)n, (long long)(F89_HEADER_BYTES + dir_bytes), (long long)f->file_size);
     if (n == 0) return FST24_OK;
     uint32_t *dir = malloc((size_t)dir_bytes);
-    if (!dir) return fst_error(FST24_E_NOMEM, "%s: out of memory for %lld directory entries",
-                               f->path, (long long)n);
+    if (!dir) return fst_error(FST24_E_NOMEM, "%s: out of memory for %lld directory entries", f->path, (long long)n);
     st = fst_pread_all(f, dir, (size_t)dir_bytes, F89_HEADER_BYTES);
     if (st == FST24_OK) fst_be32_to_host(dir, (size_t)(dir_bytes / 4));
     for (int64_t i = 0; st == FST24_OK && i < n; i++) {
         fst_entry *e = fst_file_new_entry(f);
-        if (!e) { st = FST24_E_NOMEM; break; }
+        if (!e) {
+            st = FST24_E_NOMEM;
+            break;
+        }
         f89_entry o = unpack_entry(dir + i * F89_ENTRY_WORDS);
         st = convert_entry(f, &o, i, e);
         if (st) break;
@@ -210,12 +208,10 @@ static int fst89_open(struct fst24_file *f) {
     return st;
 }
 
-static int fst89_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words,
-                              size_t nwords) {
+static int fst89_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords) {
     if ((e->flags & FST_ENTRY_DELETED) || (int64_t)nwords * 4 > e->payload_bytes ||
         e->payload_offset + (int64_t)nwords * 4 > f->file_size)
-        return fst_error(FST24_E_INVALID,
-                         "%s: payload request of %zu words exceeds record %d (%lld bytes)", f->path,
+        return fst_error(FST24_E_INVALID, "%s: payload request of %zu words exceeds record %d (%lld bytes)", f->path,
                          nwords, e->file_index, (long long)e->payload_bytes);
     int st = fst_pread_all(f, words, nwords * 4, e->payload_offset);
     if (st) return st;
@@ -227,9 +223,12 @@ static int fst89_create(struct fst24_file *f) {
     return fst_error(FST24_E_UNSUPPORTED, "%s: 1989 standard files cannot be created", f->path);
 }
 
-static int fst89_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload,
-                        size_t nwords, const char *ext_meta) {
-    (void)e; (void)payload; (void)nwords; (void)ext_meta;
+static int fst89_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
+                        const char *ext_meta) {
+    (void)e;
+    (void)payload;
+    (void)nwords;
+    (void)ext_meta;
     return fst_error(FST24_E_UNSUPPORTED, "%s: 1989 standard files are read-only", f->path);
 }
 
@@ -239,8 +238,14 @@ static int fst89_modify(struct fst24_file *f, int64_t idx) {
 }
 
 /* Nothing is ever written and no backend state is kept. */
-static int fst89_flush(struct fst24_file *f) { (void)f; return FST24_OK; }
-static int fst89_close(struct fst24_file *f) { (void)f; return FST24_OK; }
+static int fst89_flush(struct fst24_file *f) {
+    (void)f;
+    return FST24_OK;
+}
+static int fst89_close(struct fst24_file *f) {
+    (void)f;
+    return FST24_OK;
+}
 static void fst89_discard(struct fst24_file *f) { (void)f; }
 
 const fst_backend_ops fst_fst89_backend = {

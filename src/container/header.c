@@ -26,9 +26,7 @@ uint32_t fst_encode_chars6(const char *s, int nchars) {
 }
 
 void fst_decode_chars6(uint32_t code, int nchars, char *out) {
-    for (int i = 0; i < nchars; i++) {
-        out[i] = (char)(((code >> (6 * (nchars - 1 - i))) & 63) + 32);
-    }
+    for (int i = 0; i < nchars; i++) { out[i] = (char)(((code >> (6 * (nchars - 1 - i))) & 63) + 32); }
     out[nchars] = '\0';
 }
 
@@ -38,9 +36,7 @@ uint32_t fst_stamp_to_stored(int32_t stamp) {
     return 8u * (u / 10u) + (u % 10u);
 }
 
-int32_t fst_stored_to_stamp(uint32_t w) {
-    return (int32_t)((w >> 3) * 10u + (w & 7u));
-}
+int32_t fst_stored_to_stamp(uint32_t w) { return (int32_t)((w >> 3) * 10u + (w & 7u)); }
 
 void fst_desc_to_record(const uint32_t d[FST_DESC_WORDS], fst24_record *rec) {
     rec->deet = (int32_t)(d[D_DEET_NBITS] >> 8);
@@ -58,8 +54,7 @@ void fst_desc_to_record(const uint32_t d[FST_DESC_WORDS], fst24_record *rec) {
     rec->ig4 = (int32_t)(d[D_IG4_IG2A] >> 8);
     rec->ig1 = (int32_t)(d[D_IG1_IG2B] >> 8);
     rec->ig3 = (int32_t)(d[D_IG3_IG2C] >> 8);
-    rec->ig2 = (int32_t)(((d[D_IG4_IG2A] & 0xFF) << 16) | ((d[D_IG1_IG2B] & 0xFF) << 8) |
-                         (d[D_IG3_IG2C] & 0xFF));
+    rec->ig2 = (int32_t)(((d[D_IG4_IG2A] & 0xFF) << 16) | ((d[D_IG1_IG2B] & 0xFF) << 8) | (d[D_IG3_IG2C] & 0xFF));
     char et[13];
     fst_decode_chars6(d[D_ETIK15] >> 2, 5, et);
     fst_decode_chars6(d[D_ETIK6A] >> 2, 5, et + 5);
@@ -78,8 +73,8 @@ void fst_desc_to_record(const uint32_t d[FST_DESC_WORDS], fst24_record *rec) {
 
 static int check_range(const char *field, int64_t v, int64_t lo, int64_t hi) {
     if (v < lo || v > hi)
-        return fst_error(FST24_E_INVALID, "record field %s = %lld is outside %lld..%lld", field,
-                         (long long)v, (long long)lo, (long long)hi);
+        return fst_error(FST24_E_INVALID, "record field %s = %lld is outside %lld..%lld", field, (long long)v,
+                         (long long)lo, (long long)hi);
     return FST24_OK;
 }
 
@@ -87,13 +82,11 @@ static int check_range(const char *field, int64_t v, int64_t lo, int64_t hi) {
 static int check_chars(const char *field, const char *s, int width) {
     size_t len = strnlen(s, (size_t)width + 1);
     if ((int)len > width)
-        return fst_error(FST24_E_INVALID, "record field %s = \"%s\" is longer than %d characters",
-                         field, s, width);
+        return fst_error(FST24_E_INVALID, "record field %s = \"%s\" is longer than %d characters", field, s, width);
     for (size_t i = 0; i < len; i++) {
         unsigned c = (unsigned char)s[i];
         if (c < 32 || c > 126)
-            return fst_error(FST24_E_INVALID,
-                             "record field %s contains a character (code %u) that FST cannot store",
+            return fst_error(FST24_E_INVALID, "record field %s contains a character (code %u) that FST cannot store",
                              field, c);
     }
     return FST24_OK;
@@ -102,25 +95,16 @@ static int check_chars(const char *field, const char *s, int width) {
 int fst_record_to_desc(const fst24_record *r, int is_rsf, uint32_t d[FST_DESC_WORDS]) {
     int64_t dim_max = is_rsf ? 0x7FFFFFFF : 0xFFFFFF;
     int st;
-    if ((st = check_range("ni", r->ni, 1, dim_max)) ||
-        (st = check_range("nj", r->nj, 1, dim_max)) ||
-        (st = check_range("nk", r->nk, 1, 0xFFFFF)) ||
-        (st = check_range("deet", r->deet, 0, 0xFFFFFF)) ||
-        (st = check_range("npas", r->npas, 0, 0x3FFFFFF)) ||
-        (st = check_range("pack_bits", r->pack_bits, 1, 64)) ||
-        (st = check_range("data_type", r->data_type, 0, 255)) ||
-        (st = check_range("ig1", r->ig1, 0, 0xFFFFFF)) ||
-        (st = check_range("ig2", r->ig2, 0, 0xFFFFFF)) ||
-        (st = check_range("ig3", r->ig3, 0, 0xFFFFFF)) ||
-        (st = check_range("ig4", r->ig4, 0, 0xFFFFFF)) ||
-        (st = check_range("ip1", r->ip1, 0, 0xFFFFFFF)) ||
-        (st = check_range("ip2", r->ip2, 0, 0xFFFFFFF)) ||
-        (st = check_range("ip3", r->ip3, 0, 0xFFFFFFF)))
+    if ((st = check_range("ni", r->ni, 1, dim_max)) || (st = check_range("nj", r->nj, 1, dim_max)) ||
+        (st = check_range("nk", r->nk, 1, 0xFFFFF)) || (st = check_range("deet", r->deet, 0, 0xFFFFFF)) ||
+        (st = check_range("npas", r->npas, 0, 0x3FFFFFF)) || (st = check_range("pack_bits", r->pack_bits, 1, 64)) ||
+        (st = check_range("data_type", r->data_type, 0, 255)) || (st = check_range("ig1", r->ig1, 0, 0xFFFFFF)) ||
+        (st = check_range("ig2", r->ig2, 0, 0xFFFFFF)) || (st = check_range("ig3", r->ig3, 0, 0xFFFFFF)) ||
+        (st = check_range("ig4", r->ig4, 0, 0xFFFFFF)) || (st = check_range("ip1", r->ip1, 0, 0xFFFFFFF)) ||
+        (st = check_range("ip2", r->ip2, 0, 0xFFFFFFF)) || (st = check_range("ip3", r->ip3, 0, 0xFFFFFFF)))
         return st;
-    if (r->data_bits != 0 && r->data_bits != 8 && r->data_bits != 16 && r->data_bits != 32 &&
-        r->data_bits != 64)
-        return fst_error(FST24_E_INVALID, "record field data_bits = %d must be 8, 16, 32 or 64",
-                         r->data_bits);
+    if (r->data_bits != 0 && r->data_bits != 8 && r->data_bits != 16 && r->data_bits != 32 && r->data_bits != 64)
+        return fst_error(FST24_E_INVALID, "record field data_bits = %d must be 8, 16, 32 or 64", r->data_bits);
     if ((st = check_chars("nomvar", r->nomvar, 4)) || (st = check_chars("typvar", r->typvar, 2)) ||
         (st = check_chars("etiket", r->etiket, 12)) || (st = check_chars("grtyp", r->grtyp, 1)))
         return st;
@@ -170,17 +154,17 @@ void fst_entry_to_record(struct fst24_file *f, const fst_entry *e, int64_t idx, 
  * time and size; the encoding (nbits, datyp, dasiz) does not count. */
 int fst_desc_same_identity(const uint32_t a[FST_DESC_WORDS], const uint32_t b[FST_DESC_WORDS]) {
     static const uint32_t mask[FST_DESC_WORDS] = {
-        0xFFFFFF00u, /* deet (not nbits) */
-        0xFFFFFFFFu, /* ni, grtyp */
-        0xFFFFFF00u, /* nj (not datyp) */
-        0xFFFFF000u, /* nk */
-        0xFFFFFFC0u, /* npas */
+        0xFFFFFF00u,                           /* deet (not nbits) */
+        0xFFFFFFFFu,                           /* ni, grtyp */
+        0xFFFFFF00u,                           /* nj (not datyp) */
+        0xFFFFF000u,                           /* nk */
+        0xFFFFFFC0u,                           /* npas */
         0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, /* ig1-4 */
-        0xFFFFFFFCu, 0xFFFFFFFCu, /* etiket */
-        0xFFFFFFFFu, /* etiket, typvar, ni_b */
-        0xFFFFFF00u, /* nomvar (not dasiz) */
+        0xFFFFFFFCu, 0xFFFFFFFCu,              /* etiket */
+        0xFFFFFFFFu,                           /* etiket, typvar, ni_b */
+        0xFFFFFF00u,                           /* nomvar (not dasiz) */
         0xFFFFFFF0u, 0xFFFFFFFFu, 0xFFFFFFFFu, /* ip1, ip2+nj_b, ip3+nj_c */
-        0xFFFFFFFFu /* datev */
+        0xFFFFFFFFu                            /* datev */
     };
     for (int i = 0; i < FST_DESC_WORDS; i++)
         if ((a[i] ^ b[i]) & mask[i]) return 0;

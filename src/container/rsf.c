@@ -48,8 +48,7 @@ static int read_sos0(struct fst24_file *f, rsf_sos *sos) {
     if (!fst_rsf_sos_is_valid(sos))
         return fst_error(FST24_E_CORRUPT, "%s: RSF file does not start with a valid start-of-segment", f->path);
     if (memcmp(sos->sig + 4, "STDF", 4) != 0)
-        return fst_error(FST24_E_NOT_FST, "%s: RSF application code is \"%.4s\", not STDF", f->path,
-                         sos->sig + 4);
+        return fst_error(FST24_E_NOT_FST, "%s: RSF application code is \"%.4s\", not STDF", f->path, sos->sig + 4);
     return FST24_OK;
 }
 
@@ -69,8 +68,7 @@ static int take_flag(struct fst24_file *f) {
     unsigned flag = st ? 0 : sos.sor.rlm, next = 0;
     if (!st) {
         if (s->parallel) {
-            if (flag == RSF_EXCLUSIVE_FLAG && !f->force_write)
-                st = fst_stale_flag_error(f, "RSF exclusive write flag");
+            if (flag == RSF_EXCLUSIVE_FLAG && !f->force_write) st = fst_stale_flag_error(f, "RSF exclusive write flag");
             /* force_write means "the other writers are gone": restart the count. */
             next = (f->force_write || flag == RSF_EXCLUSIVE_FLAG) ? 1 : (flag < 0xFFFE ? flag + 1 : flag);
         } else {
@@ -124,7 +122,10 @@ static int64_t current_size(struct fst24_file *f) {
 static void add_warning(struct fst24_file *f, const char *fmt, long long a, long long b) {
     size_t n = strlen(f->warning);
     if (n + 3 >= sizeof f->warning) return;
-    if (n) { memcpy(f->warning + n, "; ", 3); n += 2; }
+    if (n) {
+        memcpy(f->warning + n, "; ", 3);
+        n += 2;
+    }
     snprintf(f->warning + n, sizeof f->warning - n, fmt, a, b);
 }
 
@@ -140,28 +141,36 @@ static void describe_read_state(struct fst24_file *f, unsigned flag, const rsf_w
             snprintf(f->warning, sizeof f->warning,
                      "marked open for writing (write flag %u) by a writer that holds no lock on this host "
                      "(it crashed right after a flush, or is librmn or on another host): nothing it "
-                     "flushed is missing; writers need force_write", flag);
+                     "flushed is missing; writers need force_write",
+                     flag);
         return;
     }
     f->recovered = 1;
     if (w->cut)
-        add_warning(f, "file is truncated: the segment at byte %lld runs past the end of the file "
-                       "(%lld bytes); its records are not visible (fst24 repair salvages the complete "
-                       "ones)", (long long)w->open_seg, (long long)size);
+        add_warning(f,
+                    "file is truncated: the segment at byte %lld runs past the end of the file "
+                    "(%lld bytes); its records are not visible (fst24 repair salvages the complete "
+                    "ones)",
+                    (long long)w->open_seg, (long long)size);
     else if (w->open_seg >= 0 && !strstr(f->warning, "disagree"))
-        add_warning(f, flag == 0 ? "segment at byte %lld was never closed although no writer has the "
-                                   "file open (damaged file): its %lld bytes are not visible (fst24 "
-                                   "repair salvages its complete records)"
-                                 : "segment at byte %lld was not closed by its writer, which is gone: "
-                                   "its %lld bytes are not visible (force_write or fst24 repair salvages "
-                                   "its complete records)",
+        add_warning(f,
+                    flag == 0 ? "segment at byte %lld was never closed although no writer has the "
+                                "file open (damaged file): its %lld bytes are not visible (fst24 "
+                                "repair salvages its complete records)"
+                              : "segment at byte %lld was not closed by its writer, which is gone: "
+                                "its %lld bytes are not visible (force_write or fst24 repair salvages "
+                                "its complete records)",
                     (long long)w->open_seg, (long long)(size - w->open_seg));
     else if (w->end > size)
-        add_warning(f, "file is truncated: the segment at byte %lld runs past the end of the file "
-                       "(%lld bytes)", (long long)w->last_seg, (long long)size);
+        add_warning(f,
+                    "file is truncated: the segment at byte %lld runs past the end of the file "
+                    "(%lld bytes)",
+                    (long long)w->last_seg, (long long)size);
     else if (w->end < size)
-        add_warning(f, "%lld bytes after the last segment (at byte %lld) belong to no segment: "
-                       "a truncated or damaged file", (long long)(size - w->end), (long long)w->end);
+        add_warning(f,
+                    "%lld bytes after the last segment (at byte %lld) belong to no segment: "
+                    "a truncated or damaged file",
+                    (long long)(size - w->end), (long long)w->end);
 }
 
 static int rsf_open_existing(struct fst24_file *f) {
@@ -172,8 +181,10 @@ static int rsf_open_existing(struct fst24_file *f) {
     if ((st = read_sos0(f, &sos))) return st;
     memcpy(s->sig, sos.sig, 8);
     if (f->file_size < RSF_SOS_BYTES + RSF_EOS_BYTES)
-        return fst_error(FST24_E_CORRUPT, "%s: RSF file is truncated: %lld bytes, its first segment alone "
-                         "has %d", f->path, (long long)f->file_size, RSF_SOS_BYTES + RSF_EOS_BYTES);
+        return fst_error(FST24_E_CORRUPT,
+                         "%s: RSF file is truncated: %lld bytes, its first segment alone "
+                         "has %d",
+                         f->path, (long long)f->file_size, RSF_SOS_BYTES + RSF_EOS_BYTES);
     unsigned flag = sos.sor.rlm;
     if (f->writable && (st = take_flag(f))) return st;
     int64_t size = current_size(f);
@@ -183,8 +194,8 @@ static int rsf_open_existing(struct fst24_file *f) {
     if (!st && !f->writable) {
         /* A writer at work may have been caught in the middle of a commit (the
          * segment's start and end records disagree for a moment): read again. */
-        for (int attempt = 0; !st && f->recovered && flag != 0 && attempt < 200 &&
-                              fst_writer_alive(f, NULL) == 1; attempt++) {
+        for (int attempt = 0; !st && f->recovered && flag != 0 && attempt < 200 && fst_writer_alive(f, NULL) == 1;
+             attempt++) {
             fst_file_reset_entries(f);
             if (attempt > 3) usleep(500);
             size = current_size(f);
@@ -198,16 +209,19 @@ static int rsf_open_existing(struct fst24_file *f) {
     /* A writer owning the file deals with what a crashed writer left behind. */
     int owner = f->writable && (!s->parallel || f->force_write);
     if (!st && f->writable && w.open_seg >= 0) {
-        if (owner) st = fst_rsf_salvage_segment(f, w.open_seg, size);
-        else st = fst_error(FST24_E_LOCKED, "%s: the file ends with an unfinished segment at byte %lld "
-                            "(crashed writer); open it with force_write to recover", f->path,
-                            (long long)w.open_seg);
+        if (owner)
+            st = fst_rsf_salvage_segment(f, w.open_seg, size);
+        else
+            st = fst_error(FST24_E_LOCKED,
+                           "%s: the file ends with an unfinished segment at byte %lld "
+                           "(crashed writer); open it with force_write to recover",
+                           f->path, (long long)w.open_seg);
     } else if (!st && owner && w.end != size) {
         /* Trailing bytes, or a last (sparse) segment the end of file cuts short. */
         int64_t keep = w.end < size ? w.end : w.last_seg;
         if (ftruncate(f->fd, keep) != 0)
-            st = fst_error(FST24_E_IO, "%s: cannot drop %lld trailing bytes: %s", f->path,
-                           (long long)(size - keep), strerror(errno));
+            st = fst_error(FST24_E_IO, "%s: cannot drop %lld trailing bytes: %s", f->path, (long long)(size - keep),
+                           strerror(errno));
         else {
             f->recovered = 1;
             snprintf(f->warning, sizeof f->warning, "%lld trailing bytes after the last RSF segment dropped",
@@ -237,8 +251,10 @@ static int rsf_create(struct fst24_file *f) {
         f->file_size = size;
         rsf_sos sos0;
         int is_rsf = size >= RSF_SOS_BYTES && read_sos0(f, &sos0) == FST24_OK;
-        if (is_rsf) flag = sos0.sor.rlm;
-        else fst_xdf_backend.write_flag(f, &flag);
+        if (is_rsf)
+            flag = sos0.sor.rlm;
+        else
+            fst_xdf_backend.write_flag(f, &flag);
         if (is_rsf && flag > 0 && flag < RSF_EXCLUSIVE_FLAG) {
             fst_rsf_lock(f, 0);
             return rsf_open_existing(f); /* parallel writers at work: join them */

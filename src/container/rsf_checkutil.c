@@ -49,7 +49,7 @@ void fst_check_problem(check_ctx *c, const char *fmt, ...) {
 int fst_check_read(check_ctx *c, void *buf, size_t n, int64_t off, const char *what) {
     if (off < 0 || off > c->size || (int64_t)n > c->size - off) {
         fst_check_problem(c, "%s at byte %lld (%zu bytes) lies beyond the end of file (%lld bytes)", what,
-                      (long long)off, n, (long long)c->size);
+                          (long long)off, n, (long long)c->size);
         return -1;
     }
     char *p = buf;
@@ -58,7 +58,7 @@ int fst_check_read(check_ctx *c, void *buf, size_t n, int64_t off, const char *w
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) {
             fst_check_problem(c, "cannot read %s at byte %lld: %s", what, (long long)off,
-                          got < 0 ? strerror(errno) : "unexpected end of file");
+                              got < 0 ? strerror(errno) : "unexpected end of file");
             return -1;
         }
         p += got;

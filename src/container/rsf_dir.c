@@ -47,8 +47,8 @@ static int corrupt(struct fst24_file *f, const char *what, int64_t off) {
 }
 
 /* Append one directory entry (already bounds-checked) to f->entries. */
-static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, const uint8_t *p,
-                         int64_t entry_off, int *unsupported) {
+static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, const uint8_t *p, int64_t entry_off,
+                         int *unsupported) {
     rsf_dirent d;
     fst_rsf_get_dirent(p, &d);
     unsigned dir_meta = rsf_dir_meta_words(d.ml), rec_meta = d.ml & 0xFFFFu;
@@ -57,7 +57,10 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     for (unsigned i = 0; i < dir_meta; i++) meta[i] = fst_load_le32(p + RSF_DIRENT_BYTES + 4 * i);
 
     fst_entry *e = fst_file_new_entry(f);
-    if (!e) { free(meta); return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); }
+    if (!e) {
+        free(meta);
+        return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    }
     int64_t idx = f->num_entries;
     e->file_index = (int32_t)idx;
     e->key = rsf_key(f, idx);
@@ -67,16 +70,17 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     e->bk_b = entry_off;
     /* A deleted entry's wa may hold an absolute offset (librmn quirk, docs/format/rsf.md#rsf-delete):
      * never dereference it; keep the most plausible offset for information. */
-    if (d.wa < sos->s.sseg) e->record_offset = seg + (int64_t)d.wa;
-    else e->record_offset = d.wa <= (uint64_t)INT64_MAX ? (int64_t)d.wa : -1;
+    if (d.wa < sos->s.sseg)
+        e->record_offset = seg + (int64_t)d.wa;
+    else
+        e->record_offset = d.wa <= (uint64_t)INT64_MAX ? (int64_t)d.wa : -1;
     int deleted = dir_meta == 0 || (meta[0] & 0xFF) == RSF_RT_DEL;
     int bad = fst_rsf_entry_from_meta(f, e, meta, dir_meta);
     free(meta);
     if (bad < 0) return bad;
     if (!deleted && !bad) {
-        if (d.wa < RSF_SOS_BYTES || d.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * rec_meta ||
-            d.wa > sos->s.sseg || d.rl > sos->s.sseg - d.wa || rec_meta < RSF_FST_META_WORDS ||
-            (d.rl & 3)) {
+        if (d.wa < RSF_SOS_BYTES || d.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * rec_meta || d.wa > sos->s.sseg ||
+            d.rl > sos->s.sseg - d.wa || rec_meta < RSF_FST_META_WORDS || (d.rl & 3)) {
             free(e->ext_meta); /* the slot is not counted: nobody else frees it */
             e->ext_meta = NULL;
             return corrupt(f, "directory entry pointing outside its segment", entry_off);
@@ -108,14 +112,17 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
 static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *sos, int *unsupported) {
     int64_t doff = seg + (int64_t)sos->s.vdir;
     uint64_t size = sos->s.vdirs;
-    if (sos->s.vdir > sos->s.sseg || size > sos->s.sseg - sos->s.vdir ||
-        size < RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES)
+    if (sos->s.vdir > sos->s.sseg || size > sos->s.sseg - sos->s.vdir || size < RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES)
         return corrupt(f, "segment directory outside its segment", seg);
     uint8_t *buf = malloc(size);
-    if (!buf) return fst_error(FST24_E_NOMEM, "%s: cannot allocate %llu bytes for a directory", f->path,
-                               (unsigned long long)size);
+    if (!buf)
+        return fst_error(FST24_E_NOMEM, "%s: cannot allocate %llu bytes for a directory", f->path,
+                         (unsigned long long)size);
     int st = fst_pread_all(f, buf, size, doff);
-    if (st) { free(buf); return st; }
+    if (st) {
+        free(buf);
+        return st;
+    }
     rsf_sor sor;
     fst_rsf_get_sor(buf, &sor);
     if (sor.rt != RSF_RT_VDIR || sor.zr != RSF_SOR_MARK || sor.rl != size) {
@@ -125,10 +132,16 @@ static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *so
     uint32_t count = fst_load_le32(buf + RSF_SOR_BYTES);
     size_t pos = RSF_DIR_HEAD_BYTES, end = size - RSF_EOR_BYTES;
     for (uint32_t i = 0; i < count && st == FST24_OK; i++) {
-        if (end - pos < RSF_DIRENT_BYTES) { st = corrupt(f, "truncated directory entry", doff + (int64_t)pos); break; }
+        if (end - pos < RSF_DIRENT_BYTES) {
+            st = corrupt(f, "truncated directory entry", doff + (int64_t)pos);
+            break;
+        }
         uint32_t ml = fst_load_le32(buf + pos + 24);
         size_t len = RSF_DIRENT_BYTES + 4 * (size_t)rsf_dir_meta_words(ml);
-        if (end - pos < len) { st = corrupt(f, "truncated directory entry", doff + (int64_t)pos); break; }
+        if (end - pos < len) {
+            st = corrupt(f, "truncated directory entry", doff + (int64_t)pos);
+            break;
+        }
         st = add_dir_entry(f, seg, sos, buf + pos, doff + (int64_t)pos, unsupported);
         pos += len;
     }
@@ -190,10 +203,12 @@ int fst_rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
         if (st) return st;
         rsf_sos sos;
         fst_rsf_get_sos(b, &sos);
-        if (sos.sor.rt != RSF_RT_SOS || sos.sor.zr != RSF_SOR_MARK)
-            return corrupt(f, "start-of-segment expected", off);
+        if (sos.sor.rt != RSF_RT_SOS || sos.sor.zr != RSF_SOR_MARK) return corrupt(f, "start-of-segment expected", off);
         w->last_seg = off;
-        if (sos.s.sseg == 0) { w->open_seg = off; break; } /* unfinished: it and what follows is invisible */
+        if (sos.s.sseg == 0) {
+            w->open_seg = off;
+            break;
+        } /* unfinished: it and what follows is invisible */
         if (sos.s.sseg < RSF_SOS_BYTES) return corrupt(f, "segment shorter than its header", off);
         if (sos.s.vdir > 0 && sos.s.vdirs > 0 && sos.s.sseg > (uint64_t)(size - off)) {
             /* A closed segment the end of the file cuts short: its directory is lost. */
@@ -213,7 +228,10 @@ int fst_rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
                      "segment at byte %lld: its start and end records disagree (a writer was killed "
                      "while closing it, or the file is damaged); its records are not visible%s",
                      (long long)off, last ? " (force_write or fst24 repair salvages them)" : "");
-            if (last) { w->open_seg = off; break; }
+            if (last) {
+                w->open_seg = off;
+                break;
+            }
             off += (int64_t)sos.s.sseg;
             continue;
         }
@@ -232,15 +250,13 @@ int fst_rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
 }
 
 /* Is there a complete, well-formed FST data record at `pos`? Fills sor/meta. */
-static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rsf_sor *sor,
-                             uint32_t **meta) {
+static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rsf_sor *sor, uint32_t **meta) {
     uint8_t b[RSF_SOR_BYTES];
     *meta = NULL;
     if (size - pos < RSF_SOR_BYTES || fst_pread_all(f, b, sizeof b, pos)) return 0;
     fst_rsf_get_sor(b, sor);
-    if ((sor->rt != RSF_RT_DATA && sor->rt != RSF_RT_DEL) || sor->zr != RSF_SOR_MARK ||
-        sor->rlm < RSF_FST_META_WORDS || (sor->rl & 3) ||
-        sor->rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * sor->rlm || sor->rl > (uint64_t)(size - pos))
+    if ((sor->rt != RSF_RT_DATA && sor->rt != RSF_RT_DEL) || sor->zr != RSF_SOR_MARK || sor->rlm < RSF_FST_META_WORDS ||
+        (sor->rl & 3) || sor->rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * sor->rlm || sor->rl > (uint64_t)(size - pos))
         return 0;
     uint8_t eb[RSF_EOR_BYTES];
     rsf_eor eor;
@@ -249,7 +265,10 @@ static int salvage_record_ok(struct fst24_file *f, int64_t pos, int64_t size, rs
     if (eor.zr != RSF_EOR_MARK || eor.rl != sor->rl) return 0;
     uint32_t *m = malloc(4 * (size_t)sor->rlm);
     if (!m) return 0;
-    if (fst_pread_all(f, m, 4 * (size_t)sor->rlm, pos + RSF_SOR_BYTES)) { free(m); return 0; }
+    if (fst_pread_all(f, m, 4 * (size_t)sor->rlm, pos + RSF_SOR_BYTES)) {
+        free(m);
+        return 0;
+    }
     fst_le32_to_host(m, sor->rlm);
     rsf_fst_meta fm;
     if (fst_rsf_parse_fst_meta(m, sor->rlm, &fm) || RSF_FST_META_WORDS + fm.ext_words != sor->rlm) {
@@ -282,7 +301,10 @@ int fst_rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
         uint32_t *meta;
         while (salvage_record_ok(f, pos, size, &sor, &meta)) {
             fst_entry *e = fst_file_new_entry(f);
-            if (!e) { free(meta); return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); }
+            if (!e) {
+                free(meta);
+                return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+            }
             int64_t idx = f->num_entries;
             e->file_index = (int32_t)idx;
             e->key = rsf_key(f, idx);
@@ -296,7 +318,10 @@ int fst_rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
             int st = fst_rsf_entry_from_meta(f, e, meta, sor.rlm);
             free(meta);
             if (st < 0) return st;
-            if (sor.rt == RSF_RT_DEL) { e->flags |= FST_ENTRY_DELETED; f->num_deleted++; }
+            if (sor.rt == RSF_RT_DEL) {
+                e->flags |= FST_ENTRY_DELETED;
+                f->num_deleted++;
+            }
             f->num_entries++;
             s->dir_bytes += RSF_DIRENT_BYTES + 4 * (int64_t)sor.rlm;
             pos += (int64_t)sor.rl;
@@ -304,8 +329,7 @@ int fst_rsf_salvage_segment(struct fst24_file *f, int64_t seg, int64_t size) {
         }
     }
     if (ftruncate(f->fd, pos) != 0)
-        return fst_error(FST24_E_IO, "%s: cannot truncate the unfinished segment at %lld", f->path,
-                         (long long)pos);
+        return fst_error(FST24_E_IO, "%s: cannot truncate the unfinished segment at %lld", f->path, (long long)pos);
     f->file_size = pos;
     f->recovered = 1;
     snprintf(f->warning, sizeof f->warning,

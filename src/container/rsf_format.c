@@ -5,11 +5,12 @@
 #include "common/bytes.h"
 
 static inline unsigned get16(const uint8_t *p) { return (unsigned)p[0] | ((unsigned)p[1] << 8); }
-static inline void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-
-uint64_t fst_rsf_get_u64(const uint8_t *p) {
-    return ((uint64_t)fst_load_le32(p) << 32) | fst_load_le32(p + 4);
+static inline void put16(uint8_t *p, unsigned v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
 }
+
+uint64_t fst_rsf_get_u64(const uint8_t *p) { return ((uint64_t)fst_load_le32(p) << 32) | fst_load_le32(p + 4); }
 
 void fst_rsf_put_u64(uint8_t *p, uint64_t v) {
     fst_store_le32(p, (uint32_t)(v >> 32));
@@ -122,8 +123,7 @@ void fst_rsf_put_dirent(uint8_t *p, const rsf_dirent *d) {
 rsf_sos fst_rsf_make_sos(unsigned flag, unsigned rlmd, const char sig[8], rsf_seginfo s) {
     rsf_sos r;
     memset(&r, 0, sizeof r);
-    r.sor = (rsf_sor){.rt = RSF_RT_SOS, .rlm = flag, .zr = RSF_SOR_MARK, .rl = RSF_SOS_BYTES,
-                      .rlmd = rlmd};
+    r.sor = (rsf_sor){.rt = RSF_RT_SOS, .rlm = flag, .zr = RSF_SOR_MARK, .rl = RSF_SOS_BYTES, .rlmd = rlmd};
     memcpy(r.sig, sig, 8);
     r.sign = RSF_SOS_SIGN;
     r.s = s;
@@ -152,8 +152,7 @@ rsf_eos_hi fst_rsf_make_eos_hi(uint64_t rl, unsigned rlm, rsf_seginfo s) {
 
 int fst_rsf_sos_is_valid(const rsf_sos *s) {
     return s->sor.rt == RSF_RT_SOS && s->sor.zr == RSF_SOR_MARK && s->sor.rl == RSF_SOS_BYTES &&
-           memcmp(s->sig, "RSF0", 4) == 0 && s->eor.zr == RSF_EOR_MARK &&
-           s->eor.rl == RSF_SOS_BYTES;
+           memcmp(s->sig, "RSF0", 4) == 0 && s->eor.zr == RSF_EOR_MARK && s->eor.rl == RSF_SOS_BYTES;
 }
 
 int fst_rsf_eos_hi_is_valid(const rsf_eos_hi *e) {
@@ -178,6 +177,4 @@ const char *fst_rsf_parse_fst_meta(const uint32_t *meta, size_t n, rsf_fst_meta 
     return 0;
 }
 
-int64_t fst_rsf_sparse_top(int64_t start, int64_t want) {
-    return ((start + want - 1) | (RSF_SPARSE_ALIGN - 1)) + 1;
-}
+int64_t fst_rsf_sparse_top(int64_t start, int64_t want) { return ((start + want - 1) | (RSF_SPARSE_ALIGN - 1)) + 1; }

@@ -10,22 +10,28 @@
 #include <stddef.h>
 
 enum {
-    RSF_SOR_BYTES = 16,       /* start-of-record */
-    RSF_EOR_BYTES = 12,       /* end-of-record */
-    RSF_SOS_BYTES = 72,       /* start-of-segment record */
-    RSF_EOS_LO_BYTES = 20,    /* end-of-segment, low part */
-    RSF_EOS_HI_BYTES = 48,    /* end-of-segment, high part */
+    RSF_SOR_BYTES = 16,    /* start-of-record */
+    RSF_EOR_BYTES = 12,    /* end-of-record */
+    RSF_SOS_BYTES = 72,    /* start-of-segment record */
+    RSF_EOS_LO_BYTES = 20, /* end-of-segment, low part */
+    RSF_EOS_HI_BYTES = 48, /* end-of-segment, high part */
     RSF_EOS_BYTES = 68,
-    RSF_DIR_HEAD_BYTES = 20,  /* directory SOR + entry count */
-    RSF_DIRENT_BYTES = 32,    /* directory entry without its metadata */
-    RSF_FST_META_WORDS = 19,  /* FST metadata words before the extended metadata */
+    RSF_DIR_HEAD_BYTES = 20, /* directory SOR + entry count */
+    RSF_DIRENT_BYTES = 32,   /* directory entry without its metadata */
+    RSF_FST_META_WORDS = 19, /* FST metadata words before the extended metadata */
     RSF_RECORD_OVERHEAD = RSF_SOR_BYTES + RSF_EOR_BYTES
 };
 
 /* Record types (SOR/EOR `rt`). */
 enum {
-    RSF_RT_NULL = 0, RSF_RT_DATA = 1, RSF_RT_XDAT = 2, RSF_RT_SOS = 3, RSF_RT_EOS = 4,
-    RSF_RT_VDIR = 6, RSF_RT_FILE = 7, RSF_RT_DEL = 0x80
+    RSF_RT_NULL = 0,
+    RSF_RT_DATA = 1,
+    RSF_RT_XDAT = 2,
+    RSF_RT_SOS = 3,
+    RSF_RT_EOS = 4,
+    RSF_RT_VDIR = 6,
+    RSF_RT_FILE = 7,
+    RSF_RT_DEL = 0x80
 };
 
 #define RSF_SOR_MARK 0xFEu
@@ -37,8 +43,8 @@ enum {
 #define RSF_SPARSE_ALIGN ((int64_t)1 << 20)
 #define RSF_SIG_FST "RSF0STDF"
 #define RSF_SIG_DUMMY "RSF0<-->"
-#define RSF_META0_DATA 0x00010101u   /* RSF version 1, class 1, type 1 */
-#define RSF_FST24_WORD 0x01130000u   /* FST version 1, 19 search words, E in low 16 bits */
+#define RSF_META0_DATA 0x00010101u /* RSF version 1, class 1, type 1 */
+#define RSF_FST24_WORD 0x01130000u /* FST version 1, 19 search words, E in low 16 bits */
 
 typedef struct rsf_sor {
     unsigned rt, rlm, zr;
@@ -115,9 +121,7 @@ int fst_rsf_sos_is_valid(const rsf_sos *s);
 int fst_rsf_eos_hi_is_valid(const rsf_eos_hi *e);
 
 /* Directory metadata length (W32) of an entry from its `ml` word. */
-static inline unsigned rsf_dir_meta_words(uint32_t ml) {
-    return (ml >> 16) ? (ml >> 16) : (ml & 0xFFFFu);
-}
+static inline unsigned rsf_dir_meta_words(uint32_t ml) { return (ml >> 16) ? (ml >> 16) : (ml & 0xFFFFu); }
 
 /* What the FST metadata words of a record say (docs/format/rsf.md#rsf-data-records). */
 typedef struct rsf_fst_meta {
@@ -126,7 +130,7 @@ typedef struct rsf_fst_meta {
     unsigned rtype;       /* meta0 bits 7..0 (0x80 = deleted in a directory) */
     unsigned fst_version; /* fst24 word bits 31..24 */
     unsigned num_search_keys;
-    unsigned ext_words;   /* E */
+    unsigned ext_words; /* E */
 } rsf_fst_meta;
 
 /* Interpret `n` host-order metadata words. Returns 0 when they are FST

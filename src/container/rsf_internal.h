@@ -10,17 +10,17 @@
 #include "container/rsf_format.h"
 
 typedef struct rsf_state {
-    char sig[8];          /* segment 0 signature, copied into new segments */
-    int flag_taken;       /* we set/incremented segment 0's write flag */
+    char sig[8];    /* segment 0 signature, copied into new segments */
+    int flag_taken; /* we set/incremented segment 0's write flag */
     int parallel;
-    int64_t seg_hint;     /* parallel: bytes to reserve per sparse segment */
+    int64_t seg_hint; /* parallel: bytes to reserve per sparse segment */
     /* The segment this process is writing (none until the first append). */
     int seg_open;
-    int64_t seg_start;    /* offset of its SOS */
-    int64_t seg_top;      /* sparse: end of the reservation; 0 for a compact segment */
-    int64_t write_pos;    /* where the next record goes */
-    int64_t seg_first;    /* first entries[] index belonging to it */
-    int64_t dir_bytes;    /* size its directory record will have */
+    int64_t seg_start; /* offset of its SOS */
+    int64_t seg_top;   /* sparse: end of the reservation; 0 for a compact segment */
+    int64_t write_pos; /* where the next record goes */
+    int64_t seg_first; /* first entries[] index belonging to it */
+    int64_t dir_bytes; /* size its directory record will have */
 } rsf_state;
 
 /* Advisory whole-file write lock (open-file-description lock where available). */
@@ -28,10 +28,10 @@ int fst_rsf_lock(struct fst24_file *f, int on);
 
 /* Where the walk over the segments stopped, and why. */
 typedef struct rsf_walk {
-    int64_t open_seg;  /* unfinished (or torn, or cut) segment ending the file, -1 if none */
-    int64_t end;       /* offset after the last segment walked (> file size: one runs past it) */
-    int64_t last_seg;  /* start of the last segment walked */
-    int cut;           /* open_seg is a closed segment the end of the file cuts short */
+    int64_t open_seg; /* unfinished (or torn, or cut) segment ending the file, -1 if none */
+    int64_t end;      /* offset after the last segment walked (> file size: one runs past it) */
+    int64_t last_seg; /* start of the last segment walked */
+    int cut;          /* open_seg is a closed segment the end of the file cuts short */
 } rsf_walk;
 
 /* Read every closed segment's directory into f->entries; `w` says where the
@@ -50,8 +50,7 @@ int fst_rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *
 int fst_rsf_close_segment(struct fst24_file *f);
 
 /* Backend operations implemented in rsf_write.c */
-int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
-               const char *ext_meta);
+int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords, const char *ext_meta);
 int fst_rsf_delete_entry(struct fst24_file *f, int64_t idx);
 int fst_rsf_rewrite_meta(struct fst24_file *f, int64_t idx);
 int fst_rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords);

@@ -41,7 +41,10 @@ static structure structure_at(struct fst24_file *f, const uint8_t *b, size_t hav
     if (have >= RSF_EOS_HI_BYTES && fst_load_le32(b) == RSF_EOS_HI_SIGN) {
         rsf_eos_hi hi;
         fst_rsf_get_eos_hi(b, &hi);
-        if (fst_rsf_eos_hi_is_valid(&hi)) { *len = RSF_EOS_HI_BYTES; return S_EOS_HI; }
+        if (fst_rsf_eos_hi_is_valid(&hi)) {
+            *len = RSF_EOS_HI_BYTES;
+            return S_EOS_HI;
+        }
     }
     if (have < RSF_SOR_BYTES) return S_NONE;
     rsf_sor sor;
@@ -79,17 +82,23 @@ static structure structure_at(struct fst24_file *f, const uint8_t *b, size_t hav
 static int take_record(struct fst24_file *f, fst_salvage *s, int64_t pos, const uint8_t *b) {
     rsf_sor sor;
     fst_rsf_get_sor(b, &sor);
-    if (sor.rt == RSF_RT_DEL) { s->deleted++; return FST24_OK; }
+    if (sor.rt == RSF_RT_DEL) {
+        s->deleted++;
+        return FST24_OK;
+    }
     if (sor.rlm < RSF_FST_META_WORDS || sor.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * sor.rlm) {
-        fst_salvage_note(s, "record at byte %lld: %u metadata words do not fit an FST record: skipped",
-                         (long long)pos, sor.rlm);
+        fst_salvage_note(s, "record at byte %lld: %u metadata words do not fit an FST record: skipped", (long long)pos,
+                         sor.rlm);
         s->skipped++;
         return FST24_OK;
     }
     uint32_t *meta = malloc(4 * (size_t)sor.rlm);
     if (!meta) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     int st = fst_pread_all(f, meta, 4 * (size_t)sor.rlm, pos + RSF_SOR_BYTES);
-    if (st) { free(meta); return st; }
+    if (st) {
+        free(meta);
+        return st;
+    }
     fst_le32_to_host(meta, sor.rlm);
     rsf_fst_meta fm;
     const char *why = fst_rsf_parse_fst_meta(meta, sor.rlm, &fm);
@@ -101,7 +110,10 @@ static int take_record(struct fst24_file *f, fst_salvage *s, int64_t pos, const 
         return FST24_OK;
     }
     fst_entry *e = fst_file_new_entry(f);
-    if (!e) { free(meta); return FST24_E_NOMEM; }
+    if (!e) {
+        free(meta);
+        return FST24_E_NOMEM;
+    }
     int64_t idx = f->num_entries;
     e->file_index = (int32_t)idx;
     e->key = rsf_key(f, idx);
@@ -133,7 +145,10 @@ static int64_t resync(struct fst24_file *f, int64_t pos, int64_t size, int64_t *
     enum { WINDOW = 1 << 16 };
     uint8_t *win = malloc(WINDOW + RSF_SOS_BYTES);
     *nonzero = 0;
-    if (!win) { *st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); return size; }
+    if (!win) {
+        *st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+        return size;
+    }
     int64_t at = pos + 4;
     while (at + RSF_SOR_BYTES <= size) {
         off_t data = lseek(f->fd, (off_t)at, SEEK_DATA);
@@ -168,7 +183,10 @@ int fst_rsf_salvage(struct fst24_file *f, fst_salvage *s) {
         int64_t len;
         structure k = structure_at(f, b, have, pos, size, &len);
         if (k == S_DATA) st = take_record(f, s, pos, b);
-        if (k != S_NONE) { pos += len; continue; }
+        if (k != S_NONE) {
+            pos += len;
+            continue;
+        }
         /* Nothing framed here: a partial record cut by the end of the file, the
          * hole of a sparse segment, or damage. */
         rsf_sor sor;

@@ -21,8 +21,8 @@ static int pwritev_all(struct fst24_file *f, struct iovec *iov, int n, int64_t o
         ssize_t put = pwritev(f->fd, iov, n, (off_t)off);
         if (put < 0) {
             if (errno == EINTR) continue;
-            return fst_error(FST24_E_IO, "%s: write at offset %lld failed: %s", f->path,
-                             (long long)off, strerror(errno));
+            return fst_error(FST24_E_IO, "%s: write at offset %lld failed: %s", f->path, (long long)off,
+                             strerror(errno));
         }
         off += put;
         while (n > 0 && (size_t)put >= iov->iov_len) {
@@ -49,8 +49,7 @@ static int64_t file_end(struct fst24_file *f) {
 static int check_tail(struct fst24_file *f, int64_t end) {
     uint8_t b[RSF_EOS_HI_BYTES];
     if (end < RSF_SOS_BYTES + RSF_EOS_BYTES)
-        return fst_error(FST24_E_CORRUPT, "%s: RSF file too short (%lld bytes) to append to", f->path,
-                         (long long)end);
+        return fst_error(FST24_E_CORRUPT, "%s: RSF file too short (%lld bytes) to append to", f->path, (long long)end);
     int st = fst_pread_all(f, b, sizeof b, end - RSF_EOS_HI_BYTES);
     if (st) return st;
     rsf_eos_hi hi;
@@ -58,7 +57,8 @@ static int check_tail(struct fst24_file *f, int64_t end) {
     if (!fst_rsf_eos_hi_is_valid(&hi))
         return fst_error(FST24_E_CORRUPT,
                          "%s: RSF file does not end with a closed segment (byte %lld); open it with "
-                         "force_write to recover", f->path, (long long)end);
+                         "force_write to recover",
+                         f->path, (long long)end);
     return FST24_OK;
 }
 
@@ -68,8 +68,14 @@ static int open_segment(struct fst24_file *f, int64_t need) {
     int st = fst_rsf_lock(f, 1);
     if (st) return st;
     int64_t start = file_end(f);
-    if (start < 0) { fst_rsf_lock(f, 0); return (int)start; }
-    if ((st = check_tail(f, start))) { fst_rsf_lock(f, 0); return st; }
+    if (start < 0) {
+        fst_rsf_lock(f, 0);
+        return (int)start;
+    }
+    if ((st = check_tail(f, start))) {
+        fst_rsf_lock(f, 0);
+        return st;
+    }
     int64_t top = 0;
     uint8_t b[RSF_SOS_BYTES + RSF_EOS_LO_BYTES];
     if (s->parallel) {
@@ -83,8 +89,7 @@ static int open_segment(struct fst24_file *f, int64_t need) {
         rsf_eos_lo lo = fst_rsf_make_eos_lo(size - RSF_SOS_BYTES, RSF_FST_META_WORDS);
         fst_rsf_put_eos_lo(b + RSF_SOS_BYTES, &lo);
         uint8_t h[RSF_EOS_HI_BYTES];
-        rsf_eos_hi hi = fst_rsf_make_eos_hi(size - RSF_SOS_BYTES, RSF_FST_META_WORDS,
-                                        (rsf_seginfo){0, size, 0, 0});
+        rsf_eos_hi hi = fst_rsf_make_eos_hi(size - RSF_SOS_BYTES, RSF_FST_META_WORDS, (rsf_seginfo){0, size, 0, 0});
         fst_rsf_put_eos_hi(h, &hi);
         /* SOS first: until the high part extends the file to `top`, readers
          * see a segment reaching past the end of file and stop there. */
@@ -167,8 +172,11 @@ int fst_rsf_close_segment(struct fst24_file *f) {
     for (int64_t i = s->seg_first; i < f->num_entries; i++) {
         fst_entry *e = &f->entries[i];
         uint32_t rlm = (uint32_t)e->meta_words;
-        rsf_dirent d = {.wa = (uint64_t)(e->record_offset - s->seg_start), .rl = (uint64_t)e->record_bytes,
-                        .entry_offset = 0, .ml = (rlm << 16) | rlm, .dul = 0};
+        rsf_dirent d = {.wa = (uint64_t)(e->record_offset - s->seg_start),
+                        .rl = (uint64_t)e->record_bytes,
+                        .entry_offset = 0,
+                        .ml = (rlm << 16) | rlm,
+                        .dul = 0};
         fst_rsf_put_dirent(buf + pos, &d);
         put_meta(buf + pos + RSF_DIRENT_BYTES, e, (e->flags & FST_ENTRY_DELETED) != 0);
         e->bk_b = dir_off + (int64_t)pos;
@@ -180,7 +188,8 @@ int fst_rsf_close_segment(struct fst24_file *f) {
 
     rsf_seginfo info = {.seg = (uint64_t)(eos_off - s->seg_start),
                         .sseg = (uint64_t)(eos_off - s->seg_start) + RSF_EOS_BYTES,
-                        .vdir = (uint64_t)(dir_off - s->seg_start), .vdirs = (uint64_t)s->dir_bytes};
+                        .vdir = (uint64_t)(dir_off - s->seg_start),
+                        .vdirs = (uint64_t)s->dir_bytes};
     rsf_eos_lo lo = fst_rsf_make_eos_lo(RSF_EOS_BYTES, RSF_FST_META_WORDS);
     fst_rsf_put_eos_lo(buf + pos, &lo);
     rsf_eos_hi hi = fst_rsf_make_eos_hi(RSF_EOS_BYTES, RSF_FST_META_WORDS, info);
@@ -215,15 +224,16 @@ int fst_rsf_close_segment(struct fst24_file *f) {
     return FST24_OK;
 }
 
-int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords,
-               const char *ext_meta) {
+int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size_t nwords, const char *ext_meta) {
     rsf_state *s = f->bk;
     if (!f->writable) return fst_error(FST24_E_READONLY, "%s: file is open read-only", f->path);
     size_t elen = ext_meta ? strlen(ext_meta) : 0;
     uint64_t ext_words = elen ? (elen + 1 + 3) / 4 : 0;
     if (RSF_FST_META_WORDS + ext_words > 0xFFFF)
-        return fst_error(FST24_E_LIMIT, "%s: extended metadata of %zu bytes exceeds the RSF limit of "
-                         "%d bytes", f->path, elen, 4 * (0xFFFF - RSF_FST_META_WORDS) - 1);
+        return fst_error(FST24_E_LIMIT,
+                         "%s: extended metadata of %zu bytes exceeds the RSF limit of "
+                         "%d bytes",
+                         f->path, elen, 4 * (0xFFFF - RSF_FST_META_WORDS) - 1);
     if (nwords > ((uint64_t)1 << 46))
         return fst_error(FST24_E_LIMIT, "%s: payload of %zu words too large", f->path, nwords);
     uint32_t rlm = RSF_FST_META_WORDS + (uint32_t)ext_words;
@@ -231,12 +241,10 @@ int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, 
     int64_t entry_bytes = RSF_DIRENT_BYTES + 4 * (int64_t)rlm;
     int st;
     if (s->seg_open && s->seg_top &&
-        s->write_pos + rl + s->dir_bytes + entry_bytes + RSF_EOS_BYTES + RSF_SOS_BYTES + RSF_EOS_BYTES >
-            s->seg_top) {
+        s->write_pos + rl + s->dir_bytes + entry_bytes + RSF_EOS_BYTES + RSF_SOS_BYTES + RSF_EOS_BYTES > s->seg_top) {
         if ((st = fst_rsf_close_segment(f))) return st;
     }
-    if (!s->seg_open && (st = open_segment(f, rl + RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES + entry_bytes)))
-        return st;
+    if (!s->seg_open && (st = open_segment(f, rl + RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES + entry_bytes))) return st;
 
     e->ext_meta_words = (int32_t)ext_words;
     e->fst_version = 1;
@@ -249,8 +257,8 @@ int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, 
     size_t hbytes = RSF_SOR_BYTES + 4 * (size_t)rlm;
     uint8_t *head = malloc(hbytes);
     if (!head) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
-    rsf_sor sor = {.rt = RSF_RT_DATA, .rlm = rlm, .zr = RSF_SOR_MARK, .rl = (uint64_t)rl, .rlmd = rlm,
-                   .ubc = 0, .dul = 4};
+    rsf_sor sor = {
+        .rt = RSF_RT_DATA, .rlm = rlm, .zr = RSF_SOR_MARK, .rl = (uint64_t)rl, .rlmd = rlm, .ubc = 0, .dul = 4};
     fst_rsf_put_sor(head, &sor);
     put_meta(head + RSF_SOR_BYTES, e, 0);
     uint8_t tail[RSF_EOR_BYTES];
@@ -260,7 +268,10 @@ int fst_rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, 
     const void *body = payload;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     uint32_t *swapped = malloc(nwords ? 4 * nwords : 1);
-    if (!swapped) { free(head); return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); }
+    if (!swapped) {
+        free(head);
+        return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    }
     for (size_t i = 0; i < nwords; i++) fst_store_le32(swapped + i, payload[i]);
     body = swapped;
 #endif
@@ -295,8 +306,8 @@ static int read_sor(struct fst24_file *f, const fst_entry *e, uint8_t b[RSF_SOR_
     if (sor->zr != RSF_SOR_MARK || sor->rl != (uint64_t)e->record_bytes || sor->rlm != (unsigned)e->meta_words)
         return fst_error(FST24_E_CORRUPT,
                          "%s: record %d (offset %lld): start-of-record does not match the directory "
-                         "(rl %llu vs %lld, rlm %u vs %d)", f->path, e->file_index,
-                         (long long)e->record_offset, (unsigned long long)sor->rl,
+                         "(rl %llu vs %lld, rlm %u vs %d)",
+                         f->path, e->file_index, (long long)e->record_offset, (unsigned long long)sor->rl,
                          (long long)e->record_bytes, sor->rlm, e->meta_words);
     return FST24_OK;
 }
@@ -340,19 +351,19 @@ int fst_rsf_rewrite_meta(struct fst24_file *f, int64_t idx) {
 
 int fst_rsf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *words, size_t nwords) {
     if (e->payload_bytes < 0 || nwords > (uint64_t)e->payload_bytes / 4)
-        return fst_error(FST24_E_INVALID, "%s: record %d: %zu payload words requested, %lld stored",
-                         f->path, e->file_index, nwords, (long long)(e->payload_bytes / 4));
+        return fst_error(FST24_E_INVALID, "%s: record %d: %zu payload words requested, %lld stored", f->path,
+                         e->file_index, nwords, (long long)(e->payload_bytes / 4));
     uint8_t b[RSF_SOR_BYTES];
     rsf_sor sor;
     int st = read_sor(f, e, b, &sor);
     if (st) return st;
     /* A record deleted by a writer of this file after the caller found it. */
     if (sor.rt == RSF_RT_DEL)
-        return fst_error(FST24_E_NO_RECORD, "%s: record %d (offset %lld) has been deleted",
-                         f->path, e->file_index, (long long)e->record_offset);
+        return fst_error(FST24_E_NO_RECORD, "%s: record %d (offset %lld) has been deleted", f->path, e->file_index,
+                         (long long)e->record_offset);
     if (sor.rt != RSF_RT_DATA)
-        return fst_error(FST24_E_CORRUPT, "%s: record %d (offset %lld) has record type %u, not data",
-                         f->path, e->file_index, (long long)e->record_offset, sor.rt);
+        return fst_error(FST24_E_CORRUPT, "%s: record %d (offset %lld) has record type %u, not data", f->path,
+                         e->file_index, (long long)e->record_offset, sor.rt);
     if ((st = fst_pread_all(f, words, 4 * nwords, e->payload_offset))) return st;
     fst_le32_to_host(words, nwords);
     return FST24_OK;

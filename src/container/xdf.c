@@ -75,8 +75,7 @@ static int add_page_slot(xdf_state *s, int64_t offset, int nent, uint32_t nxt) {
     return FST24_OK;
 }
 
-void fst_xdf_entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t *w, int page,
-                              int slot) {
+void fst_xdf_entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t *w, int page, int slot) {
     uint32_t idtyp = w[0] >> 24;
     uint32_t lng = w[0] & 0xFFFFFF;
     memcpy(e->desc, w + 2, sizeof e->desc);
@@ -104,14 +103,12 @@ static void entry_to_words(const fst_entry *e, uint32_t *w) {
 /* Bits of descriptor W32 0..17 that a metadata edit (rewrite "meta") cannot
  * change: a directory entry and the descriptor copy in front of its record
  * agree on them (docs/format/xdf.md#xdf-delete). */
-static const uint32_t stable_desc_mask[XDF_ENTRY_WORDS] = {
-    0x00FFFFFFu, 0xFFFFFFFFu, /* lng (idtyp: deletion), addr */
-    0x000000FFu, 0xFFFFFF00u, /* nbits; ni */
-    0xFFFFFFFFu, 0xFFFFFFFFu, /* nj/datyp, nk/ubc */
-    0x0000003Fu, 0, 0, 0, 0, 0,
-    0x000000FFu, 0x000000FFu, /* ni_b; dasiz */
-    0x0000000Fu, 0x0000000Fu, 0x0000000Fu, 0
-};
+static const uint32_t stable_desc_mask[XDF_ENTRY_WORDS] = {0x00FFFFFFu, 0xFFFFFFFFu, /* lng (idtyp: deletion), addr */
+                                                           0x000000FFu, 0xFFFFFF00u, /* nbits; ni */
+                                                           0xFFFFFFFFu, 0xFFFFFFFFu, /* nj/datyp, nk/ubc */
+                                                           0x0000003Fu, 0,           0,           0, 0,
+                                                           0,           0x000000FFu, 0x000000FFu, /* ni_b; dasiz */
+                                                           0x0000000Fu, 0x0000000Fu, 0x0000000Fu, 0};
 
 /* Does the record an entry points to carry a descriptor copy that agrees with
  * the entry (same address, length and shape)? 1 yes, 0 no, < 0 read error. */
@@ -135,13 +132,13 @@ int fst_xdf_entry_matches_at(struct fst24_file *f, const uint32_t *entry_words, 
 
 /* What loading the directory found besides the records. */
 typedef struct xdf_load {
-    int64_t limit;     /* logical end of the file: the size in the header */
-    int tolerant;      /* hide entries that cannot be trusted instead of failing */
-    int bad_pages;     /* pages whose checksum fails */
-    int first_bad;     /* first such page (1-based) */
-    int64_t beyond;    /* entries hidden: their record lies past `limit` */
-    int64_t unverified;/* entries of bad pages hidden: they disagree with their record */
-    int64_t differing; /* entries of bad pages kept whose editable fields differ from their record */
+    int64_t limit;      /* logical end of the file: the size in the header */
+    int tolerant;       /* hide entries that cannot be trusted instead of failing */
+    int bad_pages;      /* pages whose checksum fails */
+    int first_bad;      /* first such page (1-based) */
+    int64_t beyond;     /* entries hidden: their record lies past `limit` */
+    int64_t unverified; /* entries of bad pages hidden: they disagree with their record */
+    int64_t differing;  /* entries of bad pages kept whose editable fields differ from their record */
 } xdf_load;
 
 /* Forget a partly loaded directory (before loading it again). */
@@ -164,16 +161,15 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
     xdf_state *s = state(f);
     uint32_t nbd = s->header[H_NBD];
     if (nbd > XDF_MAX_PAGES)
-        return fst_error(FST24_E_CORRUPT, "%s: header claims %u directory pages (maximum %d)",
-                         f->path, nbd, XDF_MAX_PAGES);
+        return fst_error(FST24_E_CORRUPT, "%s: header claims %u directory pages (maximum %d)", f->path, nbd,
+                         XDF_MAX_PAGES);
     uint32_t *page = malloc(XDF_PAGE_BYTES);
     if (!page) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     int64_t offset = (int64_t)(s->header[H_IDTYP_LNG] & 0xFFFFFF) * 8;
     int st = FST24_OK;
     for (uint32_t p = 0; p < nbd; p++) {
         if (offset + XDF_PAGE_BYTES > ld->limit) {
-            st = fst_error(FST24_E_CORRUPT,
-                           "%s: directory page %u at offset %lld lies past the end of the file",
+            st = fst_error(FST24_E_CORRUPT, "%s: directory page %u at offset %lld lies past the end of the file",
                            f->path, p + 1, (long long)offset);
             break;
         }
@@ -189,14 +185,17 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
         uint32_t nxt = page[4];
         int nent = (int)page[5];
         if (nent < 0 || nent > XDF_ENTRIES_PER_PAGE) {
-            st = fst_error(FST24_E_CORRUPT, "%s: directory page %u claims %d entries (maximum 256)",
-                           f->path, p + 1, nent);
+            st = fst_error(FST24_E_CORRUPT, "%s: directory page %u claims %d entries (maximum 256)", f->path, p + 1,
+                           nent);
             break;
         }
         if ((st = add_page_slot(s, offset, nent, nxt))) break;
         for (int j = 0; j < nent; j++) {
             fst_entry *e = fst_file_new_entry(f);
-            if (!e) { st = FST24_E_NOMEM; break; }
+            if (!e) {
+                st = FST24_E_NOMEM;
+                break;
+            }
             const uint32_t *w = page + 8 + XDF_ENTRY_WORDS * j;
             fst_xdf_entry_from_words(f, e, w, (int)p, j);
             if (!(e->flags & FST_ENTRY_DELETED)) {
@@ -204,21 +203,29 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
                               e->record_offset + e->record_bytes > ld->limit;
                 if (outside && (ld->tolerant || bad)) {
                     hide_entry(f, e);
-                    if (e->record_offset >= ld->limit) ld->beyond++;
-                    else ld->unverified++;
+                    if (e->record_offset >= ld->limit)
+                        ld->beyond++;
+                    else
+                        ld->unverified++;
                 } else if (outside) {
                     st = fst_error(FST24_E_CORRUPT,
                                    "%s: directory page %u entry %d points outside the file (offset "
                                    "%lld, %lld bytes, file has %lld bytes)",
-                                   f->path, p + 1, j, (long long)e->record_offset,
-                                   (long long)e->record_bytes, (long long)ld->limit);
+                                   f->path, p + 1, j, (long long)e->record_offset, (long long)e->record_bytes,
+                                   (long long)ld->limit);
                     break;
                 } else if (bad) {
                     /* A page that fails its checksum (torn by a crash, or damaged):
                      * keep only entries their own record confirms. */
                     int ok = fst_xdf_entry_matches_record(f, w);
-                    if (ok < 0) { st = ok; break; }
-                    if (!ok) { hide_entry(f, e); ld->unverified++; }
+                    if (ok < 0) {
+                        st = ok;
+                        break;
+                    }
+                    if (!ok) {
+                        hide_entry(f, e);
+                        ld->unverified++;
+                    }
                     if (ok == 2) ld->differing++;
                 }
             }
@@ -228,15 +235,13 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
         if (st) break;
         if (p + 1 < nbd) {
             if (nxt == 0) {
-                st = fst_error(FST24_E_CORRUPT,
-                               "%s: directory page %u has no successor but the header counts %u pages",
+                st = fst_error(FST24_E_CORRUPT, "%s: directory page %u has no successor but the header counts %u pages",
                                f->path, p + 1, nbd);
                 break;
             }
             offset = addr_to_offset(nxt);
             if (offset < 0 || offset + XDF_PAGE_BYTES > ld->limit) {
-                st = fst_error(FST24_E_CORRUPT,
-                               "%s: directory page %u points to a page past the end of the file",
+                st = fst_error(FST24_E_CORRUPT, "%s: directory page %u points to a page past the end of the file",
                                f->path, p + 1);
                 break;
             }
@@ -266,15 +271,19 @@ int fst_xdf_read_sequential(struct fst24_file *f) {
             offset += 8;             /* logical end-of-file marker */
             continue;
         }
-        if (idtyp == 0 && lng == 2) { offset += 16; continue; } /* stray postfix */
-        if (w[0] == 0 && w[1] == 0) { offset += 8; continue; }  /* cluster padding of big files */
+        if (idtyp == 0 && lng == 2) {
+            offset += 16;
+            continue;
+        } /* stray postfix */
+        if (w[0] == 0 && w[1] == 0) {
+            offset += 8;
+            continue;
+        } /* cluster padding of big files */
         if (lng < 10 || offset + (int64_t)lng * 8 > f->file_size)
-            return fst_error(FST24_E_CORRUPT,
-                             "%s: sequential record at offset %lld has an invalid length (%u)",
+            return fst_error(FST24_E_CORRUPT, "%s: sequential record at offset %lld has an invalid length (%u)",
                              f->path, (long long)offset, lng);
         if ((uint32_t)(offset / 8 + 1) != w[1])
-            return fst_error(FST24_E_CORRUPT,
-                             "%s: sequential record at offset %lld does not carry its own address",
+            return fst_error(FST24_E_CORRUPT, "%s: sequential record at offset %lld does not carry its own address",
                              f->path, (long long)offset);
         fst_entry *e = fst_file_new_entry(f);
         if (!e) return FST24_E_NOMEM;
@@ -298,8 +307,8 @@ int fst_xdf_read_sequential(struct fst24_file *f) {
 static int read_header(struct fst24_file *f) {
     xdf_state *s = state(f);
     if (f->file_size < XDF_HEADER_WORDS * 4)
-        return fst_error(FST24_E_CORRUPT, "%s: file is truncated: %lld bytes, an XDF header needs 208",
-                         f->path, (long long)f->file_size);
+        return fst_error(FST24_E_CORRUPT, "%s: file is truncated: %lld bytes, an XDF header needs 208", f->path,
+                         (long long)f->file_size);
     int st = fst_pread_all(f, s->header, sizeof s->header, 0);
     if (st) return st;
     fst_be32_to_host(s->header, XDF_HEADER_WORDS);
@@ -307,12 +316,10 @@ static int read_header(struct fst24_file *f) {
     if (h[H_VRSN] != fourcc("XDF0") && h[H_VRSN] != fourcc("xdf0"))
         return fst_error(FST24_E_NOT_FST, "%s: unknown XDF version tag", f->path);
     if (h[H_SIGN] != fourcc("STDR") && h[H_SIGN] != fourcc("STDS"))
-        return fst_error(FST24_E_NOT_FST, "%s: XDF file of another application (not STDR/STDS)",
-                         f->path);
+        return fst_error(FST24_E_NOT_FST, "%s: XDF file of another application (not STDR/STDS)", f->path);
     if ((h[H_IDTYP_LNG] >> 24) != 0 || (h[H_IDTYP_LNG] & 0xFFFFFF) != XDF_HEADER_LNG ||
         h[H_PRM] != ((16u << 16) | 9u) || (h[H_AUX] & 0xFFFF) != 1u)
-        return fst_error(FST24_E_CORRUPT,
-                         "%s: XDF header is not the standard-file layout (lng %u, keys %08x/%08x)",
+        return fst_error(FST24_E_CORRUPT, "%s: XDF header is not the standard-file layout (lng %u, keys %08x/%08x)",
                          f->path, h[H_IDTYP_LNG] & 0xFFFFFF, h[H_PRM], h[H_AUX]);
     return FST24_OK;
 }
@@ -398,8 +405,7 @@ static int recover_for_writing(struct fst24_file *f, const xdf_load *ld) {
                  ld->unverified ? ", entries their record does not confirm hidden" : "");
     } else {
         snprintf(f->warning, sizeof f->warning,
-                 "write flag (rwflg %u) of a writer that is gone cleared; nothing was lost",
-                 s->header[H_RWFLG]);
+                 "write flag (rwflg %u) of a writer that is gone cleared; nothing was lost", s->header[H_RWFLG]);
     }
     return write_dirty_pages(f);
 }
@@ -431,9 +437,8 @@ static void describe_read_state(struct fst24_file *f, const xdf_load *ld) {
                               "%d..%d); each entry was checked against its record: %lld hidden, %lld "
                               "kept with metadata that differs from their record's own copy (edited, "
                               "or damaged)",
-                              n ? "; " : "", ld->bad_pages, ld->bad_pages > 1 ? "s" : "",
-                              ld->bad_pages > 1 ? "" : "s", ld->first_bad,
-                              (ld->first_bad - 1) * XDF_ENTRIES_PER_PAGE,
+                              n ? "; " : "", ld->bad_pages, ld->bad_pages > 1 ? "s" : "", ld->bad_pages > 1 ? "" : "s",
+                              ld->first_bad, (ld->first_bad - 1) * XDF_ENTRIES_PER_PAGE,
                               ld->first_bad * XDF_ENTRIES_PER_PAGE - 1, (long long)ld->unverified,
                               (long long)ld->differing);
     }
@@ -480,9 +485,7 @@ static int xdf_open_existing(struct fst24_file *f) {
     int64_t declared = (int64_t)h[H_FSIZ] * 8;
     if (h[H_NBD] == 0) {
         /* Sequential layout (also found mislabelled STDR): readable, not writable. */
-        if (f->writable)
-            return fst_error(FST24_E_UNSUPPORTED, "%s: sequential XDF files can only be read",
-                             f->path);
+        if (f->writable) return fst_error(FST24_E_UNSUPPORTED, "%s: sequential XDF files can only be read", f->path);
         st = fst_xdf_read_sequential(f);
         /* A sequential header's size excludes the record postfixes: only a file
          * labelled random (STDR) but laid out sequentially is a recovery. */
@@ -507,7 +510,8 @@ static int xdf_open_existing(struct fst24_file *f) {
             return fst_error(FST24_E_CORRUPT,
                              "%s: %lld bytes after the end recorded in the header (damaged file); "
                              "open it with force_write to drop them, or copy its records with "
-                             "fst24 repair", f->path, (long long)(f->file_size - declared));
+                             "fst24 repair",
+                             f->path, (long long)(f->file_size - declared));
     }
     xdf_load ld;
     if ((st = load_snapshot(f, &ld))) return st;
@@ -556,13 +560,14 @@ static int xdf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payloa
     (void)ext_meta;
     xdf_state *s = state(f);
     if (s->sequential) return fst_error(FST24_E_UNSUPPORTED, "%s: sequential file is read-only", f->path);
-    if (nwords % 2) return fst_error(FST24_E_INVALID, "%s: payload of %zu words is not a whole number of 8-byte units", f->path, nwords);
+    if (nwords % 2)
+        return fst_error(FST24_E_INVALID, "%s: payload of %zu words is not a whole number of 8-byte units", f->path,
+                         nwords);
     uint64_t lng = XDF_KEY_BYTES / 8 + nwords / 2;
     char name[5];
     fst_decode_chars6(e->desc[D_NOMVAR_DASIZ] >> 8, 4, name);
     if (lng > XDF_MAX_LNG)
-        return fst_error(FST24_E_LIMIT,
-                         "%s: record %s of %llu bytes exceeds the XDF record limit (128 MiB); use RSF",
+        return fst_error(FST24_E_LIMIT, "%s: record %s of %llu bytes exceeds the XDF record limit (128 MiB); use RSF",
                          f->path, name, (unsigned long long)lng * 8);
     xdf_page *last = &s->pages[s->npages - 1];
     int need_page = last->nent == XDF_ENTRIES_PER_PAGE;
@@ -570,8 +575,10 @@ static int xdf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payloa
         return fst_error(FST24_E_LIMIT, "%s: XDF directory is full (262144 entries); use RSF", f->path);
     int64_t fsiz = s->header[H_FSIZ];
     if ((fsiz + (int64_t)lng + (need_page ? XDF_PAGE_LNG : 0)) * 8 > XDF_MAX_FILE_BYTES)
-        return fst_error(FST24_E_LIMIT, "%s: record %s would grow the file past 8 GiB, the XDF "
-                         "limit of librmn; use RSF", f->path, name);
+        return fst_error(FST24_E_LIMIT,
+                         "%s: record %s would grow the file past 8 GiB, the XDF "
+                         "limit of librmn; use RSF",
+                         f->path, name);
     int st;
     if (need_page) {
         int64_t off = fsiz * 8;
@@ -649,8 +656,7 @@ static int xdf_read_payload(struct fst24_file *f, const fst_entry *e, uint32_t *
     if (aux[0] != 0 && aux[1] != 0) {
         char name[5];
         fst_decode_chars6(e->desc[D_NOMVAR_DASIZ] >> 8, 4, name);
-        return fst_error(FST24_E_UNSUPPORTED,
-                         "%s: record %s at offset %lld has auxiliary keys of an unknown version",
+        return fst_error(FST24_E_UNSUPPORTED, "%s: record %s at offset %lld has auxiliary keys of an unknown version",
                          f->path, name, (long long)e->record_offset);
     }
     if ((int64_t)nwords * 4 > e->payload_bytes)
@@ -670,14 +676,14 @@ static int write_dirty_pages(struct fst24_file *f) {
     for (int p = 0; p < s->npages; p++) {
         xdf_page *pg = &s->pages[p];
         if (pg->dirty) {
-            if (!page && !(page = malloc(XDF_PAGE_BYTES))) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+            if (!page && !(page = malloc(XDF_PAGE_BYTES)))
+                return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
             memset(page, 0, XDF_PAGE_BYTES);
             page[0] = XDF_PAGE_LNG;
             page[1] = (uint32_t)(pg->offset / 8 + 1);
             page[4] = pg->nxt;
             page[5] = (uint32_t)pg->nent;
-            for (int j = 0; j < pg->nent; j++)
-                entry_to_words(&f->entries[first + j], page + 8 + XDF_ENTRY_WORDS * j);
+            for (int j = 0; j < pg->nent; j++) entry_to_words(&f->entries[first + j], page + 8 + XDF_ENTRY_WORDS * j);
             uint32_t sum = 0;
             for (int i = 4; i < XDF_PAGE_WORDS; i++) sum ^= page[i];
             page[6] = sum;

@@ -8,29 +8,42 @@
 #include <stdint.h>
 #include "fst_internal.h"
 
-#define XDF_HEADER_WORDS 52       /* 26 U64 = 208 bytes */
+#define XDF_HEADER_WORDS 52 /* 26 U64 = 208 bytes */
 #define XDF_HEADER_LNG 26
-#define XDF_PAGE_LNG 2308         /* U64 per directory page */
+#define XDF_PAGE_LNG 2308 /* U64 per directory page */
 #define XDF_PAGE_BYTES (XDF_PAGE_LNG * 8)
 #define XDF_PAGE_WORDS (XDF_PAGE_LNG * 2)
 #define XDF_ENTRIES_PER_PAGE 256
 #define XDF_MAX_PAGES 1024
-#define XDF_ENTRY_WORDS 18        /* 72 bytes */
-#define XDF_KEY_BYTES 80          /* descriptor copy + auxiliary keys */
-#define XDF_MAX_LNG 0xFFFFFF      /* 24-bit record length in U64 */
+#define XDF_ENTRY_WORDS 18             /* 72 bytes */
+#define XDF_KEY_BYTES 80               /* descriptor copy + auxiliary keys */
+#define XDF_MAX_LNG 0xFFFFFF           /* 24-bit record length in U64 */
 #define XDF_MAX_FILE_BYTES (8LL << 30) /* librmn's practical limit */
 
 /* Header word indices (docs/format/xdf.md#xdf-file-header). */
 enum {
-    H_IDTYP_LNG = 0, H_ADDR = 1, H_VRSN = 2, H_SIGN = 3, H_FSIZ = 4, H_NRWR = 5, H_NXTN = 6,
-    H_NBD = 7, H_PLST = 8, H_NBIG = 9, H_PRM = 10, H_AUX = 11, H_NEFF = 12, H_NREC = 13,
-    H_RWFLG = 14, H_RESERVED = 15
+    H_IDTYP_LNG = 0,
+    H_ADDR = 1,
+    H_VRSN = 2,
+    H_SIGN = 3,
+    H_FSIZ = 4,
+    H_NRWR = 5,
+    H_NXTN = 6,
+    H_NBD = 7,
+    H_PLST = 8,
+    H_NBIG = 9,
+    H_PRM = 10,
+    H_AUX = 11,
+    H_NEFF = 12,
+    H_NREC = 13,
+    H_RWFLG = 14,
+    H_RESERVED = 15
 };
 
 typedef struct xdf_page {
-    int64_t offset;   /* byte offset of the page */
-    int nent;         /* used entries */
-    uint32_t nxt;     /* nxt_addr as stored */
+    int64_t offset; /* byte offset of the page */
+    int nent;       /* used entries */
+    uint32_t nxt;   /* nxt_addr as stored */
     int dirty;
 } xdf_page;
 
@@ -38,7 +51,7 @@ typedef struct xdf_state {
     uint32_t header[XDF_HEADER_WORDS]; /* host order */
     xdf_page *pages;
     int npages, cap_pages;
-    int sequential;   /* no directory: read-only */
+    int sequential; /* no directory: read-only */
     int header_dirty;
 } xdf_state;
 

@@ -19,12 +19,12 @@
 
 /* A record candidate: its offset and the descriptor words to use. */
 typedef struct candidate {
-    int64_t offset;   /* where the record is (its entry may point elsewhere: shift) */
-    int64_t shift;    /* offset minus where the words' address points */
+    int64_t offset; /* where the record is (its entry may point elsewhere: shift) */
+    int64_t shift;  /* offset minus where the words' address points */
     uint32_t words[XDF_ENTRY_WORDS];
     int from_directory;
-    int deleted;      /* the entry, or the record's own header, says deleted */
-    int lost;         /* a directory entry whose record was not found */
+    int deleted; /* the entry, or the record's own header, says deleted */
+    int lost;    /* a directory entry whose record was not found */
 } candidate;
 
 typedef struct cand_list {
@@ -69,8 +69,8 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
     int st = FST24_OK;
     for (uint32_t p = 0; p < nbd; p++) {
         if (offset < XDF_HEADER_LNG * 8 || offset + XDF_PAGE_BYTES > f->file_size) {
-            fst_salvage_note(s, "directory page %u (byte %lld) lies outside the file: pages from it on are lost",
-                             p + 1, (long long)offset);
+            fst_salvage_note(s, "directory page %u (byte %lld) lies outside the file: pages from it on are lost", p + 1,
+                             (long long)offset);
             break;
         }
         if ((st = fst_pread_all(f, page, XDF_PAGE_BYTES, offset))) break;
@@ -82,7 +82,9 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
         }
         uint32_t sum = 0;
         for (int i = 4; i < XDF_PAGE_WORDS; i++) sum ^= page[i];
-        if (sum) fst_salvage_note(s, "directory page %u fails its checksum: each entry is checked against its record", p + 1);
+        if (sum)
+            fst_salvage_note(s, "directory page %u fails its checksum: each entry is checked against its record",
+                             p + 1);
         uint32_t nent = page[5];
         if (nent > XDF_ENTRIES_PER_PAGE) {
             fst_salvage_note(s, "directory page %u claims %u entries: only 256 read", p + 1, nent);
@@ -95,16 +97,23 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
             int deleted = !is_record_idtyp(idtyp);
             if (deleted) { /* marks the record at that address deleted, whatever its own header says */
                 candidate *c = cand_add(out);
-                if (!c) { st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); break; }
+                if (!c) {
+                    st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+                    break;
+                }
                 c->offset = roff;
                 memcpy(c->words, w, sizeof c->words);
                 c->from_directory = 1;
                 c->deleted = 1;
                 continue;
             }
-            int fits = roff >= XDF_HEADER_LNG * 8 && lng >= XDF_KEY_BYTES / 8 && roff + (int64_t)lng * 8 <= f->file_size;
+            int fits =
+                roff >= XDF_HEADER_LNG * 8 && lng >= XDF_KEY_BYTES / 8 && roff + (int64_t)lng * 8 <= f->file_size;
             int ok = fits ? fst_xdf_entry_matches_record(f, w) : 0;
-            if (ok < 0) { st = ok; break; }
+            if (ok < 0) {
+                st = ok;
+                break;
+            }
             int64_t shift = 0;
             /* Bytes lost or inserted before a record move it off the 8-byte
              * grid: look for its descriptor copy a few bytes away. */
@@ -113,13 +122,19 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
                     int64_t at = roff + sign * d;
                     if (at < XDF_HEADER_LNG * 8 || at + (int64_t)lng * 8 > f->file_size) continue;
                     ok = fst_xdf_entry_matches_at(f, w, at);
-                    if (ok < 0) { st = ok; break; }
+                    if (ok < 0) {
+                        st = ok;
+                        break;
+                    }
                     if (ok) shift = sign * d;
                 }
             }
             if (st) break;
             candidate *c = cand_add(out);
-            if (!c) { st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); break; }
+            if (!c) {
+                st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+                break;
+            }
             c->offset = roff + shift;
             c->shift = shift;
             memcpy(c->words, w, sizeof c->words);
@@ -129,10 +144,13 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
                 fst_salvage_note(s, "directory page %u entry %u: its record (byte %lld, %u bytes) is not in the file",
                                  p + 1, j, (long long)roff, lng * 8);
             else if (!ok)
-                fst_salvage_note(s, "directory page %u entry %u does not match the record at byte %lld "
-                                 "(the record's own header is used if it is intact)", p + 1, j, (long long)roff);
+                fst_salvage_note(s,
+                                 "directory page %u entry %u does not match the record at byte %lld "
+                                 "(the record's own header is used if it is intact)",
+                                 p + 1, j, (long long)roff);
             else if (shift)
-                fst_salvage_note(s, "directory page %u entry %u: record found at byte %lld, %lld bytes from where "
+                fst_salvage_note(s,
+                                 "directory page %u entry %u: record found at byte %lld, %lld bytes from where "
                                  "the entry points (bytes lost or inserted before it)",
                                  p + 1, j, (long long)c->offset, (long long)shift);
         }
@@ -140,7 +158,8 @@ static int scan_directory(struct fst24_file *f, fst_salvage *s, const uint32_t *
         if (p + 1 < nbd) {
             int64_t next = addr_to_offset(page[4]);
             if (page[4] == 0) {
-                fst_salvage_note(s, "directory page %u has no successor although the header counts %u pages", p + 1, nbd);
+                fst_salvage_note(s, "directory page %u has no successor although the header counts %u pages", p + 1,
+                                 nbd);
                 break;
             }
             offset = next;
@@ -209,12 +228,13 @@ static void report_gaps(struct fst24_file *f, fst_salvage *s, const gap_list *g)
             if (a > end) a = end;
             if (a > pos) {
                 if (g->v[i].incomplete && pos == g->v[i].from) {
-                    fst_salvage_note(s, "record at byte %lld is incomplete: it needs %lld bytes, the file ends after %lld",
+                    fst_salvage_note(s,
+                                     "record at byte %lld is incomplete: it needs %lld bytes, the file ends after %lld",
                                      (long long)pos, (long long)g->v[i].incomplete, (long long)(end - pos));
                     s->skipped++;
                 } else {
-                    fst_salvage_note(s, "bytes %lld..%lld hold no record structure (damaged): skipped",
-                                     (long long)pos, (long long)a - 1);
+                    fst_salvage_note(s, "bytes %lld..%lld hold no record structure (damaged): skipped", (long long)pos,
+                                     (long long)a - 1);
                 }
                 uncovered += a - pos;
             }
@@ -239,7 +259,10 @@ static int scan_records(struct fst24_file *f, cand_list *out, gap_list *gaps) {
         if (len > 0 && off + len <= size) {
             if (idtyp != 0) {
                 candidate *c = cand_add(out);
-                if (!c) { st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); break; }
+                if (!c) {
+                    st = fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+                    break;
+                }
                 c->offset = off;
                 uint32_t w[XDF_ENTRY_WORDS];
                 if ((st = fst_pread_all(f, w, sizeof w, off))) break;
@@ -264,13 +287,19 @@ static int scan_records(struct fst24_file *f, cand_list *out, gap_list *gaps) {
             for (int64_t k = 0; k + 8 <= n; k += 8) {
                 uint32_t t;
                 int64_t l = structure_at(win + k, pos + k, size, &t);
-                if (l > 0 && followed_by_structure(f, pos + k + l, size)) { found = pos + k; break; }
+                if (l > 0 && followed_by_structure(f, pos + k + l, size)) {
+                    found = pos + k;
+                    break;
+                }
             }
             pos += n & ~(int64_t)7;
         }
         if (st) break;
         int64_t to = found < 0 ? size : found;
-        if (add_gap(gaps, from, to, 0)) { st = FST24_E_NOMEM; break; }
+        if (add_gap(gaps, from, to, 0)) {
+            st = FST24_E_NOMEM;
+            break;
+        }
         off = to;
     }
     if (!st && off < size && add_gap(gaps, off, size, 0)) st = FST24_E_NOMEM;
@@ -284,8 +313,8 @@ int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s) {
     if (!xs) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     f->bk = xs;
     if (f->file_size < XDF_HEADER_WORDS * 4)
-        return fst_error(FST24_E_CORRUPT, "%s: %lld bytes: too short for an XDF header, nothing to recover",
-                         f->path, (long long)f->file_size);
+        return fst_error(FST24_E_CORRUPT, "%s: %lld bytes: too short for an XDF header, nothing to recover", f->path,
+                         (long long)f->file_size);
     int st = fst_pread_all(f, xs->header, sizeof xs->header, 0);
     if (st) return st;
     fst_be32_to_host(xs->header, XDF_HEADER_WORDS);
@@ -304,7 +333,11 @@ int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s) {
         fst_salvage_note(s, "no usable directory in the header: records found by scanning");
     gap_list gaps = {0};
     if (!st) st = scan_records(f, &cands, &gaps);
-    if (st) { free(cands.v); free(gaps.v); return st; }
+    if (st) {
+        free(cands.v);
+        free(gaps.v);
+        return st;
+    }
     if (cands.n) qsort(cands.v, cands.n, sizeof *cands.v, cmp_cand);
     int64_t slot = 0, first_orphan = 0;
     for (size_t i = 0, next; i < cands.n && !st; i = next) {
@@ -317,21 +350,33 @@ int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s) {
             deleted |= cands.v[next].deleted;
             if (!c && !cands.v[next].lost && !cands.v[next].deleted) c = &cands.v[next];
         }
-        if (deleted) { s->deleted++; continue; }
-        if (!c) { s->skipped++; continue; } /* no intact record where its entry points */
+        if (deleted) {
+            s->deleted++;
+            continue;
+        }
+        if (!c) {
+            s->skipped++;
+            continue;
+        } /* no intact record where its entry points */
         fst_entry *e = fst_file_new_entry(f);
-        if (!e) { st = FST24_E_NOMEM; break; }
+        if (!e) {
+            st = FST24_E_NOMEM;
+            break;
+        }
         fst_xdf_entry_from_words(f, e, c->words, (int)(slot / XDF_ENTRIES_PER_PAGE),
                                  (int)(slot % XDF_ENTRIES_PER_PAGE));
         e->record_offset += c->shift;
         e->payload_offset += c->shift;
         slot++;
         f->num_entries++;
-        if (c->from_directory) s->from_directory++;
-        else if (!s->from_scan++) first_orphan = c->offset;
+        if (c->from_directory)
+            s->from_directory++;
+        else if (!s->from_scan++)
+            first_orphan = c->offset;
     }
     if (s->from_scan)
-        fst_salvage_note(s, "%lld record%s from byte %lld on %s in no directory (written after the last "
+        fst_salvage_note(s,
+                         "%lld record%s from byte %lld on %s in no directory (written after the last "
                          "flush, or left over): copied from %s own header%s",
                          (long long)s->from_scan, s->from_scan > 1 ? "s" : "", (long long)first_orphan,
                          s->from_scan > 1 ? "are" : "is", s->from_scan > 1 ? "their" : "its",
@@ -343,8 +388,10 @@ int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s) {
         const fst_entry *a = &f->entries[i], *b = &f->entries[i + 1];
         int64_t over = a->record_offset + a->record_bytes - b->record_offset;
         if (over > 0) {
-            fst_salvage_note(s, "the record at byte %lld overlaps the next one by %lld bytes: bytes were lost "
-                             "inside it, its values may be damaged", (long long)a->record_offset, (long long)over);
+            fst_salvage_note(s,
+                             "the record at byte %lld overlaps the next one by %lld bytes: bytes were lost "
+                             "inside it, its values may be damaged",
+                             (long long)a->record_offset, (long long)over);
             s->damaged_bytes += over;
         }
     }

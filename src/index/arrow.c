@@ -151,14 +151,14 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
         void *views = build_views(c, ix->rows);
         if (!views) return FST24_E_NOMEM;
         st = init_array(a, ix, ix->rows, c->null_count, 3, validity, views, no_variadic_sizes);
-        if (st) free(views);
-        else ((array_priv *)a->private_data)->owned = views;
+        if (st)
+            free(views);
+        else
+            ((array_priv *)a->private_data)->owned = views;
         return st;
     }
     switch (d->type) {
-    case FST24_CT_UTF8:
-        st = init_array(a, ix, ix->rows, c->null_count, 3, validity, c->offsets, c->values);
-        break;
+    case FST24_CT_UTF8: st = init_array(a, ix, ix->rows, c->null_count, 3, validity, c->offsets, c->values); break;
     case FST24_CT_DICT_UTF8:
         st = init_array(a, ix, ix->rows, c->null_count, 2, validity, c->values, NULL);
         if (st == FST24_OK) {
@@ -171,8 +171,7 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
             }
         }
         break;
-    default:
-        st = init_array(a, ix, ix->rows, c->null_count, 2, validity, c->values, NULL);
+    default: st = init_array(a, ix, ix->rows, c->null_count, 2, validity, c->values, NULL);
     }
     return st;
 }

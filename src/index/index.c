@@ -71,8 +71,7 @@ void fst24_index_free(fst24_index *ix) { fst_index_unref(ix); }
 
 static int fst_check_open(fst24_index *ix) {
     if (!ix) return fst_error(FST24_E_INVALID, "index: NULL index");
-    if (ix->frozen)
-        return fst_error(FST24_E_INVALID, "index: no file can be added once columns were read or exported");
+    if (ix->frozen) return fst_error(FST24_E_INVALID, "index: no file can be added once columns were read or exported");
     return FST24_OK;
 }
 
@@ -145,7 +144,7 @@ typedef struct scan_job {
     int flags;
     int stop_on_error;
     scan_slot *slots;
-    int failed;       /* set when a failure stops the others (atomic) */
+    int failed; /* set when a failure stops the others (atomic) */
 } scan_job;
 
 static void scan_one(scan_job *job, int64_t i) {
@@ -204,7 +203,8 @@ int fst24_index_add_paths(fst24_index *ix, const char *const *paths, int64_t n, 
     int64_t first_new = ix->nparts;
     for (int64_t i = 0; i < n && st == FST24_OK; i++) {
         scan_slot *s = &slots[i];
-        if (s->status != FST24_OK) st = append_skipped(ix, paths[i] ? paths[i] : "", s->status, s->message ? s->message : "");
+        if (s->status != FST24_OK)
+            st = append_skipped(ix, paths[i] ? paths[i] : "", s->status, s->message ? s->message : "");
         else if (s->part) {
             st = append_part(ix, paths[i], s->part);
             if (st == FST24_OK) s->part = NULL;
@@ -309,8 +309,8 @@ static int build_dictionary(fst24_index *ix) {
     }
     qsort(sorted, (size_t)n, sizeof *sorted, cmp_path_pos);
     for (int64_t i = 0; i < n; i++)
-        first[sorted[i].file] = i > 0 && !strcmp(sorted[i].path, sorted[i - 1].path) ? first[sorted[i - 1].file]
-                                                                                       : sorted[i].file;
+        first[sorted[i].file] =
+            i > 0 && !strcmp(sorted[i].path, sorted[i - 1].path) ? first[sorted[i - 1].file] : sorted[i].file;
     free(sorted);
     int64_t chars = 0, distinct = 0;
     for (int64_t k = 0; k < n; k++)
@@ -413,8 +413,7 @@ int64_t fst24_index_num_skipped(const fst24_index *ix) {
     return ix ? ix->nskipped : fst_error(FST24_E_INVALID, "index: NULL index");
 }
 
-int fst24_index_skipped(const fst24_index *ix, int64_t i, const char **path, int *status,
-                        const char **message) {
+int fst24_index_skipped(const fst24_index *ix, int64_t i, const char **path, int *status, const char **message) {
     if (!ix || i < 0 || i >= ix->nskipped)
         return fst_error(FST24_E_INVALID, "index: no skipped file number %lld", (long long)i);
     if (path) *path = ix->skipped[i].path;
@@ -425,8 +424,7 @@ int fst24_index_skipped(const fst24_index *ix, int64_t i, const char **path, int
 
 int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_index_column *out) {
     if (!ix || !out) return fst_error(FST24_E_INVALID, "index_get_column: NULL argument");
-    if ((int)id < 0 || id >= FST24_COL_COUNT)
-        return fst_error(FST24_E_INVALID, "index: no column number %d", (int)id);
+    if ((int)id < 0 || id >= FST24_COL_COUNT) return fst_error(FST24_E_INVALID, "index: no column number %d", (int)id);
     if (!FST_ICOL_IN(ix->mask, id))
         return fst_error(FST24_E_INVALID, "index: column %s was not requested", fst_icol_defs[id].name);
     int st = fst_index_freeze(ix);
@@ -503,8 +501,8 @@ int fst24_get_records_by_key(fst24_file *f, const int64_t *keys, int64_t n, fst2
     for (int64_t i = 0; st == FST24_OK && i < n; i++) {
         while (j < nh && have[j].key < want[i].key) j++;
         if (j == nh || have[j].key != want[i].key) {
-            st = fst_error(FST24_E_NO_RECORD, "%s: no record with key %lld (deleted, or the file changed)",
-                           f->path, (long long)want[i].key);
+            st = fst_error(FST24_E_NO_RECORD, "%s: no record with key %lld (deleted, or the file changed)", f->path,
+                           (long long)want[i].key);
             break;
         }
         fst_entry_to_record(f, &f->entries[have[j].pos], have[j].pos, &out[want[i].pos]);

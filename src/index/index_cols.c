@@ -52,9 +52,7 @@ const fst_icol_def fst_icol_defs[FST24_COL_COUNT] = {
     [FST24_COL_EXT_META] = {"ext_meta", FST24_CT_UTF8, 1, "u"},
 };
 
-const char *fst24_index_column_name(int id) {
-    return id >= 0 && id < FST24_COL_COUNT ? fst_icol_defs[id].name : NULL;
-}
+const char *fst24_index_column_name(int id) { return id >= 0 && id < FST24_COL_COUNT ? fst_icol_defs[id].name : NULL; }
 
 int fst24_index_column_id_of(const char *name) {
     if (!name) return -1;
@@ -114,14 +112,12 @@ int fst_icol_init(fst_icol *c, int id, int64_t rows, int64_t chars_hint) {
     return FST24_OK;
 nomem:
     fst_icol_free(c);
-    return fst_error(FST24_E_NOMEM, "index: out of memory for column %s (%lld rows)", d->name,
-                     (long long)rows);
+    return fst_error(FST24_E_NOMEM, "index: out of memory for column %s (%lld rows)", d->name, (long long)rows);
 }
 
 int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len) {
     int64_t end = c->chars_len + (int64_t)len;
-    if (end > INT32_MAX)
-        return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of text in one column");
+    if (end > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of text in one column");
     if (end > c->chars_cap) {
         int64_t cap = c->chars_cap * 2 > end ? c->chars_cap * 2 : end;
         char *grown = fst_icol_alloc((size_t)cap);
@@ -158,9 +154,12 @@ int64_t fst_ipart_memory(const fst_ipart *p) {
         if (!c->present) continue;
         const fst_icol_def *d = &fst_icol_defs[i];
         if (c->validity) total += nbits;
-        if (d->type == FST24_CT_UTF8) total += (p->rows + 1) * 4 + c->chars_cap;
-        else if (d->type == FST24_CT_BOOL) total += nbits;
-        else total += p->rows * (int64_t)fst_icol_width(d->type);
+        if (d->type == FST24_CT_UTF8)
+            total += (p->rows + 1) * 4 + c->chars_cap;
+        else if (d->type == FST24_CT_BOOL)
+            total += nbits;
+        else
+            total += p->rows * (int64_t)fst_icol_width(d->type);
     }
     return total;
 }
@@ -176,7 +175,9 @@ void fst_bits_copy(uint8_t *dst, int64_t d0, const uint8_t *src, int64_t s0, int
     }
     for (int64_t i = 0; i < n; i++) {
         int64_t s = s0 + i, d = d0 + i;
-        if ((src[s >> 3] >> (s & 7)) & 1) dst[d >> 3] |= (uint8_t)(1u << (d & 7));
-        else dst[d >> 3] &= (uint8_t)~(1u << (d & 7));
+        if ((src[s >> 3] >> (s & 7)) & 1)
+            dst[d >> 3] |= (uint8_t)(1u << (d & 7));
+        else
+            dst[d >> 3] &= (uint8_t) ~(1u << (d & 7));
     }
 }

@@ -140,8 +140,10 @@ static int64_t lower_bound(const tagged *g, int64_t n, int32_t t1, int32_t t2, i
     tagged key = {{t1, t2, t3}, 0};
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (cmp_tagged(&g[mid], &key) < 0) lo = mid + 1;
-        else hi = mid;
+        if (cmp_tagged(&g[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }
@@ -174,8 +176,7 @@ static unsigned char grtyp_of(const fst_icol *c, int64_t r) {
     return (unsigned char)(((s[0] & 0x1F) << 6) | (s[1] & 0x3F));
 }
 
-static int grid_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows,
-                       int64_t ndesc) {
+static int grid_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows, int64_t ndesc) {
     tagged *members = malloc((size_t)(ndesc ? ndesc : 1) * sizeof *members);
     if (!members) return fst_error(FST24_E_NOMEM, "%s: index: out of memory", f->path);
     int64_t nm = 0;
@@ -187,8 +188,9 @@ static int grid_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, co
         members[nm].t[1] = r->ip2;
         members[nm].t[2] = r->ip3;
         st = content_hash(r, &members[nm].h);
-        if (st) st = fst_error_context(st, "%s: index: grid of record %.4s (key %lld)", f->path, r->nomvar,
-                                       (long long)r->key);
+        if (st)
+            st = fst_error_context(st, "%s: index: grid of record %.4s (key %lld)", f->path, r->nomvar,
+                                   (long long)r->key);
         nm++;
     }
     /* groups: sort members by tags then hash, fold each run into one id */
@@ -233,7 +235,8 @@ static int grid_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, co
                 found = find_group(members, ng, ip1[r], ip2[r], ip3[r], 0, &h);
             } else {
                 unsigned char g = grtyp_of(&p->col[FST24_COL_GRTYP], r);
-                if (g == '#') found = find_group(members, ng, ig1[r], ig2[r], ig3[r], 1, &h);
+                if (g == '#')
+                    found = find_group(members, ng, ig1[r], ig2[r], ig3[r], 1, &h);
                 else if (strchr("ZYUXOMW", g) && g)
                     found = find_group(members, ng, ig1[r], ig2[r], ig3[r], g != 'X' && g != 'W', &h);
                 if (!found) {
@@ -262,8 +265,8 @@ static int cmp_toctoc(const void *a, const void *b) {
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int vcode_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows,
-                        int64_t ndesc, const int *level_kinds) {
+static int vcode_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows, int64_t ndesc,
+                        const int *level_kinds) {
     toctoc *t = malloc((size_t)(ndesc ? ndesc : 1) * sizeof *t);
     if (!t) return fst_error(FST24_E_NOMEM, "%s: index: out of memory", f->path);
     int64_t nt = 0;
@@ -300,8 +303,10 @@ static int vcode_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, c
             int64_t lo = 0, hi = nt;
             while (lo < hi) {
                 int64_t mid = lo + (hi - lo) / 2;
-                if (t[mid].ip1 < ig1[r] || (t[mid].ip1 == ig1[r] && t[mid].ip2 < ig2[r])) lo = mid + 1;
-                else hi = mid;
+                if (t[mid].ip1 < ig1[r] || (t[mid].ip1 == ig1[r] && t[mid].ip2 < ig2[r]))
+                    lo = mid + 1;
+                else
+                    hi = mid;
             }
             int tagged_run = lo < nt && t[lo].ip1 == ig1[r] && t[lo].ip2 == ig2[r];
             for (int64_t k = lo; k < nt && t[k].ip1 == ig1[r] && t[k].ip2 == ig2[r] && !found; k++)
@@ -321,11 +326,10 @@ static int vcode_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, c
     return FST24_OK;
 }
 
-int fst_index_grid_ids(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows,
-                       int64_t ndesc, const int *level_kinds) {
+int fst_index_grid_ids(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows, int64_t ndesc,
+                       const int *level_kinds) {
     int st = FST24_OK;
     if (p->col[FST24_COL_GRID_ID].present) st = grid_column(f, p, desc, desc_rows, ndesc);
-    if (st == FST24_OK && p->col[FST24_COL_VCODE].present)
-        st = vcode_column(f, p, desc, desc_rows, ndesc, level_kinds);
+    if (st == FST24_OK && p->col[FST24_COL_VCODE].present) st = vcode_column(f, p, desc, desc_rows, ndesc, level_kinds);
     return st;
 }

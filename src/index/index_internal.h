@@ -27,12 +27,12 @@ extern const fst_icol_def fst_icol_defs[FST24_COL_COUNT];
  * allocated with fst_icol_alloc (64-byte aligned) and freed with free(). */
 typedef struct fst_icol {
     int present;
-    uint8_t *validity;    /* nullable columns: one bit per row (1 = valid) */
+    uint8_t *validity; /* nullable columns: one bit per row (1 = valid) */
     int64_t null_count;
-    void *values;         /* values / bits / utf8 characters / dictionary codes */
-    int32_t *offsets;     /* UTF8: rows + 1 */
-    int64_t chars_len;    /* UTF8: bytes used in values */
-    int64_t chars_cap;    /* UTF8: bytes allocated in values */
+    void *values;      /* values / bits / utf8 characters / dictionary codes */
+    int32_t *offsets;  /* UTF8: rows + 1 */
+    int64_t chars_len; /* UTF8: bytes used in values */
+    int64_t chars_cap; /* UTF8: bytes allocated in values */
 } fst_icol;
 
 /* The rows of one file (or, after merging, of the whole index). */
@@ -55,24 +55,24 @@ typedef struct fst_iskip {
 
 struct fst24_index {
     fst24_index_options opts;
-    uint64_t mask;            /* columns present */
+    uint64_t mask; /* columns present */
     /* building */
-    fst_ipart **parts;        /* one per file, in order */
+    fst_ipart **parts; /* one per file, in order */
     int64_t nparts, cap_parts;
     int64_t rows;
-    fst_strlist paths;        /* one per part */
-    int64_t *file_rows;       /* rows of each file (kept after merging) */
+    fst_strlist paths;  /* one per part */
+    int64_t *file_rows; /* rows of each file (kept after merging) */
     fst_iskip *skipped;
     int64_t nskipped, cap_skipped;
     /* frozen: merged columns and the path dictionary */
     pthread_mutex_t freeze_lock; /* two threads may export at once: one merges */
     int frozen;
     fst_ipart *merged;
-    int32_t *file_code;       /* each file's code in the path dictionary */
-    int64_t dict_length;      /* distinct paths (a file given twice is one entry) */
+    int32_t *file_code;  /* each file's code in the path dictionary */
+    int64_t dict_length; /* distinct paths (a file given twice is one entry) */
     int32_t *dict_offsets;
     char *dict_chars;
-    int refs;                 /* owner + live Arrow exports (atomic) */
+    int refs; /* owner + live Arrow exports (atomic) */
 };
 
 /* Is column `id` in a FST24_INDEX_COLUMN mask? */
@@ -80,15 +80,15 @@ struct fst24_index {
 
 /* ---- column buffers (index_cols.c) -------------------------------------- */
 
-void *fst_icol_alloc(size_t bytes);                 /* 64-byte aligned, NULL on failure */
-size_t fst_icol_width(fst24_column_type type);      /* bytes per value; 0 for BOOL/UTF8 */
+void *fst_icol_alloc(size_t bytes);            /* 64-byte aligned, NULL on failure */
+size_t fst_icol_width(fst24_column_type type); /* bytes per value; 0 for BOOL/UTF8 */
 /* Allocate the buffers of column `id` for `rows` rows (UTF8: chars_hint bytes). */
 int fst_icol_init(fst_icol *c, int id, int64_t rows, int64_t chars_hint);
 /* Append one UTF8 value (row `r` of a column being filled in order). */
 int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len);
 /* Mark row r null / valid. */
 static inline void fst_icol_set_null(fst_icol *c, int64_t r) {
-    c->validity[r >> 3] &= (uint8_t)~(1u << (r & 7));
+    c->validity[r >> 3] &= (uint8_t) ~(1u << (r & 7));
     c->null_count++;
 }
 static inline void fst_icol_set_bit(uint8_t *bits, int64_t r) { bits[r >> 3] |= (uint8_t)(1u << (r & 7)); }
@@ -109,8 +109,8 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out);
  * `desc` / `desc_rows` are the records and row numbers of its `ndesc`
  * descriptor rows (positional payloads are read for content hashes);
  * `level_kinds` the decoded kind of every row's ip1 (needed for vcode). */
-int fst_index_grid_ids(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows,
-                       int64_t ndesc, const int *level_kinds);
+int fst_index_grid_ids(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows, int64_t ndesc,
+                       const int *level_kinds);
 
 /* ---- the index ------------------------------------------------------------ */
 

@@ -24,7 +24,8 @@ static int put_latin1(fst_icol *c, int64_t r, const char *s, size_t width) {
     size_t n = trimmed(s, width), k = 0;
     for (size_t i = 0; i < n && k + 2 <= sizeof buf; i++) {
         unsigned char b = (unsigned char)s[i];
-        if (b < 0x80) buf[k++] = (char)b;
+        if (b < 0x80)
+            buf[k++] = (char)b;
         else {
             buf[k++] = (char)(0xC0 | (b >> 6));
             buf[k++] = (char)(0x80 | (b & 0x3F));
@@ -60,8 +61,8 @@ static uint64_t needed_columns(uint64_t mask) {
 
 /* Decode an IP column into (value, kind, [unit]) columns. level_only: the
  * value is null unless the kind is a vertical level (ip1). */
-static void decode_ip_column(const int32_t *ips, int64_t n, float *vals, int *kinds, fst_icol *value,
-                             fst_icol *kind, fst_icol *unit, int level_only, int *st) {
+static void decode_ip_column(const int32_t *ips, int64_t n, float *vals, int *kinds, fst_icol *value, fst_icol *kind,
+                             fst_icol *unit, int level_only, int *st) {
     fst24_ip_decode_many(ips, (size_t)n, vals, kinds);
     for (int64_t r = 0; r < n && *st == FST24_OK; r++) {
         int k = kinds[r];
@@ -192,19 +193,21 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
     if (st == FST24_OK && (need & FST24_INDEX_DECODED_COLUMNS)) {
         fst_icol *c = p->col;
 #define COL(id) (FST_ICOL_IN(need, id) ? &c[id] : NULL)
-        if (FST_ICOL_IN(need, FST24_COL_LEVEL) || FST_ICOL_IN(need, FST24_COL_LEVEL_KIND) || FST_ICOL_IN(need, FST24_COL_LEVEL_UNIT) ||
-            FST_ICOL_IN(need, FST24_COL_VCODE)) {
+        if (FST_ICOL_IN(need, FST24_COL_LEVEL) || FST_ICOL_IN(need, FST24_COL_LEVEL_KIND) ||
+            FST_ICOL_IN(need, FST24_COL_LEVEL_UNIT) || FST_ICOL_IN(need, FST24_COL_VCODE)) {
             decode_ip_column(c[FST24_COL_IP1].values, n, vals, level_kinds, COL(FST24_COL_LEVEL),
                              COL(FST24_COL_LEVEL_KIND), COL(FST24_COL_LEVEL_UNIT), 1, &st);
         }
         if (st == FST24_OK && (FST_ICOL_IN(need, FST24_COL_IP2_VALUE) || FST_ICOL_IN(need, FST24_COL_IP2_KIND)))
-            decode_ip_column(c[FST24_COL_IP2].values, n, vals, kinds, COL(FST24_COL_IP2_VALUE),
-                             COL(FST24_COL_IP2_KIND), NULL, 0, &st);
+            decode_ip_column(c[FST24_COL_IP2].values, n, vals, kinds, COL(FST24_COL_IP2_VALUE), COL(FST24_COL_IP2_KIND),
+                             NULL, 0, &st);
         if (st == FST24_OK && (FST_ICOL_IN(need, FST24_COL_IP3_VALUE) || FST_ICOL_IN(need, FST24_COL_IP3_KIND)))
-            decode_ip_column(c[FST24_COL_IP3].values, n, vals, kinds, COL(FST24_COL_IP3_VALUE),
-                             COL(FST24_COL_IP3_KIND), NULL, 0, &st);
-        if (FST_ICOL_IN(need, FST24_COL_DATEO_TIME)) stamp_column(c[FST24_COL_DATEO].values, n, secs, ok, &c[FST24_COL_DATEO_TIME]);
-        if (FST_ICOL_IN(need, FST24_COL_DATEV_TIME)) stamp_column(c[FST24_COL_DATEV].values, n, secs, ok, &c[FST24_COL_DATEV_TIME]);
+            decode_ip_column(c[FST24_COL_IP3].values, n, vals, kinds, COL(FST24_COL_IP3_VALUE), COL(FST24_COL_IP3_KIND),
+                             NULL, 0, &st);
+        if (FST_ICOL_IN(need, FST24_COL_DATEO_TIME))
+            stamp_column(c[FST24_COL_DATEO].values, n, secs, ok, &c[FST24_COL_DATEO_TIME]);
+        if (FST_ICOL_IN(need, FST24_COL_DATEV_TIME))
+            stamp_column(c[FST24_COL_DATEV].values, n, secs, ok, &c[FST24_COL_DATEV_TIME]);
         const int32_t *deet = c[FST24_COL_DEET].values, *npas = c[FST24_COL_NPAS].values;
         const uint8_t *dt = c[FST24_COL_DATA_TYPE].values, *pb = c[FST24_COL_PACK_BITS].values;
         if (FST_ICOL_IN(need, FST24_COL_FORECAST_PERIOD)) {

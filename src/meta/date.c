@@ -151,8 +151,7 @@ int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas) {
 int fst_record_resolve_dates(fst24_record *r) {
     if (r->deet < 0) r->deet = 0;
     if (r->npas < 0) r->npas = 0;
-    if (r->dateo == -1 && r->datev != -1)
-        r->dateo = fst_dateo_from_datev(r->datev, r->deet, r->npas);
+    if (r->dateo == -1 && r->datev != -1) r->dateo = fst_dateo_from_datev(r->datev, r->deet, r->npas);
     if (r->dateo == -1) r->dateo = 0;
     r->datev = fst_datev_from_dateo(r->dateo, r->deet, r->npas);
     return FST24_OK;
@@ -215,9 +214,7 @@ int fst24_newdate(int32_t *dat1, int32_t *dat2, int32_t *dat3, int mode) {
     case -6: rc = fst_nd_ext_td_to_stamp(*dat1, dat2); break;
     case 7: rc = fst_nd_printable_to_ext_td(*dat2, *dat3, dat1); break;
     case -7: rc = fst_nd_ext_td_to_printable(*dat1, dat2, dat3); break;
-    default:
-        fst_error(FST24_E_INVALID, "fst24_newdate: unsupported mode %d", mode);
-        return 1;
+    default: fst_error(FST24_E_INVALID, "fst24_newdate: unsupported mode %d", mode); return 1;
     }
     if (rc) fst_error(FST24_E_INVALID, "newdate mode %d failed for (%d, %d, %d)", mode, *dat1, *dat2, *dat3);
     return rc;

@@ -97,8 +97,8 @@ int fst24_stamp_to_iso(int32_t stamp, char *buf, size_t size) {
     buf[0] = '\0';
     if (fst_nd_stamp_to_printable(stamp, &date, &time))
         return fst_error(FST24_E_INVALID, "date stamp %d is not a valid CMC date-time stamp", stamp);
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", date / 10000, (date / 100) % 100, date % 100,
-             time / 1000000, (time / 10000) % 100, (time / 100) % 100);
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", date / 10000, (date / 100) % 100, date % 100, time / 1000000,
+             (time / 10000) % 100, (time / 100) % 100);
     return FST24_OK;
 }
 
@@ -137,8 +137,7 @@ static int iso_epoch(const char *text, int64_t *seconds) {
     if (*p != '\0') return 1;
     static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap) || h > 23 || mi > 59 ||
-        s > 59)
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap) || h > 23 || mi > 59 || s > 59)
         return 1;
     *seconds = (int64_t)(fst_julian_day(y, m, d) - FST_JD1970) * 86400 + h * 3600 + mi * 60 + s;
     return 0;

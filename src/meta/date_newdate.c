@@ -6,10 +6,10 @@
  */
 #include "meta/date_internal.h"
 
-#define EXT_BASE 3000000000LL     /* extended stamps: unsigned 3e9 + packed hours */
-#define EXT_MAX_OFFSET 109572750  /* packed hours of 10000-01-01 */
-#define EXT_EXCEPTION 16663825    /* extended true date of 1901-01-01 01Z */
-#define TD2000 126230400          /* true date of 2000-01-01 00Z */
+#define EXT_BASE 3000000000LL    /* extended stamps: unsigned 3e9 + packed hours */
+#define EXT_MAX_OFFSET 109572750 /* packed hours of 10000-01-01 */
+#define EXT_EXCEPTION 16663825   /* extended true date of 1901-01-01 01Z */
+#define TD2000 126230400         /* true date of 2000-01-01 00Z */
 
 static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
@@ -52,9 +52,7 @@ static int valid_tme(int y, int m, int d, int h) {
 }
 
 /* Negative true dates (before 1980) must fall on a whole hour. */
-static int valid_td(int32_t td) {
-    return td >= 0 || (td >= FST_TD1900 && (td - FST_TD1900) % 720 == 0);
-}
+static int valid_td(int32_t td) { return td >= 0 || (td >= FST_TD1900 && (td - FST_TD1900) % 720 == 0); }
 
 static inline int32_t new_stamp_td(int32_t stamp) {
     int32_t x = stamp - FST_TDSTART;

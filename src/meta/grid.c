@@ -11,8 +11,7 @@
 /* Largest grid we accept: keeps ni*nj*4 corner arrays addressable. */
 #define GRID_MAX_POINTS ((int64_t)1 << 34)
 
-int fst_grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out)
-{
+int fst_grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out) {
     *out = NULL;
     if (ni < 1 || nj < 1 || (int64_t)ni * nj > GRID_MAX_POINTS)
         return fst_error(FST24_E_INVALID, "grid %c: bad dimensions %d x %d", grtyp ? grtyp : '?', (int)ni, (int)nj);
@@ -27,8 +26,7 @@ int fst_grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out)
     return FST24_OK;
 }
 
-void fst24_grid_free(fst24_grid *g)
-{
+void fst24_grid_free(fst24_grid *g) {
     if (!g) return;
     free(g->ax);
     free(g->ay);
@@ -37,16 +35,15 @@ void fst24_grid_free(fst24_grid *g)
     free(g);
 }
 
-static int alloc_axes(fst24_grid *g, size_t nx, size_t ny)
-{
+static int alloc_axes(fst24_grid *g, size_t nx, size_t ny) {
     g->ax = malloc(nx * sizeof(double));
     g->ay = malloc(ny * sizeof(double));
-    if (!g->ax || !g->ay) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory for axes", g->grtyp, (int)g->ni, (int)g->nj);
+    if (!g->ax || !g->ay)
+        return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory for axes", g->grtyp, (int)g->ni, (int)g->nj);
     return FST24_OK;
 }
 
-int fst_grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
-{
+int fst_grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g) {
     int st = fst_grid_decode_xg(ref, ref_ig, g->xg);
     if (st) return st;
     g->ref_grtyp = ref;
@@ -63,8 +60,9 @@ int fst_grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
     case 'E': {
         int id = fst_grid_rotation(g->xg[0], g->xg[1], g->xg[2], g->xg[3], p->R);
         if (id < 0)
-            return fst_error(FST24_E_INVALID, "grid E (ig %d %d %d %d): points (%g, %g) and (%g, %g) define no rotation",
-                             (int)ref_ig[0], (int)ref_ig[1], (int)ref_ig[2], (int)ref_ig[3], g->xg[0], g->xg[1], g->xg[2], g->xg[3]);
+            return fst_error(FST24_E_INVALID,
+                             "grid E (ig %d %d %d %d): points (%g, %g) and (%g, %g) define no rotation", (int)ref_ig[0],
+                             (int)ref_ig[1], (int)ref_ig[2], (int)ref_ig[3], g->xg[0], g->xg[1], g->xg[2], g->xg[3]);
         g->identity = id;
         if (id) { /* plain lat-lon: exact, and no trigonometry per point */
             p->kind = PROJ_LATLON;
@@ -75,7 +73,8 @@ int fst_grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
         }
         return FST24_OK;
     }
-    case 'N': case 'S':
+    case 'N':
+    case 'S':
         if (!(g->xg[2] > 0)) return fst_error(FST24_E_INVALID, "grid %c: d60 %g must be positive", ref, g->xg[2]);
         p->kind = PROJ_PS;
         p->pi = g->xg[0];
@@ -86,17 +85,16 @@ int fst_grid_reference_proj(char ref, const int32_t ref_ig[4], fst24_grid *g)
         p->re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / p->d60;
         p->south = ref == 'S';
         return FST24_OK;
-    default:
-        return fst_error(FST24_E_UNSUPPORTED, "reference grid type '%c' is not supported (E, L, N, S are)", ref);
+    default: return fst_error(FST24_E_UNSUPPORTED, "reference grid type '%c' is not supported (E, L, N, S are)", ref);
     }
 }
 
 /* A, B, G: global or hemispheric lat-lon axes in degrees. */
-static int build_abg(fst24_grid *g)
-{
+static int build_abg(fst24_grid *g) {
     const int dom = g->ig[0], flip = g->ig[1];
     if (dom < 0 || dom > 2 || flip < 0 || flip > 1)
-        return fst_error(FST24_E_INVALID, "grid %c: ig1 %d (domain 0..2) / ig2 %d (orientation 0..1) invalid", g->grtyp, dom, flip);
+        return fst_error(FST24_E_INVALID, "grid %c: ig1 %d (domain 0..2) / ig2 %d (orientation 0..1) invalid", g->grtyp,
+                         dom, flip);
     const int32_t ni = g->ni, nj = g->nj;
     if (g->grtyp == 'B' && (ni < 2 || nj < 2))
         return fst_error(FST24_E_INVALID, "grid B: needs ni, nj >= 2 (got %d x %d)", (int)ni, (int)nj);
@@ -131,9 +129,8 @@ static int build_abg(fst24_grid *g)
     return FST24_OK;
 }
 
-int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2, int32_t ig3,
-                   int32_t ig4, fst24_grid **out)
-{
+int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2, int32_t ig3, int32_t ig4,
+                   fst24_grid **out) {
     if (!out) return fst_error(FST24_E_INVALID, "fst24_grid_new: NULL output");
     *out = NULL;
     fst24_grid *g;
@@ -142,7 +139,9 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
     const int32_t ig[4] = {ig1, ig2, ig3, ig4};
     memcpy(g->ig, ig, sizeof ig);
     switch (grtyp) {
-    case 'A': case 'B': case 'G':
+    case 'A':
+    case 'B':
+    case 'G':
         st = fst_grid_decode_xg(grtyp, ig, g->xg);
         if (!st) st = build_abg(g);
         break;
@@ -158,7 +157,8 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
             g->lat_clamp = 1;
         }
         break;
-    case 'N': case 'S':
+    case 'N':
+    case 'S':
         st = fst_grid_reference_proj(grtyp, ig, g);
         if (!st) st = alloc_axes(g, (size_t)ni, (size_t)nj);
         if (!st) {
@@ -178,14 +178,16 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
     case '+':
         st = fst_grid_decode_xg('+', ig, g->xg);
         if (!st && !(fabsf(g->xg[0]) <= 90.0f))
-            st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3, (int)ig4, g->xg[0]);
+            st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3,
+                           (int)ig4, g->xg[0]);
         g->proj.kind = PROJ_POINT;
         /* in double from the ig (1e-5 deg resolution), not through the float xg */
         g->proj.lat0 = ig3 * 0.01 - 100.0 + (ig1 ? (ig1 - 1000) * 1e-5 : 0.0);
         g->proj.lon0 = grid_wrap360(ig4 * 0.01 + (ig2 ? (ig2 - 1000) * 1e-5 : 0.0));
         break;
     default:
-        st = fst_error(FST24_E_UNSUPPORTED, "grid type '%c' cannot be built from its header alone", grtyp ? grtyp : '?');
+        st =
+            fst_error(FST24_E_UNSUPPORTED, "grid type '%c' cannot be built from its header alone", grtyp ? grtyp : '?');
     }
     g->ref_grtyp = 0; /* self-contained: no reference grid */
     if (st) {
@@ -196,17 +198,16 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
     return FST24_OK;
 }
 
-static int check_axis(const fst24_grid *g, const double *a, size_t n, const char *name)
-{
+static int check_axis(const fst24_grid *g, const double *a, size_t n, const char *name) {
     for (size_t k = 0; k < n; k++)
         if (!isfinite(a[k]))
-            return fst_error(FST24_E_INVALID, "grid %c %dx%d: positional %s value %zu is not finite", g->grtyp, (int)g->ni, (int)g->nj, name, k);
+            return fst_error(FST24_E_INVALID, "grid %c %dx%d: positional %s value %zu is not finite", g->grtyp,
+                             (int)g->ni, (int)g->nj, name, k);
     return FST24_OK;
 }
 
-int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp, const int32_t ref_ig[4],
-                        const double *ax, const double *ay, fst24_grid **out)
-{
+int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp, const int32_t ref_ig[4], const double *ax,
+                        const double *ay, fst24_grid **out) {
     if (!out || !ref_ig || !ax || !ay) {
         if (out) *out = NULL;
         return fst_error(FST24_E_INVALID, "fst24_grid_new_axes: NULL argument");
@@ -225,8 +226,10 @@ int fst24_grid_new_axes(char grtyp, int32_t ni, int32_t nj, char ref_grtyp, cons
     if (!st) {
         memcpy(g->ax, ax, nx * sizeof(double));
         memcpy(g->ay, ay, ny * sizeof(double));
-        if (grtyp == 'Y') g->proj.kind = PROJ_CLOUD;
-        else if (ref_grtyp == 'L') g->proj.shift_negative_lon = 1;
+        if (grtyp == 'Y')
+            g->proj.kind = PROJ_CLOUD;
+        else if (ref_grtyp == 'L')
+            g->proj.shift_negative_lon = 1;
     }
     if (st) {
         fst24_grid_free(g);

@@ -29,8 +29,7 @@
  * (one division either way), then t + t^3 P(t^2), P a 3-term least-squares
  * fit of (atan(t)/t - 1)/t^2 on |t| <= tan(pi/12): within 2.3e-8 relative
  * (float's ulp is 6e-8). atan(0/0) = 0. */
-GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k)
-{
+GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k) {
     /* the reduction is arithmetic on kk rather than selects: with selects GCC
      * splits the division and the polynomial into both arms */
     const float kk = mn > 0.26794919f * mx ? 1.0f : 0.0f; /* tan(pi/12) */
@@ -48,8 +47,7 @@ GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k)
  * the returned radians (within +-pi/12): the callers turn it to their
  * quadrant exactly in *d and add the two in double, so only the reduced
  * angle carries float rounding. atan(0/0) = 0. */
-GRID_NOTRAP static inline float atan_quadrant_f(float ay, float ax, float *d)
-{
+GRID_NOTRAP static inline float atan_quadrant_f(float ay, float ax, float *d) {
     float k;
     const float e = atan_reduced_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &k);
     const float o = 30.0f * k;
@@ -61,8 +59,7 @@ GRID_NOTRAP static inline float atan_quadrant_f(float ay, float ax, float *d)
  * stops vectorisation): reciprocal square root by the exponent-halving bit
  * trick, two Newton steps (relative error 3.4e-2 -> 1.8e-3 -> 4.6e-6), then
  * one Newton step on the root itself (-> float rounding). sqrt(0) = 0. */
-GRID_NOTRAP static inline float sqrt_f(float q)
-{
+GRID_NOTRAP static inline float sqrt_f(float q) {
     uint32_t b;
     memcpy(&b, &q, sizeof b);
     b = 0x5f375a86u - (b >> 1);
@@ -81,9 +78,8 @@ GRID_NOTRAP static inline float sqrt_f(float q)
  * Every select picks between values computed unconditionally, so GCC makes
  * them vector blends. */
 GRID_KERNEL
-static void rotated_row_f(float cphi, float cx, float cy, float cz, const float *u,
-                          const float *v, const float *w, int32_t n, double *lat, double *lon)
-{
+static void rotated_row_f(float cphi, float cx, float cy, float cz, const float *u, const float *v, const float *w,
+                          int32_t n, double *lat, double *lon) {
     for (int32_t i = 0; i < n; i++) {
         const float gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
         float d;
@@ -102,8 +98,7 @@ static void rotated_row_f(float cphi, float cx, float cy, float cz, const float 
     }
 }
 
-static int latlon_rotated(const fst24_grid *g, double *lat, double *lon)
-{
+static int latlon_rotated(const fst24_grid *g, double *lat, double *lon) {
     const int32_t ni = g->ni, nj = g->nj;
     double *uvw = malloc(3 * (size_t)ni * sizeof(double));
     float *uvwf = malloc(3 * (size_t)ni * sizeof(float));
@@ -119,8 +114,8 @@ static int latlon_rotated(const fst24_grid *g, double *lat, double *lon)
     const double(*R)[3] = g->proj.R;
     for (int32_t j = 0; j < nj; j++) {
         const double phi = g->ay[j] * GRID_RAD, c = cos(phi), s = sin(phi);
-        rotated_row_f((float)c, (float)(R[2][0] * s), (float)(R[2][1] * s), (float)(R[2][2] * s), uvwf,
-                      uvwf + ni, uvwf + 2 * (size_t)ni, ni, lat + (size_t)j * ni, lon + (size_t)j * ni);
+        rotated_row_f((float)c, (float)(R[2][0] * s), (float)(R[2][1] * s), (float)(R[2][2] * s), uvwf, uvwf + ni,
+                      uvwf + 2 * (size_t)ni, ni, lat + (size_t)j * ni, lon + (size_t)j * ni);
     }
     free(uvwf);
     return FST24_OK;
@@ -135,9 +130,7 @@ static int latlon_rotated(const fst24_grid *g, double *lat, double *lon)
  * for the same reasons as the rotated kernel above. rho^2 is capped at 1e30
  * (far off the projection: lat -90) so that float never meets inf - inf. */
 GRID_KERNEL
-static void ps_row_f(float y, const float *x, int32_t n, float sg, double c, double *lat,
-                     double *lon)
-{
+static void ps_row_f(float y, const float *x, int32_t n, float sg, double c, double *lat, double *lon) {
     for (int32_t i = 0; i < n; i++) {
         const float xi = x[i], r2 = xi * xi + y * y;
         const float q = r2 < 1e30f ? r2 : 1e30f, nq = 1.0f - q;
@@ -162,14 +155,12 @@ static void ps_row_f(float y, const float *x, int32_t n, float sg, double c, dou
 
 /* Offset from the pole in units of re, capped so that its float square is
  * at most inf (never NaN). */
-static float ps_offset(double a, double pole, double re)
-{
+static float ps_offset(double a, double pole, double re) {
     const double v = (a - pole) / re;
     return (float)(v > 1e30 ? 1e30 : v < -1e30 ? -1e30 : v);
 }
 
-static int latlon_ps(const fst24_grid *g, double *lat, double *lon)
-{
+static int latlon_ps(const fst24_grid *g, double *lat, double *lon) {
     const grid_proj *p = &g->proj;
     const int32_t ni = g->ni, nj = g->nj;
     float *x = malloc((size_t)ni * sizeof(float));
@@ -185,8 +176,7 @@ static int latlon_ps(const fst24_grid *g, double *lat, double *lon)
 
 /* ---- latitude / longitude ---------------------------------------------- */
 
-static int latlon_one(const fst24_grid *g, double *lat, double *lon)
-{
+static int latlon_one(const fst24_grid *g, double *lat, double *lon) {
     const grid_proj *p = &g->proj;
     const int32_t ni = g->ni, nj = g->nj;
     const size_t n = (size_t)ni * nj;
@@ -195,8 +185,8 @@ static int latlon_one(const fst24_grid *g, double *lat, double *lon)
         for (int32_t j = 0; j < nj; j++) {
             const double la = p->y0 + p->dy * g->ay[j];
             if (!(fabs(la) <= 90.0 + 1e-9))
-                return fst_error(FST24_E_INVALID, "grid %c %dx%d: row %d is at latitude %g, beyond the poles",
-                                 g->grtyp, (int)ni, (int)nj, (int)j + 1, la);
+                return fst_error(FST24_E_INVALID, "grid %c %dx%d: row %d is at latitude %g, beyond the poles", g->grtyp,
+                                 (int)ni, (int)nj, (int)j + 1, la);
         }
         for (int32_t i = 0; i < ni; i++) {
             double a = g->ax[i];
@@ -211,13 +201,13 @@ static int latlon_one(const fst24_grid *g, double *lat, double *lon)
         }
         return FST24_OK;
     }
-    case PROJ_ROTATED:
-        return latlon_rotated(g, lat, lon);
-    case PROJ_PS:
-        return latlon_ps(g, lat, lon);
+    case PROJ_ROTATED: return latlon_rotated(g, lat, lon);
+    case PROJ_PS: return latlon_ps(g, lat, lon);
     case PROJ_CLOUD:
         if (g->ref_grtyp != 'L')
-            return fst_error(FST24_E_UNSUPPORTED, "grid Y on a '%c' reference: only L (values in degrees) is supported, as in librmn", g->ref_grtyp);
+            return fst_error(FST24_E_UNSUPPORTED,
+                             "grid Y on a '%c' reference: only L (values in degrees) is supported, as in librmn",
+                             g->ref_grtyp);
         for (size_t k = 0; k < n; k++) {
             lat[k] = g->ay[k];
             lon[k] = grid_wrap360(g->ax[k]);
@@ -229,13 +219,11 @@ static int latlon_one(const fst24_grid *g, double *lat, double *lon)
             lon[k] = p->lon0;
         }
         return FST24_OK;
-    default:
-        return fst_error(FST24_E_UNSUPPORTED, "grid %c: no latitude/longitude", g->grtyp);
+    default: return fst_error(FST24_E_UNSUPPORTED, "grid %c: no latitude/longitude", g->grtyp);
     }
 }
 
-int fst24_grid_latlon(const fst24_grid *g, double *lat, double *lon)
-{
+int fst24_grid_latlon(const fst24_grid *g, double *lat, double *lon) {
     if (!g || !lat || !lon) return fst_error(FST24_E_INVALID, "fst24_grid_latlon: NULL argument");
     if (g->proj.kind != PROJ_SUPER) return latlon_one(g, lat, lon);
     size_t off = 0;
@@ -250,8 +238,7 @@ int fst24_grid_latlon(const fst24_grid *g, double *lat, double *lon)
 /* ---- cell bounds ------------------------------------------------------- */
 
 /* Axis value at a fractional 0-based index, linear inside, extrapolated outside. */
-static double axis_at(const double *a, int32_t n, double f)
-{
+static double axis_at(const double *a, int32_t n, double f) {
     if (n == 1) return a[0];
     int32_t k = (int32_t)floor(f);
     if (k < 0) k = 0;
@@ -259,8 +246,7 @@ static double axis_at(const double *a, int32_t n, double f)
     return a[k] + (f - k) * (a[k + 1] - a[k]);
 }
 
-static void point_at(const fst24_grid *g, double fi, double fj, double *lat, double *lon)
-{
+static void point_at(const fst24_grid *g, double fi, double fj, double *lat, double *lon) {
     const grid_proj *p = &g->proj;
     const double x = axis_at(g->ax, g->ni, fi), y = axis_at(g->ay, g->nj, fj);
     switch (p->kind) {
@@ -272,19 +258,13 @@ static void point_at(const fst24_grid *g, double fi, double fj, double *lat, dou
         *lon = grid_wrap360(p->x0 + p->dx * a);
         return;
     }
-    case PROJ_ROTATED:
-        fst_grid_rotated_point(p->R, y > 90.0 ? 90.0 : y < -90.0 ? -90.0 : y, x, lat, lon);
-        return;
-    case PROJ_PS:
-        fst_grid_ps_point(p, x - p->pi, y - p->pj, lat, lon);
-        return;
-    default:
-        *lat = *lon = NAN;
+    case PROJ_ROTATED: fst_grid_rotated_point(p->R, y > 90.0 ? 90.0 : y < -90.0 ? -90.0 : y, x, lat, lon); return;
+    case PROJ_PS: fst_grid_ps_point(p, x - p->pi, y - p->pj, lat, lon); return;
+    default: *lat = *lon = NAN;
     }
 }
 
-static int bounds_one(const fst24_grid *g, double *lat_b, double *lon_b)
-{
+static int bounds_one(const fst24_grid *g, double *lat_b, double *lon_b) {
     const int32_t ni = g->ni, nj = g->nj;
     if (g->proj.kind != PROJ_LATLON && g->proj.kind != PROJ_ROTATED && g->proj.kind != PROJ_PS)
         return fst_error(FST24_E_UNSUPPORTED, "grid %c: points have no cells (no bounds)", g->grtyp);
@@ -311,8 +291,7 @@ static int bounds_one(const fst24_grid *g, double *lat_b, double *lon_b)
     return FST24_OK;
 }
 
-int fst24_grid_bounds(const fst24_grid *g, double *lat_b, double *lon_b)
-{
+int fst24_grid_bounds(const fst24_grid *g, double *lat_b, double *lon_b) {
     if (!g || !lat_b || !lon_b) return fst_error(FST24_E_INVALID, "fst24_grid_bounds: NULL argument");
     if (g->proj.kind != PROJ_SUPER) return bounds_one(g, lat_b, lon_b);
     size_t off = 0;
@@ -326,8 +305,7 @@ int fst24_grid_bounds(const fst24_grid *g, double *lat_b, double *lon_b)
 
 /* ---- projection axes --------------------------------------------------- */
 
-int fst24_grid_axes(const fst24_grid *g, double *x, double *y)
-{
+int fst24_grid_axes(const fst24_grid *g, double *x, double *y) {
     if (!g || !x || !y) return fst_error(FST24_E_INVALID, "fst24_grid_axes: NULL argument");
     const grid_proj *p = &g->proj;
     switch (p->kind) {
@@ -349,7 +327,6 @@ int fst24_grid_axes(const fst24_grid *g, double *x, double *y)
         for (int32_t i = 0; i < g->ni; i++) x[i] = (g->ax[i] - 1.0) * p->d60;
         for (int32_t j = 0; j < g->nj; j++) y[j] = (g->ay[j] - 1.0) * p->d60;
         return FST24_OK;
-    default:
-        return fst_error(FST24_E_UNSUPPORTED, "grid %c: not separable, no 1-D axes", g->grtyp);
+    default: return fst_error(FST24_E_UNSUPPORTED, "grid %c: not separable, no 1-D axes", g->grtyp);
     }
 }

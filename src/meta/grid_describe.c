@@ -8,8 +8,7 @@
 
 /* ---- description ------------------------------------------------------- */
 
-static void describe_rotation(const double R[3][3], fst24_grid_info *info)
-{
+static void describe_rotation(const double R[3][3], fst24_grid_info *info) {
     memcpy(info->rotation, R, sizeof info->rotation);
     info->grid_north_pole_latitude = asin(fmax(-1.0, fmin(1.0, R[2][2]))) * GRID_DEG;
     if (fabs(R[2][2]) < 1.0 - 1e-12) {
@@ -24,8 +23,7 @@ static void describe_rotation(const double R[3][3], fst24_grid_info *info)
     }
 }
 
-int fst24_grid_describe(const fst24_grid *g, fst24_grid_info *info)
-{
+int fst24_grid_describe(const fst24_grid *g, fst24_grid_info *info) {
     if (!g || !info) return fst_error(FST24_E_INVALID, "fst24_grid_describe: NULL argument");
     memset(info, 0, sizeof *info);
     info->grtyp = g->grtyp;
@@ -80,14 +78,12 @@ int fst24_grid_describe(const fst24_grid *g, fst24_grid_info *info)
         if (g->sub[0] && g->sub[0]->proj.kind == PROJ_ROTATED) describe_rotation(g->sub[0]->proj.R, info);
         memcpy(info->xg, g->sub[0]->xg, sizeof info->xg);
         break;
-    default:
-        break;
+    default: break;
     }
     return FST24_OK;
 }
 
-int fst24_gaussian_latitudes(int32_t nj, double *lat)
-{
+int fst24_gaussian_latitudes(int32_t nj, double *lat) {
     if (!lat) return fst_error(FST24_E_INVALID, "fst24_gaussian_latitudes: NULL output");
     return fst_grid_gaussian(nj, lat);
 }

@@ -9,8 +9,7 @@
 #include "meta/grid_internal.h"
 #include "meta/lookup.h"
 
-int fst_grid_read_doubles(const fst24_record *r, size_t expect, double **out)
-{
+int fst_grid_read_doubles(const fst24_record *r, size_t expect, double **out) {
     *out = NULL;
     fst24_elem_type t;
     size_t count;
@@ -32,8 +31,10 @@ int fst_grid_read_doubles(const fst24_record *r, size_t expect, double **out)
     /* Some writers (SPI) store positional reals as datyp 0 (raw bits): 32/64-bit
      * raw words are then IEEE values, not integers. */
     if ((r->data_type & 63) == FST24_TYPE_BINARY) {
-        if (t == FST24_ELEM_U32 || t == FST24_ELEM_I32) t = FST24_ELEM_F32;
-        else if (t == FST24_ELEM_U64 || t == FST24_ELEM_I64) t = FST24_ELEM_F64;
+        if (t == FST24_ELEM_U32 || t == FST24_ELEM_I32)
+            t = FST24_ELEM_F32;
+        else if (t == FST24_ELEM_U64 || t == FST24_ELEM_I64)
+            t = FST24_ELEM_F64;
     }
     if (!st) {
         for (size_t k = 0; k < count; k++) {
@@ -55,7 +56,8 @@ int fst_grid_read_doubles(const fst24_record *r, size_t expect, double **out)
     free(raw);
     if (st) {
         free(d);
-        return fst_error_context(st, "positional record '%.4s' (ip1 %d ip2 %d ip3 %d): ", r->nomvar, (int)r->ip1, (int)r->ip2, (int)r->ip3);
+        return fst_error_context(st, "positional record '%.4s' (ip1 %d ip2 %d ip3 %d): ", r->nomvar, (int)r->ip1,
+                                 (int)r->ip2, (int)r->ip3);
     }
     *out = d;
     return FST24_OK;
@@ -66,9 +68,8 @@ typedef int (*pos_accept)(const fst24_record *cand, const void *arg);
 
 /* First record named `nomvar` with (ip1, ip2, ip3) = tags (ip3 < 0: any) that `ok` accepts.
  * Returns 1 found, 0 none, <0 error. */
-static int find_positional(fst24_file *file, const char *nomvar, int32_t ip1, int32_t ip2, int32_t ip3,
-                           pos_accept ok, const void *arg, fst24_record *found)
-{
+static int find_positional(fst24_file *file, const char *nomvar, int32_t ip1, int32_t ip2, int32_t ip3, pos_accept ok,
+                           const void *arg, fst24_record *found) {
     fst24_query *q = NULL;
     int st = fst_meta_query_named(file, nomvar, ip1, ip2, ip3, &q);
     if (st) return st;
@@ -85,33 +86,35 @@ static int find_positional(fst24_file *file, const char *nomvar, int32_t ip1, in
     return res;
 }
 
-typedef struct shape_req { int32_t ni, nj; int min; } shape_req;
+typedef struct shape_req {
+    int32_t ni, nj;
+    int min;
+} shape_req;
 
 /* exact shape (min == 0) or at least that shape (min == 1, for # masters) */
-static int accept_shape(const fst24_record *c, const void *arg)
-{
+static int accept_shape(const fst24_record *c, const void *arg) {
     const shape_req *s = arg;
     if (s->min) return (s->ni < 0 || c->ni >= s->ni) && (s->nj < 0 || c->nj >= s->nj);
     return (s->ni < 0 || c->ni == s->ni) && (s->nj < 0 || c->nj == s->nj);
 }
 
-static int missing(const fst24_record *rec, const char *what)
-{
-    return fst_error(FST24_E_NO_RECORD, "record '%.4s' grid %c %dx%d (ig %d %d %d %d): no %s positional record with ip1 %d ip2 %d ip3 %d",
+static int missing(const fst24_record *rec, const char *what) {
+    return fst_error(FST24_E_NO_RECORD,
+                     "record '%.4s' grid %c %dx%d (ig %d %d %d %d): no %s positional record with ip1 %d ip2 %d ip3 %d",
                      rec->nomvar, rec->grtyp[0], (int)rec->ni, (int)rec->nj, (int)rec->ig1, (int)rec->ig2,
                      (int)rec->ig3, (int)rec->ig4, what, (int)rec->ig1, (int)rec->ig2, (int)rec->ig3);
 }
 
 /* Z (and # tiles, Y, O, M): the >> / ^^ pair. */
-static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst24_grid **out)
-{
+static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst24_grid **out) {
     const char t = rec->grtyp[0];
     const int tile = t == '#', cloud = t == 'Y' || t == 'O' || t == 'M';
     fst24_record rx, ry;
     shape_req sx, sy;
     if (tile) { /* master axes at least as long as the tile's end */
         if (rec->ig3 < 1 || rec->ig4 < 1)
-            return fst_error(FST24_E_INVALID, "record '%.4s' grid #: tile start ig3 %d / ig4 %d must be >= 1", rec->nomvar, (int)rec->ig3, (int)rec->ig4);
+            return fst_error(FST24_E_INVALID, "record '%.4s' grid #: tile start ig3 %d / ig4 %d must be >= 1",
+                             rec->nomvar, (int)rec->ig3, (int)rec->ig4);
         sx = (shape_req){(int32_t)(rec->ig3 - 1 + (int64_t)rec->ni), -1, 1};
         sy = (shape_req){-1, (int32_t)(rec->ig4 - 1 + (int64_t)rec->nj), 1};
     } else if (cloud) {
@@ -131,8 +134,8 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
     if (st <= 0) return st < 0 ? st : missing(rec, "^^");
     const int64_t nx = (int64_t)rx.ni * rx.nj, ny = (int64_t)ry.ni * ry.nj;
     /* a Z whose positionals both have the data's 2-D shape is really a Y grid */
-    const int as_cloud = cloud || (!tile && rec->nj > 1 && rx.ni == rec->ni && rx.nj == rec->nj &&
-                                   ry.ni == rec->ni && ry.nj == rec->nj);
+    const int as_cloud =
+        cloud || (!tile && rec->nj > 1 && rx.ni == rec->ni && rx.nj == rec->nj && ry.ni == rec->ni && ry.nj == rec->nj);
     if (!as_cloud && ((rx.nj != 1 && rx.ni != 1) || (ry.ni != 1 && ry.nj != 1)))
         return fst_error(FST24_E_INVALID, "record '%.4s' grid %c: positional records are %dx%d and %dx%d, not 1-D axes",
                          rec->nomvar, t, (int)rx.ni, (int)rx.nj, (int)ry.ni, (int)ry.nj);
@@ -177,21 +180,22 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
 }
 
 /* U (yin-yang): one "^>" record holds both sub-grids' axes and rotations. */
-static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid **out)
-{
+static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid **out) {
     fst24_record rs;
     int st = find_positional(file, "^>", rec->ig1, rec->ig2, rec->ig3, NULL, NULL, &rs);
     if (st <= 0) return st < 0 ? st : missing(rec, "^>");
     const size_t n = (size_t)rs.ni * rs.nj;
     if (n < 5 || n > 100000000)
-        return fst_error(FST24_E_INVALID, "record '^>' (ip1 %d): %zu values, too short for a yin-yang layout", (int)rs.ip1, n);
+        return fst_error(FST24_E_INVALID, "record '^>' (ip1 %d): %zu values, too short for a yin-yang layout",
+                         (int)rs.ip1, n);
     double *t = NULL;
     st = fst_grid_read_doubles(&rs, n, &t);
     if (st) return st;
     fst24_grid *g = NULL;
     if (t[0] != 70.0 || t[1] != 1.0 || t[2] != 2.0) { /* compared as doubles: NaN must not reach an int cast */
-        st = fst_error(FST24_E_UNSUPPORTED, "record '^>' (ip1 %d): family %g version %g with %g sub-grids (F, 1, 2 supported)",
-                       (int)rs.ip1, t[0], t[1], t[2]);
+        st = fst_error(FST24_E_UNSUPPORTED,
+                       "record '^>' (ip1 %d): family %g version %g with %g sub-grids (F, 1, 2 supported)", (int)rs.ip1,
+                       t[0], t[1], t[2]);
         goto done;
     }
     st = fst_grid_alloc('U', rec->ni, rec->nj, &g);
@@ -208,7 +212,10 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
     size_t yin_ax = 0, yin_ay = 0;
     int32_t yin_ni = 0, yin_nj = 0;
     for (int k = 0; k < 2; k++) {
-        if (s + 10 > n) { st = fst_error(FST24_E_INVALID, "record '^>': sub-grid %d header beyond the %zu values", k + 1, n); goto done; }
+        if (s + 10 > n) {
+            st = fst_error(FST24_E_INVALID, "record '^>': sub-grid %d header beyond the %zu values", k + 1, n);
+            goto done;
+        }
         const double dni = t[s], dnj = t[s + 1];
         if (!(dni >= 1 && dnj >= 1 && dni <= 1e7 && dnj <= 1e7) || dni != floor(dni) || dnj != floor(dnj)) {
             st = fst_error(FST24_E_INVALID, "record '^>': sub-grid %d size %g x %g invalid", k + 1, dni, dnj);
@@ -216,7 +223,8 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
         }
         const int32_t ni = (int32_t)dni, nj = (int32_t)dnj;
         if (s + 10 + (size_t)ni + nj > n || ni != rec->ni || (int64_t)nj * 2 != rec->nj) {
-            st = fst_error(FST24_E_INVALID, "record '^>': sub-grid %d %dx%d does not fit the record (%zu values) or the data grid %dx%d",
+            st = fst_error(FST24_E_INVALID,
+                           "record '^>': sub-grid %d %dx%d does not fit the record (%zu values) or the data grid %dx%d",
                            k + 1, (int)ni, (int)nj, n, (int)rec->ni, (int)rec->nj);
             goto done;
         }
@@ -248,21 +256,35 @@ done:
     return FST24_OK;
 }
 
-int fst24_grid_from_record(fst24_file *file, const fst24_record *rec, fst24_grid **out)
-{
+int fst24_grid_from_record(fst24_file *file, const fst24_record *rec, fst24_grid **out) {
     if (!rec || !out) return fst_error(FST24_E_INVALID, "fst24_grid_from_record: NULL argument");
     *out = NULL;
     const char t = rec->grtyp[0];
     switch (t) {
-    case 'A': case 'B': case 'G': case 'L': case 'N': case 'S': case 'E': case '+': {
+    case 'A':
+    case 'B':
+    case 'G':
+    case 'L':
+    case 'N':
+    case 'S':
+    case 'E':
+    case '+': {
         int st = fst24_grid_new(t, rec->ni, rec->nj, rec->ig1, rec->ig2, rec->ig3, rec->ig4, out);
         return st ? fst_error_context(st, "record '%.4s': ", rec->nomvar) : st;
     }
-    case 'Z': case '#': case 'Y': case 'O': case 'M':
-        if (!file) return fst_error(FST24_E_INVALID, "record '%.4s' grid %c: a file is needed to find the positional records", rec->nomvar, t);
+    case 'Z':
+    case '#':
+    case 'Y':
+    case 'O':
+    case 'M':
+        if (!file)
+            return fst_error(FST24_E_INVALID, "record '%.4s' grid %c: a file is needed to find the positional records",
+                             rec->nomvar, t);
         return grid_from_positionals(file, rec, out);
     case 'U':
-        if (!file) return fst_error(FST24_E_INVALID, "record '%.4s' grid U: a file is needed to find the '^>' record", rec->nomvar);
+        if (!file)
+            return fst_error(FST24_E_INVALID, "record '%.4s' grid U: a file is needed to find the '^>' record",
+                             rec->nomvar);
         return grid_from_super(file, rec, out);
     case 'X':
         /* no geography of its own, but GeoRef/fstd2nc use linked >> / ^^ when present */
@@ -271,9 +293,12 @@ int fst24_grid_from_record(fst24_file *file, const fst24_record *rec, fst24_grid
             if (st != FST24_E_NO_RECORD) return st;
             fst24_clear_error();
         }
-        return fst_error(FST24_E_UNSUPPORTED, "record '%.4s': grid type 'X' has no geographic coordinates (no linked positional records)", rec->nomvar);
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "record '%.4s': grid type 'X' has no geographic coordinates (no linked positional records)",
+                         rec->nomvar);
     default:
-        return fst_error(FST24_E_UNSUPPORTED, "record '%.4s': grid type '%c' has no geographic coordinates here", rec->nomvar, t ? t : ' ');
+        return fst_error(FST24_E_UNSUPPORTED, "record '%.4s': grid type '%c' has no geographic coordinates here",
+                         rec->nomvar, t ? t : ' ');
     }
 }
 
@@ -292,8 +317,7 @@ struct fst24_grid_cache {
     size_t n, cap;
 };
 
-int fst24_grid_cache_new(fst24_grid_cache **out)
-{
+int fst24_grid_cache_new(fst24_grid_cache **out) {
     if (!out) return fst_error(FST24_E_INVALID, "fst24_grid_cache_new: NULL output");
     fst24_grid_cache *c = calloc(1, sizeof *c);
     if (!c) return fst_error(FST24_E_NOMEM, "grid cache: out of memory");
@@ -305,8 +329,7 @@ int fst24_grid_cache_new(fst24_grid_cache **out)
     return FST24_OK;
 }
 
-void fst24_grid_cache_free(fst24_grid_cache *c)
-{
+void fst24_grid_cache_free(fst24_grid_cache *c) {
     if (!c) return;
     for (size_t k = 0; k < c->n; k++) fst24_grid_free(c->e[k].grid);
     free(c->e);
@@ -314,8 +337,7 @@ void fst24_grid_cache_free(fst24_grid_cache *c)
     free(c);
 }
 
-static fst24_grid *cache_find(const fst24_grid_cache *c, const cache_entry *key)
-{
+static fst24_grid *cache_find(const fst24_grid_cache *c, const cache_entry *key) {
     for (size_t k = 0; k < c->n; k++) {
         const cache_entry *e = &c->e[k];
         if (e->file == key->file && e->grtyp == key->grtyp && e->ni == key->ni && e->nj == key->nj &&
@@ -325,9 +347,7 @@ static fst24_grid *cache_find(const fst24_grid_cache *c, const cache_entry *key)
     return NULL;
 }
 
-int fst24_grid_cache_get(fst24_grid_cache *c, fst24_file *file, const fst24_record *rec,
-                         const fst24_grid **grid)
-{
+int fst24_grid_cache_get(fst24_grid_cache *c, fst24_file *file, const fst24_record *rec, const fst24_grid **grid) {
     if (!c || !rec || !grid) return fst_error(FST24_E_INVALID, "fst24_grid_cache_get: NULL argument");
     cache_entry key = {file, rec->grtyp[0], rec->ni, rec->nj, {rec->ig1, rec->ig2, rec->ig3, rec->ig4}, NULL};
     pthread_mutex_lock(&c->lock);
@@ -367,14 +387,15 @@ int fst24_grid_cache_get(fst24_grid_cache *c, fst24_file *file, const fst24_reco
     return FST24_OK;
 }
 
-int fst24_grid_cache_forget(fst24_grid_cache *c, const fst24_file *file)
-{
+int fst24_grid_cache_forget(fst24_grid_cache *c, const fst24_file *file) {
     if (!c) return fst_error(FST24_E_INVALID, "fst24_grid_cache_forget: NULL cache");
     pthread_mutex_lock(&c->lock);
     size_t kept = 0;
     for (size_t k = 0; k < c->n; k++) {
-        if (c->e[k].file == file) fst24_grid_free(c->e[k].grid);
-        else c->e[kept++] = c->e[k];
+        if (c->e[k].file == file)
+            fst24_grid_free(c->e[k].grid);
+        else
+            c->e[kept++] = c->e[k];
     }
     c->n = kept;
     pthread_mutex_unlock(&c->lock);

@@ -9,14 +9,12 @@
 #include "meta/grid_internal.h"
 
 /* Fortran NINT: round half away from zero. */
-static int32_t nint(float x)
-{
+static int32_t nint(float x) {
     if (!(fabsf(x) < 2.0e9f)) return x < 0 ? INT32_MIN : INT32_MAX;
     return (int32_t)lroundf(x);
 }
 
-static int decode_ps(char grtyp, const int32_t ig[4], float xg[4])
-{
+static int decode_ps(char grtyp, const int32_t ig[4], float xg[4]) {
     if (ig[3] < 32768) { /* old style */
         xg[0] = (float)ig[1] * 0.1f;
         xg[1] = (float)ig[0] * 0.1f;
@@ -48,8 +46,7 @@ static int decode_ps(char grtyp, const int32_t ig[4], float xg[4])
     return FST24_OK;
 }
 
-static void decode_e(const int32_t ig[4], float xg[4])
-{
+static void decode_e(const int32_t ig[4], float xg[4]) {
     int32_t lg1 = (int32_t)(((uint32_t)ig[0] << 2) | ((uint32_t)ig[2] & 3u));
     int32_t lg3 = ig[2] >> 2;
     int32_t lg2 = (int32_t)(((uint32_t)ig[1] << 2) | ((uint32_t)ig[3] & 3u));
@@ -62,13 +59,14 @@ static void decode_e(const int32_t ig[4], float xg[4])
     xg[3] = (float)(lg4 / 40.0);
 }
 
-int fst_grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
-{
+int fst_grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4]) {
     for (int k = 0; k < 4; k++)
         if (ig[k] < 0 && grtyp != '+') /* stored ig are unsigned fields */
             return fst_error(FST24_E_INVALID, "grid %c: ig%d = %d is negative", grtyp, k + 1, (int)ig[k]);
     switch (grtyp) {
-    case 'A': case 'B': case 'G':
+    case 'A':
+    case 'B':
+    case 'G':
         xg[0] = (float)ig[0];
         xg[1] = (float)ig[1];
         xg[2] = xg[3] = 0.0f;
@@ -92,11 +90,9 @@ int fst_grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
         xg[2] = 500.0f * (float)ig[1];
         xg[3] = (float)ig[0] * 0.2f;
         return FST24_OK;
-    case 'N': case 'S':
-        return decode_ps(grtyp, ig, xg);
-    case 'E':
-        decode_e(ig, xg);
-        return FST24_OK;
+    case 'N':
+    case 'S': return decode_ps(grtyp, ig, xg);
+    case 'E': decode_e(ig, xg); return FST24_OK;
     case '+': {
         double lat = ig[2] * 0.01 - 100.0, lon = ig[3] * 0.01;
         if (ig[0] != 0) lat += (ig[0] - 1000) * 0.00001;
@@ -106,13 +102,11 @@ int fst_grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
         xg[2] = xg[3] = 0.0f;
         return FST24_OK;
     }
-    default:
-        return fst_error(FST24_E_UNSUPPORTED, "grid type '%c' has no real descriptors (cigaxg)", grtyp);
+    default: return fst_error(FST24_E_UNSUPPORTED, "grid type '%c' has no real descriptors (cigaxg)", grtyp);
     }
 }
 
-static int encode_ps(char grtyp, const float xg[4], int32_t ig[4])
-{
+static int encode_ps(char grtyp, const float xg[4], int32_t ig[4]) {
     ig[0] = nint(xg[1] * 10.0f);
     ig[1] = nint(xg[0] * 10.0f);
     ig[2] = nint(xg[3] * 100.0f);
@@ -153,8 +147,7 @@ static int encode_ps(char grtyp, const float xg[4], int32_t ig[4])
     return FST24_OK;
 }
 
-static int encode_e(const float xg[4], int32_t ig[4])
-{
+static int encode_e(const float xg[4], int32_t ig[4]) {
     if (!(fabsf(xg[0]) <= 90.5f && fabsf(xg[2]) <= 90.5f))
         return fst_error(FST24_E_INVALID, "grid E: latitudes %g, %g out of [-90, 90]", xg[0], xg[2]);
     if (!(fabsf(xg[1]) < 1e6f && fabsf(xg[3]) < 1e6f))
@@ -175,10 +168,11 @@ static int encode_e(const float xg[4], int32_t ig[4])
     return FST24_OK;
 }
 
-int fst_grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4])
-{
+int fst_grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4]) {
     switch (grtyp) {
-    case 'A': case 'B': case 'G':
+    case 'A':
+    case 'B':
+    case 'G':
         ig[0] = nint(xg[0]);
         ig[1] = nint(xg[1]);
         ig[2] = ig[3] = 0;
@@ -209,10 +203,9 @@ int fst_grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4])
         ig[2] = nint(xg[0]);
         ig[3] = nint(100.0f * (90.0f + xg[1]));
         return FST24_OK;
-    case 'N': case 'S':
-        return encode_ps(grtyp, xg, ig);
-    case 'E':
-        return encode_e(xg, ig);
+    case 'N':
+    case 'S': return encode_ps(grtyp, xg, ig);
+    case 'E': return encode_e(xg, ig);
     case '+': {
         const double lat = xg[0];
         double lon = xg[1];
@@ -225,13 +218,11 @@ int fst_grid_encode_ig(char grtyp, const float xg[4], int32_t ig[4])
         ig[1] = (int32_t)lround(lon * 100000.0) - ig[3] * 1000 + 1000;
         return FST24_OK;
     }
-    default:
-        return fst_error(FST24_E_UNSUPPORTED, "grid type '%c' has no real descriptors (cxgaig)", grtyp);
+    default: return fst_error(FST24_E_UNSUPPORTED, "grid type '%c' has no real descriptors (cxgaig)", grtyp);
     }
 }
 
-int fst24_ig_to_xg(char grtyp, size_t n, const int32_t *ig, float *xg)
-{
+int fst24_ig_to_xg(char grtyp, size_t n, const int32_t *ig, float *xg) {
     if (n && (!ig || !xg)) return fst_error(FST24_E_INVALID, "fst24_ig_to_xg: NULL array");
     for (size_t k = 0; k < n; k++) {
         int st = fst_grid_decode_xg(grtyp, ig + 4 * k, xg + 4 * k);
@@ -240,13 +231,13 @@ int fst24_ig_to_xg(char grtyp, size_t n, const int32_t *ig, float *xg)
     return FST24_OK;
 }
 
-int fst24_xg_to_ig(char grtyp, size_t n, const float *xg, int32_t *ig)
-{
+int fst24_xg_to_ig(char grtyp, size_t n, const float *xg, int32_t *ig) {
     if (n && (!ig || !xg)) return fst_error(FST24_E_INVALID, "fst24_xg_to_ig: NULL array");
     for (size_t k = 0; k < n; k++) {
         const float *x = xg + 4 * k;
         for (int m = 0; m < 4; m++)
-            if (!isfinite(x[m])) return fst_error(FST24_E_INVALID, "fst24_xg_to_ig: xg%d of set %zu is not finite", m + 1, k);
+            if (!isfinite(x[m]))
+                return fst_error(FST24_E_INVALID, "fst24_xg_to_ig: xg%d of set %zu is not finite", m + 1, k);
         int st = fst_grid_encode_ig(grtyp, x, ig + 4 * k);
         if (st) return st;
     }

@@ -29,12 +29,12 @@
 #endif
 
 typedef enum grid_proj_kind {
-    PROJ_LATLON = 1,  /* lat = y0 + dy*ay_j, lon = x0 + dx*ax_i */
-    PROJ_ROTATED,     /* (ay_j, ax_i) are rotated lat/lon, R maps geographic to rotated */
-    PROJ_PS,          /* (ax_i, ay_j) are index-space positions on a polar-stereographic grid */
-    PROJ_CLOUD,       /* Y: ax = lon, ay = lat for every point */
-    PROJ_POINT,       /* +: one geographic point (lat0, lon0) */
-    PROJ_SUPER        /* U: stack of sub-grids */
+    PROJ_LATLON = 1, /* lat = y0 + dy*ay_j, lon = x0 + dx*ax_i */
+    PROJ_ROTATED,    /* (ay_j, ax_i) are rotated lat/lon, R maps geographic to rotated */
+    PROJ_PS,         /* (ax_i, ay_j) are index-space positions on a polar-stereographic grid */
+    PROJ_CLOUD,      /* Y: ax = lon, ay = lat for every point */
+    PROJ_POINT,      /* +: one geographic point (lat0, lon0) */
+    PROJ_SUPER       /* U: stack of sub-grids */
 } grid_proj_kind;
 
 typedef struct grid_proj {
@@ -48,20 +48,20 @@ typedef struct grid_proj {
 } grid_proj;
 
 struct fst24_grid {
-    char grtyp;          /* data grid type */
-    char ref_grtyp;      /* reference type (Z/Y/#), 'F' for U, 0 otherwise */
+    char grtyp;     /* data grid type */
+    char ref_grtyp; /* reference type (Z/Y/#), 'F' for U, 0 otherwise */
     int32_t ni, nj;
     int32_t ig[4];
     int32_t ref_ig[4];
-    float xg[4];         /* xg of the grid or of the reference */
-    int identity;        /* rotated reference that is the identity */
+    float xg[4];  /* xg of the grid or of the reference */
+    int identity; /* rotated reference that is the identity */
     grid_proj proj;
-    double *ax, *ay;     /* separable: ni and nj values; CLOUD: ni*nj each */
-    int lat_clamp;       /* A/B/G: latitude bounds clamp at the poles */
+    double *ax, *ay; /* separable: ni and nj values; CLOUD: ni*nj each */
+    int lat_clamp;   /* A/B/G: latitude bounds clamp at the poles */
     int32_t tile_i0, tile_j0, master_ni, master_nj;
     int nsub;
     struct fst24_grid *sub[2];
-    int64_t pos_key[2];  /* keys of the >> and ^^ (or ^>) records read; -1 if none */
+    int64_t pos_key[2]; /* keys of the >> and ^^ (or ^>) records read; -1 if none */
 };
 
 /* ---- grid_math.c ---- */
@@ -74,13 +74,11 @@ int fst_grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, do
 /* One polar-stereographic point: index-space offsets from the pole -> lat/lon. */
 void fst_grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon);
 /* Inverse: geographic -> offsets from the pole in grid units (librmn xyfll). */
-void fst_grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south,
-                     double *x, double *y);
+void fst_grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south, double *x, double *y);
 /* One rotated point (rlat, rlon in degrees) to geographic. */
 void fst_grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon);
 /* Reduce a longitude to [0, 360). */
-static inline double grid_wrap360(double lon)
-{
+static inline double grid_wrap360(double lon) {
     lon = fmod(lon, 360.0);
     if (lon < 0) lon += 360.0;
     if (lon >= 360.0) lon -= 360.0;
@@ -88,19 +86,16 @@ static inline double grid_wrap360(double lon)
 }
 
 /* Per-column terms of the rotation (the whole-grid kernels are in grid_coords.c). */
-void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
-                          double *v, double *w);
+void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u, double *v, double *w);
 /* Polar-stereographic lat/lon of n points of one row (double precision). */
-void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
-                 double *lon);
+void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat, double *lon);
 
 /* atan2 to ~1 ulp without library calls or branches, so that loops using it
  * vectorise. With mn = min(|x|,|y|), mx = max: t = mn/mx, or past
  * tan(pi/12) the reduced (sqrt3*mn - mx)/(sqrt3*mx + mn) = tan(atan(t) - pi/6),
  * so |t| <= tan(pi/12); then an odd polynomial (least-squares fit of
  * atan(t)/t in t^2, max error 6e-17 on that range). */
-GRID_NOTRAP static inline double grid_atan2(double y, double x)
-{
+GRID_NOTRAP static inline double grid_atan2(double y, double x) {
     /* every operand is computed unconditionally and the ternaries only pick
      * values: the compiler can then turn them into vector blends */
     const double ax = fabs(x), ay = fabs(y);
@@ -134,8 +129,7 @@ GRID_NOTRAP static inline double grid_atan2(double y, double x)
 /* sqrt for x >= 0 without the libm call (whose errno handling stops loop
  * vectorisation): reciprocal square root by the exponent-halving bit trick
  * and three Newton steps, then one correction; within 1 ulp. sqrt(0) = 0. */
-GRID_NOTRAP static inline double grid_sqrt(double x)
-{
+GRID_NOTRAP static inline double grid_sqrt(double x) {
     uint64_t b;
     memcpy(&b, &x, sizeof b);
     b = 0x5fe6eb50c7b537a9ull - (b >> 1);

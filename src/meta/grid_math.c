@@ -7,10 +7,13 @@
 #include "meta/grid_internal.h"
 
 /* Legendre polynomial P_n(mu) and P_{n-1}(mu) by the three-term recurrence. */
-static void legendre(int n, double mu, double *pn, double *pn1)
-{
+static void legendre(int n, double mu, double *pn, double *pn1) {
     double p0 = 1.0, p1 = mu;
-    if (n == 0) { *pn = 1.0; *pn1 = 0.0; return; }
+    if (n == 0) {
+        *pn = 1.0;
+        *pn1 = 0.0;
+        return;
+    }
     for (int k = 2; k <= n; k++) {
         double p2 = ((2.0 * k - 1.0) * mu * p1 - (k - 1.0) * p0) / k;
         p0 = p1;
@@ -20,8 +23,7 @@ static void legendre(int n, double mu, double *pn, double *pn1)
     *pn1 = p0;
 }
 
-int fst_grid_gaussian(int32_t n, double *lat)
-{
+int fst_grid_gaussian(int32_t n, double *lat) {
     if (n <= 0 || n > 1000000) return fst_error(FST24_E_INVALID, "gaussian grid: bad number of latitudes %d", (int)n);
     for (int32_t k = 1; k <= n / 2; k++) {
         const double theta = (4.0 * k - 1.0) * GRID_PI / (4.0 * n + 2.0);
@@ -36,23 +38,21 @@ int fst_grid_gaussian(int32_t n, double *lat)
             if (fabs(step) < 1e-16) break;
         }
         const double l = asin(mu) * GRID_DEG;
-        lat[n - k] = l;       /* northern root */
-        lat[k - 1] = -l;      /* its southern mirror */
+        lat[n - k] = l;  /* northern root */
+        lat[k - 1] = -l; /* its southern mirror */
     }
     if (n % 2) lat[n / 2] = 0.0;
     return FST24_OK;
 }
 
-static void to_xyz(double lat, double lon, double p[3])
-{
+static void to_xyz(double lat, double lon, double p[3]) {
     const double cl = cos(lat * GRID_RAD);
     p[0] = cl * cos(lon * GRID_RAD);
     p[1] = cl * sin(lon * GRID_RAD);
     p[2] = sin(lat * GRID_RAD);
 }
 
-int fst_grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3])
-{
+int fst_grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, double R[3][3]) {
     double p1[3], p2[3], c[3];
     to_xyz(xlat1, xlon1, p1);
     to_xyz(xlat2, xlon2, p2);
@@ -74,8 +74,7 @@ int fst_grid_rotation(double xlat1, double xlon1, double xlat2, double xlon2, do
     return identity;
 }
 
-void fst_grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon)
-{
+void fst_grid_rotated_point(const double R[3][3], double rlat, double rlon, double *lat, double *lon) {
     double r[3];
     to_xyz(rlat, rlon, r);
     double g[3];
@@ -84,9 +83,8 @@ void fst_grid_rotated_point(const double R[3][3], double rlat, double rlon, doub
     *lon = grid_wrap360(grid_atan2(g[1], g[0]) * GRID_DEG);
 }
 
-void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u,
-                          double *v, double *w)
-{
+void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int32_t n, double *u, double *v,
+                              double *w) {
     for (int32_t i = 0; i < n; i++) {
         const double cl = cos(rlon_deg[i] * GRID_RAD), sl = sin(rlon_deg[i] * GRID_RAD);
         u[i] = R[0][0] * cl + R[1][0] * sl;
@@ -101,9 +99,7 @@ void fst_grid_rotated_prepare(const double R[3][3], const double *rlon_deg, int3
  * single points (cell bounds); whole grids use the single-precision kernel
  * of grid_coords.c, as do rotated grids. */
 GRID_NOTRAP
-void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat,
-                 double *lon)
-{
+void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, double *lat, double *lon) {
     const double re = p->re, re2 = re * re, sgn = p->south ? -1.0 : 1.0;
     const double dgrw = p->dgrw;
     for (int32_t i = 0; i < n; i++) {
@@ -122,17 +118,17 @@ void fst_grid_ps_row(const grid_proj *p, double y, const double *x, int32_t n, d
     }
 }
 
-void fst_grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon)
-{
+void fst_grid_ps_point(const grid_proj *p, double x, double y, double *lat, double *lon) {
     double xs[1] = {x};
     fst_grid_ps_row(p, y, xs, 1, lat, lon);
 }
 
-void fst_grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south, double *x,
-                     double *y)
-{
+void fst_grid_ps_inverse(double lat, double lon, double d60, double dgrw, int south, double *x, double *y) {
     const double re = GRID_ONE_PLUS_SIN60 * GRID_EARTH_RADIUS / d60;
-    if (south) { lat = -lat; lon = -lon; }
+    if (south) {
+        lat = -lat;
+        lon = -lon;
+    }
     const double sl = sin(lat * GRID_RAD);
     const double r = re * sqrt((1.0 - sl) / (1.0 + sl));
     const double a = (lon + dgrw) * GRID_RAD;

@@ -17,58 +17,43 @@
 enum { MAX_KIND = 31 };
 
 /* Per-kind tables (index = kind 0..31), from docs/format/levels.md#ip-kinds. */
-static const unsigned char kind_valid[MAX_KIND + 1] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1,
-    0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-static const float low_val[MAX_KIND + 1] = {
-    -20000.f, 0.f, 0.f, -4.8e8f, -20000.f, 0.f, 1.f, 0.f, -4.8e8f, -4.8e8f, 0.f,
-    -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f, 1.f, -4.8e8f, -4.8e8f,
-    -4.8e8f, 0.f, -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f,
-    -4.8e8f, -4.8e8f, -4.8e8f};
-static const float hi_val[MAX_KIND + 1] = {
-    100000.f, 1.f, 1100.f, 1.0e10f, 100000.f, 1.f, 200000.f, 20000.f, 1.0e10f,
-    1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f,
-    1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1000000.f, 1.0e10f, 1.0e10f, 1.0e10f,
-    1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f};
+static const unsigned char kind_valid[MAX_KIND + 1] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1,
+                                                       0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+static const float low_val[MAX_KIND + 1] = {-20000.f, 0.f,     0.f,     -4.8e8f, -20000.f, 0.f,     1.f,     0.f,
+                                            -4.8e8f,  -4.8e8f, 0.f,     -4.8e8f, -4.8e8f,  -4.8e8f, -4.8e8f, -4.8e8f,
+                                            -4.8e8f,  1.f,     -4.8e8f, -4.8e8f, -4.8e8f,  0.f,     -4.8e8f, -4.8e8f,
+                                            -4.8e8f,  -4.8e8f, -4.8e8f, -4.8e8f, -4.8e8f,  -4.8e8f, -4.8e8f, -4.8e8f};
+static const float hi_val[MAX_KIND + 1] = {100000.f, 1.f,     1100.f,  1.0e10f, 100000.f, 1.f,       200000.f, 20000.f,
+                                           1.0e10f,  1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f,  1.0e10f,   1.0e10f,  1.0e10f,
+                                           1.0e10f,  1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f,  1000000.f, 1.0e10f,  1.0e10f,
+                                           1.0e10f,  1.0e10f, 1.0e10f, 1.0e10f, 1.0e10f,  1.0e10f,   1.0e10f,  1.0e10f};
 /* Magnitudes below zero_val are replaced by it when encoding. */
-static const float zero_val[MAX_KIND + 1] = {
-    0, 0, 0, 0, 0, 0, 1.f, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 1.f, 0, 0, 0, 1.001e-4f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const float zero_val[MAX_KIND + 1] = {0, 0,   0, 0, 0, 0,         1.f, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                             0, 1.f, 0, 0, 0, 1.001e-4f, 0,   0, 0, 0, 0, 0, 0, 0, 0, 0};
 /* ... and decoded magnitudes below 1.001*zero_val become zero_val2. */
-static const float zero_val2[MAX_KIND + 1] = {
-    0, 0, 0, 0, 0, 0, 1.f, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 1.f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-static const float fact_val[MAX_KIND + 1] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, -1.f, 1, 1, 1, 1.0e4f, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const float zero_val2[MAX_KIND + 1] = {0, 0,   0, 0, 0, 0, 1.f, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                              0, 1.f, 0, 0, 0, 0, 0,   0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const float fact_val[MAX_KIND + 1] = {1, 1,    1, 1, 1, 1,      1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                                             1, -1.f, 1, 1, 1, 1.0e4f, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 /* 10^(e-4). librmn fills this double table partly with single-precision
  * literals: only 1e11 is affected (it is not exact in single precision), and
  * that changes decoded values with exponent 15, so keep it. */
 static const double exptab[16] = {
-    0.0001, 0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0,
-    1000000.0, 10000000.0, 100000000.0, 1000000000.0, 10000000000.0,
-    (double)1.0e11f};
+    0.0001,  0.001,    0.01,      0.1,        1.0,         10.0,         100.0,         1000.0,
+    10000.0, 100000.0, 1000000.0, 10000000.0, 100000000.0, 1000000000.0, 10000000000.0, (double)1.0e11f};
 /* Vertical order: 1 ascending (larger = higher), -1 descending, 0 none. */
-static const signed char kind_order[MAX_KIND + 1] = {
-    1, -1, -1, 0, 1, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-static const unsigned char kind_level[MAX_KIND + 1] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const signed char kind_order[MAX_KIND + 1] = {1, -1, -1, 0, 1, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                     0, 0,  0,  0, 0, 1, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char kind_level[MAX_KIND + 1] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                       0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
-int fst_ip_kind_order(int kind) {
-    return (kind >= 0 && kind <= MAX_KIND) ? kind_order[kind] : 0;
-}
+int fst_ip_kind_order(int kind) { return (kind >= 0 && kind <= MAX_KIND) ? kind_order[kind] : 0; }
 
-int fst24_ip_kind_is_level(int kind) {
-    return kind >= 0 && kind <= MAX_KIND && kind_level[kind];
-}
+int fst24_ip_kind_is_level(int kind) { return kind >= 0 && kind <= MAX_KIND && kind_level[kind]; }
 
 /* librmn's is_invalid_kind: only the sign and the 16n+15 rule are checked
  * (kinds 8, 9, ... pass it and are caught elsewhere, or not at all). */
-int fst_ip_kind_rejected(int kind) {
-    return kind < 0 || (kind > MAX_KIND && (kind & 15) != 15);
-}
+int fst_ip_kind_rejected(int kind) { return kind < 0 || (kind > MAX_KIND && (kind & 15) != 15); }
 
 int fst24_ip_kind_is_valid(int kind) {
     if (kind < 0) return 0;
@@ -99,7 +84,7 @@ static int decode_new(int32_t ip, float *out_p, int *out_kind) {
     if (m > 1000000) m = -(m - 1000000);
     float p;
     for (;;) {
-        p = (float)((double)m / exptab[e]); /* double division, stored single */
+        p = (float)((double)m / exptab[e]);                 /* double division, stored single */
         if (fact_val[kind] != 1.0f) p = p / fact_val[kind]; /* single division (/1 is exact: skipped) */
         if (!(p < low_val[kind] || p > hi_val[kind])) break;
         /* Out of range: kinds 1 and 5 share their code with 17 and 21. */
@@ -136,11 +121,16 @@ int fst_ip_decode_raw(int32_t ip, float *p, int *kind) {
         *p = (float)(ip - 2000) / 10000.f;
     } else if ((ip >= 0 && ip < 1100) || (ip > 1200 && ip < 2000)) {
         *kind = 2;
-        if (ip < 1100) *p = (float)ip;
-        else if (ip < 1400) *p = (float)((double)(ip - 1200) / 20000.0);
-        else if (ip < 1600) *p = (float)((double)(ip - 1400) / 2000.0);
-        else if (ip < 1800) *p = (float)((double)(ip - 1600) / 200.0);
-        else *p = (float)((double)(ip - 1800) / 20.0);
+        if (ip < 1100)
+            *p = (float)ip;
+        else if (ip < 1400)
+            *p = (float)((double)(ip - 1200) / 20000.0);
+        else if (ip < 1600)
+            *p = (float)((double)(ip - 1400) / 2000.0);
+        else if (ip < 1800)
+            *p = (float)((double)(ip - 1600) / 200.0);
+        else
+            *p = (float)((double)(ip - 1800) / 20.0);
     } else if (ip >= 1100 && ip <= 1200) {
         *kind = 3;
         *p = 1200.f - (float)ip;
@@ -246,8 +236,7 @@ static int32_t encode_old(float p, int kind) {
         if (v < 0 || v > 100) return IP_ERR;
         return 1200 - v;
     }
-    default:
-        return IP_ERR;
+    default: return IP_ERR;
     }
 }
 
@@ -270,7 +259,7 @@ int fst24_ip_encode(float value, int kind, fst24_ip_style style, int32_t *ip) {
     if (*ip < 0) {
         return fst_error(FST24_E_INVALID, "cannot encode value %.9g of kind %d in the %s IP style%s", value, kind,
                          style == FST24_IP_NEW ? "new" : "old",
-                         !fst24_ip_kind_is_valid(kind) ? " (invalid kind)"
+                         !fst24_ip_kind_is_valid(kind)         ? " (invalid kind)"
                          : (style == FST24_IP_OLD && kind > 3) ? " (old style has kinds 0..3 only)"
                                                                : " (value out of range)");
     }
@@ -294,8 +283,7 @@ int fst24_ip_convert(int32_t *ip, float *value, int *kind, int mode) {
     case 1:
     case 3: return fst24_ip_encode(*value, *kind, FST24_IP_OLD, ip);
     case 2: return fst24_ip_encode(*value, *kind, FST24_IP_NEW, ip);
-    default:
-        return fst_error(FST24_E_INVALID, "fst24_ip_convert: unsupported mode %d (use -1, 1, 2 or 3)", mode);
+    default: return fst_error(FST24_E_INVALID, "fst24_ip_convert: unsupported mode %d (use -1, 1, 2 or 3)", mode);
     }
 }
 
@@ -304,9 +292,9 @@ int fst24_ip_convert(int32_t *ip, float *value, int *kind, int mode) {
 /* ------------------------------------------------------------------------ */
 
 const char *fst24_ip_kind_tag(int kind) {
-    static const char *const tags[MAX_KIND + 1] = {
-        " m", "sg", "mb", "  ", " M", "hy", "th", "m-", "??", "??", " H", "??", "??", "??", "??", "_0",
-        "??", "[]", "??", "??", "??", "mp", "??", "??", "??", "??", "??", "??", "??", "??", "??", "_1"};
+    static const char *const tags[MAX_KIND + 1] = {" m", "sg", "mb", "  ", " M", "hy", "th", "m-", "??", "??", " H",
+                                                   "??", "??", "??", "??", "_0", "??", "[]", "??", "??", "??", "mp",
+                                                   "??", "??", "??", "??", "??", "??", "??", "??", "??", "_1"};
     static const char *const sub[10] = {"I0", "I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9"};
     if (kind < 0) return "!!";
     if (kind <= MAX_KIND) return tags[kind];
@@ -316,7 +304,10 @@ const char *fst24_ip_kind_tag(int kind) {
 
 const char *fst24_ip_kind_unit(int kind) {
     switch (kind) {
-    case 0: case 4: case 7: case 21: return "m";
+    case 0:
+    case 4:
+    case 7:
+    case 21: return "m";
     case 2: return "hPa";
     case 6: return "K";
     case 10: return "h";

@@ -137,16 +137,18 @@ int fst24_ip123_encode(const fst24_ip_range *r1, const fst24_ip_range *r2, const
     return FST24_OK;
 }
 
-int fst24_ip123_from_values(float v1, int kind1, float v2, int kind2, float v3, int kind3, int32_t *ip1,
-                            int32_t *ip2, int32_t *ip3) {
+int fst24_ip123_from_values(float v1, int kind1, float v2, int kind2, float v3, int kind3, int32_t *ip1, int32_t *ip2,
+                            int32_t *ip3) {
     if (!ip1 || !ip2 || !ip3) return fst_error(FST24_E_INVALID, "fst24_ip123_from_values: NULL output");
     *ip1 = *ip2 = *ip3 = -1;
     int status = FST24_IP_CONVERT_OK;
     if (fst_ip_kind_rejected(kind1) || fst_ip_kind_rejected(kind2) || fst_ip_kind_rejected(kind3))
         return status | FST24_IP_ERROR;
     if (!fst24_ip_kind_is_level(kind1)) return status | FST24_IP_ERROR;
-    if (fst24_ip_kind_is_level(kind2)) status |= FST24_IP_WARNING; /* tolerated: moved to ip3 below */
-    else if (kind2 != 10) return status | FST24_IP_ERROR;
+    if (fst24_ip_kind_is_level(kind2))
+        status |= FST24_IP_WARNING; /* tolerated: moved to ip3 below */
+    else if (kind2 != 10)
+        return status | FST24_IP_ERROR;
     *ip1 = fst_ip_encode_raw(v1, kind1, FST24_IP_NEW);
     *ip2 = fst_ip_encode_raw(v2, kind2, FST24_IP_NEW);
     *ip3 = fst_ip_encode_raw(v3, kind3, FST24_IP_NEW);
@@ -189,8 +191,10 @@ int fst24_ip123_to_values(int32_t ip1, int32_t ip2, int32_t ip3, float *v1, int 
         fst_ip_decode_raw(ip2, v2, kind2);
         if (fst_ip_kind_rejected(*kind2)) return status | FST24_IP_ERROR;
         if (*kind2 != 10) {
-            if (fst24_ip_kind_is_level(*kind2)) status |= FST24_IP_WARNING;
-            else return status | FST24_IP_ERROR;
+            if (fst24_ip_kind_is_level(*kind2))
+                status |= FST24_IP_WARNING;
+            else
+                return status | FST24_IP_ERROR;
         }
     }
     if (ip3 < 32768) {

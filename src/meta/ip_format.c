@@ -74,8 +74,10 @@ static void fort_e(char *dst, int w, int d, double x) {
     }
     char expo[16];
     int ae = exp10 < 0 ? -exp10 : exp10;
-    if (ae <= 99) snprintf(expo, sizeof expo, "E%c%02d", exp10 < 0 ? '-' : '+', ae);
-    else snprintf(expo, sizeof expo, "%c%03d", exp10 < 0 ? '-' : '+', ae);
+    if (ae <= 99)
+        snprintf(expo, sizeof expo, "E%c%02d", exp10 < 0 ? '-' : '+', ae);
+    else
+        snprintf(expo, sizeof expo, "%c%03d", exp10 < 0 ? '-' : '+', ae);
     int len = (int)strlen(digits) + 2 + (int)strlen(expo) + neg;
     snprintf(t, sizeof t, "%s%s.%s%s", neg ? "-" : "", len > w ? "" : "0", digits, expo);
     fit_field(dst, w, t);

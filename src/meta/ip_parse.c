@@ -45,8 +45,7 @@ static const unit_name units[] = {
 /* Kind of a unit (tag, alias or kind name), or -1. */
 static int unit_kind(const char *u) {
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (units[i].exact_case ? !strcmp(u, units[i].text) : !strcasecmp(u, units[i].text))
-            return units[i].kind;
+        if (units[i].exact_case ? !strcmp(u, units[i].text) : !strcasecmp(u, units[i].text)) return units[i].kind;
     }
     static const int named[] = {0, 1, 2, 3, 4, 5, 6, 7, 10, 15, 17, 21};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
@@ -64,24 +63,24 @@ int fst24_ip_parse(const char *text, float *value, int *kind) {
     errno = 0;
     double v = strtod(p, &end);
     if (end == p || errno == ERANGE || !isfinite(v) || fabs(v) > 3.4e38)
-        return fst_error(FST24_E_INVALID, "level '%s': expected a number followed by a unit (500mb, 0.995sg, "
-                                          "10m, 1.5M, 12h, 0.9hy, 300th)", text);
+        return fst_error(FST24_E_INVALID,
+                         "level '%s': expected a number followed by a unit (500mb, 0.995sg, "
+                         "10m, 1.5M, 12h, 0.9hy, 300th)",
+                         text);
     while (isspace((unsigned char)*end)) end++;
     char unit[24];
     size_t n = strlen(end);
     while (n && isspace((unsigned char)end[n - 1])) n--;
     if (n == 0)
-        return fst_error(FST24_E_INVALID, "level '%s' has no unit (write e.g. %smb, %ssg, %sm, %sh)", text, p, p,
-                         p, p);
-    if (n >= sizeof unit)
-        return fst_error(FST24_E_INVALID, "level '%s': unknown unit '%s'", text, end);
+        return fst_error(FST24_E_INVALID, "level '%s' has no unit (write e.g. %smb, %ssg, %sm, %sh)", text, p, p, p, p);
+    if (n >= sizeof unit) return fst_error(FST24_E_INVALID, "level '%s': unknown unit '%s'", text, end);
     memcpy(unit, end, n);
     unit[n] = '\0';
     int k = unit_kind(unit);
     if (k < 0)
         return fst_error(FST24_E_INVALID,
-                         "level '%s': unknown unit '%s' (m, sg, mb/hPa, arb, M, hy, th, m-, h, _0, [], mp)",
-                         text, unit);
+                         "level '%s': unknown unit '%s' (m, sg, mb/hPa, arb, M, hy, th, m-, h, _0, [], mp)", text,
+                         unit);
     *value = (float)v;
     *kind = k;
     return FST24_OK;
@@ -94,16 +93,15 @@ int fst24_ip_codes_of(float value, int kind, int ip_number, int32_t codes[3], in
         return fst_error(FST24_E_INVALID, "fst24_ip_codes_of: ip_number %d is not 1, 2 or 3", ip_number);
     int32_t c = fst_ip_encode_raw(value, kind, FST24_IP_NEW);
     if (c < 0)
-        return fst_error(FST24_E_INVALID, "value %g of kind %d (%s) cannot be encoded as an IP code", value,
-                         kind, fst24_ip_kind_name(kind));
+        return fst_error(FST24_E_INVALID, "value %g of kind %d (%s) cannot be encoded as an IP code", value, kind,
+                         fst24_ip_kind_name(kind));
     codes[(*count)++] = c;
     if (kind >= 0 && kind < 4) {
         c = fst_ip_encode_raw(value, kind, FST24_IP_OLD);
         if (c >= 0 && c != codes[0]) codes[(*count)++] = c;
     }
     /* An old-style ip2 is a plain number of hours. */
-    if (ip_number == 2 && kind == FST24_IP_KIND_HOURS && value >= 0 && value <= 32767 &&
-        value == floorf(value))
+    if (ip_number == 2 && kind == FST24_IP_KIND_HOURS && value >= 0 && value <= 32767 && value == floorf(value))
         codes[(*count)++] = (int32_t)value;
     return FST24_OK;
 }

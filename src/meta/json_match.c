@@ -62,16 +62,31 @@ static const char *parse(const char *p, jval *v, int depth) {
             p = parse(p, &x, depth + 1);
             if (!p) return NULL;
             p = ws(p);
-            if (*p == ',') { p++; continue; }
+            if (*p == ',') {
+                p++;
+                continue;
+            }
             if (*p != close) return NULL;
             v->type = obj ? J_OBJ : J_ARR;
             v->end = p + 1;
             return v->end;
         }
     }
-    if (!strncmp(p, "null", 4)) { v->type = J_NULL; v->end = p + 4; return v->end; }
-    if (!strncmp(p, "true", 4)) { v->type = J_BOOL; v->end = p + 4; return v->end; }
-    if (!strncmp(p, "false", 5)) { v->type = J_BOOL; v->end = p + 5; return v->end; }
+    if (!strncmp(p, "null", 4)) {
+        v->type = J_NULL;
+        v->end = p + 4;
+        return v->end;
+    }
+    if (!strncmp(p, "true", 4)) {
+        v->type = J_BOOL;
+        v->end = p + 4;
+        return v->end;
+    }
+    if (!strncmp(p, "false", 5)) {
+        v->type = J_BOOL;
+        v->end = p + 5;
+        return v->end;
+    }
     char *e;
     strtod(p, &e);
     if (e == p) return NULL;
@@ -119,12 +134,9 @@ static int match(const jval *c, const jval *r, int in_array) {
     if (c->type == J_NULL) return 1;
     if (is_wild(c) && (c->type == J_NUM || in_array)) return 1;
     switch (c->type) {
-    case J_NUM:
-        return r->type == J_NUM && strtod(c->start, NULL) == strtod(r->start, NULL);
-    case J_BOOL:
-        return r->type == J_BOOL && *c->start == *r->start;
-    case J_STR:
-        return r->type == J_STR && str_eq(c, r, in_array);
+    case J_NUM: return r->type == J_NUM && strtod(c->start, NULL) == strtod(r->start, NULL);
+    case J_BOOL: return r->type == J_BOOL && *c->start == *r->start;
+    case J_STR: return r->type == J_STR && str_eq(c, r, in_array);
     case J_OBJ: {
         if (r->type != J_OBJ) return 0;
         const char *p = ws(c->start + 1);
@@ -155,7 +167,10 @@ static int match(const jval *c, const jval *r, int in_array) {
                 for (;;) {
                     jval y;
                     q = parse(q, &y, 1);
-                    if (match(&x, &y, 1)) { found = 1; break; }
+                    if (match(&x, &y, 1)) {
+                        found = 1;
+                        break;
+                    }
                     q = ws(q);
                     if (*q != ',') break;
                     q++;
@@ -167,8 +182,7 @@ static int match(const jval *c, const jval *r, int in_array) {
             p++;
         }
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -176,8 +190,7 @@ int fst_meta_match(const char *criteria, const char *record) {
     jval c, r;
     const char *end = parse(criteria, &c, 0);
     if (!end || *ws(end) || c.type != J_OBJ)
-        return fst_error(FST24_E_INVALID, "extended metadata criteria is not a JSON object: %.80s",
-                         criteria);
+        return fst_error(FST24_E_INVALID, "extended metadata criteria is not a JSON object: %.80s", criteria);
     if (!record) return 0;
     end = parse(record, &r, 0);
     if (!end || r.type != J_OBJ) return 0;

@@ -32,23 +32,20 @@ static const vcode_def VCODES[] = {
     {21002, 4, 3, "Gal-Chen hybrid height, Lorenz staggering"},
 };
 
-static const vcode_def *find_def(int32_t vcode)
-{
+static const vcode_def *find_def(int32_t vcode) {
     for (size_t k = 0; k < sizeof VCODES / sizeof VCODES[0]; k++)
         if (VCODES[k].vcode == vcode) return &VCODES[k];
     return NULL;
 }
 
-void fst24_vgrid_free(fst24_vgrid *vg)
-{
+void fst24_vgrid_free(fst24_vgrid *vg) {
     if (!vg) return;
     for (int f = 0; f < 3; f++) free(vg->lev[f]);
     free(vg);
 }
 
 /* Name packed in the low 4 bytes of a double, first character lowest. */
-static void ref_name(double v, char out[5])
-{
+static void ref_name(double v, char out[5]) {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     int n = 0;
@@ -63,25 +60,38 @@ static void ref_name(double v, char out[5])
 static int is_vgrid_log(int32_t v) { return v >= 5002 && v <= 5005; }
 
 /* fstd2nc's CF vocabulary for a descriptor (called once its reference names are known). */
-static void set_cf(fst24_vgrid_info *in)
-{
+static void set_cf(fst24_vgrid_info *in) {
     const char *sn = "", *f = "", *ft = "", *pos = "down";
     switch (in->vcode) {
-    case 1: sn = "height"; pos = "up"; break;
-    case 1001: sn = "atmosphere_sigma_coordinate"; f = "p = sigma * ps"; ft = "sigma: level ps: P0"; break;
+    case 1:
+        sn = "height";
+        pos = "up";
+        break;
+    case 1001:
+        sn = "atmosphere_sigma_coordinate";
+        f = "p = sigma * ps";
+        ft = "sigma: level ps: P0";
+        break;
     case 1002:
         sn = "atmosphere_sigma_coordinate";
         f = "p = sigma * (ps-ptop) + ptop";
         ft = "sigma: level ps: P0 ptop: PT";
         break;
     case 2001: sn = "air_pressure"; break;
-    case 4001: sn = "height"; pos = "up"; break;
-    case 5001: case 5999:
+    case 4001:
+        sn = "height";
+        pos = "up";
+        break;
+    case 5001:
+    case 5999:
         sn = "atmosphere_hybrid_sigma_pressure_coordinate";
         f = "p = ap + b*ps";
         ft = "ap: ap b: b ps: P0";
         break;
-    case 5002: case 5003: case 5004: case 5005:
+    case 5002:
+    case 5003:
+    case 5004:
+    case 5005:
         sn = "atmosphere_hybrid_sigma_ln_pressure_coordinate";
         f = "p = exp(a+b*log(ps/pref)) / 100.0";
         ft = "a: a b: b ps: P0 pref: pref";
@@ -91,7 +101,8 @@ static void set_cf(fst24_vgrid_info *in)
         f = "p = exp(a+b*log(ps/pref)+c*log(psl/pref)) / 100.0";
         ft = "a: a b: b c: c ps: P0 psl: P0LS pref: pref";
         break;
-    case 21001: case 21002:
+    case 21001:
+    case 21002:
         pos = "up";
         if (in->ref_name2[0]) {
             sn = "atmosphere_sleve_coordinate";
@@ -111,8 +122,7 @@ static void set_cf(fst24_vgrid_info *in)
     in->cf_positive = pos;
 }
 
-static int new_vgrid(int32_t vcode, fst24_vgrid **out)
-{
+static int new_vgrid(int32_t vcode, fst24_vgrid **out) {
     fst24_vgrid *vg = calloc(1, sizeof *vg);
     if (!vg) return fst_error(FST24_E_NOMEM, "vertical descriptor %d: out of memory", (int)vcode);
     fst24_vgrid_info *in = &vg->info;
@@ -133,8 +143,7 @@ static int new_vgrid(int32_t vcode, fst24_vgrid **out)
 }
 
 /* Fill one family from `n` consecutive table rows starting at row `r0`. */
-static int take_rows(fst24_vgrid *vg, int fam, const double *t, int ni, int32_t r0, int32_t n)
-{
+static int take_rows(fst24_vgrid *vg, int fam, const double *t, int ni, int32_t r0, int32_t n) {
     vlevel *l = calloc(n ? (size_t)n : 1, sizeof *l);
     if (!l) return fst_error(FST24_E_NOMEM, "vertical descriptor %d: out of memory", (int)vg->info.vcode);
     for (int32_t k = 0; k < n; k++) {
@@ -164,8 +173,7 @@ static int take_rows(fst24_vgrid *vg, int fam, const double *t, int ni, int32_t 
 }
 
 /* Diagnostic (kind 4) last rows of the families. */
-static void note_diagnostics(fst24_vgrid *vg)
-{
+static void note_diagnostics(fst24_vgrid *vg) {
     fst24_vgrid_info *in = &vg->info;
     int32_t *dip[3] = {&in->dipm, &in->dipt, &in->dipw};
     double *dh[3] = {&in->dhm, &in->dht, &in->dhw};
@@ -179,21 +187,24 @@ static void note_diagnostics(fst24_vgrid *vg)
     }
 }
 
-int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, const double *t, fst24_vgrid **out)
-{
+int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, const double *t, fst24_vgrid **out) {
     if (!t || !out) return fst_error(FST24_E_INVALID, "fst24_vgrid_from_table: NULL argument");
     *out = NULL;
     const vcode_def *d = find_def(vcode);
     if (!d) return fst_error(FST24_E_UNSUPPORTED, "vertical descriptor: vcode %d is not supported", (int)vcode);
     if (ni != d->ni)
-        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table has %d columns, %d expected", (int)vcode, (int)ni, d->ni);
+        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table has %d columns, %d expected", (int)vcode,
+                         (int)ni, d->ni);
     if (nj < d->skip + 1 || nj > 100000)
-        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table has %d rows, too few for its %d header rows", (int)vcode, (int)nj, d->skip);
+        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table has %d rows, too few for its %d header rows",
+                         (int)vcode, (int)nj, d->skip);
     const int kind = vcode / 1000, version = vcode % 1000;
     if (t[0] != kind || t[1] != version)
-        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table says kind %g version %g", (int)vcode, t[0], t[1]);
+        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table says kind %g version %g", (int)vcode, t[0],
+                         t[1]);
     if (t[2] != d->skip)
-        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table says %g header rows, %d expected", (int)vcode, t[2], d->skip);
+        return fst_error(FST24_E_INVALID, "vertical descriptor %d: table says %g header rows, %d expected", (int)vcode,
+                         t[2], d->skip);
     for (size_t k = 0; k < (size_t)ni * nj; k++)
         if (!isfinite(t[k]) && k >= (size_t)ni * d->skip)
             return fst_error(FST24_E_INVALID, "vertical descriptor %d: value %zu is not finite", (int)vcode, k);
@@ -211,7 +222,8 @@ int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, const double *
         st = take_rows(vg, FST24_VLEVEL_MOMENTUM, t, ni, 1, rows / 2);
         if (!st) st = take_rows(vg, FST24_VLEVEL_VVEL, t, ni, 1 + rows / 2, rows / 2);
         break;
-    case 1001: case 5999:
+    case 1001:
+    case 5999:
         ref_name(t[3], in->ref_name);
         st = take_rows(vg, FST24_VLEVEL_MOMENTUM, t, ni, 2, rows);
         break;
@@ -220,17 +232,20 @@ int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, const double *
         ref_name(t[4], in->ref_name);
         st = take_rows(vg, FST24_VLEVEL_MOMENTUM, t, ni, 2, rows);
         break;
-    case 1003: case 5001:
+    case 1003:
+    case 5001:
         in->ptop = t[3];
         in->pref = t[4];
         in->rcoef[0] = t[5];
         ref_name(t[6], in->ref_name);
         st = take_rows(vg, FST24_VLEVEL_MOMENTUM, t, ni, 3, rows);
         break;
-    case 2001: case 4001:
-        st = take_rows(vg, FST24_VLEVEL_MOMENTUM, t, ni, 1, rows);
-        break;
-    case 5002: case 5003: case 5004: case 5005: {
+    case 2001:
+    case 4001: st = take_rows(vg, FST24_VLEVEL_MOMENTUM, t, ni, 1, rows); break;
+    case 5002:
+    case 5003:
+    case 5004:
+    case 5005: {
         in->ptop = t[3];
         in->pref = t[4];
         in->rcoef[0] = t[5];
@@ -299,27 +314,30 @@ int fst24_vgrid_from_table(int32_t vcode, int32_t ni, int32_t nj, const double *
     return FST24_OK;
 bad_rows:
     fst24_vgrid_free(vg);
-    return fst_error(FST24_E_INVALID, "vertical descriptor %d: %d level rows do not split into its level families", (int)vcode, (int)rows);
+    return fst_error(FST24_E_INVALID, "vertical descriptor %d: %d level rows do not split into its level families",
+                     (int)vcode, (int)rows);
 }
 
-static int cmp_level(const void *pa, const void *pb)
-{
+static int cmp_level(const void *pa, const void *pb) {
     const vlevel *a = pa, *b = pb;
     return (a->value > b->value) - (a->value < b->value);
 }
 
 int fst24_vgrid_legacy(int32_t vcode, double ptop, double pref, double rcoef, size_t nk, const int32_t *ip1,
-                       fst24_vgrid **out)
-{
+                       fst24_vgrid **out) {
     if (!out || (nk && !ip1)) return fst_error(FST24_E_INVALID, "fst24_vgrid_legacy: NULL argument");
     *out = NULL;
     if (vcode != 1001 && vcode != 1002 && vcode != 1003 && vcode != 2001 && vcode != 5001)
-        return fst_error(FST24_E_UNSUPPORTED, "legacy vertical descriptor: vcode %d (1001, 1002, 1003, 2001, 5001 supported)", (int)vcode);
-    if (nk == 0 || nk > 100000) return fst_error(FST24_E_INVALID, "legacy vertical descriptor %d: %zu levels", (int)vcode, nk);
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "legacy vertical descriptor: vcode %d (1001, 1002, 1003, 2001, 5001 supported)", (int)vcode);
+    if (nk == 0 || nk > 100000)
+        return fst_error(FST24_E_INVALID, "legacy vertical descriptor %d: %zu levels", (int)vcode, nk);
     const int hyb = vcode == 1003 || vcode == 5001;
     if (hyb && !(pref > 0 && ptop >= 0 && ptop < pref && rcoef > 0))
-        return fst_error(FST24_E_INVALID, "legacy vertical descriptor %d: ptop %g, pref %g, rcoef %g invalid", (int)vcode, ptop, pref, rcoef);
-    if (vcode == 1002 && !(ptop >= 0)) return fst_error(FST24_E_INVALID, "legacy eta descriptor: ptop %g invalid", ptop);
+        return fst_error(FST24_E_INVALID, "legacy vertical descriptor %d: ptop %g, pref %g, rcoef %g invalid",
+                         (int)vcode, ptop, pref, rcoef);
+    if (vcode == 1002 && !(ptop >= 0))
+        return fst_error(FST24_E_INVALID, "legacy eta descriptor: ptop %g invalid", ptop);
     fst24_vgrid *vg;
     int st = new_vgrid(vcode, &vg);
     if (st) return st;
@@ -335,13 +353,23 @@ int fst24_vgrid_legacy(int32_t vcode, double ptop, double pref, double rcoef, si
         if (fst24_ip_decode(ip1[k], &l[k].value, &l[k].kind) || l[k].kind != want_kind) {
             free(l);
             fst24_vgrid_free(vg);
-            return fst_error(FST24_E_INVALID, "legacy vertical descriptor %d: ip1 %d is not a kind-%d level", (int)vcode, (int)ip1[k], want_kind);
+            return fst_error(FST24_E_INVALID, "legacy vertical descriptor %d: ip1 %d is not a kind-%d level",
+                             (int)vcode, (int)ip1[k], want_kind);
         }
         const double h = l[k].value;
         switch (vcode) {
-        case 1001: l[k].a = 0.0; l[k].b = h; break;
-        case 1002: l[k].a = ptop * (1.0 - h); l[k].b = h; break;
-        case 2001: l[k].a = 100.0 * h; l[k].b = 0.0; break;
+        case 1001:
+            l[k].a = 0.0;
+            l[k].b = h;
+            break;
+        case 1002:
+            l[k].a = ptop * (1.0 - h);
+            l[k].b = h;
+            break;
+        case 2001:
+            l[k].a = 100.0 * h;
+            l[k].b = 0.0;
+            break;
         default: { /* librmn hyb_to_pres: kind 1 levels are first de-normalised */
             const double top = ptop / pref;
             const double hm = vcode == 1003 ? h + (1.0 - h) * top : h;
@@ -371,16 +399,14 @@ int fst24_vgrid_legacy(int32_t vcode, double ptop, double pref, double rcoef, si
     return FST24_OK;
 }
 
-int fst24_vgrid_get_info(const fst24_vgrid *vg, fst24_vgrid_info *info)
-{
+int fst24_vgrid_get_info(const fst24_vgrid *vg, fst24_vgrid_info *info) {
     if (!vg || !info) return fst_error(FST24_E_INVALID, "fst24_vgrid_get_info: NULL argument");
     *info = vg->info;
     return FST24_OK;
 }
 
-int fst24_vgrid_levels(const fst24_vgrid *vg, fst24_vlevel_family fam, int32_t *ip1, double *a, double *b,
-                       double *c, int32_t max, int32_t *count)
-{
+int fst24_vgrid_levels(const fst24_vgrid *vg, fst24_vlevel_family fam, int32_t *ip1, double *a, double *b, double *c,
+                       int32_t max, int32_t *count) {
     if (!vg) return fst_error(FST24_E_INVALID, "fst24_vgrid_levels: NULL descriptor");
     if (fam < FST24_VLEVEL_MOMENTUM || fam > FST24_VLEVEL_VVEL)
         return fst_error(FST24_E_INVALID, "fst24_vgrid_levels: bad level family %d", (int)fam);
@@ -396,8 +422,7 @@ int fst24_vgrid_levels(const fst24_vgrid *vg, fst24_vlevel_family fam, int32_t *
     return FST24_OK;
 }
 
-const vlevel *fst_vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index)
-{
+const vlevel *fst_vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index) {
     for (int pass = 0; pass < 2; pass++) {
         float v = 0;
         int kind = -1;
@@ -419,14 +444,15 @@ const vlevel *fst_vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam,
     return NULL;
 }
 
-int fst24_vgrid_lookup(const fst24_vgrid *vg, int32_t ip1, fst24_vlevel_family *family, int32_t *index,
-                       double *a, double *b, double *c, int *diagnostic)
-{
+int fst24_vgrid_lookup(const fst24_vgrid *vg, int32_t ip1, fst24_vlevel_family *family, int32_t *index, double *a,
+                       double *b, double *c, int *diagnostic) {
     if (!vg) return fst_error(FST24_E_INVALID, "fst24_vgrid_lookup: NULL descriptor");
     int f = 0;
     int32_t idx = -1;
     const vlevel *l = fst_vgrid_find_level(vg, ip1, &f, &idx);
-    if (!l) return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels", (int)vg->info.vcode, (int)ip1);
+    if (!l)
+        return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels",
+                         (int)vg->info.vcode, (int)ip1);
     if (family) *family = (fst24_vlevel_family)f;
     if (index) *index = idx;
     if (a) *a = l->a;
@@ -437,22 +463,27 @@ int fst24_vgrid_lookup(const fst24_vgrid *vg, int32_t ip1, fst24_vlevel_family *
 }
 
 int fst24_vgrid_pressure(const fst24_vgrid *vg, size_t nlev, const int32_t *ip1, size_t npts, const double *ps,
-                         const double *ps_ls, double *p)
-{
+                         const double *ps_ls, double *p) {
     if (!vg || (nlev && (!ip1 || !p)) || (npts && nlev && !ps))
         return fst_error(FST24_E_INVALID, "fst24_vgrid_pressure: NULL argument");
     const fst24_vgrid_info *in = &vg->info;
-    if (in->height) return fst_error(FST24_E_UNSUPPORTED, "vertical descriptor %d gives heights, not pressures", (int)in->vcode);
+    if (in->height)
+        return fst_error(FST24_E_UNSUPPORTED, "vertical descriptor %d gives heights, not pressures", (int)in->vcode);
     if (in->vcode == 5100 && npts && nlev && !ps_ls)
-        return fst_error(FST24_E_INVALID, "vertical descriptor 5100 (SLEVE) needs the large-scale surface pressure P0LS");
+        return fst_error(FST24_E_INVALID,
+                         "vertical descriptor 5100 (SLEVE) needs the large-scale surface pressure P0LS");
     const int logp = in->log_pressure;
-    if (logp && !(in->pref > 0)) return fst_error(FST24_E_INVALID, "vertical descriptor %d: pref %g invalid", (int)in->vcode, in->pref);
+    if (logp && !(in->pref > 0))
+        return fst_error(FST24_E_INVALID, "vertical descriptor %d: pref %g invalid", (int)in->vcode, in->pref);
     for (size_t l = 0; l < nlev; l++) {
         const vlevel *lev = fst_vgrid_find_level(vg, ip1[l], NULL, NULL);
-        if (!lev) return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels", (int)in->vcode, (int)ip1[l]);
+        if (!lev)
+            return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels",
+                             (int)in->vcode, (int)ip1[l]);
         /* the hybrid level 1.0 is the surface: exactly P0 */
-        const int surface = lev->value == 1.0f &&
-                            ((logp && lev->kind == 5) || ((in->vcode == 1003 || in->vcode == 5001) && (lev->kind == 1 || lev->kind == 5)));
+        const int surface =
+            lev->value == 1.0f && ((logp && lev->kind == 5) ||
+                                   ((in->vcode == 1003 || in->vcode == 5001) && (lev->kind == 1 || lev->kind == 5)));
         double *out = p + l * npts;
         if (in->vcode == 2001) {
             for (size_t k = 0; k < npts; k++) out[k] = lev->a;
@@ -471,11 +502,11 @@ int fst24_vgrid_pressure(const fst24_vgrid *vg, size_t nlev, const int32_t *ip1,
 }
 
 int fst24_vgrid_height(const fst24_vgrid *vg, size_t nlev, const int32_t *ip1, size_t npts, const double *zs,
-                       const double *zs_ls, double *z)
-{
+                       const double *zs_ls, double *z) {
     if (!vg || (nlev && (!ip1 || !z))) return fst_error(FST24_E_INVALID, "fst24_vgrid_height: NULL argument");
     const fst24_vgrid_info *in = &vg->info;
-    if (!in->height) return fst_error(FST24_E_UNSUPPORTED, "vertical descriptor %d gives pressures, not heights", (int)in->vcode);
+    if (!in->height)
+        return fst_error(FST24_E_UNSUPPORTED, "vertical descriptor %d gives pressures, not heights", (int)in->vcode);
     const int galchen = in->vcode == 21001 || in->vcode == 21002;
     if (galchen && npts && nlev && !zs)
         return fst_error(FST24_E_INVALID, "vertical descriptor %d needs the surface height ME", (int)in->vcode);
@@ -483,7 +514,9 @@ int fst24_vgrid_height(const fst24_vgrid *vg, size_t nlev, const int32_t *ip1, s
     const double *ls = (in->ref_name2[0] && zs_ls) ? zs_ls : zs;
     for (size_t l = 0; l < nlev; l++) {
         const vlevel *lev = fst_vgrid_find_level(vg, ip1[l], NULL, NULL);
-        if (!lev) return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels", (int)in->vcode, (int)ip1[l]);
+        if (!lev)
+            return fst_error(FST24_E_NO_RECORD, "vertical descriptor %d: ip1 %d is not one of its levels",
+                             (int)in->vcode, (int)ip1[l]);
         double *out = z + l * npts;
         if (!galchen) {
             for (size_t k = 0; k < npts; k++) out[k] = lev->a;

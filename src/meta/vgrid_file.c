@@ -9,8 +9,7 @@
 #include "meta/vgrid_internal.h"
 #include "meta/lookup.h"
 
-int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid **out)
-{
+int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid **out) {
     (void)file;
     if (!r || !out) return fst_error(FST24_E_INVALID, "fst24_vgrid_from_record: NULL argument");
     *out = NULL;
@@ -31,8 +30,7 @@ int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid
 
 /* All records named `nomvar` (up to max); returns the count or <0. */
 static int64_t find_named(fst24_file *file, const char *nomvar, int32_t ip1, int32_t ip2, fst24_record *recs,
-                          int64_t max)
-{
+                          int64_t max) {
     fst24_query *q = NULL;
     int st = fst_meta_query_named(file, nomvar, ip1, ip2, -1, &q);
     if (st) return st;
@@ -41,8 +39,7 @@ static int64_t find_named(fst24_file *file, const char *nomvar, int32_t ip1, int
     return n;
 }
 
-static int same_table(const fst24_vgrid *a, const fst24_vgrid *b)
-{
+static int same_table(const fst24_vgrid *a, const fst24_vgrid *b) {
     if (a->info.vcode != b->info.vcode) return 0;
     for (int f = 0; f < 3; f++) {
         if (a->n[f] != b->n[f]) return 0;
@@ -55,8 +52,7 @@ static int same_table(const fst24_vgrid *a, const fst24_vgrid *b)
 }
 
 /* The file's only distinct "!!" table (identical duplicates count once). */
-static int only_toctoc(fst24_file *file, fst24_vgrid **out)
-{
+static int only_toctoc(fst24_file *file, fst24_vgrid **out) {
     enum { MAXT = 64 };
     fst24_record recs[MAXT];
     const int64_t n = find_named(file, "!!", -1, -1, recs, MAXT);
@@ -79,8 +75,7 @@ static int only_toctoc(fst24_file *file, fst24_vgrid **out)
     return 1;
 }
 
-static int is_descriptor_name(const char *n)
-{
+static int is_descriptor_name(const char *n) {
     static const char *const skip[] = {">>  ", "^^  ", "^>  ", "!!  ", "HY  ", "P0  ", "PT  ", "##  ", "E1  ", "!!SF"};
     for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++)
         if (!strncmp(n, skip[k], 4)) return 1;
@@ -88,8 +83,7 @@ static int is_descriptor_name(const char *n)
 }
 
 /* Distinct ip1 of `kind` among the file's data records, ascending by value. */
-static int collect_levels(fst24_file *file, int kind, int32_t **out, size_t *count)
-{
+static int collect_levels(fst24_file *file, int kind, int32_t **out, size_t *count) {
     *out = NULL;
     *count = 0;
     const int64_t n = fst24_num_records(file);
@@ -142,8 +136,7 @@ static int collect_levels(fst24_file *file, int kind, int32_t **out, size_t *cou
     return FST24_OK;
 }
 
-static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_vgrid **out)
-{
+static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_vgrid **out) {
     float v;
     int kind;
     if (fst24_ip_decode(data->ip1, &v, &kind))
@@ -166,7 +159,8 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
         rcoef = hy.ig2 / 1000.0;
     }
     int32_t vcode;
-    if (kind == 5 && nhy == 1) vcode = 5001;
+    if (kind == 5 && nhy == 1)
+        vcode = 5001;
     else if (kind == 1 && npt == 1) {
         vcode = 1002;
         const size_t n = (size_t)pt.ni * pt.nj * pt.nk;
@@ -175,11 +169,15 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
         if (st) return st;
         ptop = 100.0 * d[0]; /* PT is normally constant over the grid */
         free(d);
-    } else if (kind == 1 && nhy == 1) vcode = 1003;
-    else if (kind == 1) vcode = 1001;
-    else if (kind == 2) vcode = 2001;
+    } else if (kind == 1 && nhy == 1)
+        vcode = 1003;
+    else if (kind == 1)
+        vcode = 1001;
+    else if (kind == 2)
+        vcode = 2001;
     else
-        return fst_error(FST24_E_NO_RECORD, "record '%.4s' (ip1 %d, kind %d): no '!!' record and no legacy descriptor applies",
+        return fst_error(FST24_E_NO_RECORD,
+                         "record '%.4s' (ip1 %d, kind %d): no '!!' record and no legacy descriptor applies",
                          data->nomvar, (int)data->ip1, kind);
     double etatop = NAN;
     if (vcode == 1002 && ne1 == 1) { /* SEF eta: E1 holds eta at the model top */
@@ -188,7 +186,8 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
         if (st) return st;
         etatop = d[0];
         free(d);
-        if (!(etatop >= 0 && etatop < 1)) return fst_error(FST24_E_INVALID, "record 'E1': eta at the top %g is not in [0, 1)", etatop);
+        if (!(etatop >= 0 && etatop < 1))
+            return fst_error(FST24_E_INVALID, "record 'E1': eta at the top %g is not in [0, 1)", etatop);
     }
     int32_t *ip = NULL;
     size_t n = 0;
@@ -209,14 +208,12 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
 }
 
 /* Does a descriptor of `vcode` describe levels of `kind`? (vgrid_internal.h) */
-int fst_vgrid_kind_fits(int32_t vcode, int kind)
-{
+int fst_vgrid_kind_fits(int32_t vcode, int kind) {
     if (kind == 4 && (vcode == 5005 || vcode == 5100 || vcode == 21001 || vcode == 21002 || vcode == 4001)) return 1;
     return vcode / 1000 == kind;
 }
 
-int fst24_vgrid_find(fst24_file *file, const fst24_record *data, fst24_vgrid **out)
-{
+int fst24_vgrid_find(fst24_file *file, const fst24_record *data, fst24_vgrid **out) {
     if (!file || !data || !out) return fst_error(FST24_E_INVALID, "fst24_vgrid_find: NULL argument");
     *out = NULL;
     float v;

@@ -73,7 +73,10 @@ static void check_file(const char *data_path, const char *jsonl_path) {
     while (fst24_query_next(q, &rec) == 1) {
         const ref_rec *ref = NULL;
         for (size_t i = 0; i < nref; i++)
-            if (refs[i].offset == rec.file_offset) { ref = &refs[i]; break; }
+            if (refs[i].offset == rec.file_offset) {
+                ref = &refs[i];
+                break;
+            }
         if (!ref && seq < nref) ref = &refs[seq];
         seq++;
         if (!ref || !ref->has_data) continue;
@@ -101,9 +104,8 @@ static void check_file(const char *data_path, const char *jsonl_path) {
             per_datyp_bad[rec.data_type & 255]++;
             if (mismatched <= 40)
                 fprintf(stderr, "MISMATCH %s %s datyp %d nbits %d dasiz %d %dx%dx%d: rc %d (%s) %s/%zu vs %s/%lld %s\n",
-                        data_path, rec.nomvar, rec.data_type, rec.pack_bits, rec.data_bits, rec.ni, rec.nj,
-                        rec.nk, rc, rc ? fst24_last_error() : "", fst24_elem_name(t), count, ref->elem,
-                        ref->count, hash);
+                        data_path, rec.nomvar, rec.data_type, rec.pack_bits, rec.data_bits, rec.ni, rec.nj, rec.nk, rc,
+                        rc ? fst24_last_error() : "", fst24_elem_name(t), count, ref->elem, ref->count, hash);
         }
         free(out);
         free(w);
@@ -117,9 +119,8 @@ int main(void) {
     tu_require_corpus("test_codec_corpus (every record of the corpus dumps)");
     const char *corpus = tu_corpus();
     char dp[4096], jp[4200];
-    const char *ref_files[] = {"types.xdf.fst", "types.rsf.fst", "model.xdf.fst", "model.rsf.fst",
-                               "grids.xdf.fst", "grids.rsf.fst", "append.xdf.fst", "append.rsf.fst",
-                               "meta.xdf.fst", "meta.rsf.fst"};
+    const char *ref_files[] = {"types.xdf.fst", "types.rsf.fst",  "model.xdf.fst",  "model.rsf.fst", "grids.xdf.fst",
+                               "grids.rsf.fst", "append.xdf.fst", "append.rsf.fst", "meta.xdf.fst",  "meta.rsf.fst"};
     for (size_t i = 0; i < sizeof ref_files / sizeof ref_files[0]; i++) {
         snprintf(dp, sizeof dp, "%s/ref/%s", corpus, ref_files[i]);
         snprintf(jp, sizeof jp, "%s.jsonl", dp);

@@ -137,11 +137,18 @@ static void test_garbage(void) {
         fst_codec_desc d;
         switch (which) {
         case 0: /* 134 */
-            if (nw > 4) { w[1] = 0xEFF00000u | (w[1] & 0xFFFFF); w[3] = (uint32_t)(ni * nj); w[4] = armn_headers[rnd() % 7] ^ (uint32_t)(rnd() & 0x7C00); }
+            if (nw > 4) {
+                w[1] = 0xEFF00000u | (w[1] & 0xFFFFF);
+                w[3] = (uint32_t)(ni * nj);
+                w[4] = armn_headers[rnd() % 7] ^ (uint32_t)(rnd() & 0x7C00);
+            }
             d = desc(134 | (int)(rnd() & 64), 12, 32, ni, nj, 1);
             break;
         case 1: /* 129 */
-            if (nw > 5) { w[1] = 0xFFF00000u | (w[1] & 0xFFFFF); w[5] = armn_headers[rnd() % 7]; }
+            if (nw > 5) {
+                w[1] = 0xFFF00000u | (w[1] & 0xFFFFF);
+                w[5] = armn_headers[rnd() % 7];
+            }
             d = desc(129, 16, 32, ni, nj, 1);
             break;
         case 2: /* 130 */
@@ -149,7 +156,10 @@ static void test_garbage(void) {
             d = desc(130 | (int)(rnd() & 64), 1 + (int)(rnd() % 16), (rnd() & 1) ? 16 : 32, ni, nj, 1);
             break;
         case 3: /* 133 */
-            if (nw > 2) { w[1] = 0x0008DD95u ^ (uint32_t)(rnd() & 0x7C00); w[2] &= 0x00FF0F3F; }
+            if (nw > 2) {
+                w[1] = 0x0008DD95u ^ (uint32_t)(rnd() & 0x7C00);
+                w[2] &= 0x00FF0F3F;
+            }
             d = desc(133, 16 + (int)(rnd() % 17), 32, ni, nj, 1);
             break;
         default: /* 1 and 6 headers */
@@ -160,8 +170,10 @@ static void test_garbage(void) {
         }
         int rc = try_decode(w, nw, d);
         CHECK_MSG(rc == FST24_OK || is_error(rc), "garbage case %d: rc %d", which, rc);
-        if (rc == FST24_OK) ok++;
-        else err++;
+        if (rc == FST24_OK)
+            ok++;
+        else
+            err++;
     }
     CHECK(err > 0);
     printf("garbage: %d decoded, %d rejected\n", ok, err);
@@ -224,8 +236,10 @@ static void test_bitflips(void) {
             }
             int rc = try_decode(m, nw, st);
             CHECK_MSG(rc == FST24_OK || is_error(rc), "datyp %d flipped: rc %d", st.datyp, rc);
-            if (rc == FST24_OK) decoded++;
-            else rejected++;
+            if (rc == FST24_OK)
+                decoded++;
+            else
+                rejected++;
         }
         free(m);
         free(w);

@@ -60,7 +60,8 @@ static void test_integers(void) {
         if (nbits <= 16) {
             int16_t s16[300], o16[300];
             for (int k = 0; k < 300; k++) s16[k] = (int16_t)(((int32_t)(rnd() & mask)) - (int32_t)(mask >> 1) - 1);
-            if (nbits == 16) for (int k = 0; k < 300; k++) s16[k] = (int16_t)rnd();
+            if (nbits == 16)
+                for (int k = 0; k < 300; k++) s16[k] = (int16_t)rnd();
             roundtrip(s16, FST24_ELEM_I16, desc(4, nbits, 16, 300, 1, 1), o16, 300, 0);
             CHECK_MSG(memcmp(s16, o16, sizeof s16) == 0, "int16 nbits %d", nbits);
             uint16_t u16[300], ou16[300];
@@ -119,7 +120,10 @@ static void test_ieee(void) {
     fst_codec_desc st = roundtrip(x, FST24_ELEM_F32, desc(133, 32, 32, 50, 40, 1), o, n, 0);
     CHECK(st.datyp == 133);
     CHECK(memcmp(x, o, n * 4) == 0);
-    free(x); free(o); free(xd); free(od);
+    free(x);
+    free(o);
+    free(xd);
+    free(od);
 }
 
 /* Smooth-ish random field on an ni x nj grid. */
@@ -141,7 +145,10 @@ static void test_packed_reals(void) {
             /* datyp 1: error below the quantisation step plus the binary32 minimum */
             roundtrip(x, FST24_ELEM_F32, desc(1, nbits, 32, ni, nj, 1), a, n, 0);
             double mn = x[0], mx = x[0];
-            for (int k = 0; k < n; k++) { mn = x[k] < mn ? x[k] : mn; mx = x[k] > mx ? x[k] : mx; }
+            for (int k = 0; k < n; k++) {
+                mn = x[k] < mn ? x[k] : mn;
+                mx = x[k] > mx ? x[k] : mx;
+            }
             double step = (mx - mn) * 2 / ldexp(1.0, nbits) + fabs(mn) * ldexp(1.0, -23) + fabs(mx) * ldexp(1.0, -23);
             int ok = 1;
             for (int k = 0; k < n; k++) ok &= fabs((double)a[k] - x[k]) <= step;
@@ -164,7 +171,9 @@ static void test_packed_reals(void) {
         roundtrip(x, FST24_ELEM_F32, desc(129, 16, 32, ni, nj, 1), b, n, 0);
         CHECK(memcmp(a, b, n * 4) == 0);
     }
-    free(x); free(a); free(b);
+    free(x);
+    free(a);
+    free(b);
 }
 
 static void test_missing(void) {
@@ -178,7 +187,8 @@ static void test_missing(void) {
     for (int q = 0; q < 6; q++) {
         field(x, ni, nj, 10.0, 5.0, 0.0);
         for (int k = 0; k < n; k += 1 + (int)(rnd() % 13)) x[k] = -1.0e38f;
-        for (int j = 5; j < 12; j++) for (int i = 10; i < 20; i++) x[j * ni + i] = -1.0e38f;
+        for (int j = 5; j < 12; j++)
+            for (int i = 10; i < 20; i++) x[j * ni + i] = -1.0e38f;
         fst_codec_desc st = roundtrip(x, FST24_ELEM_F32, desc(types[q], nbs[q], 32, ni, nj, 1), o, n, 1);
         CHECK(st.datyp & 64);
         int ok = 1;
@@ -221,7 +231,14 @@ static void test_missing(void) {
     int ok = 1;
     for (int k = 0; k < n; k++) ok &= (dv[k] == -1.0e38) == (dout[k] == -1.0e38);
     CHECK(ok);
-    free(x); free(o); free(iv); free(io); free(uv); free(uo); free(dv); free(dout);
+    free(x);
+    free(o);
+    free(iv);
+    free(io);
+    free(uv);
+    free(uo);
+    free(dv);
+    free(dout);
 }
 
 /* Block-range decoding gives exactly the slices of the whole-record decode. */
@@ -232,16 +249,21 @@ static void test_ranges(void) {
     for (int k = 0; k < n; k += 11) x[k] = -1.0e38f;
     uint32_t *u = malloc(n * 4);
     for (int k = 0; k < n; k++) u[k] = (uint32_t)rnd();
-    struct { const void *in; fst24_elem_type t; int datyp, nbits, ni; } cases[] = {
-        {x, FST24_ELEM_F32, 1, 16, ni}, {x, FST24_ELEM_F32, 1, 11, ni}, {x, FST24_ELEM_F32, 65, 13, ni},
-        {x, FST24_ELEM_F32, 5, 32, ni}, {x, FST24_ELEM_F32, 5, 19, ni}, {x, FST24_ELEM_F32, 6, 12, ni},
-        {x, FST24_ELEM_F32, 8, 32, ni / 2}, {u, FST24_ELEM_U32, 2, 7, ni}, {u, FST24_ELEM_U32, 4, 32, ni},
-        {u, FST24_ELEM_U8, 3, 8, ni}, {u, FST24_ELEM_U8, 7, 8, ni}, {u, FST24_ELEM_U32, 0, 32, ni},
-        {u, FST24_ELEM_U32, 0, 5, ni}, {u, FST24_ELEM_U16, 2, 16, ni},
+    struct {
+        const void *in;
+        fst24_elem_type t;
+        int datyp, nbits, ni;
+    } cases[] = {
+        {x, FST24_ELEM_F32, 1, 16, ni},     {x, FST24_ELEM_F32, 1, 11, ni}, {x, FST24_ELEM_F32, 65, 13, ni},
+        {x, FST24_ELEM_F32, 5, 32, ni},     {x, FST24_ELEM_F32, 5, 19, ni}, {x, FST24_ELEM_F32, 6, 12, ni},
+        {x, FST24_ELEM_F32, 8, 32, ni / 2}, {u, FST24_ELEM_U32, 2, 7, ni},  {u, FST24_ELEM_U32, 4, 32, ni},
+        {u, FST24_ELEM_U8, 3, 8, ni},       {u, FST24_ELEM_U8, 7, 8, ni},   {u, FST24_ELEM_U32, 0, 32, ni},
+        {u, FST24_ELEM_U32, 0, 5, ni},      {u, FST24_ELEM_U16, 2, 16, ni},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        fst_codec_desc req = desc(cases[c].datyp, cases[c].nbits, cases[c].t == FST24_ELEM_U16 ? 16 : 32,
-                                  cases[c].ni, nj, 1), st;
+        fst_codec_desc req = desc(cases[c].datyp, cases[c].nbits, cases[c].t == FST24_ELEM_U16 ? 16 : 32, cases[c].ni,
+                                  nj, 1),
+                       st;
         uint32_t *w = NULL;
         size_t nw = 0;
         CHECK(fst_codec_encode(cases[c].in, cases[c].t, &req, 0, &st, &w, &nw) == FST24_OK);

@@ -33,7 +33,8 @@ static float *smooth_f32(int ni, int nj, int nk, double base, double amp, double
     for (int k = 0; k < nk; k++)
         for (int j = 0; j < nj; j++)
             for (int i = 0; i < ni; i++) {
-                double x = base + amp * sin(6.283185307 * f1 * i / ni + ph1 + 0.3 * k) * cos(6.283185307 * f2 * j / nj + ph2) +
+                double x = base +
+                           amp * sin(6.283185307 * f1 * i / ni + ph1 + 0.3 * k) * cos(6.283185307 * f2 * j / nj + ph2) +
                            noise * (rng_unif() - 0.5);
                 a[(size_t)k * ni * nj + (size_t)j * ni + i] = (float)x;
             }
@@ -79,7 +80,9 @@ static void add(const char *name, void *data, fst24_elem_type t, int datyp, int 
     r->datyp = datyp;
     r->data_bits = data_bits;
     r->pack_bits = pack_bits;
-    r->ni = ni; r->nj = nj; r->nk = nk;
+    r->ni = ni;
+    r->nj = nj;
+    r->nk = nk;
 }
 
 static void gen_types(void) {
@@ -121,8 +124,8 @@ static void gen_types(void) {
         add("E64", b, FST24_ELEM_F64, 5, 64, 64, ni, nj, 1, 8 * (size_t)n);
         add("ED32", b, FST24_ELEM_F64, 5, 64, 32, ni, nj, 1, 8 * (size_t)n);
         free(b);
-        float sv[16] = {0.0f, -0.0f, 1.0f, -1.0f, 1e-40f, -1e-40f, 3.4e38f, -3.4e38f, 1.17549435e-38f, 0.1f,
-                        1e-10f, 123456.789f, -2.5f, 7.0f, 65504.0f, 1e20f};
+        float sv[16] = {0.0f, -0.0f,  1.0f,        -1.0f, 1e-40f, -1e-40f,  3.4e38f, -3.4e38f, 1.17549435e-38f,
+                        0.1f, 1e-10f, 123456.789f, -2.5f, 7.0f,   65504.0f, 1e20f};
         add("ESPC", sv, FST24_ELEM_F32, 5, 32, 32, 16, 1, 1, sizeof sv);
     }
     {
@@ -136,8 +139,11 @@ static void gen_types(void) {
         }
     }
     {
-        struct { const char *nm; int datyp, nbits; } tv[] = {
-            {"Q16", 134, 16}, {"Q12", 134, 12}, {"Q8", 134, 8}, {"S32", 133, 32},
+        struct {
+            const char *nm;
+            int datyp, nbits;
+        } tv[] = {
+            {"Q16", 134, 16}, {"Q12", 134, 12}, {"Q8", 134, 8},   {"S32", 133, 32},
             {"S24", 133, 24}, {"S16", 133, 16}, {"P16", 129, 16}, {"P12", 129, 12},
         };
         for (int q = 0; q < 8; q++) {
@@ -167,7 +173,12 @@ static void gen_types(void) {
             u32[i] = (uint32_t)(rng_u64() & 0xffffffffu);
             u64[i] = rng_u64();
         }
-        u8[0] = 0; u8[1] = 255; u16[0] = 0; u16[1] = 65535; u32[0] = 0; u32[1] = 0xffffffffu;
+        u8[0] = 0;
+        u8[1] = 255;
+        u16[0] = 0;
+        u16[1] = 65535;
+        u32[0] = 0;
+        u32[1] = 0xffffffffu;
         add("U8", u8, FST24_ELEM_U8, 2, 8, 8, ni, nj, 1, (size_t)n);
         add("U16", u16, FST24_ELEM_U16, 2, 16, 16, ni, nj, 1, 2 * (size_t)n);
         add("U32", u32, FST24_ELEM_U32, 2, 32, 32, ni, nj, 1, 4 * (size_t)n);
@@ -178,7 +189,10 @@ static void gen_types(void) {
         for (int i = 0; i < n; i++) u16[i] &= 0x3ff;
         add("U16P", u16, FST24_ELEM_U16, 2, 16, 10, ni, nj, 1, 2 * (size_t)n);
         add("U64", u64, FST24_ELEM_U64, 2, 64, 64, ni, nj, 1, 8 * (size_t)n);
-        free(u8); free(u16); free(u32); free(u64);
+        free(u8);
+        free(u16);
+        free(u32);
+        free(u64);
     }
     {
         int8_t *i8 = malloc(n);
@@ -192,9 +206,18 @@ static void gen_types(void) {
             i32[i] = (int32_t)(rng_u64() & 0xffffffffu);
             i64[i] = (int64_t)rng_u64();
         }
-        i8[0] = -128; i8[1] = 127; i8[2] = 0; i8[3] = -1;
-        i16[0] = -32768; i16[1] = 32767; i16[2] = 0; i16[3] = -1;
-        i32[0] = -2147483647; i32[1] = 2147483647; i32[2] = 0; i32[3] = -1;
+        i8[0] = -128;
+        i8[1] = 127;
+        i8[2] = 0;
+        i8[3] = -1;
+        i16[0] = -32768;
+        i16[1] = 32767;
+        i16[2] = 0;
+        i16[3] = -1;
+        i32[0] = -2147483647;
+        i32[1] = 2147483647;
+        i32[2] = 0;
+        i32[3] = -1;
         add("I8", i8, FST24_ELEM_I8, 4, 8, 8, ni, nj, 1, (size_t)n);
         add("I16", i16, FST24_ELEM_I16, 4, 16, 16, ni, nj, 1, 2 * (size_t)n);
         add("I32", i32, FST24_ELEM_I32, 4, 32, 32, ni, nj, 1, 4 * (size_t)n);
@@ -203,7 +226,10 @@ static void gen_types(void) {
         for (int i = 0; i < n; i++) i16[i] = (int16_t)(i16[i] % 100);
         add("I16P", i16, FST24_ELEM_I16, 4, 16, 8, ni, nj, 1, 2 * (size_t)n);
         add("I64", i64, FST24_ELEM_I64, 4, 64, 64, ni, nj, 1, 8 * (size_t)n);
-        free(i8); free(i16); free(i32); free(i64);
+        free(i8);
+        free(i16);
+        free(i32);
+        free(i64);
     }
     {
         const char *lines[5] = {"HELLO WORLD     ", "RPN STANDARD FIL", "fst24 & RSF/XDF ", "0123456789abcdef",
@@ -231,8 +257,11 @@ static void gen_types(void) {
         add("BIN", b, FST24_ELEM_U32, 0, 32, 32, 100, 1, 1, sizeof b);
     }
     {
-        struct { const char *nm; int datyp, nbits; } mv[] = {
-            {"M65", 65, 16}, {"M65B", 65, 12}, {"M69", 69, 32}, {"M70", 70, 16},
+        struct {
+            const char *nm;
+            int datyp, nbits;
+        } mv[] = {
+            {"M65", 65, 16},   {"M65B", 65, 12},  {"M69", 69, 32},   {"M70", 70, 16},
             {"M198", 198, 16}, {"M197", 197, 32}, {"M193", 193, 16},
         };
         for (int q = 0; q < 7; q++) {
@@ -241,7 +270,10 @@ static void gen_types(void) {
             add(mv[q].nm, a, FST24_ELEM_F32, mv[q].datyp, 32, mv[q].nbits, ni, nj, 1, 4 * (size_t)n);
             free(a);
         }
-        struct { const char *nm; int datyp, nbits; } tb[] = {{"198B", 198, 16}, {"193B", 193, 16}, {"197B", 197, 32}};
+        struct {
+            const char *nm;
+            int datyp, nbits;
+        } tb[] = {{"198B", 198, 16}, {"193B", 193, 16}, {"197B", 197, 32}};
         for (int q = 0; q < 3; q++) {
             float *a = smooth_f32(ni, nj, 1, 10.0, 8.0, 0.0, 1030 + q);
             for (int j = 20; j < 40; j++)
@@ -367,7 +399,8 @@ static size_t meaningful_words(const uint32_t *w, size_t nw, int datyp, int ni, 
 static uint64_t data_bits_of(int datyp, int nbits, size_t n) {
     switch (datyp & 0x3F) {
     case 1: return 120 + (uint64_t)n * nbits;
-    case 3: case 7: return (uint64_t)n * 8;
+    case 3:
+    case 7: return (uint64_t)n * 8;
     case 6: return (uint64_t)(3 + (n + 1) / 2) * 32;
     case 8: return (uint64_t)2 * n * nbits;
     default: return (uint64_t)n * nbits;
@@ -391,8 +424,8 @@ static void compare_record(const char *path, int is_rsf, const gen_rec *g, const
     CHECK_MSG(rc == FST24_OK, "%s: encode %s: %s", path, g->name, fst24_last_error());
     /* Stored type: ours keeps +64 on a failed compression (librmn drops it). */
     int dt_ok = st.datyp == rec.data_type || ((st.datyp & ~64) == rec.data_type && (st.datyp & 64));
-    CHECK_MSG(dt_ok && st.nbits == rec.pack_bits, "%s %s: stored %d/%d, librmn %d/%d", path, g->name,
-              st.datyp, st.nbits, rec.data_type, rec.pack_bits);
+    CHECK_MSG(dt_ok && st.nbits == rec.pack_bits, "%s %s: stored %d/%d, librmn %d/%d", path, g->name, st.datyp,
+              st.nbits, rec.data_type, rec.pack_bits);
     size_t m = meaningful_words(ref, nw, rec.data_type, rec.ni, rec.nj);
     size_t mo = meaningful_words(w, ow, st.datyp, g->ni, g->nj);
     int same = ow == nw && m == mo;
@@ -417,14 +450,20 @@ static void compare_record(const char *path, int is_rsf, const gen_rec *g, const
         uint64_t left = databits - (uint64_t)k * 32;
         uint32_t mask = left >= 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> left);
         if (k == skip[0] || k == skip[1] || k == skip[2]) continue;
-        if ((w[k] ^ ref[k]) & mask) { same = 0; first_diff = k; }
+        if ((w[k] ^ ref[k]) & mask) {
+            same = 0;
+            first_diff = k;
+        }
     }
     compared++;
-    if (same) identical++;
+    if (same)
+        identical++;
     else
-        fprintf(stderr, "DIFF %s %s datyp %d nbits %d: words %zu vs %zu, meaningful %zu vs %zu, first diff %zd (%08X vs %08X)\n",
-                path, g->name, rec.data_type, rec.pack_bits, ow, nw, mo, m, (ssize_t)first_diff,
-                first_diff != (size_t)-1 ? w[first_diff] : 0, first_diff != (size_t)-1 ? ref[first_diff] : 0);
+        fprintf(
+            stderr,
+            "DIFF %s %s datyp %d nbits %d: words %zu vs %zu, meaningful %zu vs %zu, first diff %zd (%08X vs %08X)\n",
+            path, g->name, rec.data_type, rec.pack_bits, ow, nw, mo, m, (ssize_t)first_diff,
+            first_diff != (size_t)-1 ? w[first_diff] : 0, first_diff != (size_t)-1 ? ref[first_diff] : 0);
     free(w);
     free(ref);
 }

@@ -8,28 +8,28 @@
 
 static int tc_passed, tc_failed;
 
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        if (cond) {                                                                 \
-            tc_passed++;                                                            \
-        } else {                                                                    \
-            tc_failed++;                                                            \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                                \
-        }                                                                           \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        if (cond) {                                                                                                    \
+            tc_passed++;                                                                                               \
+        } else {                                                                                                       \
+            tc_failed++;                                                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                                   \
+            exit(1);                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
-#define CHECK_MSG(cond, ...)                                                        \
-    do {                                                                            \
-        if (cond) {                                                                 \
-            tc_passed++;                                                            \
-        } else {                                                                    \
-            tc_failed++;                                                            \
-            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                           \
-            fprintf(stderr, "\n");                                                  \
-            exit(1);                                                                \
-        }                                                                           \
+#define CHECK_MSG(cond, ...)                                                                                           \
+    do {                                                                                                               \
+        if (cond) {                                                                                                    \
+            tc_passed++;                                                                                               \
+        } else {                                                                                                       \
+            tc_failed++;                                                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond);                                   \
+            fprintf(stderr, __VA_ARGS__);                                                                              \
+            fprintf(stderr, "\n");                                                                                     \
+            exit(1);                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
 static inline int tc_finish(void) {
@@ -37,15 +37,30 @@ static inline int tc_finish(void) {
     return tc_failed != 0;
 }
 
-static inline uint32_t tc_f32bits(float f) { uint32_t b; memcpy(&b, &f, 4); return b; }
-static inline float tc_f32(uint32_t b) { float f; memcpy(&f, &b, 4); return f; }
-static inline uint64_t tc_f64bits(double f) { uint64_t b; memcpy(&b, &f, 8); return b; }
+static inline uint32_t tc_f32bits(float f) {
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b;
+}
+static inline float tc_f32(uint32_t b) {
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+static inline uint64_t tc_f64bits(double f) {
+    uint64_t b;
+    memcpy(&b, &f, 8);
+    return b;
+}
 
 /* FNV-1a 64 as in the corpus dumps. */
 static inline uint64_t tc_fnv1a64(const void *p, size_t n) {
     const unsigned char *b = p;
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 0x100000001b3ull; }
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
     return h;
 }
 

@@ -14,8 +14,8 @@ static fst_codec_desc desc(int datyp, int nbits, int dasiz, int ni, int nj, int 
 }
 
 /* Encode and compare the payload words with `expect` (all L words). */
-static void check_encode(const void *data, fst24_elem_type t, fst_codec_desc req, int is_rsf,
-                         const uint32_t *expect, size_t nexpect, int exp_datyp, int exp_nbits) {
+static void check_encode(const void *data, fst24_elem_type t, fst_codec_desc req, int is_rsf, const uint32_t *expect,
+                         size_t nexpect, int exp_datyp, int exp_nbits) {
     fst_codec_desc st;
     uint32_t *w = NULL;
     size_t nw = 0;
@@ -40,8 +40,7 @@ static void test_ieee(void) {
     fst_codec_desc d = desc(5, 24, 32, 4, 1, 1);
     float out[4];
     CHECK(fst_codec_decode(e2, 8, &d, out, FST24_ELEM_F32, 4, 0) == FST24_OK);
-    CHECK(out[0] == 1.0f && out[1] == -2.5f && out[2] == 3.14154052734375f &&
-          out[3] == 0.0009999871253967285f);
+    CHECK(out[0] == 1.0f && out[1] == -2.5f && out[2] == 3.14154052734375f && out[3] == 0.0009999871253967285f);
     /* E3: 16 bits */
     const uint32_t e3[6] = {0x3F80C020, 0x40493A83, 0, 0, 0, 0};
     check_encode(e, FST24_ELEM_F32, desc(5, 16, 32, 4, 1, 1), 0, e3, 6, 5, 16);
@@ -69,7 +68,7 @@ static void test_ieee(void) {
     CHECK(memcmp(out, z, sizeof z) == 0);
     /* vector: record "!!" */
     const uint32_t vv[16] = {0x40000000, 0, 0x3FF00000, 0, 0x3FF00000, 0, 0x41830C35, 0,
-                             0x40F86A00, 0, 0, 0, 0, 0, 0, 0};
+                             0x40F86A00, 0, 0,          0, 0,          0, 0,          0};
     d = desc(5, 64, 0, 3, 2, 1);
     double v6[6];
     CHECK(fst_codec_decode(vv, 16, &d, v6, FST24_ELEM_NONE, 6, 0) == FST24_OK);
@@ -159,7 +158,8 @@ static void test_quant(void) {
     /* ... and so does the binary64 quantiser itself (datyp 801, FST_TYPE_MAGIC) */
     check_encode(r5, FST24_ELEM_F64, desc(801, 16, 64, 5, 1, 1), 0, r4w, 8, 1, 16);
     /* 15.1 PN and UU */
-    const uint32_t pn[8] = {0x7FF13880, 0x0FF83D90, 0xE9F84700, 0x00001059, 0xCF59DF59, 0xEE5A005A, 0x0F5A1A5A, 0x345A3E5A};
+    const uint32_t pn[8] = {0x7FF13880, 0x0FF83D90, 0xE9F84700, 0x00001059,
+                            0xCF59DF59, 0xEE5A005A, 0x0F5A1A5A, 0x345A3E5A};
     fst_codec_desc d = desc(1, 16, 0, 6, 1, 1);
     CHECK(dec(pn, 8, d, o, 6, 0) == FST24_OK);
     CHECK(o[0] == 1025.68798828125f && o[1] == 1025.75048828125f && o[2] == 1025.80908203125f &&
@@ -294,53 +294,60 @@ static void test_compressed(void) {
     for (int j = 0; j < 16; j++)
         for (int i = 0; i < 16; i++)
             k1[j * 16 + i] = 200.0f + 0.5f * i + 0.25f * j + ((i >= 6 && i <= 8 && j >= 6 && j <= 7) ? 3.0f : 0.0f);
-    const uint32_t k1w[38] = {
-        0x00000026, 0xEFFB8608, 0x00C80000, 0x00000100, 0x0000B194, 0x80001002, 0x00300400, 0x50060070,
-        0x0800900A, 0x00B00C00, 0xD00E00F0, 0x00801001, 0x80200280, 0x30038040, 0x04805005, 0x80600680,
-        0x70078000, 0x00014000, 0x00000000, 0x00000000, 0x000C0280, 0x00000000, 0x00000000, 0x00002800,
-        0x00500000, 0x00000000, 0x0A000000, 0x0000A000, 0x00000000, 0x000C0000, 0, 0, 0, 0, 0, 0, 0, 0};
+    const uint32_t k1w[38] = {0x00000026, 0xEFFB8608, 0x00C80000, 0x00000100, 0x0000B194, 0x80001002, 0x00300400,
+                              0x50060070, 0x0800900A, 0x00B00C00, 0xD00E00F0, 0x00801001, 0x80200280, 0x30038040,
+                              0x04805005, 0x80600680, 0x70078000, 0x00014000, 0x00000000, 0x00000000, 0x000C0280,
+                              0x00000000, 0x00000000, 0x00002800, 0x00500000, 0x00000000, 0x0A000000, 0x0000A000,
+                              0x00000000, 0x000C0000, 0,          0,          0,          0,          0,
+                              0,          0,          0};
     check_grid(k1, FST24_ELEM_F32, 134, 12, 16, 16, k1w, 38, 1);
     float k2[24];
     for (int j = 0; j < 4; j++)
         for (int i = 0; i < 6; i++) k2[j * 6 + i] = (float)((10.0 + 0.1 * i) - 0.2 * j);
     const uint32_t k2w[20] = {0x00000014, 0xEFFB8209, 0x00966666, 0x00000018, 0x0000B283, 0xC0004CD5, 0x9A666733,
                               0x80033340, 0x04CD59A6, 0x6619A266, 0x3334004C, 0xD0000CD1, 0x9A266333, 0xB40099AC,
-                              0xCCCD0000, 0, 0, 0, 0, 0};
+                              0xCCCD0000, 0,          0,          0,          0,          0};
     check_grid(k2, FST24_ELEM_F32, 134, 12, 6, 4, k2w, 20, 0);
     float o2[24];
     CHECK(dec(k2w, 20, desc(134, 12, 32, 6, 4, 1), o2, 24, 0) == FST24_OK);
     CHECK(o2[0] == 10.000097274780273f && o2[1] == 10.100194931030273f && o2[2] == 10.199804306030273f);
     int32_t k3[256];
     for (int j = 0; j < 16; j++)
-        for (int i = 0; i < 16; i++) k3[j * 16 + i] = 100 + 3 * i + 5 * j + (((i == 5 && j == 5) || (i == 10 && j == 12)) ? 40 : 0);
-    const uint32_t k3w[24] = {0x00000018, 0x0000B194, 0x80C80CE0, 0xD40DA0E0, 0x0E60EC0F, 0x20F80FE1, 0x0410A110,
-                              0x11611C12, 0x20D20DC0, 0xE60F00FA, 0x10410E11, 0x812212C1, 0x3614014A, 0x15415E00,
-                              0x0000C000, 0x0000A2C0, 0x0B0A0000, 0x00000001, 0x80000000, 0x00051600, 0x00003585,
-                              0x00000000, 0x00000000, 0x00000000};
+        for (int i = 0; i < 16; i++)
+            k3[j * 16 + i] = 100 + 3 * i + 5 * j + (((i == 5 && j == 5) || (i == 10 && j == 12)) ? 40 : 0);
+    const uint32_t k3w[24] = {0x00000018, 0x0000B194, 0x80C80CE0, 0xD40DA0E0, 0x0E60EC0F, 0x20F80FE1,
+                              0x0410A110, 0x11611C12, 0x20D20DC0, 0xE60F00FA, 0x10410E11, 0x812212C1,
+                              0x3614014A, 0x15415E00, 0x0000C000, 0x0000A2C0, 0x0B0A0000, 0x00000001,
+                              0x80000000, 0x00051600, 0x00003585, 0x00000000, 0x00000000, 0x00000000};
     check_grid(k3, FST24_ELEM_I32, 130, 12, 16, 16, k3w, 24, 1);
     float q1[256];
     for (int j = 0; j < 16; j++)
         for (int i = 0; i < 16; i++) q1[j * 16 + i] = 1.0f + (float)(i + 2 * j) / 1024.0f;
     const uint32_t q1w[36] = {
-        0x00000024, 0x0008DD95, 0x007F0000, 0x00000000, 0xA0000000, 0x10000040, 0x0000C000, 0x02000005,
-        0x00000C00, 0x001C0000, 0x40000090, 0x00014000, 0x02C00006, 0x00000D00, 0x001C0000, 0x3C000010,
-        0x00004000, 0x00C00002, 0x00000500, 0x000C0000, 0x1C000040, 0x00009000, 0x01400002, 0xC0000600,
-        0x000D0000, 0x1C00003C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        0x00000024, 0x0008DD95, 0x007F0000, 0x00000000, 0xA0000000, 0x10000040, 0x0000C000, 0x02000005, 0x00000C00,
+        0x001C0000, 0x40000090, 0x00014000, 0x02C00006, 0x00000D00, 0x001C0000, 0x3C000010, 0x00004000, 0x00C00002,
+        0x00000500, 0x000C0000, 0x1C000040, 0x00009000, 0x01400002, 0xC0000600, 0x000D0000, 0x1C00003C, 0,
+        0,          0,          0,          0,          0,          0,          0,          0,          0};
     check_grid(q1, FST24_ELEM_F32, 133, 32, 16, 16, q1w, 36, 1);
     float q2[256];
     for (int j = 0; j < 16; j++)
         for (int i = 0; i < 16; i++)
             q2[j * 16 + i] = (1.5f + 0.0625f * (float)(i % 4)) * (i < 3 ? -1.0f : 1.0f) * (j >= 8 ? 2.0f : 1.0f);
     const uint32_t q2w[44] = {
-        0x0000002C, 0x0008BD95, 0x007F0128, 0x00000024, 0x70897089, 0x70897089, 0x70897089, 0x70897089,
-        0x70897089, 0x70897089, 0x70897089, 0x70897089, 0x00000000, 0x00000018, 0x8000003F, 0xC0000000,
-        0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000024, 0xB0002400, 0x5000B001, 0x00024005,
-        0x000B0010, 0x00240050, 0x00B00100, 0x02400500, 0x0B001000, 0x20004000, 0x80010002, 0x00040008,
-        0x00100020, 0x00400080, 0x01000200, 0x04000000, 0, 0, 0, 0, 0, 0, 0, 0};
+        0x0000002C, 0x0008BD95, 0x007F0128, 0x00000024, 0x70897089, 0x70897089, 0x70897089, 0x70897089, 0x70897089,
+        0x70897089, 0x70897089, 0x70897089, 0x00000000, 0x00000018, 0x8000003F, 0xC0000000, 0x00000000, 0x00000000,
+        0x00000000, 0x00000000, 0x00000024, 0xB0002400, 0x5000B001, 0x00024005, 0x000B0010, 0x00240050, 0x00B00100,
+        0x02400500, 0x0B001000, 0x20004000, 0x80010002, 0x00040008, 0x00100020, 0x00400080, 0x01000200, 0x04000000,
+        0,          0,          0,          0,          0,          0,          0,          0};
     check_grid(q2, FST24_ELEM_F32, 133, 24, 16, 16, q2w, 44, 1);
     /* vector: companion record PX: constant 1000 over 101 x 50, all-zero stream */
     uint32_t *px = calloc(138, 4);
-    px[0] = 0x8A; px[1] = 0xEFFB8800; px[2] = 0x00FA0000; px[3] = 0x13BA; px[4] = 0xB194; px[5] = 0x80000000;
+    px[0] = 0x8A;
+    px[1] = 0xEFFB8800;
+    px[2] = 0x00FA0000;
+    px[3] = 0x13BA;
+    px[4] = 0xB194;
+    px[5] = 0x80000000;
     float *o = malloc(5050 * 4);
     CHECK(dec(px, 138, desc(134, 12, 0, 101, 50, 1), o, 5050, 0) == FST24_OK);
     int all = 1;

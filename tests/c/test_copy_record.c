@@ -85,8 +85,10 @@ static void copy_all(const char *to, fst24_backend backend) {
         size_t len = 99;
         char meta[256];
         CHECK_OK(fst24_read_ext_meta(&b, meta, sizeof meta, &len));
-        if (k == 0 && backend == FST24_BACKEND_RSF) CHECK(strstr(meta, "\"unit\":\"K\"") != NULL);
-        else CHECK(len == 0);
+        if (k == 0 && backend == FST24_BACKEND_RSF)
+            CHECK(strstr(meta, "\"unit\":\"K\"") != NULL);
+        else
+            CHECK(len == 0);
     }
     fst24_close(out);
     fst24_close(in);

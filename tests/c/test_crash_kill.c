@@ -60,8 +60,12 @@ static int count_lost(int rounds, const int *committed, unsigned char (*seen)[MA
 static int64_t xdf_trailing(const char *path) {
     size_t n;
     unsigned char *b = tu_slurp(path, &n);
-    if (!b || n < 20) { free(b); return -1; }
-    int64_t declared = (int64_t)(((uint32_t)b[16] << 24) | ((uint32_t)b[17] << 16) | ((uint32_t)b[18] << 8) | b[19]) * 8;
+    if (!b || n < 20) {
+        free(b);
+        return -1;
+    }
+    int64_t declared =
+        (int64_t)(((uint32_t)b[16] << 24) | ((uint32_t)b[17] << 16) | ((uint32_t)b[18] << 8) | b[19]) * 8;
     free(b);
     return (int64_t)n - declared;
 }
@@ -79,7 +83,10 @@ static void run(fst24_backend backend, const char *name, int rounds) {
     int kills = 0, repairs = 0, flagged = 0;
     for (int round = 0; round < rounds; round++) {
         int p[2];
-        if (pipe(p)) { CHECK(0, "pipe"); break; }
+        if (pipe(p)) {
+            CHECK(0, "pipe");
+            break;
+        }
         unsigned seed = (unsigned)rand();
         pid_t pid = fork();
         if (pid == 0) {
@@ -118,22 +125,22 @@ static void run(fst24_backend backend, const char *name, int rounds) {
         CHECK(bad == 0, "%s round %d: %d unreadable records", name, round, bad);
         int lost = count_lost(round + 1, committed, seen, &dup);
         total_lost += lost;
-        CHECK(lost == 0 && dup == 0, "%s round %d: %d committed records missing, %d duplicated", name, round,
-              lost, dup);
+        CHECK(lost == 0 && dup == 0, "%s round %d: %d committed records missing, %d duplicated", name, round, lost,
+              dup);
 
         if (round % 4 == 3 || round == rounds - 1) {
             fst24_repair_report rep;
             unlink(repaired);
             CHECK(fst24_repair(path, repaired, NULL, &rep) == FST24_OK, "%s round %d: repair", name, round);
             CHECK((backend == FST24_BACKEND_XDF ? fst_xdf_validate(repaired, stderr)
-                                                 : fst_rsf_validate(repaired, stderr)) == 0,
+                                                : fst_rsf_validate(repaired, stderr)) == 0,
                   "%s round %d: repaired file is valid", name, round);
             CHECK(tally(repaired, round + 1, seen, &bad, &recovered) == 0 && bad == 0 && !recovered,
                   "%s round %d: repaired file opens clean (%d bad)", name, round, bad);
             lost = count_lost(round + 1, committed, seen, &dup);
             total_lost_repair += lost;
-            CHECK(lost == 0 && dup == 0, "%s round %d: repair lost %d committed records, %d duplicated", name,
-                  round, lost, dup);
+            CHECK(lost == 0 && dup == 0, "%s round %d: repair lost %d committed records, %d duplicated", name, round,
+                  lost, dup);
             CHECK(rep.copied >= total_committed - 0, "%s round %d: repair copied %lld of %ld", name, round,
                   (long long)rep.copied, total_committed);
             repairs++;
@@ -147,8 +154,7 @@ static void run(fst24_backend backend, const char *name, int rounds) {
     CHECK((backend == FST24_BACKEND_XDF ? fst_xdf_validate(path, stderr) : fst_rsf_validate(path, stderr)) == 0,
           "%s: valid after force_write recovery", name);
     int bad, recovered, dup;
-    CHECK(tally(path, rounds, seen, &bad, &recovered) == 0 && bad == 0 && !recovered, "%s: clean after recovery",
-          name);
+    CHECK(tally(path, rounds, seen, &bad, &recovered) == 0 && bad == 0 && !recovered, "%s: clean after recovery", name);
     int lost = count_lost(rounds, committed, seen, &dup);
     CHECK(lost == 0 && dup == 0, "%s: %d committed records missing after recovery", name, lost);
     printf("%s: %d kill -9 runs, %ld records committed, %d opens flagged recovered, records lost: %ld by "

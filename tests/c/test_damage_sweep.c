@@ -82,7 +82,8 @@ static void exercise(const char *path, const char *fixed, const base_rec *b, int
         t->refused++;
         if (!fst24_last_error()[0]) {
             t->silent++;
-            fprintf(stderr, "%s: open failed without a message (damage %lld..%lld)\n", path, (long long)lo, (long long)hi);
+            fprintf(stderr, "%s: open failed without a message (damage %lld..%lld)\n", path, (long long)lo,
+                    (long long)hi);
         }
     } else {
         t->opened++;
@@ -92,7 +93,8 @@ static void exercise(const char *path, const char *fixed, const base_rec *b, int
             t->recovered++;
             if (!info.warning[0]) {
                 t->silent++;
-                fprintf(stderr, "%s: recovered without a warning (damage %lld..%lld)\n", path, (long long)lo, (long long)hi);
+                fprintf(stderr, "%s: recovered without a warning (damage %lld..%lld)\n", path, (long long)lo,
+                        (long long)hi);
             }
         }
         fst24_query *q;
@@ -105,7 +107,8 @@ static void exercise(const char *path, const char *fixed, const base_rec *b, int
                 if (!d) {
                     if (!fst24_last_error()[0]) {
                         t->silent++;
-                        fprintf(stderr, "%s: record %.4s at %lld (damage %lld..%lld): decoding failed without a message\n",
+                        fprintf(stderr,
+                                "%s: record %.4s at %lld (damage %lld..%lld): decoding failed without a message\n",
                                 path, r.nomvar, (long long)r.file_offset, (long long)lo, (long long)hi);
                     }
                     continue;
@@ -131,7 +134,9 @@ static void exercise(const char *path, const char *fixed, const base_rec *b, int
     }
     t->repaired++;
     fst24_file_kind k = fst24_detect(fixed);
-    int valid = (k == FST24_KIND_XDF ? fst_xdf_validate(fixed, NULL) : k == FST24_KIND_RSF ? fst_rsf_validate(fixed, NULL) : 0) == 0;
+    int valid = (k == FST24_KIND_XDF   ? fst_xdf_validate(fixed, NULL)
+                 : k == FST24_KIND_RSF ? fst_rsf_validate(fixed, NULL)
+                                       : 0) == 0;
     if (!valid || fst24_open(fixed, FST24_MODE_READ, NULL, &f)) {
         t->repair_bad++;
         return;
@@ -144,7 +149,10 @@ static void exercise(const char *path, const char *fixed, const base_rec *b, int
         for (int64_t i = 0; i < fst24_num_records(f); i++) {
             fst24_record r;
             uint64_t h;
-            if (fst24_get_record(f, i, &r) || decode(&r, &h) != 1) { t->repair_bad++; continue; }
+            if (fst24_get_record(f, i, &r) || decode(&r, &h) != 1) {
+                t->repair_bad++;
+                continue;
+            }
             int found = 0;
             for (int j = 0; j < nb && !found; j++) found = same_header(&b[j].hdr, &r) && b[j].hash == h;
             if (!found) t->repair_bad++;
@@ -156,7 +164,10 @@ static void exercise(const char *path, const char *fixed, const base_rec *b, int
 static void sweep(const char *src, const char *label) {
     size_t n;
     unsigned char *orig = tu_slurp(src, &n);
-    if (!orig || n < 16) { free(orig); return; }
+    if (!orig || n < 16) {
+        free(orig);
+        return;
+    }
     static base_rec base[MAXREC];
     int nb = load_base(src, base);
     const char *work = t_tmp("sweep_work"), *fixed = t_tmp("sweep_fixed");
@@ -172,7 +183,9 @@ static void sweep(const char *src, const char *label) {
     int fd = open(work, O_WRONLY);
     for (int i = 0; i < FLIPS && fd >= 0; i++) {
         size_t edge = n < 32768 ? n : 32768;
-        size_t pos = i % 2 ? tu_xorshift(&rng) % n : i % 4 ? tu_xorshift(&rng) % edge : n - 1 - tu_xorshift(&rng) % edge;
+        size_t pos = i % 2   ? tu_xorshift(&rng) % n
+                     : i % 4 ? tu_xorshift(&rng) % edge
+                             : n - 1 - tu_xorshift(&rng) % edge;
         unsigned char c = orig[pos] ^ (unsigned char)(1u << (tu_xorshift(&rng) % 8));
         if (pwrite(fd, &c, 1, (off_t)pos) != 1) break;
         exercise(work, fixed, base, nb > 0 ? nb : 0, (int64_t)pos, (int64_t)pos + 1, 0, &t);
@@ -198,7 +211,8 @@ static void write_sample(const char *path, fst24_backend backend) {
         if (fst24_open(path, session ? FST24_MODE_UPDATE : FST24_MODE_CREATE, &o, &f)) return;
         int count = backend == FST24_BACKEND_XDF ? 100 : 20;
         for (int i = 0; i < count; i++)
-            t_write(f, i % 2 ? "TT" : "UU", session, i, 5, 4, backend == FST24_BACKEND_RSF && i % 5 == 0 ? "{\"k\":1}" : NULL);
+            t_write(f, i % 2 ? "TT" : "UU", session, i, 5, 4,
+                    backend == FST24_BACKEND_RSF && i % 5 == 0 ? "{\"k\":1}" : NULL);
         if (session == 1) {
             fst24_record r;
             if (fst24_get_record(f, 3, &r) == FST24_OK) fst24_delete(f, &r);

@@ -27,13 +27,13 @@ static void check_vectors(void) {
         /* mode 3 and back with mode -3 */
         int32_t stamp = -7;
         int rc = fst24_printable_to_stamp(date, time, &stamp);
-        CHECK(rc == v[2] && stamp == v[3], "mode 3 (%s %s): rc %d stamp %d, librmn rc %ld stamp %ld", c[0], c[1],
-              rc, stamp, v[2], v[3]);
+        CHECK(rc == v[2] && stamp == v[3], "mode 3 (%s %s): rc %d stamp %d, librmn rc %ld stamp %ld", c[0], c[1], rc,
+              stamp, v[2], v[3]);
         if (v[2] == 0) {
             int32_t d = -7, t = -7;
             rc = fst24_stamp_to_printable(stamp, &d, &t);
-            CHECK(rc == v[4] && d == v[5] && t == v[6], "mode -3 %d: rc %d %d %d, librmn rc %ld %ld %ld", stamp, rc,
-                  d, t, v[4], v[5], v[6]);
+            CHECK(rc == v[4] && d == v[5] && t == v[6], "mode -3 %d: rc %d %d %d, librmn rc %ld %ld %ld", stamp, rc, d,
+                  t, v[4], v[5], v[6]);
             /* incdatr: +6 h and -36.25 h */
             int32_t out;
             fst24_stamp_add_hours(stamp, 6.0, &out);
@@ -47,13 +47,13 @@ static void check_vectors(void) {
         /* mode 5 and back with mode -5 */
         int32_t ext = -7;
         rc = fst24_printable_to_ext_stamp(date, time, &ext);
-        CHECK(rc == v[7] && ext == v[8], "mode 5 (%s %s): rc %d stamp %d, librmn rc %ld stamp %ld", c[0], c[1], rc,
-              ext, v[7], v[8]);
+        CHECK(rc == v[7] && ext == v[8], "mode 5 (%s %s): rc %d stamp %d, librmn rc %ld stamp %ld", c[0], c[1], rc, ext,
+              v[7], v[8]);
         if (v[7] == 0) {
             int32_t d = -7, t = -7;
             rc = fst24_ext_stamp_to_printable(ext, &d, &t);
-            CHECK(rc == v[9] && d == v[10] && t == v[11], "mode -5 %d: rc %d %d %d, librmn rc %ld %ld %ld", ext, rc,
-                  d, t, v[9], v[10], v[11]);
+            CHECK(rc == v[9] && d == v[10] && t == v[11], "mode -5 %d: rc %d %d %d, librmn rc %ld %ld %ld", ext, rc, d,
+                  t, v[9], v[10], v[11]);
             /* mode -3 decodes extended stamps too */
             rc = fst24_stamp_to_printable(ext, &d, &t);
             CHECK(rc == 0 && d == v[10] && t == v[11], "mode -3 of extended %d", ext);
@@ -88,8 +88,8 @@ static void check_record(const char *path, const char *line, void *ctx) {
         int32_t d = -7, t = -7;
         int rc = fst24_stamp_to_printable((int32_t)stamp[i], &d, &t);
         CHECK(rc == (int)p[0] && d == (int32_t)p[1] && t == (int32_t)p[2],
-              "%s: %s %ld -> rc %d %d %d, librmn rc %d %d %d", path, names[i], stamp[i], rc, d, t, (int)p[0],
-              (int)p[1], (int)p[2]);
+              "%s: %s %ld -> rc %d %d %d, librmn rc %d %d %d", path, names[i], stamp[i], rc, d, t, (int)p[0], (int)p[1],
+              (int)p[2]);
     }
     /* librmn derived dateo from the stored datev, deet and npas. */
     int32_t o = fst_dateo_from_datev((int32_t)stamp[1], (int32_t)deet, (int32_t)npas);
@@ -133,7 +133,11 @@ static void check_printable(int32_t stamp, int32_t d, int32_t t) {
 
 static void check_checklist(void) {
     /* docs/format/dates.md#date-examples table */
-    struct { int32_t d, t, stamp, back_t; int64_t unix_s; int has_unix; } tab[] = {
+    struct {
+        int32_t d, t, stamp, back_t;
+        int64_t unix_s;
+        int has_unix;
+    } tab[] = {
         {19800101, 0, 10180000, 0, 315532800, 1},
         {19991231, 23000000, 123199230, 23000000, 946681200, 1},
         {20000101, 0, 280988000, 0, 946684800, 1},
@@ -153,8 +157,8 @@ static void check_checklist(void) {
         {25000704, 6000000, -1267568560, 6000000, 0, 0},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
-        CHECK(to_stamp(tab[i].d, tab[i].t) == tab[i].stamp, "printable %d %d -> %d, expected %d", tab[i].d,
-              tab[i].t, to_stamp(tab[i].d, tab[i].t), tab[i].stamp);
+        CHECK(to_stamp(tab[i].d, tab[i].t) == tab[i].stamp, "printable %d %d -> %d, expected %d", tab[i].d, tab[i].t,
+              to_stamp(tab[i].d, tab[i].t), tab[i].stamp);
         check_printable(tab[i].stamp, tab[i].d, tab[i].back_t);
         if (tab[i].has_unix) {
             int64_t s = 0;
@@ -185,8 +189,7 @@ static void check_checklist(void) {
     CHECK(add(10150000, 1.6) == 10150020, "1950 + 1.6 h");
     CHECK(add(2142832400, 24) == -1270466822, "to extended");
     int32_t o;
-    CHECK(fst24_stamp_add_hours(62585070, -148054.74875982828, &o) == FST24_E_INVALID && o == 101010101,
-          "error stamp");
+    CHECK(fst24_stamp_add_hours(62585070, -148054.74875982828, &o) == FST24_E_INVALID && o == 101010101, "error stamp");
     CHECK(fst24_stamp_add_hours(0, 1, &o) == FST24_E_INVALID && o == 101010101, "incdatr of 0");
     CHECK(fst24_stamp_add_hours(280988000, NAN, &o) == FST24_E_INVALID && o == 101010101, "NaN hours");
     CHECK(fst24_stamp_add_hours(280988000, 1e300, &o) == FST24_E_INVALID, "huge hours");
@@ -247,8 +250,7 @@ static void check_checklist(void) {
           "iso: %s", iso);
     CHECK(fst24_stamp_to_iso(-1294956316, iso, sizeof iso) == FST24_OK && strcmp(iso, "0001-01-01T00:00:00Z") == 0,
           "iso year 1: %s", iso);
-    CHECK(fst24_iso_to_stamp("2024-01-15T12:00", 0, &s) == FST24_OK && s == to_stamp(20240115, 12000000),
-          "parse iso");
+    CHECK(fst24_iso_to_stamp("2024-01-15T12:00", 0, &s) == FST24_OK && s == to_stamp(20240115, 12000000), "parse iso");
     CHECK(fst24_iso_to_stamp("2023-12-11T12:38:37Z", 0, &s) == FST24_OK && s == 469891377, "parse iso seconds");
     CHECK(fst24_iso_to_stamp("20231211", 0, &s) == FST24_OK && s == to_stamp(20231211, 0), "parse compact");
     CHECK(fst24_iso_to_stamp("2023-02-29", 0, &s) == FST24_E_INVALID, "not a leap year");
@@ -258,7 +260,8 @@ static void check_checklist(void) {
 
     /* formats */
     CHECK(fst24_stamp_get_format(10180000) == FST24_STAMP_OLD && fst24_stamp_get_format(280988000) == FST24_STAMP_NEW &&
-              fst24_stamp_get_format(-1274148482) == FST24_STAMP_EXTENDED && fst24_stamp_get_format(0) == FST24_STAMP_NONE,
+              fst24_stamp_get_format(-1274148482) == FST24_STAMP_EXTENDED &&
+              fst24_stamp_get_format(0) == FST24_STAMP_NONE,
           "formats");
 }
 
@@ -284,8 +287,9 @@ static void check_sweep(void) {
  * under the sanitizers in CI). */
 static void check_hostile(void) {
     static const int modes[] = {1, -1, 2, -2, 3, -3, 5, -5, 6, -6, 7, -7, 0, 4, -4, 8};
-    static const int32_t extremes[] = {INT32_MIN, INT32_MIN + 1, -2, -1, 0, 1, 123199999, 123200000, 99999999,
-                                       INT32_MAX, INT32_MAX - 1, -1294967297, -1185394540, 1615714560};
+    static const int32_t extremes[] = {
+        INT32_MIN, INT32_MIN + 1, -2,          -1,          0,         1, 123199999, 123200000, 99999999,
+        INT32_MAX, INT32_MAX - 1, -1294967297, -1185394540, 1615714560};
     uint64_t r = 12345;
     long calls = 0, bad = 0;
     for (int i = 0; i < 200000; i++) {

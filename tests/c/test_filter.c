@@ -14,13 +14,34 @@ static int32_t enc(float v, int kind, fst24_ip_style style) {
 }
 
 static void test_ip_parse(void) {
-    struct { const char *text; float value; int kind; } ok[] = {
-        {"500mb", 500, 2},    {"500 mb", 500, 2},     {" 850 hPa ", 850, 2}, {"0.995sg", 0.995f, 1},
-        {"0.995 sigma", 0.995f, 1}, {"10m", 10, 0},   {"10 M", 10, 4},       {"1.5M", 1.5f, 4},
-        {"12h", 12, 10},      {"12 H", 12, 10},       {"6hr", 6, 10},        {"0.9hy", 0.9f, 5},
-        {"0.9 HY", 0.9f, 5},  {"300th", 300, 6},      {"300K", 300, 6},      {"5m-", 5, 7},
-        {"3 arbitrary", 3, 3}, {"3arb", 3, 3},        {"7 _0", 7, 15},       {"-100 m", -100, 0},
-        {"2.5e-5 m-", 2.5e-5f, 7}, {"1 pressure", 1, 2}, {"45 mp", 45, 21},
+    struct {
+        const char *text;
+        float value;
+        int kind;
+    } ok[] = {
+        {"500mb", 500, 2},
+        {"500 mb", 500, 2},
+        {" 850 hPa ", 850, 2},
+        {"0.995sg", 0.995f, 1},
+        {"0.995 sigma", 0.995f, 1},
+        {"10m", 10, 0},
+        {"10 M", 10, 4},
+        {"1.5M", 1.5f, 4},
+        {"12h", 12, 10},
+        {"12 H", 12, 10},
+        {"6hr", 6, 10},
+        {"0.9hy", 0.9f, 5},
+        {"0.9 HY", 0.9f, 5},
+        {"300th", 300, 6},
+        {"300K", 300, 6},
+        {"5m-", 5, 7},
+        {"3 arbitrary", 3, 3},
+        {"3arb", 3, 3},
+        {"7 _0", 7, 15},
+        {"-100 m", -100, 0},
+        {"2.5e-5 m-", 2.5e-5f, 7},
+        {"1 pressure", 1, 2},
+        {"45 mp", 45, 21},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         float v = 0;
@@ -43,9 +64,18 @@ static void test_ip_parse(void) {
     CHECK(strstr(fst24_last_error(), "no unit") != NULL);
 
     /* what fst24_ip_format prints parses back to the same level */
-    const int32_t codes[] = {41394464, 500, 95579925, 12010, 1300, enc(0.995f, 1, FST24_IP_NEW), enc(10, 4, FST24_IP_NEW),
-                             enc(300, 6, FST24_IP_NEW), enc(1500, 0, FST24_IP_NEW), enc(7, 7, FST24_IP_NEW),
-                             enc(850, 2, FST24_IP_OLD), enc(0.5f, 5, FST24_IP_NEW)};
+    const int32_t codes[] = {41394464,
+                             500,
+                             95579925,
+                             12010,
+                             1300,
+                             enc(0.995f, 1, FST24_IP_NEW),
+                             enc(10, 4, FST24_IP_NEW),
+                             enc(300, 6, FST24_IP_NEW),
+                             enc(1500, 0, FST24_IP_NEW),
+                             enc(7, 7, FST24_IP_NEW),
+                             enc(850, 2, FST24_IP_OLD),
+                             enc(0.5f, 5, FST24_IP_NEW)};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         char text[32];
         float dv, pv;
@@ -148,7 +178,7 @@ static void test_match(void) {
     CHECK(m("ip1=850mb", &tt) == 0 && m("ip1=850mb,500mb", &tt) == 1);
     CHECK(m("ip1=100mb..500mb", &tt) == 1 && m("ip1=100..500mb", &tt_old) == 1 && m("ip1=500mb..100", &tt) == 1);
     CHECK(m("ip1=600mb..1000mb", &tt) == 0 && m("ip1=..500mb", &tt) == 1 && m("ip1=501mb..", &tt) == 0);
-    CHECK(m("ip1=100sg..500sg", &tt) == 0); /* another kind */
+    CHECK(m("ip1=100sg..500sg", &tt) == 0);                              /* another kind */
     CHECK(m("ip1=0..1000", &tt_old) == 1 && m("ip1=0..1000", &tt) == 0); /* code ranges */
     /* times: old-style ip2 are hours */
     CHECK(m("ip2=12", &tt) == 1 && m("ip2=12h", &tt) == 1 && m("ip2=12h", &tt_old) == 1 && m("ip2=12", &tt_old) == 0);
@@ -180,7 +210,9 @@ static void test_errors(void) {
     CHECK_OK(fst24_filter_new(&f));
     CHECK_OK(fst24_filter_parse(f, "nomvar=TT"));
     CHECK(fst24_filter_num_conditions(f) == 1);
-    struct { const char *spec, *needle; } bad[] = {
+    struct {
+        const char *spec, *needle;
+    } bad[] = {
         {"bogus=1", "unknown field \"bogus\""},
         {"ip1=abc", "not an integer"},
         {"ip1=500 xx", "ip1=500 xx"},
@@ -260,10 +292,18 @@ static void test_against_file(void) {
                 if (fst24_write(f, &r, data, FST24_ELEM_F32, FST24_REWRITE_NO, NULL) == FST24_OK) written++;
             }
     CHECK(written == 80);
-    const char *specs[] = {"nomvar=TT", "nomvar=TT,HU,ip1=500mb", "ip1=850mb..500mb", "ip2=6h..12h",
-                           "ip2=6..12", "etiket=RUN_A,ip2=18h", "datev=2024-01-15T06:00..2024-01-15T12:00",
-                           "datev=2024-01-15T18:00,ip1=1000mb,nomvar=UU", "etiket=RUN*,npas=18", "nomvar=XX",
-                           "ip1=41394464", "ip1=500"};
+    const char *specs[] = {"nomvar=TT",
+                           "nomvar=TT,HU,ip1=500mb",
+                           "ip1=850mb..500mb",
+                           "ip2=6h..12h",
+                           "ip2=6..12",
+                           "etiket=RUN_A,ip2=18h",
+                           "datev=2024-01-15T06:00..2024-01-15T12:00",
+                           "datev=2024-01-15T18:00,ip1=1000mb,nomvar=UU",
+                           "etiket=RUN*,npas=18",
+                           "nomvar=XX",
+                           "ip1=41394464",
+                           "ip1=500"};
     const int expected[] = {20, 8, 48, 40, 20, 20, 40, 1, 20, 0, 8, 8};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         fst24_filter *flt;

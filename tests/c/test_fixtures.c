@@ -40,13 +40,13 @@ static int same_string(const char *line, const char *key, const char *value) {
 /* One record against its dump line; returns the number of disagreements. */
 static int check_record(const char *name, const fst24_record *r, const char *line) {
     int bad = 0;
-#define INT_FIELD(field, key)                                                                       \
-    do {                                                                                           \
-        if (tu_jint(line, key, -99) != (long long)r->field) {                                          \
-        fprintf(stderr, "%s %s: %s is %lld, the dump says %lld\n", name, r->nomvar, key,          \
-                (long long)r->field, tu_jint(line, key, -99));                                     \
-        bad++;                                                                                     \
-        }                                                                                          \
+#define INT_FIELD(field, key)                                                                                          \
+    do {                                                                                                               \
+        if (tu_jint(line, key, -99) != (long long)r->field) {                                                          \
+            fprintf(stderr, "%s %s: %s is %lld, the dump says %lld\n", name, r->nomvar, key, (long long)r->field,      \
+                    tu_jint(line, key, -99));                                                                          \
+            bad++;                                                                                                     \
+        }                                                                                                              \
     } while (0)
     INT_FIELD(ip1, "ip1");
     INT_FIELD(ip2, "ip2");
@@ -87,8 +87,8 @@ static int check_record(const char *name, const fst24_record *r, const char *lin
     free(data);
     if (st != FST24_OK || !same_string(line, "hash", hash) || tu_jint(line, "count", -1) != (long long)count ||
         !same_string(line, "elem_type", fst24_elem_name(type))) {
-        fprintf(stderr, "%s %s: data (status %d, %s, %zu %s) differ from the dump\n", name, r->nomvar, st,
-                hash, count, fst24_elem_name(type));
+        fprintf(stderr, "%s %s: data (status %d, %s, %zu %s) differ from the dump\n", name, r->nomvar, st, hash, count,
+                fst24_elem_name(type));
         bad++;
     }
     char meta[4096], want[4096];

@@ -13,14 +13,15 @@
 #include "testfiles.h"
 
 static int passed, failed;
-#define CHECK(cond)                                                                         \
-    do {                                                                                    \
-        if (cond) passed++;                                                                 \
-        else {                                                                              \
-            failed++;                                                                       \
-            fprintf(stderr, "%s:%d: CHECK failed: %s [last error: %s]\n", __FILE__, __LINE__, \
-                    #cond, fst24_last_error());                                             \
-        }                                                                                   \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        if (cond)                                                                                                      \
+            passed++;                                                                                                  \
+        else {                                                                                                         \
+            failed++;                                                                                                  \
+            fprintf(stderr, "%s:%d: CHECK failed: %s [last error: %s]\n", __FILE__, __LINE__, #cond,                   \
+                    fst24_last_error());                                                                               \
+        }                                                                                                              \
     } while (0)
 #define CHECK_OK(expr) CHECK((expr) == FST24_OK)
 
@@ -38,7 +39,10 @@ static const char *tmp_path(const char *name) {
 
 static void spill(const char *path, const void *b, size_t n) {
     FILE *fp = fopen(path, "wb");
-    if (!fp) { fprintf(stderr, "cannot write %s\n", path); exit(2); }
+    if (!fp) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(2);
+    }
     fwrite(b, 1, n, fp);
     fclose(fp);
 }
@@ -46,7 +50,10 @@ static void spill(const char *path, const void *b, size_t n) {
 static uint64_t fnv1a64(const void *p, size_t n) {
     const unsigned char *b = p;
     uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) { h ^= b[i]; h *= 0x100000001b3ull; }
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
     return h;
 }
 
@@ -65,24 +72,22 @@ typedef struct expected {
 } expected;
 
 static const expected EXPECTED[] = {
-    {0, "MN  ", "C ", "NCAR        ", "A", 0, 144, 72, 15, 0, 1, 0, 0, 1, 9120, 19560, 10368,
-     0xfaa8e2808abe5682ull},
-    {1, "ST  ", "C ", "RPN         ", "N", 0, 34, 40, 15, 410, 170, 1000, 1905, 1025, 28680, 2640,
-     1360, 0x05b935862c144b59ull},
-    {2, "AL  ", "C ", "RPN         ", "A", 1, 144, 72, 6, 0, 1, 0, 0, 2049, 31320, 7800, 10368,
-     0x52bf44322603a7d9ull},
+    {0, "MN  ", "C ", "NCAR        ", "A", 0, 144, 72, 15, 0, 1, 0, 0, 1, 9120, 19560, 10368, 0xfaa8e2808abe5682ull},
+    {1, "ST  ", "C ", "RPN         ", "N", 0, 34, 40, 15, 410, 170, 1000, 1905, 1025, 28680, 2640, 1360,
+     0x05b935862c144b59ull},
+    {2, "AL  ", "C ", "RPN         ", "A", 1, 144, 72, 6, 0, 1, 0, 0, 2049, 31320, 7800, 10368, 0x52bf44322603a7d9ull},
     {14, "NE  ", "C ", "RPN         ", "A", 1, 144, 72, 2, 0, 1, 0, 0, 14337, 124920, 2640, 10368,
      0x52075dfe527e8ca5ull},
     {38, "MG  ", "C ", "ECMWF       ", "B", 0, 193, 97, 2, 0, 1, 0, 0, 38913, 188280, 4800, 18721,
      0xc3d4e6a030418f4bull},
-    {40, "ME  ", "C ", "ECMWF       ", "B", 0, 193, 97, 15, 0, 1, 0, 0, 40961, 216600, 35160,
-     18721, 0x7d0a8b0d47385f1bull},
-    {65, "TM  ", "C ", "SCRIPPS     ", "B", 1, 145, 73, 12, 0, 0, 0, 0, 66561, 816240, 15960,
-     10585, 0x3b918b9dbccba099ull},
-    {77, "MQ  ", "C ", "RPN         ", "N", 0, 40, 48, 2, 285, 205, 35000, 1905, 78849, 1007760,
-     600, 1920, 0xa5e991f9c971bce2ull},
-    {91, "EM  ", "C ", "ENV MTNS    ", "G", 0, 128, 64, 12, 0, 0, 0, 0, 93185, 1302960, 12360,
-     8192, 0xe3625f122cecaa0dull},
+    {40, "ME  ", "C ", "ECMWF       ", "B", 0, 193, 97, 15, 0, 1, 0, 0, 40961, 216600, 35160, 18721,
+     0x7d0a8b0d47385f1bull},
+    {65, "TM  ", "C ", "SCRIPPS     ", "B", 1, 145, 73, 12, 0, 0, 0, 0, 66561, 816240, 15960, 10585,
+     0x3b918b9dbccba099ull},
+    {77, "MQ  ", "C ", "RPN         ", "N", 0, 40, 48, 2, 285, 205, 35000, 1905, 78849, 1007760, 600, 1920,
+     0xa5e991f9c971bce2ull},
+    {91, "EM  ", "C ", "ENV MTNS    ", "G", 0, 128, 64, 12, 0, 0, 0, 0, 93185, 1302960, 12360, 8192,
+     0xe3625f122cecaa0dull},
 };
 
 static void check_expected(fst24_file *f, const expected *x) {
@@ -108,8 +113,8 @@ static void check_expected(fst24_file *f, const expected *x) {
     CHECK_OK(fst24_read_data(&r, v, count * sizeof *v, NULL));
     uint64_t h = fnv1a64(v, count * sizeof *v);
     if (h != x->hash)
-        fprintf(stderr, "record %d %s: hash %016llx, librmn %016llx\n", x->seq, x->nomvar,
-                (unsigned long long)h, (unsigned long long)x->hash);
+        fprintf(stderr, "record %d %s: hash %016llx, librmn %016llx\n", x->seq, x->nomvar, (unsigned long long)h,
+                (unsigned long long)x->hash);
     CHECK(h == x->hash);
     free(v);
     /* the payload is the whole stored record (no descriptor copy in 1989 records) */
@@ -166,7 +171,10 @@ static void test_real_file(void) {
 static void test_write_open_refused(void) {
     size_t n;
     unsigned char *b = tu_slurp(climato, &n);
-    if (!b) { CHECK(!"corpus file readable"); return; }
+    if (!b) {
+        CHECK(!"corpus file readable");
+        return;
+    }
     const char *p = tmp_path("rw.fst");
     spill(p, b, n);
     fst24_file *f = NULL;
@@ -185,15 +193,15 @@ static void test_write_open_refused(void) {
 /* ---------------------------------------------------------------------- */
 
 typedef struct syn {
-    const char *nomvar;  /* up to 2 chars */
+    const char *nomvar; /* up to 2 chars */
     char typvar;
-    const char *etiket;  /* up to 8 bytes; shorter is NUL padded */
+    const char *etiket; /* up to 8 bytes; shorter is NUL padded */
     int ni, nj, nk, nbits, datyp;
     char grtyp;
     uint32_t ip1, ip2, ip3, ig1, ig2, ig3, ig4;
     uint32_t date, deet, npas;
     int deleted;
-    uint32_t swa, lng;   /* 0: computed */
+    uint32_t swa, lng; /* 0: computed */
 } syn;
 
 static void put(unsigned char *p, uint32_t v) { fst_store_be32(p, v); }
@@ -251,13 +259,12 @@ static void test_synthetic(void) {
     syn s[3] = {
         /* 300 s x 7 steps = 35 min: the 1989 writer rounded the valid date to
          * 12:00, librmn moves it back to 11:35 */
-        {"tt", 'p', "abcdefgh", 3, 2, 1, 32, 5, 'z', 65535, 12, 3, 1, 0xABCD, 3, 4,
-         stored_stamp(noon), 300, 7, 0, 0, 0},
+        {"tt", 'p', "abcdefgh",         3,   2, 1, 32, 5, 'z', 65535, 12, 3, 1, 0xABCD,
+         3,    4,   stored_stamp(noon), 300, 7, 0, 0,  0},
         {"DL", 'P', "GONE", 2, 2, 1, 32, 5, 'X', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xFFFFFFF0u, 7},
         /* whole hours: no correction; 24-bit npas split across the two fields;
          * NUL bytes in the label become '@' as in librmn */
-        {"GZ", 'P', "AB", 4, 1, 2, 32, 5, 'Y', 500, 0, 0, 7, 8, 9, 10, stored_stamp(noon), 3600,
-         0x12345, 0, 0, 0},
+        {"GZ", 'P', "AB", 4, 1, 2, 32, 5, 'Y', 500, 0, 0, 7, 8, 9, 10, stored_stamp(noon), 3600, 0x12345, 0, 0, 0},
     };
     size_t n;
     unsigned char *b = build89(s, 3, 5, &n);
@@ -356,7 +363,10 @@ static void expect_corrupt(const unsigned char *b, size_t n, const char *what) {
 static void test_truncated(void) {
     size_t n;
     unsigned char *b = tu_slurp(climato, &n);
-    if (!b) { CHECK(!"corpus file readable"); return; }
+    if (!b) {
+        CHECK(!"corpus file readable");
+        return;
+    }
     /* the file ends with 3592 bytes of block fill after the last record (1302960 + 12360) */
     const size_t cuts[] = {8, 64, 119, 120, 120 + 60 * 92 - 1, 9120, 9120 + 19560 - 1, 1315320 - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
@@ -370,9 +380,16 @@ static void test_truncated(void) {
 static void test_corrupt_directory(void) {
     size_t n;
     unsigned char *orig = tu_slurp(climato, &n);
-    if (!orig) { CHECK(!"corpus file readable"); return; }
+    if (!orig) {
+        CHECK(!"corpus file readable");
+        return;
+    }
     unsigned char *b = malloc(n);
-    struct { size_t at; uint32_t value; const char *what; } cases[] = {
+    struct {
+        size_t at;
+        uint32_t value;
+        const char *what;
+    } cases[] = {
         {16, 0xFFFFFFFFu, "entry count 2^32-1"},
         {16, 1u << 20 | 1u, "entry count beyond the handle range"},
         {16, 22000, "directory larger than the file"},
@@ -436,7 +453,10 @@ static uint64_t rnd(void) { return tu_xorshift(&rng); }
 static void test_fuzz(void) {
     size_t n;
     unsigned char *orig = tu_slurp(climato, &n);
-    if (!orig) { CHECK(!"corpus file readable"); return; }
+    if (!orig) {
+        CHECK(!"corpus file readable");
+        return;
+    }
     unsigned char *b = malloc(n);
     const char *p = tmp_path("fuzz.fst");
     int silent = 0;
@@ -463,8 +483,7 @@ static void test_fuzz(void) {
 }
 
 int main(void) {
-    snprintf(climato, sizeof climato, "%s/real/ECCC-ASTD-MRD_SPI__eer_SPI_Data_climato.fstd",
-             tu_corpus());
+    snprintf(climato, sizeof climato, "%s/real/ECCC-ASTD-MRD_SPI__eer_SPI_Data_climato.fstd", tu_corpus());
     snprintf(tmpdir, sizeof tmpdir, "%s", tu_tmpdir());
     if (tu_corpus_part("the real 1989 file (climato): reading, refusal to write, damage, mutations")) {
         test_real_file();

@@ -7,11 +7,13 @@
 #include <dirent.h>
 #include "test_grid_util.h"
 
-static int file_path(const char *name, char *out, size_t n)
-{
-    if (!strncmp(name, "ECCC", 4)) snprintf(out, n, "%s/real/%s", tu_corpus(), name);
-    else if (!strncmp(name, "synth_", 6)) snprintf(out, n, "%s/ref/latlon/%s", tu_corpus(), name);
-    else snprintf(out, n, "%s/ref/%s", tu_corpus(), name);
+static int file_path(const char *name, char *out, size_t n) {
+    if (!strncmp(name, "ECCC", 4))
+        snprintf(out, n, "%s/real/%s", tu_corpus(), name);
+    else if (!strncmp(name, "synth_", 6))
+        snprintf(out, n, "%s/ref/latlon/%s", tu_corpus(), name);
+    else
+        snprintf(out, n, "%s/ref/%s", tu_corpus(), name);
     return 0;
 }
 
@@ -19,8 +21,7 @@ static int compared, refused, unreferenced;
 
 /* Values of the positional `nomvar` with tags (ig1, ig2, ig3) and `n` values
  * along its long side, as doubles (NULL if absent). */
-static double *positional(fst24_file *f, const char *nomvar, const fst24_record *d, int32_t n)
-{
+static double *positional(fst24_file *f, const char *nomvar, const fst24_record *d, int32_t n) {
     fst24_record c, r;
     fst24_record_init_criteria(&c);
     fst24_record_set_string(&c, "nomvar", nomvar);
@@ -44,8 +45,7 @@ static double *positional(fst24_file *f, const char *nomvar, const fst24_record 
     return v;
 }
 
-static void check_line(const char *line, const char *fname, fst24_file *f)
-{
+static void check_line(const char *line, const char *fname, fst24_file *f) {
     char role[32] = "", t[4] = "";
     double v, rc = 0;
     tu_jstr(line, "role", role, sizeof role);
@@ -55,12 +55,18 @@ static void check_line(const char *line, const char *fname, fst24_file *f)
     fst24_record_init(&r);
     fst24_record_set_string(&r, "nomvar", "TEST");
     fst24_record_set_string(&r, "grtyp", t);
-    jnum(line, "ni", &v); r.ni = (int32_t)v;
-    jnum(line, "nj", &v); r.nj = (int32_t)v;
-    jnum(line, "ig1", &v); r.ig1 = (int32_t)v;
-    jnum(line, "ig2", &v); r.ig2 = (int32_t)v;
-    jnum(line, "ig3", &v); r.ig3 = (int32_t)v;
-    jnum(line, "ig4", &v); r.ig4 = (int32_t)v;
+    jnum(line, "ni", &v);
+    r.ni = (int32_t)v;
+    jnum(line, "nj", &v);
+    r.nj = (int32_t)v;
+    jnum(line, "ig1", &v);
+    r.ig1 = (int32_t)v;
+    jnum(line, "ig2", &v);
+    r.ig2 = (int32_t)v;
+    jnum(line, "ig3", &v);
+    r.ig3 = (int32_t)v;
+    jnum(line, "ig4", &v);
+    r.ig4 = (int32_t)v;
     const int has_rc = jnum(line, "gdll_rc", &rc);
     double gi = -1;
     jnum(line, "grid_index", &gi);
@@ -71,7 +77,8 @@ static void check_line(const char *line, const char *fname, fst24_file *f)
     if (!st) st = fst24_grid_latlon(g, lat, lon);
     if (!has_rc) {
         /* librmn crashed on this grid (see latlon/README.md): we must still build it */
-        CHECK(st == 0, "%s grid %g (%c %dx%d, no librmn reference): %s", fname, gi, t[0], (int)r.ni, (int)r.nj, fst24_last_error());
+        CHECK(st == 0, "%s grid %g (%c %dx%d, no librmn reference): %s", fname, gi, t[0], (int)r.ni, (int)r.nj,
+              fst24_last_error());
         /* Z on L (lat0 = lon0 = 0, steps 1): lat = ^^ of nj values, lon = >> of ni values */
         double *ax = positional(f, ">>", &r, r.ni), *ay = positional(f, "^^", &r, r.nj);
         double err = (ax && ay && !st) ? 0 : 1e9;
@@ -99,8 +106,7 @@ static void check_line(const char *line, const char *fname, fst24_file *f)
     fst24_grid_free(g);
 }
 
-static void check_file(const char *jsonl, const char *fname)
-{
+static void check_file(const char *jsonl, const char *fname) {
     char path[1024];
     file_path(fname, path, sizeof path);
     FILE *jf = fopen(jsonl, "r");
@@ -128,8 +134,7 @@ static void check_file(const char *jsonl, const char *fname)
     fst24_close(f);
 }
 
-static void test_all_references(void)
-{
+static void test_all_references(void) {
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/ref/latlon", tu_corpus());
     DIR *d = opendir(dir);
@@ -158,8 +163,7 @@ static void test_all_references(void)
 }
 
 /* The model grid: rotated Z on E; cache returns one object per grid; CF. */
-static void test_model_grid(void)
-{
+static void test_model_grid(void) {
     char path[1024];
     snprintf(path, sizeof path, "%s/ref/model.xdf.fst", tu_corpus());
     fst24_file *f = NULL;
@@ -185,14 +189,15 @@ static void test_model_grid(void)
         st = fst24_grid_describe(g1, &info);
         /* E reference 57, 250, 56, 291 */
         CHECK(st == 0 && info.grtyp == 'Z' && info.ref_grtyp == 'E' && info.mapping == FST24_MAPPING_ROTATED &&
-              info.ni == 160 && info.nj == 120 && info.xg[0] == 57.0f && info.xg[1] == 250.0f,
+                  info.ni == 160 && info.nj == 120 && info.xg[0] == 57.0f && info.xg[1] == 250.0f,
               "model grid description");
         /* the >> and ^^ it was read from: the first two records of the file (keys 1 and 1025) */
         CHECK(info.positional_key[0] == 1 && info.positional_key[1] == 1025, "positional keys %lld %lld",
               (long long)info.positional_key[0], (long long)info.positional_key[1]);
         double x[160], y[120];
         st = fst24_grid_axes(g1, x, y);
-        CHECK(st == 0 && x[0] == 160.0 && x[159] == 160.0 + 0.25 * 159 && y[0] == -15.0, "rotated axes are the >> / ^^ values");
+        CHECK(st == 0 && x[0] == 160.0 && x[159] == 160.0 + 0.25 * 159 && y[0] == -15.0,
+              "rotated axes are the >> / ^^ values");
         double *lb = malloc(4 * 160 * 120 * sizeof(double)), *ob = malloc(4 * 160 * 120 * sizeof(double));
         st = fst24_grid_bounds(g1, lb, ob);
         CHECK(st == 0 && isfinite(lb[0]) && isfinite(ob[4 * 160 * 120 - 1]), "model grid bounds");
@@ -211,7 +216,8 @@ static void test_model_grid(void)
     z.ig2 = 678;
     fst24_grid *g = NULL;
     st = fst24_grid_from_record(f, &z, &g);
-    CHECK(st == FST24_E_NO_RECORD && strstr(fst24_last_error(), "12345"), "missing positional: %d %s", st, fst24_last_error());
+    CHECK(st == FST24_E_NO_RECORD && strstr(fst24_last_error(), "12345"), "missing positional: %d %s", st,
+          fst24_last_error());
     /* wrong size: a Z 161 wide has no matching >> */
     z.ni = 161;
     z.ig1 = 37000;
@@ -227,8 +233,7 @@ static void test_model_grid(void)
 
 /* A real G grid stored with its LA / LO fields (guziy/pylibrmn test data):
  * the computed Gaussian grid must match them. */
-static void test_lola(void)
-{
+static void test_lola(void) {
     char path[1024];
     snprintf(path, sizeof path, "%s/real/guziy_pylibrmn__src_rpn_tests_data_G_grid_LOLA.rpn", tu_corpus());
     fst24_file *f = NULL;
@@ -270,8 +275,7 @@ static void test_lola(void)
     fst24_close(f);
 }
 
-int main(void)
-{
+int main(void) {
     tu_require_corpus("test_grid_files (librmn's lat/lon arrays of the corpus grids)");
     test_lola();
     test_all_references();

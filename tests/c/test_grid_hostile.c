@@ -9,8 +9,7 @@
 static fst24_file *g_file;
 
 static void put(fst24_file *f, const char *nomvar, const char *grtyp, int32_t ni, int32_t nj, const int32_t ip[3],
-                const int32_t ig[4], const double *data)
-{
+                const int32_t ig[4], const double *data) {
     fst24_record r;
     fst24_record_init(&r);
     fst24_record_set_string(&r, "nomvar", nomvar);
@@ -33,8 +32,8 @@ static void put(fst24_file *f, const char *nomvar, const char *grtyp, int32_t ni
     CHECK(st == 0, "write %s: %s", nomvar, fst24_last_error());
 }
 
-static fst24_record data_rec(const char *grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2, int32_t ig3, int32_t ig4)
-{
+static fst24_record data_rec(const char *grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2, int32_t ig3,
+                             int32_t ig4) {
     fst24_record r;
     fst24_record_init(&r);
     fst24_record_set_string(&r, "nomvar", "DATA");
@@ -48,8 +47,7 @@ static fst24_record data_rec(const char *grtyp, int32_t ni, int32_t nj, int32_t 
     return r;
 }
 
-static int expect(fst24_file *f, fst24_record r, int want, const char *what)
-{
+static int expect(fst24_file *f, fst24_record r, int want, const char *what) {
     fst24_grid *g = NULL;
     int st = fst24_grid_from_record(f, &r, &g);
     if (!st) {
@@ -65,8 +63,7 @@ static int expect(fst24_file *f, fst24_record r, int want, const char *what)
     return st;
 }
 
-static void *worker(void *arg)
-{
+static void *worker(void *arg) {
     fst24_grid_cache *c = arg;
     fst24_record r = data_rec("Z", 40, 30, 100, 200, 0, 0);
     const fst24_grid *g = NULL;
@@ -82,8 +79,7 @@ static void *worker(void *arg)
 /* Random headers for every self-contained type: either a clear error, or
  * every point has lat in [-90, 90] and lon in [0, 360). Random !! tables:
  * error or a usable descriptor. */
-static void random_headers(void)
-{
+static void random_headers(void) {
     uint64_t x = 88172645463325252ull;
     int bad = 0, built = 0, refused = 0;
     const char *types = "ABGLNSE+CHQ";
@@ -109,16 +105,20 @@ static void random_headers(void)
             built++;
             for (int p = 0; p < ni * nj; p++)
                 if (!(lat[p] >= -90 && lat[p] <= 90 && lon[p] >= 0 && lon[p] < 360)) {
-                    if (bad < 3) printf("  %c %d %d %d %d (%dx%d) point %d: %g %g\n", t, ig[0], ig[1], ig[2], ig[3], ni, nj, p, lat[p], lon[p]);
+                    if (bad < 3)
+                        printf("  %c %d %d %d %d (%dx%d) point %d: %g %g\n", t, ig[0], ig[1], ig[2], ig[3], ni, nj, p,
+                               lat[p], lon[p]);
                     bad++;
                     break;
                 }
         }
         fst24_grid_free(g);
     }
-    CHECK(bad == 0 && built > 1000 && refused > 100, "random headers: %d built, %d refused, %d bad", built, refused, bad);
+    CHECK(bad == 0 && built > 1000 && refused > 100, "random headers: %d built, %d refused, %d bad", built, refused,
+          bad);
     int vbad = 0;
-    static const int32_t vc[] = {1, 1001, 1002, 1003, 2001, 4001, 5001, 5002, 5003, 5004, 5005, 5100, 5999, 21001, 21002};
+    static const int32_t vc[] = {1,    1001, 1002, 1003, 2001, 4001,  5001, 5002,
+                                 5003, 5004, 5005, 5100, 5999, 21001, 21002};
     for (int k = 0; k < 3000; k++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         const int32_t v = vc[x % 15];
@@ -141,15 +141,16 @@ static void random_headers(void)
         double ps[2] = {100000, 90000}, out[32];
         if (n > 16) n = 16;
         if (n && in.nl_m != n) vbad++;
-        if (in.height) fst24_vgrid_height(vg, (size_t)n, ip, 2, ps, ps, out);
-        else fst24_vgrid_pressure(vg, (size_t)n, ip, 2, ps, ps, out);
+        if (in.height)
+            fst24_vgrid_height(vg, (size_t)n, ip, 2, ps, ps, out);
+        else
+            fst24_vgrid_pressure(vg, (size_t)n, ip, 2, ps, ps, out);
         fst24_vgrid_free(vg);
     }
     CHECK(vbad == 0, "random !! tables: %d inconsistent", vbad);
 }
 
-int main(void)
-{
+int main(void) {
     random_headers();
     char path[1024];
     snprintf(path, sizeof path, "%s/grid_hostile.fst", tu_tmpdir());
@@ -229,7 +230,8 @@ int main(void)
         double la[12], lo[12];
         st = fst24_grid_from_record(f, &o, &g);
         if (!st) st = fst24_grid_latlon(g, la, lo);
-        CHECK(st == 0 && la[5] == 42.5 && lo[5] == 360 - 155, "O grid: positional degrees (st %d, %g %g)", st, la[5], lo[5]);
+        CHECK(st == 0 && la[5] == 42.5 && lo[5] == 360 - 155, "O grid: positional degrees (st %d, %g %g)", st, la[5],
+              lo[5]);
         fst24_grid_free(g);
     }
     fst24_record c, r;

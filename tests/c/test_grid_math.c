@@ -4,30 +4,27 @@
 #include "test_grid_util.h"
 #include "meta/grid_internal.h"
 
-static void check_xg(char t, int32_t i1, int32_t i2, int32_t i3, int32_t i4, double x1, double x2,
-                     double x3, double x4, double tol)
-{
+static void check_xg(char t, int32_t i1, int32_t i2, int32_t i3, int32_t i4, double x1, double x2, double x3, double x4,
+                     double tol) {
     const int32_t ig[4] = {i1, i2, i3, i4};
     float xg[4] = {0};
     int st = fst24_ig_to_xg(t, 1, ig, xg);
     CHECK(st == 0 && NEAR(xg[0], x1, tol) && NEAR(xg[1], x2, tol) && NEAR(xg[2], x3, tol) && NEAR(xg[3], x4, tol),
-          "cigaxg %c %d %d %d %d -> %.7g %.7g %.7g %.7g (want %.7g %.7g %.7g %.7g) st %d", t, i1, i2, i3, i4,
-          xg[0], xg[1], xg[2], xg[3], x1, x2, x3, x4, st);
+          "cigaxg %c %d %d %d %d -> %.7g %.7g %.7g %.7g (want %.7g %.7g %.7g %.7g) st %d", t, i1, i2, i3, i4, xg[0],
+          xg[1], xg[2], xg[3], x1, x2, x3, x4, st);
 }
 
-static void check_ig(char t, double x1, double x2, double x3, double x4, int32_t i1, int32_t i2,
-                     int32_t i3, int32_t i4)
-{
+static void check_ig(char t, double x1, double x2, double x3, double x4, int32_t i1, int32_t i2, int32_t i3,
+                     int32_t i4) {
     const float xg[4] = {(float)x1, (float)x2, (float)x3, (float)x4};
     int32_t ig[4] = {0};
     int st = fst24_xg_to_ig(t, 1, xg, ig);
     CHECK(st == 0 && ig[0] == i1 && ig[1] == i2 && ig[2] == i3 && ig[3] == i4,
-          "cxgaig %c %g %g %g %g -> %d %d %d %d (want %d %d %d %d) st %d", t, x1, x2, x3, x4, ig[0], ig[1],
-          ig[2], ig[3], i1, i2, i3, i4, st);
+          "cxgaig %c %g %g %g %g -> %d %d %d %d (want %d %d %d %d) st %d", t, x1, x2, x3, x4, ig[0], ig[1], ig[2],
+          ig[3], i1, i2, i3, i4, st);
 }
 
-static void test_igxg(void)
-{
+static void test_igxg(void) {
     /* docs/format/grids.md#igxg vectors */
     check_ig('L', 10, -100.5, 0.25, 0.125, 25, 13, 10000, 25950);
     check_xg('L', 25, 13, 10000, 25950, 10, 259.5, 0.25, 0.13, 1e-5);
@@ -64,7 +61,8 @@ static void test_igxg(void)
         float back[4];
         int st = fst24_xg_to_ig('+', 1, xg, ig);
         st |= fst24_ig_to_xg('+', 1, ig, back);
-        CHECK(st == 0 && NEAR(back[0], 45.12345, 1e-5) && NEAR(back[1], 284.5, 1e-5), "+ round trip %g %g", back[0], back[1]);
+        CHECK(st == 0 && NEAR(back[0], 45.12345, 1e-5) && NEAR(back[1], 284.5, 1e-5), "+ round trip %g %g", back[0],
+              back[1]);
     }
     /* C and H round trips */
     check_ig('C', -90, 0, 1, 2, 180, 180, 0, 0);
@@ -88,9 +86,11 @@ static void test_igxg(void)
                 const int32_t ig[4] = {a, 2047 - a, (a * 17) % 36000, d};
                 float xg[4];
                 int32_t back[4];
-                if (fst24_ig_to_xg('N', 1, ig, xg) || fst24_xg_to_ig('N', 1, xg, back) || memcmp(ig, back, sizeof ig)) bad++;
+                if (fst24_ig_to_xg('N', 1, ig, xg) || fst24_xg_to_ig('N', 1, xg, back) || memcmp(ig, back, sizeof ig))
+                    bad++;
                 const int32_t il[4] = {d % 9000 + 1, d % 36000 + 1, (a * 8) % 18000, (a * 17) % 36000};
-                if (fst24_ig_to_xg('L', 1, il, xg) || fst24_xg_to_ig('L', 1, xg, back) || memcmp(il, back, sizeof il)) bad++;
+                if (fst24_ig_to_xg('L', 1, il, xg) || fst24_xg_to_ig('L', 1, xg, back) || memcmp(il, back, sizeof il))
+                    bad++;
             }
         CHECK(bad == 0, "N/L ig round trips: %d failures", bad);
     }
@@ -106,8 +106,7 @@ static void test_igxg(void)
     }
 }
 
-static void test_rotation(void)
-{
+static void test_rotation(void) {
     /* docs/format/grids.md#grid-e table: pole, lambda_NP, rotated (10, 200) -> geographic */
     static const double v[][9] = {
         {0, 180, 0, 270, 90, 0, 0, 10, 200},
@@ -122,7 +121,8 @@ static void test_rotation(void)
         CHECK(id == (k == 0), "identity flag of rotation %zu = %d", k, id);
         double lat, lon;
         fst_grid_rotated_point(R, 10, 200, &lat, &lon);
-        CHECK(NEAR(lat, v[k][7], 1e-5) && lon_diff(lon, v[k][8]) < 1e-5, "rotation %zu: (10,200) -> %.6f %.6f", k, lat, lon);
+        CHECK(NEAR(lat, v[k][7], 1e-5) && lon_diff(lon, v[k][8]) < 1e-5, "rotation %zu: (10,200) -> %.6f %.6f", k, lat,
+              lon);
         /* describe through a grid object built from the encoded ig */
         const float xg[4] = {(float)v[k][0], (float)v[k][1], (float)v[k][2], (float)v[k][3]};
         int32_t ig[4];
@@ -134,12 +134,14 @@ static void test_rotation(void)
         if (k == 0) {
             CHECK(st == 0 && info.mapping == FST24_MAPPING_LATLON && info.identity_rotation, "identity E is lat-lon");
         } else {
-            CHECK(st == 0 && info.mapping == FST24_MAPPING_ROTATED && !strcmp(info.mapping_name, "rotated_latitude_longitude"),
+            CHECK(st == 0 && info.mapping == FST24_MAPPING_ROTATED &&
+                      !strcmp(info.mapping_name, "rotated_latitude_longitude"),
                   "rotated mapping %zu", k);
-            if (fabs(v[k][4]) < 89.9) { /* docs/format/grids.md#grid-e values (the pole longitude is arbitrary at the pole) */
+            if (fabs(v[k][4]) <
+                89.9) { /* docs/format/grids.md#grid-e values (the pole longitude is arbitrary at the pole) */
                 CHECK(NEAR(info.grid_north_pole_latitude, v[k][4], 1e-5) &&
-                      lon_diff(info.grid_north_pole_longitude, v[k][5]) < 1e-5 &&
-                      lon_diff(info.north_pole_grid_longitude, v[k][6]) < 1e-5,
+                          lon_diff(info.grid_north_pole_longitude, v[k][5]) < 1e-5 &&
+                          lon_diff(info.north_pole_grid_longitude, v[k][6]) < 1e-5,
                       "rotated pole %zu: %.6f %.6f %.6f", k, info.grid_north_pole_latitude,
                       info.grid_north_pole_longitude, info.north_pole_grid_longitude);
             }
@@ -159,7 +161,8 @@ static void test_rotation(void)
                 for (int m = 0; m < 3; m++) X[m] /= xn;
                 const double Y[3] = {N[1] * X[2] - N[2] * X[1], N[2] * X[0] - N[0] * X[2], N[0] * X[1] - N[1] * X[0]};
                 rlat = asin(P[0] * N[0] + P[1] * N[1] + P[2] * N[2]) * GRID_DEG;
-                rlon = atan2(P[0] * Y[0] + P[1] * Y[1] + P[2] * Y[2], P[0] * X[0] + P[1] * X[1] + P[2] * X[2]) * GRID_DEG;
+                rlon =
+                    atan2(P[0] * Y[0] + P[1] * Y[1] + P[2] * Y[2], P[0] * X[0] + P[1] * X[1] + P[2] * X[2]) * GRID_DEG;
             }
             CHECK(NEAR(rlat, 10, 1e-9) && lon_diff(rlon, 200 - info.north_pole_grid_longitude) < 1e-9,
                   "CF rotated pole %zu reproduces rotated coords: %.9f %.9f", k, rlat, rlon);
@@ -168,8 +171,7 @@ static void test_rotation(void)
     }
 }
 
-static void test_ps(void)
-{
+static void test_ps(void) {
     grid_proj p = {0};
     p.kind = PROJ_PS;
     p.d60 = 50000;
@@ -197,12 +199,12 @@ static void test_ps(void)
     double la[900], lo[900];
     if (!st) st = fst24_grid_latlon(g, la, lo);
     CHECK(st == 0 && NEAR(la[0], 43.601907, 1e-4) && lon_diff(lo[0], 274.523767) < 1e-4 &&
-          NEAR(la[899], 45.086289, 1e-4) && lon_diff(lo[899], 281.259096) < 1e-4,
+              NEAR(la[899], 45.086289, 1e-4) && lon_diff(lo[899], 281.259096) < 1e-4,
           "real N LAM corners %.6f %.6f / %.6f %.6f", la[0], lo[0], la[899], lo[899]);
     fst24_grid_info info;
     fst24_grid_describe(g, &info);
     CHECK(info.mapping == FST24_MAPPING_POLAR_STEREO && info.straight_vertical_longitude_from_pole == -110.0 &&
-          NEAR(info.false_easting, (info.pole_i - 1) * 15000, 1e-6),
+              NEAR(info.false_easting, (info.pole_i - 1) * 15000, 1e-6),
           "N mapping svlp %g", info.straight_vertical_longitude_from_pole);
     double xa[30], ya[30];
     st = fst24_grid_axes(g, xa, ya);
@@ -211,7 +213,8 @@ static void test_ps(void)
     /* S mapping: dgrw - 90 (docs/format/grids.md#grid-cf south-pole fix) */
     st = fst24_grid_new('S', 51, 51, 260, 260, 35000, 3810, &g);
     fst24_grid_describe(g, &info);
-    CHECK(st == 0 && NEAR(info.straight_vertical_longitude_from_pole, -100.0, 1e-4) && info.latitude_of_projection_origin == -90,
+    CHECK(st == 0 && NEAR(info.straight_vertical_longitude_from_pole, -100.0, 1e-4) &&
+              info.latitude_of_projection_origin == -90,
           "S svlp %g", info.straight_vertical_longitude_from_pole);
     /* point (1,1) of that grid: lon = svlp + atan2(x, y) with x = y = -25 (in degrees: 260 - 135 = -100 - 135 + 360) */
     double *a = malloc(51 * 51 * sizeof(double)), *b = malloc(51 * 51 * sizeof(double));
@@ -225,8 +228,7 @@ static void test_ps(void)
 /* The CF polar_stereographic parameters reproduce the grid: projecting every
  * point's lat/lon with the CF (Snyder, spherical) formulas gives the x/y axes
  * of fst24_grid_axes(). Checks N and S (the S grid needs dgrw - 90). */
-static void check_cf_ps(char t, int32_t ni, int32_t nj, const float xg[4])
-{
+static void check_cf_ps(char t, int32_t ni, int32_t nj, const float xg[4]) {
     int32_t ig[4];
     fst24_xg_to_ig(t, 1, xg, ig);
     fst24_grid *g = NULL;
@@ -256,7 +258,8 @@ static void check_cf_ps(char t, int32_t ni, int32_t nj, const float xg[4])
             }
             err = fmax(err, fmax(fabs(px - x[i]), fabs(py - y[j])) / in.d60);
         }
-    CHECK(st == 0 && err < 1e-3, "CF polar_stereographic %c (dgrw %g) reproduces the grid to %g grid lengths", t, xg[3], err);
+    CHECK(st == 0 && err < 1e-3, "CF polar_stereographic %c (dgrw %g) reproduces the grid to %g grid lengths", t, xg[3],
+          err);
     free(lat);
     free(lon);
     free(x);
@@ -264,8 +267,7 @@ static void check_cf_ps(char t, int32_t ni, int32_t nj, const float xg[4])
     fst24_grid_free(g);
 }
 
-static void test_cf_ps(void)
-{
+static void test_cf_ps(void) {
     const float a[4] = {26, 28, 381000, 350}, b[4] = {31, 31, 100000, 90}, c[4] = {-20.5f, -30, 50000, 260};
     check_cf_ps('N', 51, 55, a);
     check_cf_ps('S', 51, 55, a);
@@ -274,8 +276,7 @@ static void test_cf_ps(void)
     check_cf_ps('S', 45, 45, c);
 }
 
-static void test_simple_grids(void)
-{
+static void test_simple_grids(void) {
     double lat[64], lon[64];
     fst24_grid *g = NULL;
     int st = fst24_grid_new('A', 4, 2, 0, 0, 0, 0, &g);
@@ -286,10 +287,12 @@ static void test_simple_grids(void)
     fst24_grid_latlon(g, lat, lon);
     double xa[5], ya[3];
     fst24_grid_axes(g, xa, ya);
-    CHECK(st == 0 && lat[0] == -90 && lat[5] == 0 && lat[10] == 90 && lon[4] == 0 && xa[4] == 360 && ya[2] == 90, "B 5x3");
+    CHECK(st == 0 && lat[0] == -90 && lat[5] == 0 && lat[10] == 90 && lon[4] == 0 && xa[4] == 360 && ya[2] == 90,
+          "B 5x3");
     double lb[60], ob[60];
     st = fst24_grid_bounds(g, lb, ob);
-    CHECK(st == 0 && lb[0] == -90 && lb[2] == -45 && NEAR(ob[0], 315, 1e-12) && ob[1] == 45, "B bounds %g %g %g %g", lb[0], lb[2], ob[0], ob[1]);
+    CHECK(st == 0 && lb[0] == -90 && lb[2] == -45 && NEAR(ob[0], 315, 1e-12) && ob[1] == 45, "B bounds %g %g %g %g",
+          lb[0], lb[2], ob[0], ob[1]);
     fst24_grid_free(g);
     st = fst24_grid_new('A', 4, 2, 0, 1, 0, 0, &g);
     fst24_grid_latlon(g, lat, lon);
@@ -297,7 +300,8 @@ static void test_simple_grids(void)
     fst24_grid_free(g);
     double gl[20];
     st = fst24_gaussian_latitudes(20, gl);
-    CHECK(st == 0 && NEAR(gl[0], -83.2793811, 1e-7) && NEAR(gl[19], 83.2793811, 1e-7) && NEAR(gl[10], 4.3889376, 1e-7), "gauss 20 %.7f", gl[0]);
+    CHECK(st == 0 && NEAR(gl[0], -83.2793811, 1e-7) && NEAR(gl[19], 83.2793811, 1e-7) && NEAR(gl[10], 4.3889376, 1e-7),
+          "gauss 20 %.7f", gl[0]);
     st = fst24_gaussian_latitudes(3, gl);
     CHECK(st == 0 && NEAR(gl[0], -50.7684795, 1e-7) && gl[1] == 0 && NEAR(gl[2], 50.7684795, 1e-7), "gauss 3");
     st = fst24_grid_new('G', 8, 5, 1, 0, 0, 0, &g);
@@ -308,7 +312,8 @@ static void test_simple_grids(void)
     CHECK(st == FST24_E_INVALID && g == NULL, "+ grid at latitude -100 refused");
     st = fst24_grid_new('+', 1, 1, 1345, 1000, 14512, 28450, &g);
     st = st ? st : fst24_grid_latlon(g, lat, lon);
-    CHECK(st == 0 && NEAR(lat[0], 45.12345, 1e-6) && NEAR(lon[0], 284.5, 1e-6), "+ grid point %.6f %.6f", lat[0], lon[0]);
+    CHECK(st == 0 && NEAR(lat[0], 45.12345, 1e-6) && NEAR(lon[0], 284.5, 1e-6), "+ grid point %.6f %.6f", lat[0],
+          lon[0]);
     fst24_grid_free(g);
     /* hostile headers */
     CHECK(fst24_grid_new('A', 0, 5, 0, 0, 0, 0, &g) == FST24_E_INVALID, "ni 0 rejected");
@@ -320,8 +325,7 @@ static void test_simple_grids(void)
     CHECK(fst24_grid_new('B', 1, 5, 0, 0, 0, 0, &g) == FST24_E_INVALID, "B 1 column rejected");
 }
 
-static void test_atan2(void)
-{
+static void test_atan2(void) {
     double maxerr = 0;
     unsigned s = 12345;
     for (int k = 0; k < 200000; k++) {
@@ -337,13 +341,14 @@ static void test_atan2(void)
         const double x = pow(10.0, (k % 61) - 30) * (1.0 + k * 1e-5);
         serr = fmax(serr, fabs(grid_sqrt(x) - sqrt(x)) / sqrt(x));
     }
-    CHECK(serr < 3e-16 && grid_sqrt(0) == 0 && grid_sqrt(1) == 1 && grid_sqrt(4) == 2, "fast sqrt max relative error %g", serr);
-    CHECK(grid_atan2(0, 0) == 0 && grid_atan2(1, 0) == GRID_PI / 2 && grid_atan2(0, -1) == GRID_PI, "atan2 special values");
+    CHECK(serr < 3e-16 && grid_sqrt(0) == 0 && grid_sqrt(1) == 1 && grid_sqrt(4) == 2,
+          "fast sqrt max relative error %g", serr);
+    CHECK(grid_atan2(0, 0) == 0 && grid_atan2(1, 0) == GRID_PI / 2 && grid_atan2(0, -1) == GRID_PI,
+          "atan2 special values");
 }
 
 /* every grid of synthetic.jsonl built in memory */
-static void test_synthetic(void)
-{
+static void test_synthetic(void) {
     char path[1024];
     snprintf(path, sizeof path, "%s/ref/latlon/synthetic.jsonl", tu_corpus());
     FILE *f = fopen(path, "r");
@@ -391,8 +396,7 @@ static void test_synthetic(void)
                 fst24_grid_describe(g, &info);
                 int ok = 1;
                 for (int k = 0; k < 4; k++)
-                    if (jnum(line, xk[k], &x[k]) && !NEAR(info.xg[k], x[k], 1e-4 * fmax(1.0, fabs(x[k]))))
-                        ok = 0;
+                    if (jnum(line, xk[k], &x[k]) && !NEAR(info.xg[k], x[k], 1e-4 * fmax(1.0, fabs(x[k])))) ok = 0;
                 CHECK(ok, "%s: xg %.8g %.8g %.8g %.8g", name, info.xg[0], info.xg[1], info.xg[2], info.xg[3]);
             }
         }
@@ -431,8 +435,7 @@ static void test_synthetic(void)
     CHECK(ngrids >= 55, "synthetic grids compared: %d", ngrids);
 }
 
-int main(void)
-{
+int main(void) {
     test_igxg();
     test_rotation();
     test_ps();

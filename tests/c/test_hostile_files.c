@@ -16,12 +16,16 @@ static uint64_t rnd(void) { return tu_xorshift(&rng_state); }
 
 int main(void) {
     const char *tmp = tu_tmpdir();
-    const char *corpus_files[] = {"ref/types.xdf.fst", "ref/types.rsf.fst", "ref/meta.rsf.fst",
-                                  "ref/append.rsf.fst", "ref/grids.xdf.fst",
-                                  "real/ECCC-ASTD-MRD_fst-tools__utils_zcrop_sous-grille.fst", NULL};
+    const char *corpus_files[] = {"ref/types.xdf.fst",
+                                  "ref/types.rsf.fst",
+                                  "ref/meta.rsf.fst",
+                                  "ref/append.rsf.fst",
+                                  "ref/grids.xdf.fst",
+                                  "real/ECCC-ASTD-MRD_fst-tools__utils_zcrop_sous-grille.fst",
+                                  NULL};
     /* Without the corpus, the same mutations of the fixtures fst24 wrote itself (tests/data). */
-    const char *fixture_files[] = {"types.xdf.fst", "types.rsf.fst", "meta.rsf.fst", "sessions.rsf.fst",
-                                   "grids.xdf.fst", "model.xdf.fst", NULL};
+    const char *fixture_files[] = {
+        "types.xdf.fst", "types.rsf.fst", "meta.rsf.fst", "sessions.rsf.fst", "grids.xdf.fst", "model.xdf.fst", NULL};
     int with_corpus = tu_corpus_part("mutations of librmn-written and real files (fixtures used instead)");
     const char *corpus = with_corpus ? tu_corpus() : tu_testdata();
     const char **files = with_corpus ? corpus_files : fixture_files;
@@ -35,10 +39,19 @@ int main(void) {
         snprintf(path, sizeof path, "%s/%s", corpus, files[k]);
         size_t n;
         unsigned char *orig = tu_slurp(path, &n);
-        if (!orig) { fprintf(stderr, "missing source file %s\n", path); tu_failed++; continue; }
+        if (!orig) {
+            fprintf(stderr, "missing source file %s\n", path);
+            tu_failed++;
+            continue;
+        }
         int baseline_errors = 0;
         int baseline = tu_read_everything(path, (size_t)1 << 28, 0, &baseline_errors);
-        if (baseline > 0) tu_passed++; else { tu_failed++; fprintf(stderr, "%s: nothing decoded\n", path); }
+        if (baseline > 0)
+            tu_passed++;
+        else {
+            tu_failed++;
+            fprintf(stderr, "%s: nothing decoded\n", path);
+        }
         unsigned char *buf = malloc(n);
         for (int iter = 0; iter < iterations; iter++) {
             memcpy(buf, orig, n);

@@ -119,8 +119,7 @@ static void test_columns_of_one_file(const char *path) {
                        vt = col(ix, FST24_COL_DATEV_TIME), fp = col(ix, FST24_COL_FORECAST_PERIOD),
                        key = col(ix, FST24_COL_KEY), pathc = col(ix, FST24_COL_PATH);
     CHECK(nomvar.type == FST24_CT_UTF8 && grid.type == FST24_CT_INT64 && desc.type == FST24_CT_BOOL);
-    CHECK(str_eq(&nomvar, 0, ">>") && str_eq(&nomvar, 2, "!!") && str_eq(&nomvar, 3, "TT") &&
-          str_eq(&nomvar, 8, "ME"));
+    CHECK(str_eq(&nomvar, 0, ">>") && str_eq(&nomvar, 2, "!!") && str_eq(&nomvar, 3, "TT") && str_eq(&nomvar, 8, "ME"));
     const int64_t *g = grid.values;
     CHECK(g[0] == g[1] && g[0] == g[3] && g[0] == g[7] && g[0] >= 0);
     CHECK(is_null(&grid, 2) && grid.null_count == 1);
@@ -182,8 +181,9 @@ static void test_many_files(char paths[][512], int n) {
         } else if (x.type == FST24_CT_BOOL) {
             for (int64_t r = 0; r < rows; r++) CHECK(fst24_index_bit(x.values, r) == fst24_index_bit(y.values, r));
         } else {
-            size_t w = x.type == FST24_CT_INT8 || x.type == FST24_CT_UINT8 ? 1
-                       : x.type == FST24_CT_INT32 || x.type == FST24_CT_DICT_UTF8 ? 4 : 8;
+            size_t w = x.type == FST24_CT_INT8 || x.type == FST24_CT_UINT8        ? 1
+                       : x.type == FST24_CT_INT32 || x.type == FST24_CT_DICT_UTF8 ? 4
+                                                                                  : 8;
             CHECK(!memcmp(x.values, y.values, (size_t)rows * w));
         }
         if (x.validity)
@@ -270,10 +270,19 @@ static void test_arrow_export(const char *path) {
     fst24_index_free(ix); /* the export keeps the data */
     CHECK(!strcmp(s.format, "+s") && s.n_children == FST24_COL_EXT_META && a.n_children == s.n_children);
     CHECK(a.length == ROWS && a.n_buffers == 1 && a.buffers[0] == NULL);
-    const struct { int id; const char *format; } formats[] = {
-        {FST24_COL_PATH, "i"}, {FST24_COL_KEY, "l"}, {FST24_COL_NOMVAR, "u"}, {FST24_COL_DATA_TYPE, "C"},
-        {FST24_COL_LEVEL, "g"}, {FST24_COL_LEVEL_KIND, "c"}, {FST24_COL_DATEV_TIME, "tsu:UTC"},
-        {FST24_COL_FORECAST_PERIOD, "tDu"}, {FST24_COL_COMPRESSED, "b"}, {FST24_COL_VCODE, "i"}};
+    const struct {
+        int id;
+        const char *format;
+    } formats[] = {{FST24_COL_PATH, "i"},
+                   {FST24_COL_KEY, "l"},
+                   {FST24_COL_NOMVAR, "u"},
+                   {FST24_COL_DATA_TYPE, "C"},
+                   {FST24_COL_LEVEL, "g"},
+                   {FST24_COL_LEVEL_KIND, "c"},
+                   {FST24_COL_DATEV_TIME, "tsu:UTC"},
+                   {FST24_COL_FORECAST_PERIOD, "tDu"},
+                   {FST24_COL_COMPRESSED, "b"},
+                   {FST24_COL_VCODE, "i"}};
     for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
         struct ArrowSchema *c = s.children[formats[k].id];
         CHECK(!strcmp(c->format, formats[k].format) && !strcmp(c->name, fst24_index_column_name(formats[k].id)));

@@ -211,14 +211,12 @@ static void check_checklist(void) {
     CHECK(st == 0 && o1.v1 == 1000 && o1.v2 == 850, "DecodeIp level range bottom first: %g %g", o1.v1, o1.v2);
     r1 = (fst24_ip_range){1500, 0, 0};
     r2 = (fst24_ip_range){3, 3, 10};
-    CHECK(fst24_ip123_encode(&r1, &r2, NULL, &a, &b, &c) == FST24_OK && a == 15728640 && b == 177509344 &&
-              c == 6441456,
+    CHECK(fst24_ip123_encode(&r1, &r2, NULL, &a, &b, &c) == FST24_OK && a == 15728640 && b == 177509344 && c == 6441456,
           "EncodeIp height range: %d %d %d", a, b, c);
     r1 = (fst24_ip_range){0.5f, 0.5f, 5};
     r2 = (fst24_ip_range){24, 24, 10};
     r3 = (fst24_ip_range){7, 7, 3};
-    CHECK(fst24_ip123_encode(&r1, &r2, &r3, &a, &b, &c) == FST24_OK && a == 94871840 && b == 176400768 &&
-              c == 60468832,
+    CHECK(fst24_ip123_encode(&r1, &r2, &r3, &a, &b, &c) == FST24_OK && a == 94871840 && b == 176400768 && c == 60468832,
           "EncodeIp 0.5 hy: %d %d %d", a, b, c);
     r1 = (fst24_ip_range){10, 10, 4};
     r2 = (fst24_ip_range){0, 6, 10};
@@ -253,15 +251,14 @@ static void check_checklist(void) {
     CHECK(fst24_ip_equivalent(enc(-1, 3, FST24_IP_NEW), enc(1, 3, FST24_IP_NEW)) == 0, "opposite signs");
     int32_t codes[2];
     int count = 0;
-    CHECK(fst24_ip_all_codes(500, codes, &count) == FST24_OK && count == 2 && codes[0] == 41394464 &&
-              codes[1] == 500,
+    CHECK(fst24_ip_all_codes(500, codes, &count) == FST24_OK && count == 2 && codes[0] == 41394464 && codes[1] == 500,
           "all codes of 500: %d %d %d", count, codes[0], codes[1]);
     CHECK(fst24_ip_all_codes(41394464, codes, &count) == FST24_OK && count == 2 && codes[1] == 500, "all of 500 mb");
     CHECK(fst24_ip_all_codes(94871840, codes, &count) == FST24_OK && count == 1 && codes[0] == 94871840,
           "hybrid: new only");
     CHECK(fst24_ip_all_codes(138512032, codes, &count) == FST24_E_INVALID && count == 0, "invalid code");
-    CHECK(fst24_ip_all_codes(1100, codes, &count) == FST24_OK && count == 2 && codes[1] == 1100,
-          "arbitrary 100: %d", codes[1]);
+    CHECK(fst24_ip_all_codes(1100, codes, &count) == FST24_OK && count == 2 && codes[1] == 1100, "arbitrary 100: %d",
+          codes[1]);
 
     /* Kinds and strings */
     CHECK(strcmp(fst24_ip_kind_unit(2), "hPa") == 0 && strcmp(fst24_ip_kind_name(2), "pressure") == 0, "kind 2");
@@ -330,9 +327,10 @@ static void check_hostile(void) {
         if (fst24_ip_format(ip, buf, sizeof buf) != FST24_OK || strlen(buf) > 23) bad++;
         if (k != -1 && !fst24_ip_kind_is_valid(k)) bad++;
     }
-    static const float vals[] = {0.0f, -0.0f, 1e-45f, -1e-45f, 1e-38f, 3.4e38f, -3.4e38f, INFINITY, -INFINITY, NAN,
-                                 2147483648.0f, -2147483648.0f, 999999.94f, 99999.99f, 1e12f, 9.99999e11f,
-                                 0.99999994f, 1e-5f, -123456.7f};
+    static const float vals[] = {0.0f,          -0.0f,          1e-45f,     -1e-45f,   1e-38f,
+                                 3.4e38f,       -3.4e38f,       INFINITY,   -INFINITY, NAN,
+                                 2147483648.0f, -2147483648.0f, 999999.94f, 99999.99f, 1e12f,
+                                 9.99999e11f,   0.99999994f,    1e-5f,      -123456.7f};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
         for (int k = -5; k < 100; k++) {
             int32_t ip;

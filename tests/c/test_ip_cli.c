@@ -68,14 +68,12 @@ int main(void) {
     CHECK(st == 0 && strstr(out, "time=6..16 h") != NULL, "triplet: %d %s", st, out);
 
     st = run("date 469891377 -1274148482", out, sizeof out, err, sizeof err);
-    CHECK(st == 0 && strcmp(out,
-                            "469891377  2023-12-11T12:38:35Z  20231211 12383500  new\n"
-                            "-1274148482  1899-12-31T12:00:00Z  18991231 12000000  extended\n") == 0,
+    CHECK(st == 0 && strcmp(out, "469891377  2023-12-11T12:38:35Z  20231211 12383500  new\n"
+                                 "-1274148482  1899-12-31T12:00:00Z  18991231 12000000  extended\n") == 0,
           "date decode: %d '%s'", st, out);
     st = run("date 2024-01-15T12:00 1986-03-15T12:00:00Z", out, sizeof out, err, sizeof err);
-    CHECK(st == 0 && strcmp(out,
-                            "470646800  2024-01-15T12:00:00Z  20240115 12000000  new\n"
-                            "31586120  1986-03-15T12:00:00Z  19860315 12000000  old\n") == 0,
+    CHECK(st == 0 && strcmp(out, "470646800  2024-01-15T12:00:00Z  20240115 12000000  new\n"
+                                 "31586120  1986-03-15T12:00:00Z  19860315 12000000  old\n") == 0,
           "date encode: %d '%s'", st, out);
     st = run("date 469891377 --add 323.35", out, sizeof out, err, sizeof err);
     CHECK(st == 0 && strncmp(out, "470182393 ", 10) == 0, "date --add: %d '%s'", st, out);

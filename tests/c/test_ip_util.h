@@ -13,18 +13,18 @@
 
 static int t_pass, t_fail;
 
-#define CHECK(cond, ...)                                                \
-    do {                                                                \
-        if (cond) {                                                     \
-            t_pass++;                                                   \
-        } else {                                                        \
-            if (t_fail < 50) {                                          \
-                printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-                printf(__VA_ARGS__);                                    \
-                printf("\n");                                           \
-            }                                                           \
-            t_fail++;                                                   \
-        }                                                               \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (cond) {                                                                                                    \
+            t_pass++;                                                                                                  \
+        } else {                                                                                                       \
+            if (t_fail < 50) {                                                                                         \
+                printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                                 \
+                printf(__VA_ARGS__);                                                                                   \
+                printf("\n");                                                                                          \
+            }                                                                                                          \
+            t_fail++;                                                                                                  \
+        }                                                                                                              \
     } while (0)
 
 static inline int t_finish(void) {
@@ -83,10 +83,14 @@ static inline int t_json_numbers(const char *p, double *out, int n) {
                 p = q + 2;
                 continue;
             }
-            if (strncmp(p, "\"NaN\"", 5) == 0) out[k++] = NAN;
-            else if (strncmp(p, "\"Infinity\"", 10) == 0) out[k++] = INFINITY;
-            else if (strncmp(p, "\"-Infinity\"", 11) == 0) out[k++] = -INFINITY;
-            else return k;
+            if (strncmp(p, "\"NaN\"", 5) == 0)
+                out[k++] = NAN;
+            else if (strncmp(p, "\"Infinity\"", 10) == 0)
+                out[k++] = INFINITY;
+            else if (strncmp(p, "\"-Infinity\"", 11) == 0)
+                out[k++] = -INFINITY;
+            else
+                return k;
             p = q + 1;
             continue;
         }

@@ -35,7 +35,10 @@ static void run(fst24_backend backend, const char *name) {
     const char *path = t_tmp(file);
     unlink(path);
     int ready[2], counts[2];
-    if (pipe(ready) || pipe(counts)) { CHECK(0, "pipe"); return; }
+    if (pipe(ready) || pipe(counts)) {
+        CHECK(0, "pipe");
+        return;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         close(ready[0]);

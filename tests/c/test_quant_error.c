@@ -17,10 +17,9 @@ typedef struct kase {
 } kase;
 
 static const kase cases[] = {
-    {1, 8, 0, 0},  {1, 12, 0, 0}, {1, 16, 0, 0},  {1, 24, 0, 0},  {6, 8, 0, 0},    {6, 12, 0, 0},
-    {6, 16, 0, 0}, {134, 12, 0, 0}, {134, 16, 0, 0}, {129, 16, 0, 0}, {5, 16, 0, 0}, {5, 24, 0, 0},
-    {133, 20, 0, 0}, {133, 24, 0, 0}, {5, 32, 0, 1}, {133, 32, 0, 1}, {5, 64, 1, 1},  {2, 16, 0, 1},
-    {4, 12, 0, 1},
+    {1, 8, 0, 0},    {1, 12, 0, 0},   {1, 16, 0, 0},   {1, 24, 0, 0}, {6, 8, 0, 0},  {6, 12, 0, 0},   {6, 16, 0, 0},
+    {134, 12, 0, 0}, {134, 16, 0, 0}, {129, 16, 0, 0}, {5, 16, 0, 0}, {5, 24, 0, 0}, {133, 20, 0, 0}, {133, 24, 0, 0},
+    {5, 32, 0, 1},   {133, 32, 0, 1}, {5, 64, 1, 1},   {2, 16, 0, 1}, {4, 12, 0, 1},
 };
 
 int main(void) {
@@ -50,7 +49,9 @@ int main(void) {
         r.data_type = cases[k].datyp;
         r.pack_bits = cases[k].nbits;
         int base = cases[k].datyp & 0x3F;
-        const void *data = base == 2 || base == 4 ? (const void *)xi : cases[k].f64 ? (const void *)xd : (const void *)xf;
+        const void *data = base == 2 || base == 4 ? (const void *)xi
+                           : cases[k].f64         ? (const void *)xd
+                                                  : (const void *)xf;
         fst24_elem_type t = base == 2 || base == 4 ? FST24_ELEM_I32 : cases[k].f64 ? FST24_ELEM_F64 : FST24_ELEM_F32;
         if (base == 2) t = FST24_ELEM_I32;
         CHECK_OK(fst24_write(f, &r, data, t, FST24_REWRITE_NO, NULL));

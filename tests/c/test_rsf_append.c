@@ -68,7 +68,8 @@ static void test_append(void) {
     fst24_record nr;
     CHECK(fst24_get_record(f, 30, &nr) == 0 && nr.file_offset == (int64_t)old_size + 72 &&
               nr.key == ((1LL << 32) | 31) && nr.file_index == 30,
-          "first new record at %lld (file was %zu bytes), key %lld", (long long)nr.file_offset, old_size, (long long)nr.key);
+          "first new record at %lld (file was %zu bytes), key %lld", (long long)nr.file_offset, old_size,
+          (long long)nr.key);
     /* Delete a record of librmn's second session and edit one of its first. */
     fst24_record d, e;
     CHECK(fst24_get_record(f, 12, &d) == 0 && fst24_delete(f, &d) == 0, "delete old record 12");
@@ -84,7 +85,8 @@ static void test_append(void) {
     CHECK(fst24_num_records(f) == 34, "%lld records after append+delete", (long long)fst24_num_records(f));
     check_old(f, ref, nref, 12, "after reopen");
     fst24_record r;
-    CHECK(fst24_get_record(f, 3, &r) == 0 && r.ip3 == 5 && r.deet == 60, "edited record 3: ip3 %d deet %d", r.ip3, r.deet);
+    CHECK(fst24_get_record(f, 3, &r) == 0 && r.ip3 == 5 && r.deet == 60, "edited record 3: ip3 %d deet %d", r.ip3,
+          r.deet);
     for (int i = 0; i < 5; i++) {
         CHECK(fst24_get_record(f, 29 + i, &r) == 0 && !strcmp(r.nomvar, "NEW ") && r.ip2 == i && t_verify(&r),
               "new record %d", i);
@@ -168,7 +170,9 @@ static void test_lock_flag(void) {
  * The XDF validator gets the same treatment. */
 /* Byte ranges holding container structure (not payload): flips there must
  * almost always be noticed by the validator. */
-typedef struct range { size_t a, b; } range;
+typedef struct range {
+    size_t a, b;
+} range;
 
 static int structural_ranges(const unsigned char *b, size_t n, int xdf, range *r, int max) {
     int k = 0;
@@ -196,7 +200,10 @@ static void test_hostile(const char *name, int xdf) {
     snprintf(src, sizeof src, "%s/ref/%s", tu_corpus(), name);
     size_t n;
     unsigned char *orig = tu_slurp(src, &n);
-    if (!orig) { CHECK(0, "read meta.rsf.fst"); return; }
+    if (!orig) {
+        CHECK(0, "read meta.rsf.fst");
+        return;
+    }
     const char *path = t_tmp("hostile.fst");
     unsigned seed = 12345;
     int opened = 0, refused = 0, structural = 0, detected = 0;
@@ -207,16 +214,17 @@ static void test_hostile(const char *name, int xdf) {
         seed = seed * 1103515245u + 12345u;
         range rg[64];
         int nrg = structural_ranges(orig, n, xdf, rg, 64);
-        if (iter % 3 == 0) len = (seed >> 8) % n;                   /* truncation */
-        else if (iter % 3 == 2 && nrg) {                            /* one flip in a structure */
+        if (iter % 3 == 0)
+            len = (seed >> 8) % n;       /* truncation */
+        else if (iter % 3 == 2 && nrg) { /* one flip in a structure */
             range x = rg[(seed >> 4) % (unsigned)nrg];
             seed = seed * 1103515245u + 12345u;
             b[x.a + (seed >> 8) % (x.b - x.a)] ^= (unsigned char)(1u << (seed % 8));
-        }
-        else for (int k = 0; k < 1 + iter % 5; k++) {              /* random byte flips */
-            seed = seed * 1103515245u + 12345u;
-            b[(seed >> 8) % n] ^= (unsigned char)(1 + (seed & 0x7F));
-        }
+        } else
+            for (int k = 0; k < 1 + iter % 5; k++) { /* random byte flips */
+                seed = seed * 1103515245u + 12345u;
+                b[(seed >> 8) % n] ^= (unsigned char)(1 + (seed & 0x7F));
+            }
         FILE *fp = fopen(path, "wb");
         fwrite(b, 1, len, fp);
         fclose(fp);
@@ -232,7 +240,8 @@ static void test_hostile(const char *name, int xdf) {
                 free(w);
             }
             fst24_close(f);
-        } else refused++;
+        } else
+            refused++;
         int problems = xdf ? fst_xdf_validate(path, NULL) : fst_rsf_validate(path, NULL);
         /* Flipped payload bytes are not structural; a truncation always is. */
         if (len != n) CHECK(problems != 0, "%s: truncated copy %d (%zu bytes) passes the validator", name, iter, len);
@@ -244,7 +253,8 @@ static void test_hostile(const char *name, int xdf) {
     }
     CHECK(opened + refused == 300 && refused > 0, "hostile files: %d opened, %d refused", opened, refused);
     /* A few structure bits are legitimately free (reserved bytes, ubc, entry_offset, garbage-tolerant fields). */
-    CHECK(detected * 100 >= structural * (xdf ? 90 : 95), "%s: validator noticed %d of %d structural bit flips", name, detected, structural);
+    CHECK(detected * 100 >= structural * (xdf ? 90 : 95), "%s: validator noticed %d of %d structural bit flips", name,
+          detected, structural);
     printf("%s: validator noticed %d of %d structural bit flips\n", name, detected, structural);
     free(orig);
     unlink(path);

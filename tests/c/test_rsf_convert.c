@@ -10,7 +10,8 @@
 #include "test_rsf_util.h"
 
 static const char *damaged[] = {
-    "ECCC-ASTD-MRD_fst-tools__zzzz", "ECCC-ASTD-MRD_fst-tools__anal_temp",
+    "ECCC-ASTD-MRD_fst-tools__zzzz",
+    "ECCC-ASTD-MRD_fst-tools__anal_temp",
     "ECCC-ASTD-MRD_vgrid__tests_data_Linux_dm_1001_just_p0",
     "ECCC-ASTD-MRD_vgrid__tests_data_Linux_dm_5002_from_model_run__2271cc02",
 };
@@ -34,20 +35,33 @@ static void drop_fields(char *line, const char *const *keys, int nkeys) {
         int depth = 0, in_str = 0;
         for (; *q; q++) {
             if (in_str) {
-                if (*q == '\\' && q[1]) q++;
-                else if (*q == '"') in_str = 0;
-            } else if (*q == '"') in_str = 1;
-            else if (*q == '{' || *q == '[') depth++;
-            else if ((*q == '}' || *q == ']') && depth > 0) depth--;
-            else if ((*q == ',' || *q == '}') && depth == 0) break;
+                if (*q == '\\' && q[1])
+                    q++;
+                else if (*q == '"')
+                    in_str = 0;
+            } else if (*q == '"')
+                in_str = 1;
+            else if (*q == '{' || *q == '[')
+                depth++;
+            else if ((*q == '}' || *q == ']') && depth > 0)
+                depth--;
+            else if ((*q == ',' || *q == '}') && depth == 0)
+                break;
         }
         memmove(p, q, strlen(q) + 1);
     }
 }
 
 static char **load_dump(const char *path, int *n, int drop_meta) {
-    static const char *const keys[] = {"key", "file_index", "file_offset", "total_stored_bytes", "num_meta_bytes",
-                                       "fst_version", "num_search_keys", "extended_meta_size", "ext_meta"};
+    static const char *const keys[] = {"key",
+                                       "file_index",
+                                       "file_offset",
+                                       "total_stored_bytes",
+                                       "num_meta_bytes",
+                                       "fst_version",
+                                       "num_search_keys",
+                                       "extended_meta_size",
+                                       "ext_meta"};
     FILE *fp = fopen(path, "r");
     *n = 0;
     if (!fp) return NULL;
@@ -95,15 +109,23 @@ static void one_file(const char *dir, const char *name, int *converted) {
     CHECK(t_sh("'%s' convert --backend rsf '%s' '%s'", cli, in, rsf) == 0, "convert %s to RSF", name);
     CHECK(t_sh("'%s' convert --backend xdf '%s' '%s' 2>/dev/null", cli, rsf, xdf) == 0, "convert %s to XDF", name);
     CHECK(t_sh("'%s' check '%s' '%s' > /dev/null", cli, rsf, xdf) == 0, "check the copies of %s", name);
-    CHECK(t_sh("'%s' dump --jsonl '%s' > '%s' && '%s' dump --jsonl '%s' > '%s' && '%s' dump --jsonl '%s' > '%s'",
-               cli, in, d0, cli, rsf, d1, cli, xdf, d2) == 0, "dumps of %s", name);
+    CHECK(t_sh("'%s' dump --jsonl '%s' > '%s' && '%s' dump --jsonl '%s' > '%s' && '%s' dump --jsonl '%s' > '%s'", cli,
+               in, d0, cli, rsf, d1, cli, xdf, d2) == 0,
+          "dumps of %s", name);
     int n0, n1, n0m, n2;
     char **l0 = load_dump(d0, &n0, 0), **l1 = load_dump(d1, &n1, 0);
     char **l0m = load_dump(d0, &n0m, 1), **l2 = load_dump(d2, &n2, 1);
     compare_dumps(name, "RSF copy", l0, n0, l1, n1);
     compare_dumps(name, "XDF copy of the RSF copy", l0m, n0m, l2, n2);
-    free_dump(l0, n0); free_dump(l1, n1); free_dump(l0m, n0m); free_dump(l2, n2);
-    unlink(rsf); unlink(xdf); unlink(d0); unlink(d1); unlink(d2);
+    free_dump(l0, n0);
+    free_dump(l1, n1);
+    free_dump(l0m, n0m);
+    free_dump(l2, n2);
+    unlink(rsf);
+    unlink(xdf);
+    unlink(d0);
+    unlink(d1);
+    unlink(d2);
     (*converted)++;
 }
 

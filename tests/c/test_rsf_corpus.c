@@ -26,7 +26,10 @@ static void check_file(const char *name) {
     fst24_file *f = NULL;
     int st = fst24_open(path, FST24_MODE_READ, NULL, &f);
     CHECK(st == FST24_OK, "open %s", path);
-    if (st) { fclose(jp); return; }
+    if (st) {
+        fclose(jp);
+        return;
+    }
     CHECK(fst24_file_backend(f) == FST24_BACKEND_RSF, "%s: backend", name);
 
     char *line = NULL, *meta = NULL;
@@ -88,10 +91,10 @@ static void check_file(const char *name) {
         size_t wlen = strlen(line) + 1;
         char *want = malloc(wlen);
         if (tu_jstr(line, "ext_meta", want, wlen)) {
-            CHECK(st == FST24_OK && !strcmp(meta, want), "%s record %lld: ext_meta \"%s\" != \"%s\"", name, seq,
-                  meta, want);
-            CHECK((size_t)r.extended_meta_size == (strlen(want) + 4) / 4, "%s record %lld: E %d for %zu chars",
-                  name, seq, r.extended_meta_size, strlen(want));
+            CHECK(st == FST24_OK && !strcmp(meta, want), "%s record %lld: ext_meta \"%s\" != \"%s\"", name, seq, meta,
+                  want);
+            CHECK((size_t)r.extended_meta_size == (strlen(want) + 4) / 4, "%s record %lld: E %d for %zu chars", name,
+                  seq, r.extended_meta_size, strlen(want));
         } else {
             CHECK(len == 0 && r.extended_meta_size == 0, "%s record %lld: unexpected ext_meta", name, seq);
         }

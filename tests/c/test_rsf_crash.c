@@ -23,7 +23,10 @@ int main(void) {
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     for (int round = 0; round < ROUNDS; round++) {
         int p[2];
-        if (pipe(p)) { CHECK(0, "pipe"); break; }
+        if (pipe(p)) {
+            CHECK(0, "pipe");
+            break;
+        }
         unsigned seed = (unsigned)rand();
         pid_t pid = fork();
         if (pid == 0) {

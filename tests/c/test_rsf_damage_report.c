@@ -56,28 +56,31 @@ static void test_truncated(void) {
     write_sessions(path, 3, 10);
     size_t n;
     unsigned char *b = tu_slurp(path, &n);
-    if (!b) { CHECK(0, "read"); return; }
+    if (!b) {
+        CHECK(0, "read");
+        return;
+    }
     char warning[256];
     int64_t count;
     int rec, active, status;
     /* 100 bytes: not even segment 0 */
     tu_write_file(cut, b, 100);
-    CHECK(open_state(cut, &count, &rec, warning, &active) == FST24_E_CORRUPT &&
-          strstr(fst24_last_error(), "truncated"), "cut at 100: refused [%s]", fst24_last_error());
+    CHECK(open_state(cut, &count, &rec, warning, &active) == FST24_E_CORRUPT && strstr(fst24_last_error(), "truncated"),
+          "cut at 100: refused [%s]", fst24_last_error());
     CHECK(!cli_says("info", cut, "valid: yes", &status) && status == 1, "cut at 100: info says invalid");
     /* 200 bytes: segment 0 and 60 stray bytes */
     tu_write_file(cut, b, 200);
     CHECK(open_state(cut, &count, &rec, warning, &active) == FST24_OK && count == 0 && rec &&
-          strstr(warning, "belong to no segment"), "cut at 200: %lld records, recovered %d, '%s'", (long long)count,
-          rec, warning);
+              strstr(warning, "belong to no segment"),
+          "cut at 200: %lld records, recovered %d, '%s'", (long long)count, rec, warning);
     CHECK(cli_says("info", cut, "valid: recovered", &status) && status == 0, "cut at 200: info says recovered");
     CHECK(cli_says("ls", cut, "damaged file", &status) && status == 1, "cut at 200: ls exits 1 and says why");
     CHECK(cli_says("dump --nodata", cut, "damaged file", &status) && status == 1, "cut at 200: dump exits 1");
     /* Half: the first session's segment (and more) is intact, the cut one is reported. */
     tu_write_file(cut, b, n / 2);
     CHECK(open_state(cut, &count, &rec, warning, &active) == FST24_OK && count >= 10 && count < 30 && rec &&
-          strstr(warning, "truncated"), "cut at half: %lld records, recovered %d, '%s'", (long long)count, rec,
-          warning);
+              strstr(warning, "truncated"),
+          "cut at half: %lld records, recovered %d, '%s'", (long long)count, rec, warning);
     CHECK(!cli_says("info", cut, "valid: yes", &status), "cut at half: info does not say valid");
     CHECK(cli_says("ls", cut, "truncated", &status) && status == 1, "cut at half: ls exits 1, says truncated");
     /* Every cut point between 140 and the end: refused or flagged, never silent. */
@@ -113,16 +116,16 @@ static void test_unfinished(void) {
     fst24_close(f);
     /* the same bytes with nobody holding the lock: a crashed writer */
     CHECK(open_state(copy, &count, &rec, warning, &active) == FST24_OK && count == 5 && rec && !active &&
-          strstr(warning, "not closed by its writer"), "crashed writer: %lld records, recovered %d, '%s'",
-          (long long)count, rec, warning);
+              strstr(warning, "not closed by its writer"),
+          "crashed writer: %lld records, recovered %d, '%s'", (long long)count, rec, warning);
     /* with the write flag cleared: damage */
     unsigned char zero[2] = {0, 0};
     int fd = open(copy, O_WRONLY);
     CHECK(fd >= 0 && pwrite(fd, zero, 2, 1) == 2, "clear the flag");
     if (fd >= 0) close(fd);
     CHECK(open_state(copy, &count, &rec, warning, &active) == FST24_OK && count == 5 && rec &&
-          strstr(warning, "never closed"), "no writer: %lld records, recovered %d, '%s'", (long long)count, rec,
-          warning);
+              strstr(warning, "never closed"),
+          "no writer: %lld records, recovered %d, '%s'", (long long)count, rec, warning);
     unlink(copy);
     unlink(path);
 }
@@ -146,7 +149,8 @@ static void test_repair_dense(void) {
     fst24_close(b);
     struct stat st;
     stat(path, &st);
-    CHECK(st.st_size > 12 * (1 << 20), "the parallel file reserves a segment per flush (%lld bytes)", (long long)st.st_size);
+    CHECK(st.st_size > 12 * (1 << 20), "the parallel file reserves a segment per flush (%lld bytes)",
+          (long long)st.st_size);
     fst24_repair_report rep;
     CHECK(fst24_repair(path, fixed, NULL, &rep) == FST24_OK && rep.copied == 12 && !rep.damaged, "repair: %s",
           rep.summary);

@@ -20,34 +20,42 @@ static void test_structs(void) {
     rsf_sos t;
     fst_rsf_get_sos(b, &t);
     CHECK(t.s.seg == 0x123456789ull && t.s.sseg == 140 && t.s.vdir == 7 && t.s.vdirs == 9 && t.sor.rlm == 0xFFFF &&
-              t.sor.rlmd == 19 && fst_rsf_sos_is_valid(&t), "SOS round trip");
+              t.sor.rlmd == 19 && fst_rsf_sos_is_valid(&t),
+          "SOS round trip");
     uint8_t d[RSF_DIRENT_BYTES];
     rsf_dirent de = {.wa = 72, .rl = 128, .entry_offset = 0, .ml = 0x00130013, .dul = 0}, dg;
     fst_rsf_put_dirent(d, &de);
     fst_rsf_get_dirent(d, &dg);
     CHECK(dg.wa == 72 && dg.rl == 128 && dg.ml == 0x00130013 && d[4] == 72 && d[12] == 128, "directory entry");
     CHECK(rsf_dir_meta_words(0x00130013) == 19 && rsf_dir_meta_words(0x00000015) == 21 &&
-              rsf_dir_meta_words(0x00140015) == 20, "directory metadata length from ml");
+              rsf_dir_meta_words(0x00140015) == 20,
+          "directory metadata length from ml");
     CHECK(fst_rsf_sparse_top(140, 1 << 20) == 2 << 20 && fst_rsf_sparse_top(2 << 20, 1 << 20) == 3 << 20 &&
-              fst_rsf_sparse_top(0, 5) == 1 << 20, "sparse segment ends on 1 MiB boundaries");
+              fst_rsf_sparse_top(0, 5) == 1 << 20,
+          "sparse segment ends on 1 MiB boundaries");
 }
 
 static void test_meta_rules(void) {
     uint32_t m[RSF_FST_META_WORDS + 2] = {0};
     rsf_fst_meta fm;
-    m[0] = 0x00010101; m[2] = 0x01130002;
+    m[0] = 0x00010101;
+    m[2] = 0x01130002;
     CHECK(!fst_rsf_parse_fst_meta(m, 21, &fm) && fm.rsf_version == 1 && fm.ext_words == 2 && fm.num_search_keys == 19,
           "version 1");
-    m[0] = 0x00000101; m[1] = 0x01130000; m[2] = 0xDEADBEEF;
+    m[0] = 0x00000101;
+    m[1] = 0x01130000;
+    m[2] = 0xDEADBEEF;
     CHECK(!fst_rsf_parse_fst_meta(m, 19, &fm) && fm.rsf_version == 0 && fm.fst_version == 1 && fm.ext_words == 0,
           "version 0 takes the fst24 word from W32 1");
     m[0] = 0x00020101;
     CHECK(fst_rsf_parse_fst_meta(m, 19, &fm) != NULL, "version 2 rejected");
-    m[0] = 0x00010101; m[2] = 0x02130000;
+    m[0] = 0x00010101;
+    m[2] = 0x02130000;
     CHECK(fst_rsf_parse_fst_meta(m, 19, &fm) != NULL, "FST version 2 rejected");
     m[0] = 0x00008007;
     CHECK(fst_rsf_parse_fst_meta(m, 19, &fm) != NULL, "embedded-file record is not FST data");
-    m[0] = 0x00010180; m[2] = 0x01130000;
+    m[0] = 0x00010180;
+    m[2] = 0x01130000;
     CHECK(!fst_rsf_parse_fst_meta(m, 19, &fm) && fm.rtype == 0x80, "deleted type parses");
     CHECK(fst_rsf_parse_fst_meta(m, 10, &fm) != NULL, "too short");
 }
@@ -56,7 +64,9 @@ static void test_meta_rules(void) {
 static void patch_meta(const char *path, int64_t rec_off, int64_t dirent_off, uint32_t w0, uint32_t w1, uint32_t w2) {
     int fd = open(path, O_RDWR);
     unsigned char b[12];
-    fst_store_le32(b, w0); fst_store_le32(b + 4, w1); fst_store_le32(b + 8, w2);
+    fst_store_le32(b, w0);
+    fst_store_le32(b + 4, w1);
+    fst_store_le32(b + 8, w2);
     if (pwrite(fd, b, 12, rec_off + 16) != 12 || pwrite(fd, b, 12, dirent_off + 32) != 12) t_fail++;
     close(fd);
 }
@@ -77,7 +87,7 @@ static void test_versions_on_disk(void) {
     int64_t dir = 140 + (int64_t)(b[140 + 48] | b[140 + 49] << 8 | b[140 + 50] << 16);
     free(b);
     int64_t e0 = dir + 20, esz = 32 + 76;
-    patch_meta(path, r[0].file_offset, e0, 0x00000101, 0x01130000, 0); /* version 0 */
+    patch_meta(path, r[0].file_offset, e0, 0x00000101, 0x01130000, 0);           /* version 0 */
     patch_meta(path, r[2].file_offset, e0 + 2 * esz, 0x00020101, 0, 0x01130000); /* version 2 */
     CHECK(fst24_open(path, FST24_MODE_READ, NULL, &f) == 0, "open patched file");
     if (!f) return;
@@ -88,7 +98,8 @@ static void test_versions_on_disk(void) {
     CHECK(strstr(info.warning, "unsupported") != NULL, "warning names the skipped record: '%s'", info.warning);
     fst24_record a;
     CHECK(fst24_get_record(f, 0, &a) == 0 && a.ip2 == 0 && a.fst_version == 1 && a.num_search_keys == 19 &&
-              t_verify(&a), "version-0 record reads");
+              t_verify(&a),
+          "version-0 record reads");
     CHECK(fst24_get_record(f, 1, &a) == 0 && a.ip2 == 1 && t_verify(&a), "version-1 record reads");
     fst24_close(f);
     CHECK(fst_rsf_validate(path, NULL) == 1, "validator flags exactly the version-2 record");

@@ -12,30 +12,56 @@
 /* docs/format/rsf.md#rsf-example, every byte (548). */
 static const char *example_hex =
     /* segment 0: SOS + EOS */
-    "030000fe000000004800000013000000" "5253463053544446efbeadde00000000"
-    "48000000000000008c00000000000000" "00000000000000000000000000000000" "48000000030000ff"
-    "040000fe000000004400000000000000" "dafabebe"
-    "defafeca" "0000000048000000" "000000008c000000" "0000000000000000" "0000000000000000"
+    "030000fe000000004800000013000000"
+    "5253463053544446efbeadde00000000"
+    "48000000000000008c00000000000000"
+    "00000000000000000000000000000000"
+    "48000000030000ff"
+    "040000fe000000004400000000000000"
+    "dafabebe"
+    "defafeca"
+    "0000000048000000"
+    "000000008c000000"
+    "0000000000000000"
+    "0000000000000000"
     "0000000044000000040000ff"
     /* segment 1 SOS: seg 340, sseg 408, vdir 200, vdirs 140 */
-    "030000fe000000004800000013000000" "5253463053544446efbeadde00000000"
-    "54010000000000009801000000000000" "c8000000000000008c00000000000000" "48000000030000ff"
+    "030000fe000000004800000013000000"
+    "5253463053544446efbeadde00000000"
+    "54010000000000009801000000000000"
+    "c8000000000000008c00000000000000"
+    "48000000030000ff"
     /* data record */
-    "011300fe000000008000000013000004" "010101000000000000001301"
-    "202c0100580200000501000000100000" "0003000000040000" "03010000e8030000"
-    "c06d8897000050b200000c00200040d3" "00ee0200100000000000000010088116"
-    "0000803f000000c00000000000000000" "0000000000000000"
+    "011300fe000000008000000013000004"
+    "010101000000000000001301"
+    "202c0100580200000501000000100000"
+    "0003000000040000"
+    "03010000e8030000"
+    "c06d8897000050b200000c00200040d3"
+    "00ee0200100000000000000010088116"
+    "0000803f000000c00000000000000000"
+    "0000000000000000"
     "0000000080000000011300ff"
     /* directory */
-    "060100fe000000008c00000000000000" "01000000"
-    "00000000480000000000000080000000" "00000000000000001300130000000000"
+    "060100fe000000008c00000000000000"
+    "01000000"
+    "00000000480000000000000080000000"
+    "00000000000000001300130000000000"
     "010101000000000000001301"
-    "202c0100580200000501000000100000" "0003000000040000" "03010000e8030000"
-    "c06d8897000050b200000c00200040d3" "00ee0200100000000000000010088116"
+    "202c0100580200000501000000100000"
+    "0003000000040000"
+    "03010000e8030000"
+    "c06d8897000050b200000c00200040d3"
+    "00ee0200100000000000000010088116"
     "000000008c000000060100ff"
     /* EOS of segment 1 */
-    "041300fe000000004400000013000000" "dafabebe"
-    "defafeca" "0000000054010000" "0000000098010000" "00000000c8000000" "000000008c000000"
+    "041300fe000000004400000013000000"
+    "dafabebe"
+    "defafeca"
+    "0000000054010000"
+    "0000000098010000"
+    "00000000c8000000"
+    "000000008c000000"
     "0000000044000000041300ff";
 
 static size_t unhex(const char *h, unsigned char *out, size_t cap) {
@@ -65,17 +91,28 @@ static void test_example(void) {
     fst24_record_set_string(&r, "typvar", "P");
     fst24_record_set_string(&r, "etiket", "EXAMPLE");
     fst24_record_set_string(&r, "grtyp", "X");
-    r.ni = 2; r.nj = 1; r.nk = 1;
-    r.dateo = 471942800; r.deet = 300; r.npas = 12;
-    r.ip1 = 12000; r.ip2 = 1; r.ip3 = 0;
-    r.ig1 = 1; r.ig2 = 1000; r.ig3 = 3; r.ig4 = 4;
-    r.data_type = 5; r.pack_bits = 32; r.data_bits = 32;
+    r.ni = 2;
+    r.nj = 1;
+    r.nk = 1;
+    r.dateo = 471942800;
+    r.deet = 300;
+    r.npas = 12;
+    r.ip1 = 12000;
+    r.ip2 = 1;
+    r.ip3 = 0;
+    r.ig1 = 1;
+    r.ig2 = 1000;
+    r.ig3 = 3;
+    r.ig4 = 4;
+    r.data_type = 5;
+    r.pack_bits = 32;
+    r.data_bits = 32;
     float v[2] = {1.0f, -2.0f};
     st = fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL);
     CHECK(st == FST24_OK, "write example record");
     CHECK(r.file_offset == 212 && r.total_stored_bytes == 128 && r.key == ((1LL << 32) | 1),
-          "example record at %lld, %lld bytes, key %lld", (long long)r.file_offset,
-          (long long)r.total_stored_bytes, (long long)r.key);
+          "example record at %lld, %lld bytes, key %lld", (long long)r.file_offset, (long long)r.total_stored_bytes,
+          (long long)r.key);
     CHECK(fst24_close(f) == FST24_OK, "close example");
     size_t n;
     unsigned char *got = tu_slurp(path, &n);
@@ -141,8 +178,10 @@ static void testu_copy(const char *name, const int *flush_after, int nflush) {
             if (a[p] == b[p]) continue;
             int is_ubc = 0;
             for (int64_t i = 0; i < n && !is_ubc; i++) is_ubc = (size_t)offsets[i] + 14 == p;
-            if (is_ubc && b[p] == 0) ubc++;
-            else if (bad++ < 3) fprintf(stderr, "%s: byte %zu is 0x%02x, librmn 0x%02x\n", name, p, b[p], a[p]);
+            if (is_ubc && b[p] == 0)
+                ubc++;
+            else if (bad++ < 3)
+                fprintf(stderr, "%s: byte %zu is 0x%02x, librmn 0x%02x\n", name, p, b[p], a[p]);
         }
         CHECK(bad == 0, "%s: %zu bytes differ (besides %zu uninitialised ubc bytes)", name, bad, ubc);
     }
@@ -174,7 +213,10 @@ static void test_delete_and_meta(void) {
 
     size_t n;
     unsigned char *b = tu_slurp(path, &n);
-    if (!b) { CHECK(0, "read back"); return; }
+    if (!b) {
+        CHECK(0, "read back");
+        return;
+    }
     /* Segment 1 (at 140) holds records 0-2; its directory follows them. */
     uint64_t vdir = fst_load_le32(b + 140 + 48);
     const unsigned char *dir = b + 140 + vdir;
@@ -183,9 +225,11 @@ static void test_delete_and_meta(void) {
     CHECK(b[r1.file_offset] == 0x80, "deleted record SOR rt 0x%02x", b[r1.file_offset]);
     CHECK(b[r1.file_offset + r1.total_stored_bytes - 4] == 1, "deleted record EOR keeps rt 1");
     CHECK(fst_load_le32(e1 + 32) == 0x00010180u, "directory meta0 0x%08x after deletion", fst_load_le32(e1 + 32));
-    CHECK(fst_load_le32(e1 + 4) == (uint32_t)(r1.file_offset - 140) && fst_load_le32(e1) == 0, "deleted entry keeps a relative wa");
+    CHECK(fst_load_le32(e1 + 4) == (uint32_t)(r1.file_offset - 140) && fst_load_le32(e1) == 0,
+          "deleted entry keeps a relative wa");
     CHECK(fst_load_le32(b + r1.file_offset + 16) == 0x00010101u, "record meta0 keeps type 1");
-    CHECK(fst_load_le32(b + r3.file_offset) != 0 && b[r3.file_offset] == 0x80, "current-session deletion reaches the SOR");
+    CHECK(fst_load_le32(b + r3.file_offset) != 0 && b[r3.file_offset] == 0x80,
+          "current-session deletion reaches the SOR");
     /* FST_META: ip3 (descriptor word 14 = meta W32 17) in record and directory. */
     CHECK((fst_load_le32(b + r0.file_offset + 16 + 4 * 17) >> 4) == 77, "ip3 rewritten in the record");
     CHECK((fst_load_le32(e0 + 32 + 4 * 17) >> 4) == 77, "ip3 rewritten in the directory");

@@ -36,8 +36,7 @@ static int64_t read_visible(const char *path, unsigned char *seen, int final) {
     int64_t n = fst24_num_records(f), bad = 0;
     for (int64_t i = 0; i < n; i++) {
         fst24_record r;
-        if (fst24_get_record(f, i, &r) || r.ip1 < 0 || r.ip1 >= NPROC || r.ip2 < 0 || r.ip2 >= NREC ||
-            !t_verify(&r)) {
+        if (fst24_get_record(f, i, &r) || r.ip1 < 0 || r.ip1 >= NPROC || r.ip2 < 0 || r.ip2 >= NREC || !t_verify(&r)) {
             bad++;
             continue;
         }
@@ -62,7 +61,10 @@ static void test_parallel(void) {
     while (running > 0) {
         for (int p = 0; p < NPROC; p++) {
             if (done[p]) continue;
-            if (waitpid(pids[p], &status[p], WNOHANG) == pids[p]) { done[p] = 1; running--; }
+            if (waitpid(pids[p], &status[p], WNOHANG) == pids[p]) {
+                done[p] = 1;
+                running--;
+            }
         }
         struct stat st;
         if (stat(path, &st) == 0 && st.st_size >= 140) {
@@ -93,7 +95,10 @@ static void test_parallel(void) {
         for (int p = 0; p < NPROC; p++) last[p] = -1;
         for (int64_t i = 0; i < fst24_num_records(f); i++) {
             fst24_record r;
-            if (fst24_get_record(f, i, &r)) { order_ok = 0; break; }
+            if (fst24_get_record(f, i, &r)) {
+                order_ok = 0;
+                break;
+            }
             if (r.ip2 <= last[r.ip1]) order_ok = 0;
             last[r.ip1] = r.ip2;
         }
@@ -119,16 +124,21 @@ static void test_visibility(void) {
     const char *path = t_tmp("visible.rsf");
     unlink(path);
     int to_parent[2], to_child[2];
-    if (pipe(to_parent) || pipe(to_child)) { CHECK(0, "pipe"); return; }
+    if (pipe(to_parent) || pipe(to_child)) {
+        CHECK(0, "pipe");
+        return;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         fst24_open_options o = {.backend = FST24_BACKEND_RSF};
         fst24_file *f;
         char c = 'x';
         if (fst24_open(path, FST24_MODE_CREATE, &o, &f)) _exit(1);
-        for (int i = 0; i < 10; i++) if (t_write(f, "VIS", 1, i, 5, 5, NULL)) _exit(1);
+        for (int i = 0; i < 10; i++)
+            if (t_write(f, "VIS", 1, i, 5, 5, NULL)) _exit(1);
         if (fst24_flush(f)) _exit(1);
-        for (int i = 10; i < 15; i++) if (t_write(f, "VIS", 1, i, 5, 5, NULL)) _exit(1);
+        for (int i = 10; i < 15; i++)
+            if (t_write(f, "VIS", 1, i, 5, 5, NULL)) _exit(1);
         if (write(to_parent[1], &c, 1) != 1 || read(to_child[0], &c, 1) != 1) _exit(1);
         _exit(fst24_close(f) ? 1 : 0);
     }
@@ -146,7 +156,10 @@ static void test_visibility(void) {
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status");
     CHECK(read_visible(path, NULL, 0) == 15, "all 15 records after close");
     CHECK(fst_rsf_validate(path, stderr) == 0, "validator");
-    close(to_parent[0]); close(to_parent[1]); close(to_child[0]); close(to_child[1]);
+    close(to_parent[0]);
+    close(to_parent[1]);
+    close(to_child[0]);
+    close(to_child[1]);
     unlink(path);
 }
 
@@ -154,7 +167,8 @@ static void test_concat(void) {
     const char *a = t_tmp("cat_a.rsf"), *b = t_tmp("cat_b.rsf"), *c = t_tmp("cat_c.rsf");
     fst24_open_options o = {.backend = FST24_BACKEND_RSF};
     fst24_file *f;
-    unlink(a); unlink(b);
+    unlink(a);
+    unlink(b);
     CHECK(fst24_open(a, FST24_MODE_CREATE, &o, &f) == FST24_OK, "create a");
     for (int i = 0; i < 3; i++) t_write(f, "CATA", 1, i, 3, 2, NULL);
     fst24_close(f);
@@ -174,15 +188,19 @@ static void test_concat(void) {
             fst24_record r;
             int st = fst24_get_record(f, i, &r);
             int want1 = i < 3 ? 1 : 2, want2 = i < 3 ? (int)i : (int)i - 3;
-            CHECK(st == 0 && r.ip1 == want1 && r.ip2 == want2 && t_verify(&r), "record %lld of the concatenation", (long long)i);
+            CHECK(st == 0 && r.ip1 == want1 && r.ip2 == want2 && t_verify(&r), "record %lld of the concatenation",
+                  (long long)i);
             char m[64];
             size_t len;
             CHECK(fst24_read_ext_meta(&r, m, sizeof m, &len) == 0 && (i < 3 ? len == 0 : !strcmp(m, "{\"src\":\"b\"}")),
                   "ext meta of record %lld", (long long)i);
         }
         fst24_close(f);
-    } else CHECK(0, "open concatenation");
-    unlink(a); unlink(b); unlink(c);
+    } else
+        CHECK(0, "open concatenation");
+    unlink(a);
+    unlink(b);
+    unlink(c);
 }
 
 int main(void) {

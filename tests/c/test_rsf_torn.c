@@ -88,8 +88,8 @@ static void test_exclusive(void) {
         int committed = memcmp(states[s] + SIZES, new_ + SIZES, SIZES_END - SIZES) == 0, bad, warned;
         int sseg_set = memcmp(states[s] + SSEG, old + SSEG, 8) != 0;
         int64_t n = count_verified(copy, &bad, &warned);
-        CHECK(n == (committed ? 7 : 3) && bad == 0, "state %d: %lld records (%d bad), want %d", s,
-              (long long)n, bad, committed ? 7 : 3);
+        CHECK(n == (committed ? 7 : 3) && bad == 0, "state %d: %lld records (%d bad), want %d", s, (long long)n, bad,
+              committed ? 7 : 3);
         /* Every uncommitted state is reported: with the write flag clear no writer
          * has the file, so an unclosed segment is damage (an SOS its EOS
          * contradicts gets its own message). */
@@ -138,8 +138,8 @@ static void test_parallel(void) {
          * vdirs unchanged: seg alone does not matter without a directory). */
         int reservation = memcmp(states[s] + SSEG, old + SSEG, SIZES_END - SSEG) == 0;
         CHECK(warned == (!visible && !reservation), "state %d: recovery reported %d", s, warned);
-        CHECK(n == (visible ? 5 : 2) && bad == 0, "state %d: %lld records (%d bad), want %d", s, (long long)n,
-              bad, visible ? 5 : 2);
+        CHECK(n == (visible ? 5 : 2) && bad == 0, "state %d: %lld records (%d bad), want %d", s, (long long)n, bad,
+              visible ? 5 : 2);
     }
     unlink(copy);
     unlink(path);

@@ -18,15 +18,16 @@
 
 static int t_pass __attribute__((unused)), t_fail __attribute__((unused));
 
-#define CHECK(cond, ...)                                                           \
-    do {                                                                           \
-        if (cond) t_pass++;                                                        \
-        else {                                                                     \
-            t_fail++;                                                              \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-            fprintf(stderr, __VA_ARGS__);                                          \
-            fprintf(stderr, " [%s]\n", fst24_last_error());                        \
-        }                                                                          \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (cond)                                                                                                      \
+            t_pass++;                                                                                                  \
+        else {                                                                                                         \
+            t_fail++;                                                                                                  \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
+            fprintf(stderr, __VA_ARGS__);                                                                              \
+            fprintf(stderr, " [%s]\n", fst24_last_error());                                                            \
+        }                                                                                                              \
     } while (0)
 
 static inline int t_finish(void) {
@@ -98,7 +99,10 @@ static inline char *t_slurp_text(const char *path) {
     unsigned char *b = tu_slurp(path, &n);
     if (!b) return NULL;
     char *s = realloc(b, n + 1);
-    if (!s) { free(b); return NULL; }
+    if (!s) {
+        free(b);
+        return NULL;
+    }
     s[n] = '\0';
     return s;
 }

@@ -51,7 +51,10 @@ static void *reader(void *arg) {
         seed = seed * 1103515245u + 12345u;
         crit.ip1 = (int)((seed >> 8) % (INITIAL + APPENDED));
         fst24_query *q;
-        if (fst24_query_new(s->f, &crit, NULL, &q) != FST24_OK) { CHECK(0); break; }
+        if (fst24_query_new(s->f, &crit, NULL, &q) != FST24_OK) {
+            CHECK(0);
+            break;
+        }
         int st;
         while ((st = fst24_query_next(q, &r)) == 1) {
             float got[NI * NJ], want[NI * NJ];
@@ -165,7 +168,10 @@ static void test_split_decode(const char *tmp) {
         iv[i] = (int32_t)((i * 40503u) % 70000) - 35000;
     }
     v[12345] = -9.99999968e+37f; /* a missing point for the +64 record */
-    struct { int datyp, bits; int ints; } kinds[] = {
+    struct {
+        int datyp, bits;
+        int ints;
+    } kinds[] = {
         {1, 16, 0}, {1, 12, 0}, {5, 32, 0}, {5, 24, 0}, {5, 16, 0}, {6, 16, 0}, {4, 18, 1}, {2, 17, 1}, {65, 16, 0},
     };
     int nk = (int)(sizeof kinds / sizeof kinds[0]);
@@ -182,8 +188,8 @@ static void test_split_decode(const char *tmp) {
         if (kinds[k].datyp == 2) {
             for (size_t i = 0; i < n; i++) iv[i] = iv[i] < 0 ? -iv[i] : iv[i];
         }
-        CHECK(fst24_write(f, &r, data, kinds[k].ints ? FST24_ELEM_I32 : FST24_ELEM_F32,
-                          FST24_REWRITE_NO, NULL) == FST24_OK);
+        CHECK(fst24_write(f, &r, data, kinds[k].ints ? FST24_ELEM_I32 : FST24_ELEM_F32, FST24_REWRITE_NO, NULL) ==
+              FST24_OK);
     }
     CHECK(fst24_close(f) == FST24_OK);
     CHECK(fst24_open(path, FST24_MODE_READ, NULL, &f) == FST24_OK);

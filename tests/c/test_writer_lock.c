@@ -122,8 +122,8 @@ static void test_live_writer(fst24_backend backend, const char *name, fst24_open
         fst24_file_info info;
         fst24_file_get_info(r, &info);
         CHECK(info.num_records == base + 5 && info.writer_active && !info.recovered,
-              "%s: reader sees %lld records (writer active %d, recovered %d)", name,
-              (long long)info.num_records, info.writer_active, info.recovered);
+              "%s: reader sees %lld records (writer active %d, recovered %d)", name, (long long)info.num_records,
+              info.writer_active, info.recovered);
         fst24_close(r);
     }
     CHECK(release(pid, ready, go) == 0, "%s: holder finished normally", name);
@@ -193,7 +193,10 @@ static void test_fork_inherits_nothing(fst24_backend backend, const char *name) 
     CHECK(fst24_open(path, FST24_MODE_CREATE, &o, &f) == FST24_OK, "%s: writer", name);
     t_write(f, "FORK", 1, 0, 3, 3, NULL);
     int p[2];
-    if (pipe(p)) { CHECK(0, "pipe"); return; }
+    if (pipe(p)) {
+        CHECK(0, "pipe");
+        return;
+    }
     pid_t pid = fork();
     if (pid == 0) {
         close(p[1]);
@@ -250,7 +253,8 @@ static void test_cli(void) {
     pid_t pid = hold(out, FST24_BACKEND_RSF, FST24_MODE_CREATE, 0, 2, &ready, &go);
     CHECK(pid > 0, "holder of the output");
     if (pid > 0) {
-        CHECK(t_sh("%s convert --backend rsf %s %s 2>%s.err", t_cli(), in, out, out) == 1, "convert to a held file refused");
+        CHECK(t_sh("%s convert --backend rsf %s %s 2>%s.err", t_cli(), in, out, out) == 1,
+              "convert to a held file refused");
         char err[1100];
         snprintf(err, sizeof err, "%s.err", out);
         char *text = t_slurp_text(err);
@@ -265,8 +269,10 @@ static void test_cli(void) {
 }
 
 int main(void) {
-    static const struct { fst24_backend b; const char *name; } bk[] = {{FST24_BACKEND_XDF, "xdf"},
-                                                                      {FST24_BACKEND_RSF, "rsf"}};
+    static const struct {
+        fst24_backend b;
+        const char *name;
+    } bk[] = {{FST24_BACKEND_XDF, "xdf"}, {FST24_BACKEND_RSF, "rsf"}};
     for (int i = 0; i < 2; i++) {
         test_live_writer(bk[i].b, bk[i].name, FST24_MODE_CREATE);
         test_live_writer(bk[i].b, bk[i].name, FST24_MODE_UPDATE);

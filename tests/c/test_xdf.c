@@ -100,7 +100,10 @@ static void check_structure(const char *path, int expect_records, int edited) {
     int walk_ok = 1;
     while (o < n) {
         uint32_t w0 = fst_load_be32(b + o), addr = fst_load_be32(b + o + 4);
-        if (addr != o / 8 + 1 || (w0 & 0xFFFFFF) == 0) { walk_ok = 0; break; }
+        if (addr != o / 8 + 1 || (w0 & 0xFFFFFF) == 0) {
+            walk_ok = 0;
+            break;
+        }
         o += (size_t)(w0 & 0xFFFFFF) * 8;
     }
     CHECK(walk_ok && o == n);
@@ -113,7 +116,10 @@ static void test_roundtrip_fields(void) {
     unlink(path);
     fst24_file *f;
     CHECK_OK(fst24_open(path, FST24_MODE_CREATE, NULL, &f));
-    struct { const char *nomvar, *typvar, *etiket, *grtyp; int ip1, ip2, ip3, ig1, ig2, ig3, ig4, ni, nj, nk, deet, npas; } cases[] = {
+    struct {
+        const char *nomvar, *typvar, *etiket, *grtyp;
+        int ip1, ip2, ip3, ig1, ig2, ig3, ig4, ni, nj, nk, deet, npas;
+    } cases[] = {
         {"A", "", "", "X", 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0},
         {"TT", "P", "MY LABEL", "Z", 0xFFFFFFF, 123, 7, 0xFFFFFF, 0xFFFFFF, 0xFFFFFF, 0xFFFFFF, 3, 2, 1, 0xFFFFFF, 1},
         {"UU", "PX", "ABCDEFGHIJKL", "E", 95579925, 0, 0, 1000, 0x123456, 3, 4, 1000, 1, 1, 900, 0xFFFFF},
@@ -126,9 +132,15 @@ static void test_roundtrip_fields(void) {
         CHECK_OK(fst24_record_set_string(&r, "typvar", cases[i].typvar));
         CHECK_OK(fst24_record_set_string(&r, "etiket", cases[i].etiket));
         CHECK_OK(fst24_record_set_string(&r, "grtyp", cases[i].grtyp));
-        r.ip1 = cases[i].ip1; r.ip2 = cases[i].ip2; r.ip3 = cases[i].ip3;
-        r.ig1 = cases[i].ig1; r.ig2 = cases[i].ig2; r.ig3 = cases[i].ig3; r.ig4 = cases[i].ig4;
-        r.deet = cases[i].deet; r.npas = cases[i].npas;
+        r.ip1 = cases[i].ip1;
+        r.ip2 = cases[i].ip2;
+        r.ip3 = cases[i].ip3;
+        r.ig1 = cases[i].ig1;
+        r.ig2 = cases[i].ig2;
+        r.ig3 = cases[i].ig3;
+        r.ig4 = cases[i].ig4;
+        r.deet = cases[i].deet;
+        r.npas = cases[i].npas;
         size_t n = (size_t)r.ni * r.nj * r.nk;
         float *v = ramp(n, 0.5f * (float)(i + 1));
         CHECK_OK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL));
@@ -160,7 +172,8 @@ static void test_roundtrip_fields(void) {
         CHECK(!strcmp(r.typvar, want));
         char et[13];
         snprintf(et, sizeof et, "%-12s", cases[i].etiket);
-        for (char *p = et; *p; p++) if (*p >= 'a' && *p <= 'z') *p -= 32;
+        for (char *p = et; *p; p++)
+            if (*p >= 'a' && *p <= 'z') *p -= 32;
         CHECK(!strcmp(r.etiket, et));
         CHECK(r.grtyp[0] == cases[i].grtyp[0]);
         CHECK(r.ip1 == cases[i].ip1 && r.ip2 == cases[i].ip2 && r.ip3 == cases[i].ip3);
@@ -243,8 +256,10 @@ static void test_many_pages_and_search(void) {
         fst24_record r = make_record(i % 2 ? "TT" : "UU", 3, 1, 1);
         r.ip1 = i;
         r.ip2 = i % 7;
-        if (i % 3 == 0) fst24_record_set_string(&r, "etiket", "EDITED");
-        else if (i % 3 == 1) fst24_record_set_string(&r, "etiket", "EDIT");
+        if (i % 3 == 0)
+            fst24_record_set_string(&r, "etiket", "EDITED");
+        else if (i % 3 == 1)
+            fst24_record_set_string(&r, "etiket", "EDIT");
         float v[3] = {(float)i, (float)-i, 0.5f};
         CHECK_OK(fst24_write(f, &r, v, FST24_ELEM_F32, FST24_REWRITE_NO, NULL));
     }
@@ -283,7 +298,8 @@ static void test_many_pages_and_search(void) {
     CHECK_OK(fst24_query_new(f, &crit, NULL, &q));
     CHECK_OK(fst24_query_new(f, &c2, NULL, &q2));
     CHECK(fst24_query_next(q, &r) == 1 && r.ip1 == 3);
-    CHECK(fst24_query_next(q2, &r) == 1 && r.ip1 == 599 && r.file_index == 599 && r.key == (1 | (87 << 10) | (2 << 19)));
+    CHECK(fst24_query_next(q2, &r) == 1 && r.ip1 == 599 && r.file_index == 599 &&
+          r.key == (1 | (87 << 10) | (2 << 19)));
     CHECK(fst24_query_next(q, &r) == 1 && r.ip1 == 10);
     CHECK(fst24_query_next(q2, &r) == 0);
     fst24_query_free(q);
@@ -433,8 +449,8 @@ static void test_append_to_librmn_file(void) {
     for (int64_t i = 0; i < n0; i++) {
         fst24_record x;
         CHECK_OK(fst24_get_record(f, i, &x));
-        CHECK(x.key == before[i].key && x.file_offset == before[i].file_offset &&
-              !strcmp(x.nomvar, before[i].nomvar) && x.ip1 == before[i].ip1 && x.datev == before[i].datev);
+        CHECK(x.key == before[i].key && x.file_offset == before[i].file_offset && !strcmp(x.nomvar, before[i].nomvar) &&
+              x.ip1 == before[i].ip1 && x.datev == before[i].datev);
     }
     fst24_record x;
     CHECK_OK(fst24_get_record(f, n0, &x));
@@ -534,8 +550,8 @@ static void test_large_offsets(void) {
     CHECK_OK(fst24_close(f));
     size_t n;
     unsigned char *b = tu_slurp(path, &n);
-    const int64_t rec_off = 9LL << 29;     /* 4.5 GiB */
-    const int64_t size = 5LL << 30;        /* 5 GiB */
+    const int64_t rec_off = 9LL << 29; /* 4.5 GiB */
+    const int64_t size = 5LL << 30;    /* 5 GiB */
     size_t rec_bytes = n - 18672;
     /* move the record: directory entry and copy get the new address */
     uint32_t addr = (uint32_t)(rec_off / 8 + 1);
@@ -610,8 +626,14 @@ static void test_sequential_variants(void) {
     for (size_t o = cut + 16; o + 8 <= n + 16;) {
         uint32_t w0 = fst_load_be32(p + o);
         uint32_t l = w0 & 0xFFFFFF;
-        if ((w0 >> 24) == 127) { fst_store_be32(p + o + 4, (uint32_t)(o / 8 + 1)); break; }
-        if (w0 == 2 && fst_load_be32(p + o + 4) == 0xFFFFFFFFu) { o += 16; continue; }
+        if ((w0 >> 24) == 127) {
+            fst_store_be32(p + o + 4, (uint32_t)(o / 8 + 1));
+            break;
+        }
+        if (w0 == 2 && fst_load_be32(p + o + 4) == 0xFFFFFFFFu) {
+            o += 16;
+            continue;
+        }
         if (l == 0) break;
         fst_store_be32(p + o + 4, (uint32_t)(o / 8 + 1));
         o += (size_t)l * 8;

@@ -44,7 +44,6 @@ static int pages_checksum_ok(const unsigned char *a, size_t n) {
 }
 
 
-
 static void copy_records(const char *src, const char *dst) {
     fst24_file *in, *out;
     unlink(dst);
@@ -86,7 +85,10 @@ int main(void) {
             mask_pages(a, b, na);
             size_t first = na;
             for (size_t k = 0; k < na; k++)
-                if (a[k] != b[k]) { first = k; break; }
+                if (a[k] != b[k]) {
+                    first = k;
+                    break;
+                }
             if (first != na) fprintf(stderr, "%s: first difference at byte %zu\n", names[i], first);
             CHECK(first == na);
         }

@@ -90,7 +90,10 @@ static void test_torn_flush(void) {
     size_t n2;
     unsigned char *cur = tu_slurp(path, &n2);
     fst24_close(f);
-    if (!old || !cur) { CHECK(0, "snapshots"); return; }
+    if (!old || !cur) {
+        CHECK(0, "snapshots");
+        return;
+    }
     const size_t page = 208, page_bytes = 2308 * 8;
     int states = 0;
     for (size_t cut = 4096 - page % 4096; cut <= page_bytes + 4096; cut += 4096) {
@@ -102,8 +105,12 @@ static void test_torn_flush(void) {
         /* page 2 (after the first 256 records) as it was before the flush: empty */
         size_t p2 = 0;
         for (size_t off = page + page_bytes; off + 8 <= n2;) {
-            uint32_t w0 = ((uint32_t)b[off] << 24) | ((uint32_t)b[off + 1] << 16) | ((uint32_t)b[off + 2] << 8) | b[off + 3];
-            if ((w0 >> 24) == 0) { p2 = off; break; }
+            uint32_t w0 =
+                ((uint32_t)b[off] << 24) | ((uint32_t)b[off + 1] << 16) | ((uint32_t)b[off + 2] << 8) | b[off + 3];
+            if ((w0 >> 24) == 0) {
+                p2 = off;
+                break;
+            }
             off += (size_t)(w0 & 0xFFFFFF) * 8;
         }
         CHECK(p2 > 0, "page 2 found");
@@ -113,8 +120,8 @@ static void test_torn_flush(void) {
         fst24_file_info info;
         int bad;
         int64_t n = t_count_verified(copy, &info, &bad);
-        CHECK(n == 10 && bad == 0, "torn at %zu: %lld records (%d bad), want the 10 of the last flush", k,
-              (long long)n, bad);
+        CHECK(n == 10 && bad == 0, "torn at %zu: %lld records (%d bad), want the 10 of the last flush", k, (long long)n,
+              bad);
         CHECK(info.recovered == 1 && info.warning[0], "torn at %zu: flagged", k);
         o.force_write = 1;
         CHECK(fst24_open(copy, FST24_MODE_UPDATE, &o, &f) == FST24_OK, "torn at %zu: force_write", k);
@@ -142,7 +149,10 @@ static void test_bad_checksum(void) {
     fst24_close(f);
     size_t n;
     unsigned char *b = tu_slurp(path, &n);
-    if (!b) { CHECK(0, "read"); return; }
+    if (!b) {
+        CHECK(0, "read");
+        return;
+    }
     fst24_file_info info;
     int bad;
     /* 1. a byte of an unused slot: every entry still matches its record */
@@ -180,12 +190,17 @@ static void test_bad_checksum(void) {
 /* A byte lost inside record 5 (as in a real corpus file): the records after
  * it sit one byte before where the directory points. Repair finds them there,
  * copies them intact, and says record 5 may be damaged. */
-typedef struct notes { int shifted, overlap, other; } notes;
+typedef struct notes {
+    int shifted, overlap, other;
+} notes;
 static void count_note(void *ctx, const char *msg) {
     notes *n = ctx;
-    if (strstr(msg, "from where the entry points")) n->shifted++;
-    else if (strstr(msg, "overlaps the next one")) n->overlap++;
-    else n->other++;
+    if (strstr(msg, "from where the entry points"))
+        n->shifted++;
+    else if (strstr(msg, "overlaps the next one"))
+        n->overlap++;
+    else
+        n->other++;
 }
 
 static void test_lost_byte(void) {
@@ -199,7 +214,10 @@ static void test_lost_byte(void) {
     fst24_close(f);
     size_t n;
     unsigned char *b = tu_slurp(path, &n);
-    if (!b) { CHECK(0, "read"); return; }
+    if (!b) {
+        CHECK(0, "read");
+        return;
+    }
     size_t cut = (size_t)r5.file_offset + 100; /* inside record 5's payload */
     memmove(b + cut, b + cut + 1, n - cut - 1);
     tu_write_file(copy, b, n - 1);
@@ -212,8 +230,8 @@ static void test_lost_byte(void) {
     fst24_repair_report rep;
     CHECK(fst24_repair(copy, fixed, &ro, &rep) == FST24_OK, "repair");
     CHECK(rep.copied == 12 && rep.skipped == 0 && rep.damaged_bytes == 1 && nt.shifted == 6 && nt.overlap == 1 &&
-          nt.other == 0, "repair: %s (%d shifted, %d overlap, %d other notes)", rep.summary, nt.shifted, nt.overlap,
-          nt.other);
+              nt.other == 0,
+          "repair: %s (%d shifted, %d overlap, %d other notes)", rep.summary, nt.shifted, nt.overlap, nt.other);
     CHECK(fst_xdf_validate(fixed, stderr) == 0, "repaired file valid");
     CHECK(fst24_open(fixed, FST24_MODE_READ, NULL, &f) == FST24_OK, "open repaired");
     if (f) {

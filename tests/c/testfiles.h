@@ -74,7 +74,10 @@ static inline unsigned char *tu_slurp(const char *path, size_t *n) {
     long sz = ftell(fp);
     fseek(fp, 0, SEEK_SET);
     unsigned char *b = malloc(sz > 0 ? (size_t)sz : 1);
-    if (b && fread(b, 1, (size_t)sz, fp) != (size_t)sz) { free(b); b = NULL; }
+    if (b && fread(b, 1, (size_t)sz, fp) != (size_t)sz) {
+        free(b);
+        b = NULL;
+    }
     fclose(fp);
     *n = (size_t)sz;
     return b;
@@ -150,8 +153,10 @@ static inline int tu_read_everything(const char *path, size_t max_bytes, int nee
             if (bytes > max_bytes) continue; /* absurd header: not worth allocating */
             void *buf = malloc(bytes ? bytes : 1);
             fst24_clear_error();
-            if (fst24_read_data(&r, buf, bytes, NULL) == FST24_OK) decoded++;
-            else if (!*fst24_last_error()) (*silent)++;
+            if (fst24_read_data(&r, buf, bytes, NULL) == FST24_OK)
+                decoded++;
+            else if (!*fst24_last_error())
+                (*silent)++;
             free(buf);
             size_t len = 0;
             fst24_read_ext_meta(&r, NULL, 0, &len);

@@ -14,17 +14,18 @@ static pthread_mutex_t tu_lock __attribute__((unused)) = PTHREAD_MUTEX_INITIALIZ
 
 /* Count a check; on failure print where, what, and the library's last error.
  * Thread-safe, so worker threads may CHECK too. */
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        int ok_ = (cond) ? 1 : 0;                                                            \
-        pthread_mutex_lock(&tu_lock);                                                        \
-        if (ok_) tu_passed++;                                                                \
-        else {                                                                               \
-            tu_failed++;                                                                     \
-            fprintf(stderr, "%s:%d: CHECK failed: %s [last error: %s]\n", __FILE__, __LINE__, \
-                    #cond, fst24_last_error());                                              \
-        }                                                                                    \
-        pthread_mutex_unlock(&tu_lock);                                                      \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        int ok_ = (cond) ? 1 : 0;                                                                                      \
+        pthread_mutex_lock(&tu_lock);                                                                                  \
+        if (ok_)                                                                                                       \
+            tu_passed++;                                                                                               \
+        else {                                                                                                         \
+            tu_failed++;                                                                                               \
+            fprintf(stderr, "%s:%d: CHECK failed: %s [last error: %s]\n", __FILE__, __LINE__, #cond,                   \
+                    fst24_last_error());                                                                               \
+        }                                                                                                              \
+        pthread_mutex_unlock(&tu_lock);                                                                                \
     } while (0)
 #define CHECK_OK(expr) CHECK((expr) == FST24_OK)
 

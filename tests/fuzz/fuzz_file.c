@@ -59,8 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (fst24_open(path, FST24_MODE_READ, NULL, &f) == FST24_OK) {
         exercise(f);
         /* the metadata index of the file (grid ids read descriptor payloads) */
-        fst24_index_options o = {.threads = 1, .columns = FST24_INDEX_DEFAULT_COLUMNS |
-                                                          FST24_INDEX_COLUMN(FST24_COL_EXT_META)};
+        fst24_index_options o = {.threads = 1,
+                                 .columns = FST24_INDEX_DEFAULT_COLUMNS | FST24_INDEX_COLUMN(FST24_COL_EXT_META)};
         fst24_index *ix = NULL;
         if (fst24_index_new(&o, &ix) == FST24_OK && fst24_index_add_file(ix, f) == FST24_OK) {
             struct ArrowArrayStream s;
