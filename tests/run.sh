@@ -34,6 +34,13 @@ if [ "${FST24_SKIP_LINT:-0}" != 1 ]; then
   "$PY" -m ruff check python tests bench examples
   "$PY" -m mypy
   "$SCRIPTS/codespell" src include programs python tests docs bench examples cmake *.md
+  # The C style: checked with the clang-format the style is written for (14), when installed.
+  if command -v clang-format >/dev/null && clang-format --version | grep -q 'version 14\.'; then
+    echo "== clang-format --dry-run (C style)"
+    git ls-files '*.c' '*.h' | grep -v '^tests/data/' | xargs clang-format --dry-run --Werror
+  else
+    echo "(clang-format 14 not installed: C style not checked)"
+  fi
 fi
 
 # Optional second opinion: librmn (through rpnpy, bundled by fstd2nc) reads the files we write
