@@ -187,9 +187,9 @@ typedef struct fst24_open_options {
     int parallel;          /* RSF: open for parallel writing by several processes */
     int force_write;       /* ignore a stale write flag left by a crashed writer */
     int64_t segment_size;  /* RSF parallel: reserved segment size in bytes (0 = default) */
-    int keep_missing_flag; /* 1: when a compressed write falls back to the plain type, keep the
-                              +64 missing flag. librmn drops it (its readers then return the plug
-                              values instead of missing values); 0, the default, does the same. */
+    int keep_missing_flag; /* Ignored (kept for source compatibility): a compressed write that falls
+                              back to the plain type always keeps the +64 missing flag, so that the
+                              missing points read back as missing (librmn drops the flag). */
 } fst24_open_options;
 
 /* Open (or create) a file. `opts` may be NULL. */

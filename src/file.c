@@ -282,7 +282,6 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->parallel = o.parallel;
     f->force_write = o.force_write;
     f->segment_size = o.segment_size;
-    f->keep_missing_flag = o.keep_missing_flag;
 
     int flags = O_CLOEXEC;
     if (mode == FST24_MODE_READ) flags |= O_RDONLY;
@@ -375,7 +374,7 @@ int fst24_open_str(const char *path, const char *options, fst24_file **out) {
         else if (!strcasecmp(tok, "XDF")) o.backend = FST24_BACKEND_XDF;
         else if (!strcasecmp(tok, "PARALLEL")) o.parallel = 1;
         else if (!strcasecmp(tok, "FORCE-WRITE")) o.force_write = 1;
-        else if (!strcasecmp(tok, "KEEP-MISSING-FLAG")) o.keep_missing_flag = 1;
+        else if (!strcasecmp(tok, "KEEP-MISSING-FLAG")) continue; /* always on now (fst24.h) */
         else if (!strcasecmp(tok, "RND") || !strcasecmp(tok, "STD") || !strcasecmp(tok, "OLD") ||
                  !strcasecmp(tok, "NEW")) continue;
         else return fst_error(FST24_E_INVALID, "%s: unknown open option \"%s\"", path ? path : "", tok);
@@ -932,7 +931,7 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
     fst_codec_desc req = codec_desc_of(&r), stored;
     uint32_t *words = NULL;
     size_t nwords = 0;
-    int codec_flags = (is_rsf ? FST_CODEC_RSF : 0) | (f->keep_missing_flag ? FST_CODEC_KEEP_MISSING_FLAG : 0);
+    int codec_flags = is_rsf ? FST_CODEC_RSF : 0;
     st = fst_codec_encode(data, data_type, &req, codec_flags, &stored, &words, &nwords);
     if (st) return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
     r.data_type = stored.datyp;

@@ -83,7 +83,6 @@ struct fst24_file {
     int parallel;
     int force_write;
     int64_t segment_size;
-    int keep_missing_flag;
     fst24_backend backend;
     fst24_file_kind kind;     /* detected format */
     const fst_backend_ops *ops;

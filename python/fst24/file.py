@@ -484,9 +484,9 @@ def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **optio
     ``mode``: "r" read only; "r+" or "a" read/write (created if missing);
     "w" create (an existing file is truncated). ``backend`` ("xdf"/"rsf")
     applies to new files; None takes FST_OPTIONS (BACKEND=RSF|XDF) or XDF.
-    Options: ``parallel`` (RSF parallel writers), ``force_write``, ``keep_missing_flag``
-    (keep the missing-value flag when a compressed write falls back to the plain type;
-    librmn drops it, and so does fst24 by default).
+    Options: ``parallel`` (RSF parallel writers), ``force_write``; ``keep_missing_flag``
+    is accepted and has no effect (the missing-value flag is always kept when a
+    compressed write falls back to the plain type).
     """
     return File(path, mode, backend, **options)
 
