@@ -20,10 +20,11 @@ from . import _core
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
                       set_mmap_threshold)
 from .dates import datetime_to_stamp, stamp_to_datetime
-from .errors import (ClosedFileError, CorruptFileError, DecodeError, Error, FileIOError,
-                     FileLockedError, FileNotFoundError, FormatLimitError, InvalidArgumentError,
-                     MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
-                     ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
+from .errors import (CastingError, ClosedFileError, CorruptFileError, DecodeError, Error,
+                     ExtMetaWarning, FileIOError, FileLockedError, FileNotFoundError,
+                     FormatLimitError, FST24Warning, InvalidArgumentError, MemoryLimitError,
+                     NotFSTError, OutOfMemoryError, PermissionError, ReadOnlyError,
+                     RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many
 from .grid import grid_latlon, ig_to_xg, xg_to_ig
 from .levels import decode_ip, decode_ip123, encode_ip, format_ip, kind_info
@@ -40,7 +41,7 @@ __all__ = [
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
-    "ClosedFileError", "FormatLimitError",
+    "ClosedFileError", "FormatLimitError", "CastingError", "FST24Warning", "ExtMetaWarning",
 ]
 
 _core._register(dict(STATUS_ERRORS), Error, Record)

@@ -14,7 +14,8 @@ __all__ = [
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError",
     "InvalidArgumentError", "RecordNotFoundError", "DecodeError", "OutOfMemoryError",
-    "MemoryLimitError", "ClosedFileError", "FormatLimitError",
+    "MemoryLimitError", "ClosedFileError", "FormatLimitError", "CastingError",
+    "FST24Warning", "ExtMetaWarning",
 ]
 
 
@@ -86,6 +87,21 @@ class ClosedFileError(Error, builtins.ValueError):
 
 class FormatLimitError(Error, builtins.ValueError):
     """A limit of the file format would be exceeded (FST24_E_LIMIT)."""
+
+
+class CastingError(InvalidArgumentError, builtins.TypeError):
+    """Decoded data cannot go into the ``out=`` array under the requested
+    ``casting`` rule (numpy's vocabulary), e.g. float data into an int array.
+    Also a ``TypeError``, as numpy's own casting errors are."""
+
+
+class FST24Warning(UserWarning):
+    """Base class of the warnings fst24 emits (``warnings.warn``)."""
+
+
+class ExtMetaWarning(FST24Warning):
+    """Extended metadata was given for a file that cannot store it (XDF) and
+    was not written."""
 
 
 #: libfst24 status code -> exception class

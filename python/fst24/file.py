@@ -7,13 +7,13 @@ import mmap
 import os
 import threading
 import weakref
-from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Literal, Optional, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
-from .errors import InvalidArgumentError, _error
+from .errors import CastingError, InvalidArgumentError, _error
 from .record import HEADER_FIELDS, Record, _as_record_array, _DTYPE_ELEM, _stamp
 
 __all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect"]
@@ -29,6 +29,9 @@ _REWRITE = {"no": _core.REWRITE_NO, "yes": _core.REWRITE_YES, "skip": _core.REWR
             "meta": _core.REWRITE_META}
 _OPTIONS = ("ip1_all", "ip2_all", "ip3_all", "stamp_norun", "skip_grid_descriptors", "ext_meta")
 _BATCH = 256
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+#: numpy's casting rules, accepted by ``read(..., out=, casting=)``
+Casting = Literal["no", "equiv", "safe", "same_kind", "unsafe"]
 
 
 def _criteria(fields: dict[str, Any]) -> tuple[Optional[Record], dict[str, Any]]:
@@ -141,13 +144,21 @@ class _Searchable:
         return iter(self.find())
 
     def read(self, records: Iterable[Record], threads: Optional[int] = None,
-             out: Optional[npt.NDArray[Any]] = None) -> Any:
+             out: Optional[npt.NDArray[Any]] = None, casting: Casting = "safe") -> Any:
         """Decode many records in parallel (in C, GIL released).
 
         Returns a list of arrays (one per record, as ``Record.data``), or, with
         ``out=``, fills ``out`` and returns it: a 4-D array (ni, nj, nk, N) or,
         for nk == 1 records, a 3-D array (ni, nj, N). Records are not cached.
         ``threads=None`` uses every core.
+
+        ``casting`` says which conversions into ``out`` are allowed, with numpy's
+        rules and names: "no", "equiv", "safe" (the default: only conversions that
+        keep every value, e.g. float32 into float64, int16 into int32 or float32),
+        "same_kind" (also float64 into float32, int64 into int32) or "unsafe"
+        (anything, e.g. float into int, which truncates). A record whose data
+        cannot go into ``out`` under the rule raises :class:`CastingError` before
+        anything is decoded.
         """
         recs = list(records)
         for r in recs:
@@ -156,6 +167,9 @@ class _Searchable:
         nthreads = 0 if threads is None else int(threads)
         if nthreads < 0:
             raise _error(InvalidArgumentError, f"threads must be >= 0, not {threads}")
+        if casting not in _CASTINGS:
+            raise _error(InvalidArgumentError,
+                         f"casting must be one of {', '.join(_CASTINGS)}, not {casting!r}")
         specs = [r._array_spec() for r in recs]
         if out is None:
             total = sum(s[2] for s in specs)
@@ -181,15 +195,25 @@ class _Searchable:
         if out.ndim not in (3, 4) or out.shape[-1] != len(recs):
             raise _error(InvalidArgumentError,
                          f"out must be (ni, nj, N) or (ni, nj, nk, N) with N = {len(recs)}, not {out.shape}")
-        targets: list[npt.NDArray[Any]] = []
-        temps: list[tuple[int, npt.NDArray[Any]]] = []
-        for i, (dtype, shape, nbytes) in enumerate(specs):
+        if not out.flags.writeable:
+            raise _error(InvalidArgumentError, "out is read-only")
+        for i, (dtype, shape, _) in enumerate(specs):
             dest = out[..., i]
             want = shape if out.ndim == 4 else shape[:2]
             if len(shape) != 3 or dest.shape != want or (out.ndim == 3 and shape[2] != 1):
                 raise _error(InvalidArgumentError,
                              f"record {i} ({recs[i].nomvar.strip()}) has shape {shape}, out slot is {dest.shape}")
-            if dest.dtype == dtype and dest.flags.f_contiguous and dest.flags.writeable:
+            if not np.can_cast(dtype, out.dtype, casting):
+                r = recs[i]
+                raise _error(CastingError,
+                             f"record {i} ({r.nomvar.strip()!r} of {r.file.path if r.file else '?'}) holds "
+                             f"{dtype} data, which cannot be read into an out array of {out.dtype} with "
+                             f"casting={casting!r} (pass casting='unsafe' to convert anyway)")
+        targets: list[npt.NDArray[Any]] = []
+        temps: list[tuple[int, npt.NDArray[Any]]] = []
+        for i, (dtype, shape, nbytes) in enumerate(specs):
+            dest = out[..., i]
+            if dest.dtype == dtype and dest.flags.f_contiguous:
                 targets.append(dest)
             else:
                 _memory.reserve(nbytes, "read() temporary")
@@ -199,7 +223,10 @@ class _Searchable:
         try:
             _core.read_many(recs, targets, nthreads, False)
             for i, tmp in temps:
-                out[..., i] = tmp.reshape(out[..., i].shape, order="F")
+                src = tmp.reshape(out[..., i].shape, order="F")
+                if src.dtype.kind == "S" and out.dtype.kind != "S":
+                    src = src.view(np.uint8)  # characters as their byte values
+                np.copyto(out[..., i], src, casting="unsafe")  # the rule was checked above
         finally:
             for _, tmp in temps:
                 _memory.release(tmp.nbytes)
