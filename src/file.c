@@ -105,7 +105,13 @@ static fst_codec_desc codec_desc_of(const fst24_record *r) {
 int fst24_record_data_layout(const fst24_record *r, fst24_elem_type *type, size_t *count) {
     if (!r) return fst_error(FST24_E_INVALID, "record_data_layout: NULL record");
     fst_codec_desc d = codec_desc_of(r);
-    return fst_codec_layout(&d, type, count);
+    int st = fst_codec_layout(&d, type, count);
+    /* A record of a file: its dimensions must be what its payload can hold, so that
+     * callers sizing buffers from them (grids, readers, the CLI) are safe. The file
+     * itself is not touched (it may be closed). */
+    if (!st && r->file) st = fst_codec_check_stored_size(&d, r->total_stored_bytes);
+    if (st) return fst_error_context(st, "record %.4s", r->nomvar);
+    return FST24_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -627,6 +633,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
     fst24_elem_type native;
     size_t count;
     int st = fst_codec_layout(&d, &native, &count);
+    if (!st) st = fst_codec_check_stored_size(&d, e->record_bytes);
     if (st) return fst_error_context(st, "%s: record %.4s (key %lld)", f->path, rec->nomvar,
                                      (long long)rec->key);
     fst24_elem_type want = (opts && opts->type != FST24_ELEM_NONE) ? opts->type : native;
@@ -896,6 +903,11 @@ int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words,
     uint32_t desc[FST_DESC_WORDS];
     if ((st = fst_record_to_desc(&r, f->backend == FST24_BACKEND_RSF, desc)))
         return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
+    /* Never store a header that its payload cannot hold (it would not read back). */
+    fst_codec_desc cd = codec_desc_of(&r);
+    if ((st = fst_codec_check_stored_size(&cd, (int64_t)nwords * 4)))
+        return fst_error_context(st == FST24_E_CORRUPT ? FST24_E_INVALID : st, "%s: record %.4s: payload of %zu words",
+                                 f->path, r.nomvar, nwords);
     pthread_mutex_lock(&f->lock);
     st = append_locked(f, &r, desc, words, nwords, mode, ext_meta);
     pthread_mutex_unlock(&f->lock);

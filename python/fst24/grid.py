@@ -20,6 +20,7 @@ def grid_latlon(record: Record) -> tuple[npt.NDArray[np.float64], npt.NDArray[np
     """
     if not isinstance(record, Record) or record.file is None:
         raise _error(InvalidArgumentError, "grid_latlon() needs a record read from a file")
+    record._array_spec()  # a header its payload cannot hold raises before ni*nj arrays are made
     lat = np.empty((record.ni, record.nj), np.float64, order="F")
     lon = np.empty((record.ni, record.nj), np.float64, order="F")
     # The C side fills ni*nj values i fastest: the memory of an F-ordered array.

@@ -115,6 +115,41 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
     return FST24_OK;
 }
 
+/* A compressed payload holds at most this many elements per stored byte (armn_compress
+ * reaches ~40 on a constant field, 133 ~14); a generous bound, like the margin. */
+#define MAX_ELEMENTS_PER_BYTE 256
+#define COMPRESSED_MARGIN 4096
+
+int fst_codec_check_stored_size(const fst_codec_desc *d, int64_t stored_bytes) {
+    size_t n = 0;
+    int st = check_desc(d, &n);
+    if (st) return st;
+    if (stored_bytes <= 0) return FST24_OK; /* unknown */
+    int base = d->datyp & 0x3F;
+    if (d->datyp & 128) {
+        if ((uint64_t)n <= (uint64_t)stored_bytes * MAX_ELEMENTS_PER_BYTE + COMPRESSED_MARGIN) return FST24_OK;
+        return fst_error(FST24_E_CORRUPT,
+                         "header claims %lld x %lld x %lld values (compressed datyp %d), more than %d per byte of "
+                         "the %lld bytes stored", (long long)d->ni, (long long)d->nj, (long long)d->nk, d->datyp,
+                         MAX_ELEMENTS_PER_BYTE, (long long)stored_bytes);
+    }
+    /* bits of payload the decoder will need (n <= 2^40, so no overflow) */
+    uint64_t bits;
+    switch (base) {
+    case 1: bits = (uint64_t)n * (uint64_t)d->nbits + 120; break;
+    case 3: case 7: bits = (uint64_t)n * 8; break;
+    case 6: bits = (uint64_t)n * 16 + 96; break;
+    case 8: bits = 2 * (uint64_t)n * (uint64_t)d->nbits; break;
+    default: bits = (uint64_t)n * (uint64_t)d->nbits; break;
+    }
+    uint64_t need = (bits + 7) / 8;
+    if (need <= (uint64_t)stored_bytes) return FST24_OK;
+    return fst_error(FST24_E_CORRUPT,
+                     "header claims %lld x %lld x %lld values of %d bits (datyp %d): %llu bytes of payload needed, "
+                     "%lld stored", (long long)d->ni, (long long)d->nj, (long long)d->nk, d->nbits, d->datyp,
+                     (unsigned long long)need, (long long)stored_bytes);
+}
+
 /* ------------------------------------------------------------------ widening */
 
 static int is_float(fst24_elem_type t) { return t == FST24_ELEM_F32 || t == FST24_ELEM_F64; }

@@ -22,6 +22,12 @@ typedef struct fst_codec_desc {
  * complex, integers by data_bits, chars as n u8, binary by nbits). */
 int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *count);
 
+/* FST24_E_CORRUPT if a record of `stored_bytes` bytes on disk (headers included;
+ * <= 0: unknown, accepted) cannot hold the values its header claims: uncompressed
+ * types need their n*nbits bits, compressed ones are allowed 256 values per byte.
+ * Keeps a damaged header from driving allocations sized by its dimensions. */
+int fst_codec_check_stored_size(const fst_codec_desc *d, int64_t stored_bytes);
+
 /* Decode `nwords` payload words into `out` (`out_count` elements of `out_type`,
  * which is the native type of fst_codec_layout or a lossless widening of it;
  * datyp 1/129 read as f64 use the binary64 unpacker, like librmn's 64-bit read,
