@@ -276,6 +276,12 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
         return fst_error(FST24_E_INVALID, "%s: invalid open mode %d", path, (int)mode);
     fst24_open_options o = {0};
     if (opts) o = *opts;
+    if (o.segment_size < 0)
+        return fst_error(FST24_E_INVALID, "%s: segment_size %lld must be >= 0 (0: the default)", path,
+                         (long long)o.segment_size);
+    /* Parallel writers exist in RSF only; checked before "w" truncates anything. */
+    if (o.parallel && mode == FST24_MODE_CREATE && default_backend(o.backend) == FST24_BACKEND_XDF)
+        return fst_error(FST24_E_INVALID, "%s: parallel writing needs the RSF backend, not XDF", path);
 
     fst24_file *f = calloc(1, sizeof *f);
     if (!f) return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
@@ -318,6 +324,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             return fst_error(FST24_E_NOT_FST, "%s: file is empty, not an FST file", path);
         }
         f->backend = default_backend(o.backend);
+        if (o.parallel && f->backend == FST24_BACKEND_XDF) {
+            free_file(f);
+            return fst_error(FST24_E_INVALID, "%s: parallel writing needs the RSF backend, not XDF", path);
+        }
         f->kind = f->backend == FST24_BACKEND_RSF ? FST24_KIND_RSF : FST24_KIND_XDF;
         f->ops = f->backend == FST24_BACKEND_RSF ? &fst_rsf_backend : &fst_xdf_backend;
         st = f->ops->create(f);
@@ -357,6 +367,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             free_file(f);
             return fst_error(FST24_E_NOT_FST, "%s: not an FST file (no XDF or RSF signature)", path);
         }
+        if (o.parallel && f->writable && f->backend == FST24_BACKEND_XDF) {
+            free_file(f);
+            return fst_error(FST24_E_INVALID, "%s: parallel writing needs an RSF file; this one is XDF", path);
+        }
         st = f->ops->open_existing(f);
     }
     if (st != FST24_OK) {
@@ -379,6 +393,14 @@ int fst24_open_str(const char *path, const char *options, fst24_file **out) {
         else if (!strcasecmp(tok, "RSF")) o.backend = FST24_BACKEND_RSF;
         else if (!strcasecmp(tok, "XDF")) o.backend = FST24_BACKEND_XDF;
         else if (!strcasecmp(tok, "PARALLEL")) o.parallel = 1;
+        else if (!strncasecmp(tok, "SEGMENT_SIZE_MB=", 16)) {
+            char *end = NULL;
+            long long mb = strtoll(tok + 16, &end, 10);
+            if (!end || *end || mb <= 0 || mb > ((long long)1 << 40))
+                return fst_error(FST24_E_INVALID, "%s: bad open option \"%s\" (SEGMENT_SIZE_MB=n, n >= 1)",
+                                 path ? path : "", tok);
+            o.segment_size = (int64_t)mb << 20;
+        }
         else if (!strcasecmp(tok, "FORCE-WRITE")) o.force_write = 1;
         else if (!strcasecmp(tok, "KEEP-MISSING-FLAG")) continue; /* always on now (fst24.h) */
         else if (!strcasecmp(tok, "RND") || !strcasecmp(tok, "STD") || !strcasecmp(tok, "OLD") ||
@@ -898,6 +920,9 @@ int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words,
         return fst_error(FST24_E_UNSUPPORTED,
                          "%s: record %.4s: extended metadata can only be stored in RSF files",
                          f->path, rec->nomvar);
+    if (ext_meta && *ext_meta && !fst_json_is_object(ext_meta))
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: extended metadata is not a JSON object: %.80s",
+                         f->path, rec->nomvar, ext_meta);
     fst24_record r = *rec;
     resolve_dates(&r);
     uint32_t desc[FST_DESC_WORDS];
@@ -925,6 +950,13 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
         return fst_error(FST24_E_INVALID, "%s: invalid rewrite mode %d", f->path, (int)mode);
     if (!data) return fst_error(FST24_E_INVALID, "%s: record %.4s: NULL data", f->path, rec->nomvar);
     int is_rsf = f->backend == FST24_BACKEND_RSF;
+    if (ext_meta && *ext_meta && !is_rsf)
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "%s: record %.4s: extended metadata can only be stored in RSF files",
+                         f->path, rec->nomvar);
+    if (ext_meta && *ext_meta && !fst_json_is_object(ext_meta))
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: extended metadata is not a JSON object: %.80s",
+                         f->path, rec->nomvar, ext_meta);
     size_t esize = fst24_elem_size(data_type);
     if (!esize) return fst_error(FST24_E_INVALID, "%s: record %.4s: invalid element type %d", f->path,
                                  rec->nomvar, (int)data_type);

@@ -126,5 +126,7 @@ int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas);
  * `criteria` matches the record's JSON text `record` (CONTAINER.md §5.4),
  * 0 if not (or `record` is NULL), negative on a malformed criteria text. */
 int fst_meta_match(const char *criteria, const char *record);
+/* 1 if `text` is one JSON object (what extended metadata must be), else 0. */
+int fst_json_is_object(const char *text);
 
 #endif

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
-from .errors import CastingError, InvalidArgumentError, _error
+from .errors import CastingError, ExtMetaWarning, InvalidArgumentError, _error
 from .record import HEADER_FIELDS, Record, _as_record_array, _DTYPE_ELEM, _stamp
 
 __all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect"]
@@ -66,7 +66,12 @@ class Query:
         ext = options.get("ext_meta")
         if isinstance(ext, dict):
             import json
-            ext = json.dumps(ext, separators=(",", ":"))
+            try:
+                ext = json.dumps(ext, separators=(",", ":"))
+            except (TypeError, ValueError) as exc:
+                raise _error(InvalidArgumentError, f"ext_meta criteria cannot be written as JSON ({exc})") from None
+        elif ext is not None and not isinstance(ext, str):
+            raise _error(InvalidArgumentError, f"ext_meta criteria must be a dict or a JSON str, not {type(ext).__name__}")
         self._args = (
             bool(options.get("ip1_all", False)), bool(options.get("ip2_all", False)),
             bool(options.get("ip3_all", False)), bool(options.get("stamp_norun", False)),
@@ -243,8 +248,12 @@ class File(_core.FileBase, _Searchable):
 
     def __init__(self, path: PathLike, mode: str = "r", backend: Optional[str] = None,
                  *, parallel: bool = False, force_write: bool = False,
-                 keep_missing_flag: bool = False) -> None:
+                 keep_missing_flag: bool = False, segment_size: Optional[int] = None) -> None:
         """Open ``path``; see :func:`fst24.open` for the arguments."""
+        if segment_size is not None and (isinstance(segment_size, bool) or not isinstance(segment_size, int)
+                                         or segment_size <= 0):
+            raise _error(InvalidArgumentError,
+                         f"segment_size must be a positive number of bytes or None, not {segment_size!r}")
         if mode not in _MODES:
             raise _error(InvalidArgumentError, f"mode must be one of r, r+, a, w, not {mode!r}")
         key = backend.lower() if isinstance(backend, str) else backend
@@ -255,7 +264,7 @@ class File(_core.FileBase, _Searchable):
         self._map_lock = threading.Lock()
         self._set: Optional["weakref.ref[FileSet]"] = None
         super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write,
-                         keep_missing_flag)
+                         keep_missing_flag, segment_size or 0)
         log.debug("opened %s mode=%s backend=%s", path, mode, self.backend)
         if mode == "r":
             try:
@@ -368,7 +377,7 @@ class File(_core.FileBase, _Searchable):
 
     # ---- writing ----------------------------------------------------------------
 
-    def write(self, rec: Record, rewrite: str = "no") -> bool:
+    def write(self, rec: Record, rewrite: str = "no", *, strict: bool = False) -> bool:
         """Write a record (its data and header).
 
         ``rewrite``: "no" appends; "yes" replaces a record with the same
@@ -377,13 +386,17 @@ class File(_core.FileBase, _Searchable):
         file. The record is updated with what was stored (data_type,
         pack_bits, key, position...) and then belongs to this file. Returns
         False when "skip" found an existing record, else True.
+
+        Extended metadata (``rec.ext_meta``) can only be stored in RSF files:
+        for an XDF file it is left out with an :class:`ExtMetaWarning`, or,
+        with ``strict=True``, the write is refused (:class:`UnsupportedError`).
         """
         if not isinstance(rec, Record):
             raise _error(InvalidArgumentError, f"write() needs a Record, not {type(rec).__name__}")
         if rewrite not in _REWRITE:
             raise _error(InvalidArgumentError, f"rewrite must be no, yes, skip or meta, not {rewrite!r}")
         rec._check_writable()
-        ext = rec._ext_meta_out
+        ext = self._ext_meta_for(rec, strict)
         if rewrite == "meta":
             return bool(self._write(rec, None, 0, _REWRITE["meta"], ext))
         data = rec._data if rec._data is not None else (rec.data if rec.file is not None else None)
@@ -411,12 +424,28 @@ class File(_core.FileBase, _Searchable):
         log.debug("wrote %r to %s (rewrite=%s, written=%s)", rec, self.path, rewrite, written)
         return written
 
-    def write_payload(self, rec: Record, payload: bytes, rewrite: str = "no") -> bool:
+    def write_payload(self, rec: Record, payload: bytes, rewrite: str = "no", *, strict: bool = False) -> bool:
         """Write an already-encoded payload (host-order 32-bit words, e.g.
-        from ``Record.payload()``) unchanged, with ``rec``'s header."""
+        from ``Record.payload()``) unchanged, with ``rec``'s header.
+        Extended metadata and ``strict`` as in :meth:`write`."""
         if rewrite not in _REWRITE or rewrite == "meta":
             raise _error(InvalidArgumentError, f"rewrite must be no, yes or skip, not {rewrite!r}")
-        return bool(self._write(rec, payload, 0, _REWRITE[rewrite], rec._ext_meta_out, True))
+        return bool(self._write(rec, payload, 0, _REWRITE[rewrite], self._ext_meta_for(rec, strict), True))
+
+    def _ext_meta_for(self, rec: Record, strict: bool) -> Optional[str]:
+        """The JSON text to store with ``rec``: None for an XDF file, which cannot hold it
+        (warning, or UnsupportedError with ``strict``)."""
+        ext = rec._ext_meta_out
+        if not ext or self.backend == "rsf":
+            return ext
+        msg = (f"{self.path}: record {rec.nomvar.strip()!r}: extended metadata can only be stored in "
+               f"RSF files; XDF cannot hold it")
+        if strict:
+            from .errors import UnsupportedError
+            raise _error(UnsupportedError, msg)
+        import warnings
+        warnings.warn(f"{msg}: written without it (strict=True refuses instead)", ExtMetaWarning, stacklevel=3)
+        return None
 
     def delete(self, rec: Record) -> None:
         """Mark a record of this file deleted."""
@@ -511,8 +540,10 @@ def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **optio
     ``mode``: "r" read only; "r+" or "a" read/write (created if missing);
     "w" create (an existing file is truncated). ``backend`` ("xdf"/"rsf")
     applies to new files; None takes FST_OPTIONS (BACKEND=RSF|XDF) or XDF.
-    Options: ``parallel`` (RSF parallel writers), ``force_write``; ``keep_missing_flag``
-    is accepted and has no effect (the missing-value flag is always kept when a
+    Options: ``parallel`` (RSF parallel writers; refused for an XDF file opened for
+    writing), ``segment_size`` (RSF parallel: bytes each writer reserves per segment,
+    default 1000 MiB; see docs/rsf.md), ``force_write``; ``keep_missing_flag`` is
+    accepted and has no effect (the missing-value flag is always kept when a
     compressed write falls back to the plain type).
     """
     return File(path, mode, backend, **options)

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
-from .errors import CorruptFileError, InvalidArgumentError, UnsupportedError, _error
+from .errors import CorruptFileError, DecodeError, InvalidArgumentError, UnsupportedError, _error
 
 __all__ = ["Record", "HEADER_FIELDS"]
 
@@ -349,7 +349,12 @@ class Record(_core.RecordBase):
         text = self.ext_meta_text
         if not text:
             return {}
-        value = json.loads(text)
+        try:
+            value = json.loads(text)
+        except ValueError as exc:  # stored by another writer: say where
+            where = f" of {self.file.path}" if self.file is not None else ""
+            raise _error(DecodeError, f"record {self.nomvar.strip()!r}{where}: extended metadata is not "
+                                      f"valid JSON ({exc})") from None
         return value if isinstance(value, dict) else {"value": value}
 
     @ext_meta.setter
@@ -357,10 +362,18 @@ class Record(_core.RecordBase):
         if value is None:
             self._ext_meta_out = None
         elif isinstance(value, str):
-            json.loads(value)  # validate
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                raise _error(InvalidArgumentError, f"record {self.nomvar.strip()!r}: ext_meta is not valid "
+                                                   f"JSON ({exc})") from None
             self._ext_meta_out = value
         elif isinstance(value, dict):
-            self._ext_meta_out = json.dumps(value, separators=(",", ":"))
+            try:
+                self._ext_meta_out = json.dumps(value, separators=(",", ":"))
+            except (TypeError, ValueError) as exc:
+                raise _error(InvalidArgumentError, f"record {self.nomvar.strip()!r}: ext_meta cannot be "
+                                                   f"written as JSON ({exc})") from None
         else:
             raise _error(InvalidArgumentError, "ext_meta must be a JSON str or a dict")
 
