@@ -4,7 +4,8 @@
  *
  * This is the one header applications include. The topic headers under
  * fst24/ (levels, dates, grids, vertical descriptors) are pulled in here and
- * are not meant to be included on their own.
+ * are not meant to be included on their own. The metadata index and its Arrow
+ * export (fst24/index.h) is included separately, when wanted.
  *
  * Conventions
  *  - Every function returns an int status: FST24_OK (0) or a negative
@@ -89,7 +90,8 @@ enum {
     FST24_TYPE_STRING = 7,        /* A */
     FST24_TYPE_COMPLEX = 8,       /* Z */
     FST24_TYPE_MISSING_FLAG = 64, /* some points are missing values */
-    FST24_TYPE_COMPRESSED = 128   /* lossless compression stage */
+    FST24_TYPE_COMPRESSED = 128,  /* lossless compression stage */
+    FST24_TYPE_BASE_MASK = 63     /* data_type & FST24_TYPE_BASE_MASK: the base type, flags removed */
 };
 
 /* Element type of an unpacked array in memory. */
@@ -242,6 +244,17 @@ FST24_API int64_t fst24_num_records(fst24_file *file); /* includes linked files;
 FST24_API const char *fst24_file_path(const fst24_file *file);
 FST24_API fst24_backend fst24_file_backend(const fst24_file *file);
 
+/* Structural check of a file without opening it as an fst24_file (the
+ * validators of `fst24 check`): XDF header, directory pages and checksums,
+ * linear walk, descriptor copies; RSF segments, directories and record
+ * marks. `report` (may be NULL) is called once per problem with a one-line
+ * message naming the file and the place. Returns the number of problems
+ * (0: the structure is sound; 1989 files have no structural check and give
+ * 0), or a negative status when the file cannot be read or is not an FST
+ * file (message in fst24_last_error). Never modifies the file. */
+typedef void (*fst24_report_fn)(void *ctx, const char *message);
+FST24_API int fst24_validate(const char *path, fst24_report_fn report, void *ctx);
+
 /* Chain files so that queries continue from one into the next.
  * files[i]'s successor becomes files[i+1]. */
 FST24_API int fst24_link(fst24_file **files, int count);
@@ -308,6 +321,16 @@ FST24_API int fst24_read_many(const fst24_record *recs, void *const *outs, const
                               int64_t count, const fst24_read_options *opts, int threads,
                               int *statuses);
 
+/* Bound of the change the record's stored encoding made to the values that
+ * were written: every decoded value v is within abs_err + rel_err*|v| of the
+ * value given to the writer (after the writer's conversion of binary64 input
+ * to binary32 where it does that). Lossless encodings (integers, characters,
+ * 32/64-bit IEEE, complex) give 0, 0; datyp 1/129 and 6/134 an absolute step
+ * read from the payload header; truncated IEEE (5/133, nbits < 32) a relative
+ * bound 2^-(nbits-9). Reads the payload. FST24_E_DECODE for a payload whose
+ * header is damaged. */
+FST24_API int fst24_record_quant_error(const fst24_record *rec, double *abs_err, double *rel_err);
+
 /* Missing-value sentinels used when decoding (+64) records. */
 typedef struct fst24_missing_values {
     float f32; double f64;
@@ -340,6 +363,19 @@ FST24_API int fst24_write(fst24_file *file, fst24_record *rec, const void *data,
  * records between files and backends. rec must describe the stored encoding. */
 FST24_API int fst24_write_payload(fst24_file *file, fst24_record *rec, const uint32_t *words,
                                   size_t nwords, fst24_rewrite mode, const char *ext_meta);
+/* Copy a record read from another file into `file` with its stored payload
+ * unchanged (no decoding, no re-encoding), across backends too. `header`
+ * (NULL: src's own) is the header to store: names, levels, dates, deet/npas
+ * and grid tags (grtyp, ig1..ig4) may differ from src's, the payload's shape
+ * and encoding (ni, nj, nk, data_type, pack_bits, data_bits) may not
+ * (FST24_E_INVALID: re-encode with fst24_write instead). Dates follow
+ * fst24_write's rule (dateo wins unless it is -1). src's extended metadata
+ * goes with it into an RSF file; an XDF file cannot store it, and
+ * *ext_meta_dropped (may be NULL) is then set to 1. `written` (may be NULL)
+ * receives the stored record. `mode` as for fst24_write (not META). */
+FST24_API int fst24_copy_record(fst24_file *file, const fst24_record *src, const fst24_record *header,
+                                fst24_rewrite mode, fst24_record *written, int *ext_meta_dropped);
+
 /* Delete a record (found in `file`). */
 FST24_API int fst24_delete(fst24_file *file, const fst24_record *rec);
 
@@ -347,10 +383,12 @@ FST24_API int fst24_delete(fst24_file *file, const fst24_record *rec);
 }
 #endif
 
-/* Topic headers: levels (IP codes), date stamps, grids, vertical descriptors. */
+/* Topic headers: levels (IP codes), date stamps, grids, vertical descriptors,
+ * record filters. */
 #include "fst24/ip.h"
 #include "fst24/date.h"
 #include "fst24/grid.h"
 #include "fst24/vgrid.h"
+#include "fst24/filter.h"
 
 #endif /* FST24_H */

@@ -250,37 +250,64 @@ static void list_toctocs(fst24_file *f)
     fst24_query_free(q);
 }
 
+const char cli_help_grid[] =
+    "usage: fst24 grid FILE [--where SPEC]... [--exclude SPEC]... [--vertical]\n"
+    "One block per distinct horizontal grid of the (selected) data records: type, dimensions,\n"
+    "ig/xg, reference grid, CF grid-mapping parameters, lat/lon range and corners. A file of\n"
+    "descriptors only shows the grids they imply.\n"
+    "\n"
+    "options:\n"
+    "  --vertical        also summarise the vertical descriptor (!! table) of each grid's records\n"
+    CLI_WHERE_HELP
+    "\n"
+    "example:\n"
+    "  fst24 grid --where nomvar=TT model.fst --vertical\n"
+    "\n"
+    "exit status: 0 success, 1 a file could not be read or no record matched, 2 usage error\n";
+
 int cmd_grid(int argc, char **argv)
 {
-    const char *where = NULL, *path = NULL;
+    const char *path = NULL;
     int vertical = 0;
+    cli_selection sel = {0};
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--where") && i + 1 < argc) where = argv[++i];
-        else if (!strncmp(argv[i], "--where=", 8)) where = argv[i] + 8;
-        else if (!strcmp(argv[i], "--vertical")) vertical = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_fail("grid: unknown option %s", argv[i]) + 1;
-        else if (!path) path = argv[i];
-        else return cli_fail("grid: one FILE expected (got %s and %s)", path, argv[i]) + 1;
+        int r = cli_selection_option(&sel, "grid", argc, argv, &i);
+        if (r > 0) continue;
+        int bad = r < 0 ? 2 : 0;
+        if (!bad && !strcmp(argv[i], "--vertical")) vertical = 1;
+        else if (!bad && cli_is_option(argv[i])) bad = cli_usage("grid", "unknown option %s", argv[i]);
+        else if (!bad && !path) path = argv[i];
+        else if (!bad) bad = cli_usage("grid", "one FILE expected (got %s and %s)", path, argv[i]);
+        if (bad) {
+            cli_selection_free(&sel);
+            return bad;
+        }
     }
-    if (!path) return cli_fail("usage: fst24 grid FILE [--where K=V,...] [--vertical]") + 1;
+    if (!path) return cli_usage("grid", "missing FILE");
+    int selective = sel.ninclude || sel.nexclude;
     fst24_record crit;
     fst24_record_init_criteria(&crit);
-    if (where && cli_parse_where(where, &crit)) return 2;
+    if (sel.ninclude == 1) fst24_filter_criteria(sel.include[0], &crit);
     fst24_file *f = NULL;
-    if (fst24_open(path, FST24_MODE_READ, NULL, &f)) return cli_fail_lib(path);
+    int damaged;
+    if (cli_open_input(path, &f, &damaged)) {
+        cli_selection_free(&sel);
+        return 1;
+    }
     fst24_query_options qo = {0};
     qo.skip_grid_descriptors = 1; /* >>, ^^, !!, HY ... describe grids, they are not on one */
     fst24_query *q = NULL;
     if (fst24_query_new(f, &crit, &qo, &q)) {
-        int rc = cli_fail_lib(path);
+        int rc = cli_fail_file(path);
         fst24_close(f);
+        cli_selection_free(&sel);
         return rc;
     }
     grid_key *keys = NULL;
     size_t nk = 0, cap = 0;
     fst24_record r;
     int st, rc = 0;
-    while ((st = fst24_query_next(q, &r)) == 1) {
+    while ((st = cli_selection_next(&sel, q, &r)) == 1) {
         size_t k = 0;
         while (k < nk && !same_grid(&keys[k], &r)) k++;
         if (k == nk) {
@@ -307,22 +334,23 @@ int cmd_grid(int argc, char **argv)
         keys[k].count++;
         add_name(&keys[k], r.nomvar);
     }
-    if (st < 0) rc = cli_fail_lib(path);
+    if (st < 0) rc = cli_fail_file(path);
     fst24_query_free(q);
     int toc_only = 0;
-    if (!rc && nk == 0 && !where) { /* descriptors only */
+    if (!rc && nk == 0 && !selective) { /* descriptors only */
         if (implied_grids(f, &keys, &nk, &cap)) rc = cli_fail_lib(path);
         if (vertical) {
             list_toctocs(f);
             toc_only = 1;
         }
     }
-    if (!rc && nk == 0 && !toc_only) rc = cli_fail("%s: no %srecord", path, where ? "matching " : "data ");
+    if (!rc && nk == 0 && !toc_only) rc = cli_fail("%s: no %srecord", path, selective ? "matching " : "data ");
     for (size_t k = 0; k < nk && !(st < 0); k++) {
         if (k || toc_only) printf("\n");
         if (describe_grid(f, (int)k + 1, &keys[k], vertical && !toc_only)) rc = 1;
     }
     free(keys);
     fst24_close(f);
-    return rc;
+    cli_selection_free(&sel);
+    return rc ? rc : damaged;
 }

@@ -44,6 +44,25 @@ static int parse_kind(const char *s, int *kind) {
 
 /* ---- fst24 ip ------------------------------------------------------------- */
 
+const char cli_help_ip[] =
+    "usage: fst24 ip CODE... | fst24 ip VALUE... --kind K [--old] | fst24 ip --triplet IP1 IP2 IP3\n"
+    "Decode IP codes (one line each: value, unit, kind, style, librmn's text and the equivalent\n"
+    "codes of the other style), encode values of a kind, or decode an ip1/ip2/ip3 triplet.\n"
+    "\n"
+    "options:\n"
+    "  --kind K          encode: K is a number or a name (above_sea sigma pressure arbitrary\n"
+    "                    above_ground hybrid theta below_sea hours samples matrix_index\n"
+    "                    pressure_metres)\n"
+    "  --old             encode in the old (15-bit) style (kinds 0..3)\n"
+    "  --triplet         decode IP1 IP2 IP3 together (levels and time ranges)\n"
+    "\n"
+    "examples:\n"
+    "  fst24 ip 41394464 95579925\n"
+    "  fst24 ip 850 --kind pressure\n"
+    "  fst24 ip --triplet 42043040 176320768 177809344\n"
+    "\n"
+    "exit status: 0 success, 1 a code or value could not be converted, 2 usage error\n";
+
 static void print_code(int32_t ip) {
     float v;
     int k;
@@ -83,7 +102,7 @@ static int ip_decode_codes(int n, char **codes) {
 
 static int ip_triplet(int n, char **codes) {
     int32_t ip[3];
-    if (n != 3) return cli_fail("usage: fst24 ip --triplet IP1 IP2 IP3") + 1;
+    if (n != 3) return cli_usage("ip", "--triplet needs IP1 IP2 IP3");
     for (int i = 0; i < 3; i++)
         if (parse_i32(codes[i], &ip[i]) != 0) return cli_fail("ip: '%s' is not an IP code", codes[i]);
     fst24_ip_range r[3];
@@ -112,22 +131,22 @@ int cmd_ip(int argc, char **argv) {
         else if (!strcmp(a, "--triplet")) triplet = 1;
         else if (a[0] == '-' && a[1] && !looks_numeric(a)) {
             free(args);
-            return cli_fail("ip: unknown option %s", a) + 1;
+            return cli_usage("ip", "unknown option %s", a);
         } else args[n++] = argv[i];
     }
     int rc;
     if (n == 0) {
-        rc = cli_fail("usage: fst24 ip CODE... | fst24 ip VALUE --kind K [--old] | fst24 ip --triplet IP1 IP2 IP3") + 1;
+        rc = cli_usage("ip", "missing CODE or VALUE");
     } else if (triplet) {
         rc = ip_triplet(n, args);
     } else if (!kind_arg) {
-        if (old) rc = cli_fail("ip: --old needs --kind (encoding)") + 1;
+        if (old) rc = cli_usage("ip", "--old needs --kind (encoding)");
         else rc = ip_decode_codes(n, args);
     } else {
         int kind;
         rc = 0;
         if (parse_kind(kind_arg, &kind) != 0) {
-            rc = cli_fail("ip: unknown kind '%s' (a number or a name such as pressure, hybrid, hours)", kind_arg) + 1;
+            rc = cli_usage("ip", "unknown kind '%s' (a number or a name such as pressure, hybrid, hours)", kind_arg);
         } else {
             for (int i = 0; i < n; i++) {
                 char *end;
@@ -150,6 +169,22 @@ int cmd_ip(int argc, char **argv) {
 }
 
 /* ---- fst24 date ----------------------------------------------------------- */
+
+const char cli_help_date[] =
+    "usage: fst24 date STAMP... | fst24 date YYYY-MM-DD[THH:MM[:SS]]... [--extended] [--add HOURS]\n"
+    "Decode CMC date-time stamps, or encode dates (ISO 8601) as stamps; one line each: the\n"
+    "stamp, the ISO date, the printable YYYYMMDD HHMMSShh and the stamp format (old, new,\n"
+    "extended).\n"
+    "\n"
+    "options:\n"
+    "  --extended        encode as an extended stamp (whole hours, years 0..9999)\n"
+    "  --add HOURS       add HOURS (may be negative or fractional) to each date first\n"
+    "\n"
+    "examples:\n"
+    "  fst24 date 471942800\n"
+    "  fst24 date 2024-03-15T12:00 --add 6\n"
+    "\n"
+    "exit status: 0 success, 1 a stamp or date is invalid, 2 usage error\n";
 
 static const char *format_name(int32_t stamp) {
     switch (fst24_stamp_get_format(stamp)) {
@@ -183,18 +218,17 @@ int cmd_date(int argc, char **argv) {
             hours = strtod(argv[++i], &end);
             if (end == argv[i] || *end) {
                 free(args);
-                return cli_fail("date: --add needs a number of hours, not '%s'", argv[i]) + 1;
+                return cli_usage("date", "--add needs a number of hours, not '%s'", argv[i]);
             }
             have_add = 1;
         } else if (a[0] == '-' && a[1] && !looks_numeric(a)) {
             free(args);
-            return cli_fail("date: unknown option %s", a) + 1;
+            return cli_usage("date", "unknown option %s", a);
         } else args[n++] = argv[i];
     }
     if (n == 0) {
         free(args);
-        return cli_fail("usage: fst24 date STAMP... | fst24 date YYYY-MM-DD[THH:MM[:SS]] [--extended] [--add HOURS]") +
-               1;
+        return cli_usage("date", "missing STAMP or date");
     }
     int rc = 0;
     for (int i = 0; i < n; i++) {

@@ -122,6 +122,11 @@ int32_t fst_stored_to_stamp(uint32_t w);
 int32_t fst_dateo_from_datev(int32_t datev, int32_t deet, int32_t npas);
 int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas);
 
+/* 1 if a blank-padded 4-character nomvar is one of librmn's descriptor names
+ * (>>, ^^, ^>, !!, ##, #>>#, #^^#, ####, HY, PROJ, MTRX): the records that the
+ * skip_grid_descriptors query option skips (src/query.c). */
+int fst_is_descriptor_name(const char *nomvar);
+
 /* Extended-metadata search (src/meta/json_match.c): 1 if the JSON object
  * `criteria` matches the record's JSON text `record` (CONTAINER.md §5.4),
  * 0 if not (or `record` is NULL), negative on a malformed criteria text. */

@@ -153,14 +153,18 @@ int fst24_query_new(fst24_file *file, const fst24_record *criteria, const fst24_
     return FST24_OK;
 }
 
-static int is_grid_descriptor(const uint32_t *desc) {
-    char name[5];
-    fst_decode_chars6(desc[D_NOMVAR_DASIZ] >> 8, 4, name);
+int fst_is_descriptor_name(const char *nomvar) {
     static const char *const names[] = {">>  ", "^^  ", "^>  ", "!!  ", "##  ", "#>>#",
                                         "#^^#", "####", "HY  ", "PROJ", "MTRX"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!memcmp(name, names[i], 4)) return 1;
+        if (!memcmp(nomvar, names[i], 4)) return 1;
     return 0;
+}
+
+static int is_grid_descriptor(const uint32_t *desc) {
+    char name[5];
+    fst_decode_chars6(desc[D_NOMVAR_DASIZ] >> 8, 4, name);
+    return fst_is_descriptor_name(name);
 }
 
 static int ip_ok(const fst24_query *q, const uint32_t *desc) {

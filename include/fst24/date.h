@@ -130,6 +130,11 @@ FST24_API int fst24_stamp_to_iso(int32_t stamp, char *buf, size_t size);
  * text that is not such a date. */
 FST24_API int fst24_iso_to_stamp(const char *text, int extended, int32_t *stamp);
 
+/* The same text -> seconds since 1970 (exact: no truncation to the stamp's
+ * resolution), for comparing dates. FST24_E_INVALID for text that is not
+ * such a date. */
+FST24_API int fst24_iso_to_epoch(const char *text, int64_t *seconds);
+
 #ifdef __cplusplus
 }
 #endif

@@ -125,6 +125,32 @@ FST24_API int fst24_ip_equivalent(int32_t a, int32_t b);
  * FST24_E_INVALID is returned (librmn's query then matches nothing). */
 FST24_API int fst24_ip_all_codes(int32_t ip, int32_t out[2], int *count);
 
+/* ---- text with units (search criteria, command line) --------------------- */
+
+/* Parse a level, time or other IP quantity written as a number and its unit,
+ * with or without a blank between them: "500mb", "500 hPa", "0.995sg", "10m",
+ * "1.5M", "0.9hy", "300th", "12h". Units: m (height above sea, kind 0), sg or
+ * sigma (1), mb or hPa (2), arb (3), M (height above ground, 4), hy or hyb
+ * (5), th or K (6), m- (depth below sea, 7), H, h or hr (10), _0 (15), [] (17),
+ * mp (21), _1 (31), and every name of fst24_ip_kind_name ("3 arbitrary").
+ * Only "m" and "M" are case-sensitive. The text fst24_ip_format prints for a
+ * level parses back. A number without unit is refused (FST24_E_INVALID, with
+ * a message): it would be ambiguous with a raw IP code. */
+FST24_API int fst24_ip_parse(const char *text, float *value, int *kind);
+
+/* Every code that stands for (value, kind) in field ip1, ip2 or ip3
+ * (`ip_number` 1..3), for searching files written in either style: the
+ * new-style code (always first), the old-style code for kinds 0..3 when the
+ * old style can hold the value (librmn's ipN_all rule), and for ip2 in hours
+ * an integral value 0..32767 itself (old-style ip2 codes are plain hours).
+ * *count receives 1..3. FST24_E_INVALID if the value cannot be encoded. */
+FST24_API int fst24_ip_codes_of(float value, int kind, int ip_number, int32_t codes[3], int *count);
+
+/* The (value, kind) a code stands for in field ip1, ip2 or ip3: as
+ * fst24_ip_decode, except that an old-style ip2 (0..32767) is that many hours
+ * (kind 10). The inverse of fst24_ip_codes_of, for comparing values. */
+FST24_API int fst24_ip_value_of(int32_t ip, int ip_number, float *value, int *kind);
+
 /* ---- the ip1/ip2/ip3 triplet -------------------------------------------- */
 
 /* One decoded IP as a range (v1 == v2 for a single value). */

@@ -7,6 +7,9 @@ A thin, fast layer over the C library libfst24::
         for rec in f.find(nomvar="TT"):
             print(rec, rec.level, rec.data.mean())
 
+    df = fst24.index("archive/")       # every record of many files: a polars DataFrame
+    arrays = fst24.read(df.filter(...)) # the data of selected rows, decoded in parallel
+
 Thread safety: every File may be read (queries, ``Record.data``,
 ``File.read``) from many threads at once; writes, deletes and flushes of one
 file are serialised (they wait for running reads of that file, and reads
@@ -17,6 +20,7 @@ and does nothing.
 from __future__ import annotations
 
 from . import _core
+from ._c_library import get_include, get_library_dir
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
                       set_mmap_threshold)
 from .dates import datetime_to_stamp, stamp_to_datetime
@@ -27,6 +31,7 @@ from .errors import (CastingError, ClosedFileError, CorruptFileError, DecodeErro
                      RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many
 from .grid import grid_latlon, ig_to_xg, xg_to_ig
+from .metadata import IndexTable, index, index_arrow, read, read_metadata
 from .levels import decode_ip, decode_ip123, encode_ip, format_ip, kind_info
 from .record import HEADER_FIELDS, Record
 
@@ -38,10 +43,12 @@ __all__ = [
     "get_mmap_threshold", "enable_thread_safety", "missing_values", "library_version",
     "decode_ip", "decode_ip123", "encode_ip", "format_ip", "kind_info", "stamp_to_datetime", "datetime_to_stamp",
     "grid_latlon", "xg_to_ig", "ig_to_xg",
+    "index", "index_arrow", "read_metadata", "read", "IndexTable",
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
     "ClosedFileError", "FormatLimitError", "CastingError", "FST24Warning", "ExtMetaWarning",
+    "get_include", "get_library_dir",
 ]
 
 _core._register(dict(STATUS_ERRORS), Error, Record)

@@ -108,7 +108,8 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC PyInit__core(void)
 {
     record_build_getset();
-    if (PyType_Ready(&Record_Type) < 0 || PyType_Ready(&File_Type) < 0 || PyType_Ready(&Query_Type) < 0)
+    if (PyType_Ready(&Record_Type) < 0 || PyType_Ready(&File_Type) < 0 || PyType_Ready(&Query_Type) < 0 ||
+        PyType_Ready(&Index_Type) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&core_module);
     if (m == NULL) return NULL;
@@ -116,9 +117,12 @@ PyMODINIT_FUNC PyInit__core(void)
     Py_INCREF(&Record_Type);
     Py_INCREF(&File_Type);
     Py_INCREF(&Query_Type);
+    Py_INCREF(&Index_Type);
     if (PyModule_AddObject(m, "RecordBase", (PyObject *)&Record_Type) < 0 ||
         PyModule_AddObject(m, "FileBase", (PyObject *)&File_Type) < 0 ||
-        PyModule_AddObject(m, "Query", (PyObject *)&Query_Type) < 0) {
+        PyModule_AddObject(m, "Query", (PyObject *)&Query_Type) < 0 ||
+        PyModule_AddObject(m, "Index", (PyObject *)&Index_Type) < 0 ||
+        PyModule_AddFunctions(m, index_methods) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -53,6 +53,7 @@ struct QueryObject {
 extern PyTypeObject File_Type;
 extern PyTypeObject Record_Type;
 extern PyTypeObject Query_Type;
+extern PyTypeObject Index_Type;  /* _core_index.c */
 
 #define File_Check(o) PyObject_TypeCheck((o), &File_Type)
 #define Record_Check(o) PyObject_TypeCheck((o), &Record_Type)
@@ -94,5 +95,6 @@ void record_build_getset(void);
 /* Module functions (_core_funcs.c, except _register in _core.c). */
 PyObject *mod_register(PyObject *self, PyObject *args);
 extern PyMethodDef core_methods[];
+extern PyMethodDef index_methods[]; /* _core_index.c */
 
 #endif

@@ -7,7 +7,7 @@ import mmap
 import os
 import threading
 import weakref
-from typing import Any, Iterable, Iterator, Literal, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Literal, Optional, Sequence, Union, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -147,6 +147,14 @@ class _Searchable:
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.find())
+
+    def to_polars(self, columns: Optional[Sequence[str]] = None, decode: bool = True,
+                  ext_meta: bool = False) -> Any:
+        """Every record as a row of a polars DataFrame: :func:`fst24.index`
+        of this file (or of every file of this set), read from the open
+        file(s)."""
+        from .metadata import index
+        return index(cast(Any, self), columns=columns, decode=decode, ext_meta=ext_meta)
 
     def read(self, records: Iterable[Record], threads: Optional[int] = None,
              out: Optional[npt.NDArray[Any]] = None, casting: Casting = "safe") -> Any:

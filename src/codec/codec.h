@@ -73,4 +73,11 @@ int fst_codec_decode_range(const uint32_t *words, size_t nwords, const fst_codec
  * sentinels of `type` (what fst_codec_decode() does with decode_missing). */
 void fst_codec_decode_missing(void *data, fst24_elem_type type, size_t count);
 
+/* Bounds of the change the stored encoding made to the written values, from
+ * the payload header: |written - decoded| <= abs_err + rel_err*|decoded| for
+ * every point (0, 0 for exact encodings). FST24_E_DECODE for a payload
+ * without a valid header, FST24_E_UNSUPPORTED for an unknown datyp. */
+int fst_codec_quant_error(const uint32_t *words, size_t nwords, const fst_codec_desc *d, double *abs_err,
+                          double *rel_err);
+
 #endif

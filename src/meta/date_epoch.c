@@ -114,37 +114,50 @@ static int digits(const char **p, int n, int *out) {
     return 1;
 }
 
-int fst24_iso_to_stamp(const char *text, int extended, int32_t *stamp) {
-    if (!text || !stamp) return fst_error(FST24_E_INVALID, "fst24_iso_to_stamp: NULL argument");
-    *stamp = 0;
+/* Parse the ISO text into seconds since 1970; 0 on success, 1 if it is not such a date. */
+static int iso_epoch(const char *text, int64_t *seconds) {
     const char *p = text;
     int y, m, d, h = 0, mi = 0, s = 0;
-    if (!digits(&p, 4, &y)) goto bad;
+    if (!digits(&p, 4, &y)) return 1;
     if (*p == '-') {
         p++;
-        if (!digits(&p, 2, &m) || *p++ != '-' || !digits(&p, 2, &d)) goto bad;
+        if (!digits(&p, 2, &m) || *p++ != '-' || !digits(&p, 2, &d)) return 1;
     } else if (!digits(&p, 2, &m) || !digits(&p, 2, &d)) {
-        goto bad;
+        return 1;
     }
     if (*p == 'T' || *p == 't' || *p == ' ') {
         p++;
-        if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi)) goto bad;
+        if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi)) return 1;
         if (*p == ':') {
             p++;
-            if (!digits(&p, 2, &s)) goto bad;
+            if (!digits(&p, 2, &s)) return 1;
         }
     }
     if (*p == 'Z' || *p == 'z') p++;
-    if (*p != '\0') goto bad;
+    if (*p != '\0') return 1;
     static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap) || h > 23 || mi > 59 ||
         s > 59)
-        goto bad;
-    int64_t sec = (int64_t)(fst_julian_day(y, m, d) - FST_JD1970) * 86400 + h * 3600 + mi * 60 + s;
-    if (epoch_stamp(sec, extended, stamp)) goto bad;
+        return 1;
+    *seconds = (int64_t)(fst_julian_day(y, m, d) - FST_JD1970) * 86400 + h * 3600 + mi * 60 + s;
+    return 0;
+}
+
+#define ISO_FORM "YYYY-MM-DD[THH:MM[:SS]][Z] in years 0..9999"
+
+int fst24_iso_to_epoch(const char *text, int64_t *seconds) {
+    if (!text || !seconds) return fst_error(FST24_E_INVALID, "fst24_iso_to_epoch: NULL argument");
+    *seconds = 0;
+    if (iso_epoch(text, seconds)) return fst_error(FST24_E_INVALID, "'%s' is not a date of the form " ISO_FORM, text);
     return FST24_OK;
-bad:
-    return fst_error(FST24_E_INVALID, "'%s' is not a date of the form YYYY-MM-DD[THH:MM[:SS]][Z] in years 0..9999",
-                     text);
+}
+
+int fst24_iso_to_stamp(const char *text, int extended, int32_t *stamp) {
+    if (!text || !stamp) return fst_error(FST24_E_INVALID, "fst24_iso_to_stamp: NULL argument");
+    *stamp = 0;
+    int64_t sec;
+    if (iso_epoch(text, &sec) || epoch_stamp(sec, extended, stamp))
+        return fst_error(FST24_E_INVALID, "'%s' is not a date of the form " ISO_FORM, text);
+    return FST24_OK;
 }

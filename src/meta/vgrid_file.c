@@ -211,9 +211,8 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
     return st;
 }
 
-/* Does a descriptor of `vcode` describe levels of `kind`? Near-surface
- * diagnostic levels (kind 4) belong to the vcodes that list them. */
-static int kind_fits(int32_t vcode, int kind)
+/* Does a descriptor of `vcode` describe levels of `kind`? (vgrid_internal.h) */
+int fst_vgrid_kind_fits(int32_t vcode, int kind)
 {
     if (kind == 4 && (vcode == 5005 || vcode == 5100 || vcode == 21001 || vcode == 21002 || vcode == 4001)) return 1;
     return vcode / 1000 == kind;
@@ -237,7 +236,7 @@ int fst24_vgrid_find(fst24_file *file, const fst24_record *data, fst24_vgrid **o
     if (n > 0) {
         int64_t pick = 0;
         for (int64_t k = 0; k < n; k++)
-            if (kind_fits(tt[k].ig1, kind)) {
+            if (fst_vgrid_kind_fits(tt[k].ig1, kind)) {
                 pick = k;
                 break;
             }
@@ -247,7 +246,7 @@ int fst24_vgrid_find(fst24_file *file, const fst24_record *data, fst24_vgrid **o
     int st = only_toctoc(file, out);
     if (st < 0) return st;
     if (st == 1) {
-        if (kind < 0 || kind_fits((*out)->info.vcode, kind)) return FST24_OK;
+        if (kind < 0 || fst_vgrid_kind_fits((*out)->info.vcode, kind)) return FST24_OK;
         fst24_vgrid_free(*out);
         *out = NULL;
     }

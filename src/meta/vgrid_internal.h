@@ -21,4 +21,10 @@ struct fst24_vgrid {
 
 /* Level by exact ip1, else by decoded value; NULL if absent. */
 const vlevel *vgrid_find_level(const fst24_vgrid *vg, int32_t ip1, int *fam, int32_t *index);
+
+/* Does a "!!" table of `vcode` describe levels of ip1 kind `kind`? Its kind is
+ * vcode / 1000; near-surface diagnostic levels (kind 4) also belong to the
+ * vcodes that list them (5005, 5100, 21001, 21002) and to 4001. Shared by
+ * fst24_vgrid_find and the metadata index's vcode column. */
+int fst_vgrid_kind_fits(int32_t vcode, int kind);
 #endif

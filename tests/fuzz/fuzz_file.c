@@ -1,7 +1,8 @@
 /* Fuzz target "file": any byte string as an FST file. Opens it (XDF random or
  * sequential, RSF, 1989, or not FST), reads its information, walks every record
  * (by position, by key, with searches), decodes every payload (native and
- * widened), reads the raw payload and the extended metadata. Every call must
+ * widened), reads the raw payload and the extended metadata, and builds the
+ * metadata index of the file (Arrow export). Every call must
  * return a status; memory errors, leaks and undefined behaviour are caught by
  * the sanitizers, huge allocations by -rss_limit_mb.
  *
@@ -9,6 +10,7 @@
  * Without libFuzzer:  fst24_fuzz_replay_file FILE|DIR... (ctest) */
 #include <stdlib.h>
 
+#include "fst24/index.h"
 #include "fuzz_common.h"
 
 static void decode(const fst24_record *r) {
@@ -77,10 +79,31 @@ static void walk(fst24_file *f) {
     }
 }
 
+/* The metadata index of the file (grid ids read descriptor payloads). */
+static void index_file(fst24_file *f) {
+    fst24_index_options o = {.threads = 1,
+                             .columns = FST24_INDEX_DEFAULT_COLUMNS | FST24_INDEX_COLUMN(FST24_COL_EXT_META)};
+    fst24_index *ix = NULL;
+    if (fst24_index_new(&o, &ix) == FST24_OK && fst24_index_add_file(ix, f) == FST24_OK) {
+        struct ArrowArrayStream s;
+        if (fst24_index_export_stream(ix, FST24_ARROW_STRING_VIEW, &s) == FST24_OK) {
+            struct ArrowSchema schema;
+            struct ArrowArray batch;
+            if (s.get_schema(&s, &schema) == 0) schema.release(&schema);
+            if (s.get_next(&s, &batch) == 0 && batch.release) batch.release(&batch);
+            s.release(&s);
+        }
+    }
+    fst24_index_free(ix);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int fd = -1;
     fst24_file *f = fz_open_bytes(data, size, &fd);
-    if (f) walk(f);
+    if (f) {
+        walk(f);
+        index_file(f);
+    }
     fz_close(f, fd);
     return 0;
 }

@@ -57,7 +57,7 @@ echo "== seeds"
 rm -rf "$OUT/seeds"
 EXTRA=()
 for d in "$ROOT"/build/*/tmp; do [ -d "$d" ] && EXTRA+=("$d"); done
-"$OUT/make_seeds" "$OUT/seeds" "$CORPUS_DIR/ref" "$CORPUS_DIR/real" ${EXTRA[@]+"${EXTRA[@]}"} || true
+"$OUT/make_seeds" "$OUT/seeds" tests/data "$CORPUS_DIR/ref" "$CORPUS_DIR/real" ${EXTRA[@]+"${EXTRA[@]}"} || true
 
 status=0
 for t in $TARGETS; do

@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from test_corpus import CORPUS, cli
+from conftest import ref_file
+from test_corpus import cli
 
-MODEL = CORPUS / "ref" / "model.xdf.fst"
-TYPES = CORPUS / "ref" / "types.xdf.fst"
+MODEL = ref_file("model.xdf.fst")
+TYPES = ref_file("types.xdf.fst")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([cli(), *args], capture_output=True, text=True, timeout=300)
 
 
-def test_ls_lists_every_record_with_voir_columns() -> None:
-    proc = run("ls", str(MODEL))
+def test_ls_summary_style_lists_every_record_with_librmn_summary_columns() -> None:
+    proc = run("ls", "--style", "summary", str(MODEL))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     header = [l for l in lines if "NOMV" in l]
@@ -90,7 +91,7 @@ def test_not_an_fst_file(tmp_path: Path) -> None:
     empty = tmp_path / "empty.fst"
     empty.write_bytes(b"")
     proc = run("info", str(empty))
-    assert proc.returncode == 1 and "empty" in proc.stdout
+    assert proc.returncode == 1 and "empty" in proc.stderr and proc.stdout == ""
 
 
 def test_version() -> None:

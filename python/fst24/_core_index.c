@@ -1,0 +1,327 @@
+/*
+ * _core_index.c - the metadata index (include/fst24/index.h) for Python:
+ * the Index type, built with the GIL released and handed to Arrow consumers
+ * through the PyCapsule interface (__arrow_c_stream__), and the look-up of
+ * many records by key (fst24.read).
+ */
+#include "_core.h"
+#include "fst24/index.h"
+
+typedef struct {
+    PyObject_HEAD
+    fst24_index *ix;
+} IndexObject;
+
+static void Index_dealloc(IndexObject *self)
+{
+    fst24_index_free(self->ix); /* exported streams keep their own reference */
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Index(threads=0, columns=0, skip_errors=False) */
+static int Index_init(IndexObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"threads", "columns", "skip_errors", NULL};
+    int threads = 0, skip = 0;
+    unsigned long long columns = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iKp:Index", kwlist, &threads, &columns, &skip)) return -1;
+    if (self->ix != NULL) {
+        raise_invalid("Index object is already initialised");
+        return -1;
+    }
+    fst24_index_options o = {.threads = threads, .columns = (uint64_t)columns, .skip_errors = skip};
+    int st = fst24_index_new(&o, &self->ix);
+    if (st < 0) {
+        raise_status(st);
+        return -1;
+    }
+    return 0;
+}
+
+static int ready(IndexObject *self)
+{
+    if (self->ix == NULL) {
+        raise_invalid("Index object is not initialised");
+        return 0;
+    }
+    return 1;
+}
+
+/* add_paths(paths: sequence of str/PathLike, skip_not_fst: bool) */
+static PyObject *Index_add_paths(IndexObject *self, PyObject *args)
+{
+    PyObject *seq_obj;
+    int skip_not_fst = 0;
+    if (!ready(self) || !PyArg_ParseTuple(args, "Op:add_paths", &seq_obj, &skip_not_fst)) return NULL;
+    PyObject *seq = PySequence_Fast(seq_obj, "paths must be a sequence");
+    if (seq == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **bytes = PyMem_Calloc((size_t)(n ? n : 1), sizeof *bytes);
+    const char **paths = PyMem_Calloc((size_t)(n ? n : 1), sizeof *paths);
+    PyObject *result = NULL;
+    if (bytes == NULL || paths == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &bytes[i])) goto done;
+        paths[i] = PyBytes_AS_STRING(bytes[i]);
+    }
+    int st;
+    fst24_index *ix = self->ix;
+    Py_BEGIN_ALLOW_THREADS
+    st = fst24_index_add_paths(ix, paths, (int64_t)n, skip_not_fst ? FST24_INDEX_SKIP_NOT_FST : 0);
+    Py_END_ALLOW_THREADS
+    if (st < 0) {
+        raise_status(st);
+        goto done;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    if (bytes != NULL)
+        for (Py_ssize_t i = 0; i < n; i++) Py_XDECREF(bytes[i]);
+    PyMem_Free(bytes);
+    PyMem_Free(paths);
+    Py_DECREF(seq);
+    return result;
+}
+
+/* add_file(file: FileBase): the rows of one open file (not of its links). */
+static PyObject *Index_add_file(IndexObject *self, PyObject *arg)
+{
+    if (!ready(self)) return NULL;
+    if (!File_Check(arg)) return raise_invalid("add_file() needs an open fst24.File");
+    FileObject *fo = (FileObject *)arg;
+    int st = 0, closed = 0;
+    fst24_index *ix = self->ix;
+    Py_BEGIN_ALLOW_THREADS
+    lock_shared(fo);
+    if (fo->f == NULL) closed = 1;
+    else st = fst24_index_add_file(ix, fo->f);
+    unlock(fo);
+    Py_END_ALLOW_THREADS
+    if (closed) return raise_closed(fo);
+    if (st < 0) return raise_status(st);
+    Py_RETURN_NONE;
+}
+
+static void capsule_release_stream(PyObject *capsule)
+{
+    struct ArrowArrayStream *s = PyCapsule_GetPointer(capsule, "arrow_array_stream");
+    if (s == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    if (s->release != NULL) s->release(s);
+    PyMem_RawFree(s);
+}
+
+/* A new PyCapsule "arrow_array_stream" of the index (FST24_ARROW_* flags). */
+static PyObject *stream_capsule(IndexObject *self, int flags)
+{
+    struct ArrowArrayStream *s = PyMem_RawMalloc(sizeof *s);
+    if (s == NULL) return PyErr_NoMemory();
+    int st;
+    fst24_index *ix = self->ix;
+    Py_BEGIN_ALLOW_THREADS
+    st = fst24_index_export_stream(ix, flags, s); /* the first export merges the files' columns */
+    Py_END_ALLOW_THREADS
+    if (st < 0) {
+        PyMem_RawFree(s);
+        return raise_status(st);
+    }
+    PyObject *cap = PyCapsule_New(s, "arrow_array_stream", capsule_release_stream);
+    if (cap == NULL) {
+        s->release(s);
+        PyMem_RawFree(s);
+    }
+    return cap;
+}
+
+/* __arrow_c_stream__(requested_schema=None): text as utf8. The requested
+ * schema is ignored (allowed by the protocol): the index has one. */
+static PyObject *Index_arrow_c_stream(IndexObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"requested_schema", NULL};
+    PyObject *requested = Py_None;
+    if (!ready(self) || !PyArg_ParseTupleAndKeywords(args, kwds, "|O:__arrow_c_stream__", kwlist, &requested))
+        return NULL;
+    return stream_capsule(self, 0);
+}
+
+/* stream(string_view: bool) -> capsule; string views are what Polars stores. */
+static PyObject *Index_stream(IndexObject *self, PyObject *args)
+{
+    int views = 0;
+    if (!ready(self) || !PyArg_ParseTuple(args, "p:stream", &views)) return NULL;
+    return stream_capsule(self, views ? FST24_ARROW_STRING_VIEW : 0);
+}
+
+static PyObject *Index_skipped(IndexObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!ready(self)) return NULL;
+    int64_t n = fst24_index_num_skipped(self->ix);
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        const char *path, *msg;
+        int status;
+        if (fst24_index_skipped(self->ix, i, &path, &status, &msg) < 0) {
+            Py_DECREF(list);
+            return raise_status(FST24_E_INVALID);
+        }
+        PyObject *item = Py_BuildValue("(O&is)", PyUnicode_DecodeFSDefault, path, status, msg);
+        if (item == NULL || PyList_Append(list, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return list;
+}
+
+static PyObject *Index_files(IndexObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!ready(self)) return NULL;
+    int64_t n = fst24_index_num_files(self->ix);
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    if (list == NULL) return NULL;
+    for (int64_t i = 0; i < n; i++) {
+        PyObject *s = Py_BuildValue("(O&L)", PyUnicode_DecodeFSDefault, fst24_index_file_path(self->ix, i),
+                                    (long long)fst24_index_file_rows(self->ix, i));
+        if (s == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, s);
+    }
+    return list;
+}
+
+static PyObject *Index_get_num_rows(IndexObject *self, void *c)
+{
+    (void)c;
+    if (!ready(self)) return NULL;
+    return PyLong_FromLongLong(fst24_index_num_rows(self->ix));
+}
+
+static PyObject *Index_get_num_files(IndexObject *self, void *c)
+{
+    (void)c;
+    if (!ready(self)) return NULL;
+    return PyLong_FromLongLong(fst24_index_num_files(self->ix));
+}
+
+static PyObject *Index_get_nbytes(IndexObject *self, void *c)
+{
+    (void)c;
+    if (!ready(self)) return NULL;
+    return PyLong_FromLongLong(fst24_index_memory(self->ix));
+}
+
+static PyGetSetDef Index_getset[] = {
+    {"num_rows", (getter)Index_get_num_rows, NULL, "Rows (records) in the index.", NULL},
+    {"num_files", (getter)Index_get_num_files, NULL, "Files that contributed rows (skipped ones excluded).", NULL},
+    {"nbytes", (getter)Index_get_nbytes, NULL, "Bytes held by the index's columns.", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+static PyMethodDef Index_methods[] = {
+    {"add_paths", (PyCFunction)Index_add_paths, METH_VARARGS,
+     "add_paths(paths, skip_not_fst): scan files in parallel (GIL released)."},
+    {"add_file", (PyCFunction)Index_add_file, METH_O, "add_file(file): the rows of an open File."},
+    {"skipped", (PyCFunction)Index_skipped, METH_NOARGS, "[(path, status, message)] of skipped files."},
+    {"files", (PyCFunction)Index_files, METH_NOARGS, "[(path, rows)] of the files that contributed rows, in order."},
+    {"__arrow_c_stream__", (PyCFunction)(void (*)(void))Index_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,
+     "Arrow PyCapsule stream interface: one record batch of every row."},
+    {"stream", (PyCFunction)Index_stream, METH_VARARGS,
+     "stream(string_view): an arrow_array_stream capsule, short text as string views or utf8."},
+    {NULL, NULL, 0, NULL}
+};
+
+PyTypeObject Index_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "fst24._core.Index",
+    .tp_basicsize = sizeof(IndexObject),
+    .tp_dealloc = (destructor)Index_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Columnar metadata index of FST files (C storage; see fst24.index_arrow).",
+    .tp_methods = Index_methods,
+    .tp_getset = Index_getset,
+    .tp_init = (initproc)Index_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* index_columns() -> list of every column name, in column-id order. */
+static PyObject *mod_index_columns(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    PyObject *list = PyList_New(FST24_COL_COUNT);
+    if (list == NULL) return NULL;
+    for (int i = 0; i < FST24_COL_COUNT; i++) {
+        PyObject *s = PyUnicode_FromString(fst24_index_column_name(i));
+        if (s == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, s);
+    }
+    return list;
+}
+
+/* records_by_key(file, keys: int64 buffer) -> list of Record, one per key. */
+static PyObject *mod_records_by_key(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *fobj, *kobj;
+    if (!PyArg_ParseTuple(args, "OO:records_by_key", &fobj, &kobj)) return NULL;
+    if (!File_Check(fobj)) return raise_invalid("records_by_key() needs an open fst24.File");
+    FileObject *fo = (FileObject *)fobj;
+    Py_buffer view;
+    if (PyObject_GetBuffer(kobj, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    if (view.itemsize != 8 || view.format == NULL || (strcmp(view.format, "q") && strcmp(view.format, "l"))) {
+        PyBuffer_Release(&view);
+        return raise_invalid("keys must be an int64 array");
+    }
+    Py_ssize_t n = view.len / 8;
+    fst24_record *recs = PyMem_RawMalloc(sizeof *recs * (size_t)(n ? n : 1));
+    if (recs == NULL) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    int st = 0, closed = 0;
+    const int64_t *keys = view.buf;
+    Py_BEGIN_ALLOW_THREADS
+    lock_shared(fo);
+    if (fo->f == NULL) closed = 1;
+    else st = fst24_get_records_by_key(fo->f, keys, (int64_t)n, recs);
+    unlock(fo);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    PyObject *list = NULL;
+    if (closed) raise_closed(fo);
+    else if (st < 0) raise_status(st);
+    else if ((list = PyList_New(n)) != NULL) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *r = record_wrap(&recs[i], fobj);
+            if (r == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, r);
+        }
+    }
+    PyMem_RawFree(recs);
+    return list;
+}
+
+PyMethodDef index_methods[] = {
+    {"index_columns", mod_index_columns, METH_NOARGS, "Every index column name, in column-id order."},
+    {"records_by_key", mod_records_by_key, METH_VARARGS, "Records of an open file by key."},
+    {NULL, NULL, 0, NULL}
+};

@@ -1,0 +1,182 @@
+/*
+ * The index's column table (names, types, nullability) and the Arrow-shaped
+ * buffers each column is stored in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/index_internal.h"
+
+const fst_icol_def fst_icol_defs[FST24_COL_COUNT] = {
+    [FST24_COL_PATH] = {"path", FST24_CT_DICT_UTF8, 0, "i"},
+    [FST24_COL_KEY] = {"key", FST24_CT_INT64, 0, "l"},
+    [FST24_COL_FILE_OFFSET] = {"file_offset", FST24_CT_INT64, 0, "l"},
+    [FST24_COL_TOTAL_STORED_BYTES] = {"total_stored_bytes", FST24_CT_INT64, 0, "l"},
+    [FST24_COL_NOMVAR] = {"nomvar", FST24_CT_UTF8, 0, "u"},
+    [FST24_COL_TYPVAR] = {"typvar", FST24_CT_UTF8, 0, "u"},
+    [FST24_COL_ETIKET] = {"etiket", FST24_CT_UTF8, 0, "u"},
+    [FST24_COL_GRTYP] = {"grtyp", FST24_CT_UTF8, 0, "u"},
+    [FST24_COL_IP1] = {"ip1", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_IP2] = {"ip2", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_IP3] = {"ip3", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_NI] = {"ni", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_NJ] = {"nj", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_NK] = {"nk", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_DATEO] = {"dateo", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_DATEV] = {"datev", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_DEET] = {"deet", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_NPAS] = {"npas", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_DATA_TYPE] = {"data_type", FST24_CT_UINT8, 0, "C"},
+    [FST24_COL_DATA_BITS] = {"data_bits", FST24_CT_UINT8, 0, "C"},
+    [FST24_COL_PACK_BITS] = {"pack_bits", FST24_CT_UINT8, 0, "C"},
+    [FST24_COL_IG1] = {"ig1", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_IG2] = {"ig2", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_IG3] = {"ig3", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_IG4] = {"ig4", FST24_CT_INT32, 0, "i"},
+    [FST24_COL_LEVEL] = {"level", FST24_CT_FLOAT64, 1, "g"},
+    [FST24_COL_LEVEL_KIND] = {"level_kind", FST24_CT_INT8, 0, "c"},
+    [FST24_COL_LEVEL_UNIT] = {"level_unit", FST24_CT_UTF8, 1, "u"},
+    [FST24_COL_IP2_VALUE] = {"ip2_value", FST24_CT_FLOAT64, 1, "g"},
+    [FST24_COL_IP2_KIND] = {"ip2_kind", FST24_CT_INT8, 0, "c"},
+    [FST24_COL_IP3_VALUE] = {"ip3_value", FST24_CT_FLOAT64, 1, "g"},
+    [FST24_COL_IP3_KIND] = {"ip3_kind", FST24_CT_INT8, 0, "c"},
+    [FST24_COL_DATEO_TIME] = {"dateo_time", FST24_CT_TIMESTAMP_US, 1, "tsu:UTC"},
+    [FST24_COL_DATEV_TIME] = {"datev_time", FST24_CT_TIMESTAMP_US, 1, "tsu:UTC"},
+    [FST24_COL_FORECAST_PERIOD] = {"forecast_period", FST24_CT_DURATION_US, 1, "tDu"},
+    [FST24_COL_DATA_TYPE_NAME] = {"data_type_name", FST24_CT_UTF8, 0, "u"},
+    [FST24_COL_COMPRESSED] = {"compressed", FST24_CT_BOOL, 0, "b"},
+    [FST24_COL_HAS_MISSING] = {"has_missing", FST24_CT_BOOL, 0, "b"},
+    [FST24_COL_GRID_ID] = {"grid_id", FST24_CT_INT64, 1, "l"},
+    [FST24_COL_IS_DESCRIPTOR] = {"is_descriptor", FST24_CT_BOOL, 0, "b"},
+    [FST24_COL_VCODE] = {"vcode", FST24_CT_INT32, 1, "i"},
+    [FST24_COL_EXT_META] = {"ext_meta", FST24_CT_UTF8, 1, "u"},
+};
+
+const char *fst24_index_column_name(int id) {
+    return id >= 0 && id < FST24_COL_COUNT ? fst_icol_defs[id].name : NULL;
+}
+
+int fst24_index_column_id_of(const char *name) {
+    if (!name) return -1;
+    for (int i = 0; i < FST24_COL_COUNT; i++)
+        if (!strcmp(fst_icol_defs[i].name, name)) return i;
+    return -1;
+}
+
+void *fst_icol_alloc(size_t bytes) {
+    void *p = NULL;
+    /* Arrow recommends 64-byte aligned buffers; consumers copy unaligned ones. */
+    size_t rounded = (bytes + 63) & ~(size_t)63;
+    if (posix_memalign(&p, 64, rounded ? rounded : 64) != 0) return NULL;
+    return p;
+}
+
+size_t fst_icol_width(fst24_column_type type) {
+    switch (type) {
+    case FST24_CT_INT8:
+    case FST24_CT_UINT8: return 1;
+    case FST24_CT_INT32:
+    case FST24_CT_DICT_UTF8: return 4;
+    case FST24_CT_INT64:
+    case FST24_CT_FLOAT64:
+    case FST24_CT_TIMESTAMP_US:
+    case FST24_CT_DURATION_US: return 8;
+    case FST24_CT_BOOL:
+    case FST24_CT_UTF8: return 0;
+    }
+    return 0;
+}
+
+int fst_icol_init(fst_icol *c, int id, int64_t rows, int64_t chars_hint) {
+    const fst_icol_def *d = &fst_icol_defs[id];
+    memset(c, 0, sizeof *c);
+    size_t nbits = (size_t)(rows + 7) / 8;
+    if (d->nullable) {
+        c->validity = fst_icol_alloc(nbits);
+        if (!c->validity) goto nomem;
+        memset(c->validity, 0xFF, nbits ? nbits : 1);
+    }
+    if (d->type == FST24_CT_UTF8) {
+        c->offsets = fst_icol_alloc((size_t)(rows + 1) * sizeof(int32_t));
+        c->chars_cap = chars_hint > 0 ? chars_hint : 64;
+        c->values = fst_icol_alloc((size_t)c->chars_cap);
+        if (!c->offsets || !c->values) goto nomem;
+        c->offsets[0] = 0;
+    } else if (d->type == FST24_CT_BOOL) {
+        c->values = fst_icol_alloc(nbits);
+        if (!c->values) goto nomem;
+        memset(c->values, 0, nbits ? nbits : 1);
+    } else {
+        c->values = fst_icol_alloc((size_t)rows * fst_icol_width(d->type));
+        if (!c->values) goto nomem;
+    }
+    c->present = 1;
+    return FST24_OK;
+nomem:
+    fst_icol_free(c);
+    return fst_error(FST24_E_NOMEM, "index: out of memory for column %s (%lld rows)", d->name,
+                     (long long)rows);
+}
+
+int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len) {
+    int64_t end = c->chars_len + (int64_t)len;
+    if (end > INT32_MAX)
+        return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of text in one column");
+    if (end > c->chars_cap) {
+        int64_t cap = c->chars_cap * 2 > end ? c->chars_cap * 2 : end;
+        char *grown = fst_icol_alloc((size_t)cap);
+        if (!grown) return fst_error(FST24_E_NOMEM, "index: out of memory for %lld bytes of text", (long long)cap);
+        memcpy(grown, c->values, (size_t)c->chars_len);
+        free(c->values);
+        c->values = grown;
+        c->chars_cap = cap;
+    }
+    if (len) memcpy((char *)c->values + c->chars_len, s, len);
+    c->chars_len = end;
+    c->offsets[r + 1] = (int32_t)end;
+    return FST24_OK;
+}
+
+void fst_icol_free(fst_icol *c) {
+    free(c->validity);
+    free(c->values);
+    free(c->offsets);
+    memset(c, 0, sizeof *c);
+}
+
+void fst_ipart_free(fst_ipart *p) {
+    if (!p) return;
+    for (int i = 0; i < FST24_COL_COUNT; i++) fst_icol_free(&p->col[i]);
+    free(p);
+}
+
+int64_t fst_ipart_memory(const fst_ipart *p) {
+    if (!p) return 0;
+    int64_t total = 0, nbits = (p->rows + 7) / 8;
+    for (int i = 0; i < FST24_COL_COUNT; i++) {
+        const fst_icol *c = &p->col[i];
+        if (!c->present) continue;
+        const fst_icol_def *d = &fst_icol_defs[i];
+        if (c->validity) total += nbits;
+        if (d->type == FST24_CT_UTF8) total += (p->rows + 1) * 4 + c->chars_cap;
+        else if (d->type == FST24_CT_BOOL) total += nbits;
+        else total += p->rows * (int64_t)fst_icol_width(d->type);
+    }
+    return total;
+}
+
+void fst_bits_copy(uint8_t *dst, int64_t d0, const uint8_t *src, int64_t s0, int64_t n) {
+    if (n <= 0) return;
+    if ((d0 & 7) == 0 && (s0 & 7) == 0) {
+        int64_t whole = n / 8;
+        memcpy(dst + d0 / 8, src + s0 / 8, (size_t)whole);
+        d0 += whole * 8;
+        s0 += whole * 8;
+        n -= whole * 8;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        int64_t s = s0 + i, d = d0 + i;
+        if ((src[s >> 3] >> (s & 7)) & 1) dst[d >> 3] |= (uint8_t)(1u << (d & 7));
+        else dst[d >> 3] &= (uint8_t)~(1u << (d & 7));
+    }
+}
