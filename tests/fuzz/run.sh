@@ -53,7 +53,8 @@ for t in $TARGETS; do
 done
 
 echo "== seeds"
-"$CC" -O1 -std=c17 -D_GNU_SOURCE -Iinclude tests/fuzz/make_seeds.c $SRCS -Isrc -lpthread -lm -o "$OUT/make_seeds"
+"$CC" $CFLAGS -fsanitize=address,undefined tests/fuzz/make_seeds.c "$OUT/libfst24_fuzz.a" -lpthread -lm \
+  -o "$OUT/make_seeds"
 rm -rf "$OUT/seeds"
 EXTRA=()
 for d in "$ROOT"/build/*/tmp; do [ -d "$d" ] && EXTRA+=("$d"); done
