@@ -501,7 +501,7 @@ static void test_decisions(void) {
         for (size_t k = 0; k < N; k++) u[k] /= 2;
         CHECK(encode1(u, FST24_ELEM_U32, 130, 16, rsf, &st, uo) == FST24_OK && st.datyp == 130);
         CHECK(memcmp(u, uo, sizeof u) == 0);
-        /* 8-bit values from 128 up survive 130 (librmn sign-extends them into the stream) */
+        /* 8-bit values from 128 up survive 130 (their tokens are sign-extended to 16 bits, as librmn writes them) */
         for (size_t k = 0; k < N; k++) b[k] = (uint8_t)(130 + 100 * sin(k % NI / 7.0) * cos(k / NI / 5.0));
         CHECK(encode1(b, FST24_ELEM_U8, 130, 8, rsf, &st, bo) == FST24_OK && st.datyp == 130);
         CHECK(memcmp(b, bo, sizeof b) == 0);

@@ -73,6 +73,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     unsigned first8 = fz_u8(&in), count8 = fz_u8(&in);
     if ((size_t)(d.ni * d.nj * d.nk) > FZ_MAX_VALUES) d.nj = 1, d.nk = 1;
     if (!(mode & 1)) {
+        /* no payload holds more than ~40 values a byte: larger shapes only cost time */
+        size_t limit = 64 * in.n + 4096;
+        if ((size_t)(d.ni * d.nj * d.nk) > limit) {
+            d.nk = 1;
+            if ((size_t)(d.ni * d.nj) > limit) d.nj = 1 + (int64_t)(limit / (size_t)d.ni);
+            if ((size_t)(d.ni * d.nj) > limit) d.ni = (int64_t)limit, d.nj = 1;
+        }
         size_t nw = in.n / 4;
         uint32_t *w = malloc((nw ? nw : 1) * 4);
         if (!w) return 0;
