@@ -186,8 +186,8 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
             st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3, (int)ig4, g->xg[0]);
         g->proj.kind = PROJ_POINT;
         /* in double from the ig (1e-5 deg resolution), not through the float xg */
-        g->proj.lat0 = ig3 * 0.01 - 100.0 + (ig1 ? (ig1 - 1000) * 1e-5 : 0.0);
-        g->proj.lon0 = grid_wrap360(ig4 * 0.01 + (ig2 ? (ig2 - 1000) * 1e-5 : 0.0));
+        g->proj.lat0 = ig3 * 0.01 - 100.0 + (ig1 ? ((double)ig1 - 1000) * 1e-5 : 0.0);
+        g->proj.lon0 = grid_wrap360(ig4 * 0.01 + (ig2 ? ((double)ig2 - 1000) * 1e-5 : 0.0));
         break;
     default:
         st = fst_error(FST24_E_UNSUPPORTED, "grid type '%c' cannot be built from its header alone", grtyp ? grtyp : '?');
