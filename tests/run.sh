@@ -49,7 +49,14 @@ fi
 FUZZ_SECONDS=${FST24_FUZZ_SECONDS:-30}
 if [ "$FUZZ_SECONDS" != 0 ] && command -v clang >/dev/null 2>&1; then
   echo "== fuzzing every target for ${FUZZ_SECONDS} s (tests/fuzz/run.sh)"
-  bash tests/fuzz/run.sh all "$FUZZ_SECONDS"
+  fuzz_status=0
+  bash tests/fuzz/run.sh all "$FUZZ_SECONDS" || fuzz_status=$?
+  if [ "$fuzz_status" = 3 ]; then
+    echo "(fuzzing skipped: the targets could not be built with clang)"
+  elif [ "$fuzz_status" != 0 ]; then
+    echo "fuzzing found problems: see build/fuzz/artifacts/ (tests/fuzz/README.md)" >&2
+    exit 1
+  fi
 else
   echo "== fuzzing skipped (no clang, or FST24_FUZZ_SECONDS=0)"
 fi

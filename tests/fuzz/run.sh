@@ -12,8 +12,9 @@
 # written to build/fuzz/artifacts/TARGET/; the script exits 1 if there are any.
 # Replay one with: build/fuzz/fuzz_TARGET ARTIFACT  (or, with gcc: the ctest replay
 # executable fst24_fuzz_replay_TARGET). Fixed ones go to tests/fuzz/regressions/TARGET/.
-# Environment: CC (default clang), FUZZ_JOBS (parallel fuzzing processes per target,
-# default 1), FUZZ_TIMEOUT (s), FUZZ_ARGS (more libFuzzer flags).
+# Environment: CC (default clang), JOBS (parallel compilations, default 2), FUZZ_JOBS (parallel
+# fuzzing processes per target, default 1), FUZZ_TIMEOUT (s), FUZZ_ARGS (more libFuzzer flags).
+# Exit status: 0 nothing found, 1 findings, 2 bad usage or no compiler, 3 cannot build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -35,26 +36,36 @@ mkdir -p "$OUT"
 SRCS=$(find src -name '*.c' | sort)
 CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -ffp-contract=off -Iinclude -Isrc -Itests/fuzz"
 
-# One library build per sanitizer set, shared by the targets.
-if [ ! -f "$OUT/libfst24_fuzz.a" ] || [ -n "$(find src include -newer "$OUT/libfst24_fuzz.a" -name '*.[ch]' | head -1)" ]; then
-  echo "== building libfst24 for fuzzing ($CC, ASan + UBSan)"
-  rm -rf "$OUT/obj" && mkdir -p "$OUT/obj"
-  for s in $SRCS; do
-    o="$OUT/obj/$(echo "$s" | tr / _).o"
-    "$CC" $CFLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -c "$s" -o "$o" &
-    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do sleep 0.1; done
+# The library (one build, shared by the targets, redone when a source changed), the targets
+# and the seed builder. Exit status 3 when they cannot be built (e.g. clang without libFuzzer).
+build() {
+  if [ ! -f "$OUT/libfst24_fuzz.a" ] || [ -n "$(find src include -newer "$OUT/libfst24_fuzz.a" -name '*.[ch]' | head -1)" ]; then
+    echo "== building libfst24 for fuzzing ($CC, ASan + UBSan)"
+    rm -rf "$OUT/obj" "$OUT/libfst24_fuzz.a" && mkdir -p "$OUT/obj"
+    local pids=() s o p
+    for s in $SRCS; do
+      o="$OUT/obj/$(echo "$s" | tr / _).o"
+      "$CC" $CFLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -c "$s" -o "$o" &
+      pids+=($!)
+      while [ "$(jobs -rp | wc -l)" -ge "${JOBS:-2}" ]; do sleep 0.1; done
+    done
+    for p in "${pids[@]}"; do wait "$p" || return 1; done
+    ar rcs "$OUT/libfst24_fuzz.a" "$OUT"/obj/*.o || return 1
+  fi
+  local t
+  for t in $TARGETS; do
+    "$CC" $CFLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+      "tests/fuzz/fuzz_$t.c" "$OUT/libfst24_fuzz.a" -lpthread -lm -o "$OUT/fuzz_$t" || return 1
   done
-  wait
-  ar rcs "$OUT/libfst24_fuzz.a" "$OUT"/obj/*.o
+  "$CC" $CFLAGS -fsanitize=address,undefined tests/fuzz/make_seeds.c "$OUT/libfst24_fuzz.a" -lpthread -lm \
+    -o "$OUT/make_seeds" || return 1
+}
+if ! build; then
+  echo "fuzz: the targets could not be built with $CC (clang with its libFuzzer runtime is needed)" >&2
+  exit 3
 fi
-for t in $TARGETS; do
-  "$CC" $CFLAGS -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    "tests/fuzz/fuzz_$t.c" "$OUT/libfst24_fuzz.a" -lpthread -lm -o "$OUT/fuzz_$t"
-done
 
 echo "== seeds"
-"$CC" $CFLAGS -fsanitize=address,undefined tests/fuzz/make_seeds.c "$OUT/libfst24_fuzz.a" -lpthread -lm \
-  -o "$OUT/make_seeds"
 rm -rf "$OUT/seeds"
 EXTRA=()
 for d in "$ROOT"/build/*/tmp; do [ -d "$d" ] && EXTRA+=("$d"); done
