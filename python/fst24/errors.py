@@ -15,7 +15,7 @@ __all__ = [
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError",
     "InvalidArgumentError", "RecordNotFoundError", "DecodeError", "OutOfMemoryError",
     "MemoryLimitError", "ClosedFileError", "FormatLimitError", "CastingError",
-    "FST24Warning", "ExtMetaWarning",
+    "FST24Warning", "ExtMetaWarning", "DamagedFileWarning",
 ]
 
 
@@ -61,6 +61,22 @@ class UnsupportedError(Error):
     """Valid but not supported by this version (FST24_E_UNSUPPORTED)."""
 
 
+class FST24Warning(Error, UserWarning):
+    """Base class of the warnings fst24 emits (``warnings.warn``). Also an
+    :class:`Error`, so that with warnings turned into errors ``except
+    fst24.Error`` catches them."""
+
+
+class DamagedFileWarning(FST24Warning):
+    """Issued (with :mod:`warnings`) when a file opens only by leaving part of
+    it out: it is damaged, or its writer crashed. ``File.info()["warning"]``
+    says what is not shown; ``fst24.repair`` copies what can be recovered.
+
+    It derives from :class:`Error` too, so that with warnings turned into
+    errors (``python -W error``) ``except fst24.Error`` still catches it.
+    """
+
+
 class InvalidArgumentError(Error, builtins.ValueError):
     """A bad argument or record field (FST24_E_INVALID)."""
 
@@ -93,10 +109,6 @@ class CastingError(InvalidArgumentError, builtins.TypeError):
     """Decoded data cannot go into the ``out=`` array under the requested
     ``casting`` rule (numpy's vocabulary), e.g. float data into an int array.
     Also a ``TypeError``, as numpy's own casting errors are."""
-
-
-class FST24Warning(UserWarning):
-    """Base class of the warnings fst24 emits (``warnings.warn``)."""
 
 
 class ExtMetaWarning(FST24Warning):
