@@ -146,11 +146,11 @@ static void make_ints(int kind, int missing, fst24_elem_type t, int64_t lo, int6
         switch (kind) {
         case SMOOTH: {
             double f = 0.5 + 0.45 * sin(i / 7.0) * cos(j / 5.0);
-            v = lo + (int64_t)((double)span * f);
+            v = (int64_t)((uint64_t)lo + (uint64_t)((double)span * f)); /* wraps into [lo, hi] */
             if (v < lo || v > hi) v = lo;
             break;
         }
-        case NOISY: v = span == UINT64_MAX ? (int64_t)rnd() : lo + (int64_t)(rnd() % (span + 1)); break;
+        case NOISY: v = span == UINT64_MAX ? (int64_t)rnd() : (int64_t)((uint64_t)lo + rnd() % (span + 1)); break;
         default: {
             int64_t e[] = {lo, hi, 0, 1, lo + 1, hi - 1, hi / 2};
             v = e[k % 7];
