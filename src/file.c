@@ -171,9 +171,15 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
         return fst_error(FST24_E_INVALID, "%s: invalid open mode %d", path, (int)mode);
     fst24_open_options o = FST24_OPEN_OPTIONS_INIT;
     if (opts) o = *opts;
+    if (o.segment_size < 0)
+        return fst_error(FST24_E_INVALID, "%s: segment_size %lld must be >= 0 (0: the default)", path,
+                         (long long)o.segment_size);
     /* Explicit options win over FST_OPTIONS. */
     env_options env = env_options_now();
     fst24_backend new_backend = o.backend != FST24_BACKEND_DEFAULT ? o.backend : env.backend;
+    /* Parallel writers exist in RSF only; checked before "w" truncates anything. */
+    if (o.parallel && mode == FST24_MODE_CREATE && new_backend == FST24_BACKEND_XDF)
+        return fst_error(FST24_E_INVALID, "%s: parallel writing needs the RSF backend, not XDF", path);
 
     fst24_file *f = calloc(1, sizeof *f);
     if (!f) return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
@@ -190,7 +196,6 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->parallel = o.parallel;
     f->force_write = o.force_write;
     f->segment_size = o.segment_size > 0 ? o.segment_size : env.segment_size;
-    f->keep_missing_flag = o.keep_missing_flag;
 
     /* Never O_TRUNC: "w" truncates only once it holds the writer lock. */
     int flags = O_CLOEXEC | (mode == FST24_MODE_READ ? O_RDONLY : O_RDWR | O_CREAT);
@@ -224,6 +229,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             return fst_error(FST24_E_NOT_FST, "%s: file is empty, not an FST file", path);
         }
         f->backend = new_backend;
+        if (o.parallel && f->backend == FST24_BACKEND_XDF) {
+            free_file(f);
+            return fst_error(FST24_E_INVALID, "%s: parallel writing needs the RSF backend, not XDF", path);
+        }
         f->kind = f->backend == FST24_BACKEND_RSF ? FST24_KIND_RSF : FST24_KIND_XDF;
         f->ops = f->backend == FST24_BACKEND_RSF ? &fst_rsf_backend : &fst_xdf_backend;
         st = f->ops->create(f);
@@ -254,6 +263,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
                 free_file(f);
                 return fst_error(FST24_E_NOT_FST, "%s: not an FST file (no XDF or RSF signature)", path);
             }
+        if (o.parallel && f->writable && f->backend == FST24_BACKEND_XDF) {
+            free_file(f);
+            return fst_error(FST24_E_INVALID, "%s: parallel writing needs an RSF file; this one is XDF", path);
+        }
         st = f->ops->open_existing(f);
     }
     if (st != FST24_OK) {
@@ -363,10 +376,17 @@ int fst24_open_str(const char *path, const char *options, fst24_file **out) {
             o.backend = FST24_BACKEND_XDF;
         else if (!strcasecmp(tok, "PARALLEL"))
             o.parallel = 1;
-        else if (!strcasecmp(tok, "FORCE-WRITE"))
+        else if (!strncasecmp(tok, "SEGMENT_SIZE_MB=", 16)) {
+            char *end = NULL;
+            long long mb = strtoll(tok + 16, &end, 10);
+            if (!end || *end || mb <= 0 || mb > ((long long)1 << 40))
+                return fst_error(FST24_E_INVALID, "%s: bad open option \"%s\" (SEGMENT_SIZE_MB=n, n >= 1)",
+                                 path ? path : "", tok);
+            o.segment_size = (int64_t)mb << 20;
+        } else if (!strcasecmp(tok, "FORCE-WRITE"))
             o.force_write = 1;
         else if (!strcasecmp(tok, "KEEP-MISSING-FLAG"))
-            o.keep_missing_flag = 1;
+            continue; /* always on now (fst24.h) */
         else if (!strcasecmp(tok, "RND") || !strcasecmp(tok, "STD") || !strcasecmp(tok, "OLD") ||
                  !strcasecmp(tok, "NEW"))
             continue;

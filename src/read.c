@@ -155,6 +155,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
     fst24_elem_type native;
     size_t count;
     int st = fst_codec_layout(&d, &native, &count);
+    if (!st) st = fst_codec_check_stored_size(&d, e->record_bytes);
     if (st) return fst_error_context(st, "%s: record %.4s (key %lld)", f->path, rec->nomvar, (long long)rec->key);
     fst24_elem_type want = (opts && opts->type != FST24_ELEM_NONE) ? opts->type : native;
     size_t need = count * fst24_elem_size(want);

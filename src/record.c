@@ -108,7 +108,13 @@ fst_codec_desc fst_record_codec_desc(const fst24_record *r) {
 int fst24_record_data_layout(const fst24_record *r, fst24_elem_type *type, size_t *count) {
     if (!r) return fst_error(FST24_E_INVALID, "record_data_layout: NULL record");
     fst_codec_desc d = fst_record_codec_desc(r);
-    return fst_codec_layout(&d, type, count);
+    int st = fst_codec_layout(&d, type, count);
+    /* A record of a file: its dimensions must be what its payload can hold, so that
+     * callers sizing buffers from them (grids, readers, the CLI) are safe. The file
+     * itself is not touched (it may be closed). */
+    if (!st && r->file) st = fst_codec_check_stored_size(&d, r->total_stored_bytes);
+    if (st) return fst_error_context(st, "record %.4s", r->nomvar);
+    return FST24_OK;
 }
 
 struct fst24_file *fst24_record_file(const fst24_record *rec) {

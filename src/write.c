@@ -120,11 +120,19 @@ int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words,
     if (ext_meta && *ext_meta && f->backend != FST24_BACKEND_RSF)
         return fst_error(FST24_E_UNSUPPORTED, "%s: record %.4s: extended metadata can only be stored in RSF files",
                          f->path, rec->nomvar);
+    if (ext_meta && *ext_meta && !fst_json_is_object(ext_meta))
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: extended metadata is not a JSON object: %.80s", f->path,
+                         rec->nomvar, ext_meta);
     fst24_record r = *rec;
     fst_record_resolve_dates(&r);
     uint32_t desc[FST_DESC_WORDS];
     if ((st = fst_record_to_desc(&r, f->backend == FST24_BACKEND_RSF, desc)))
         return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
+    /* Never store a header that its payload cannot hold (it would not read back). */
+    fst_codec_desc cd = fst_record_codec_desc(&r);
+    if ((st = fst_codec_check_stored_size(&cd, (int64_t)nwords * 4)))
+        return fst_error_context(st == FST24_E_CORRUPT ? FST24_E_INVALID : st, "%s: record %.4s: payload of %zu words",
+                                 f->path, r.nomvar, nwords);
     pthread_mutex_lock(&f->lock);
     st = append_locked(f, &r, desc, words, nwords, mode, ext_meta);
     pthread_mutex_unlock(&f->lock);
@@ -142,11 +150,17 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
         return fst_error(FST24_E_INVALID, "%s: invalid rewrite mode %d", f->path, (int)mode);
     if (!data) return fst_error(FST24_E_INVALID, "%s: record %.4s: NULL data", f->path, rec->nomvar);
     int is_rsf = f->backend == FST24_BACKEND_RSF;
+    if (ext_meta && *ext_meta && !is_rsf)
+        return fst_error(FST24_E_UNSUPPORTED, "%s: record %.4s: extended metadata can only be stored in RSF files",
+                         f->path, rec->nomvar);
+    if (ext_meta && *ext_meta && !fst_json_is_object(ext_meta))
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: extended metadata is not a JSON object: %.80s", f->path,
+                         rec->nomvar, ext_meta);
     size_t esize = fst24_elem_size(data_type);
     if (!esize)
         return fst_error(FST24_E_INVALID, "%s: record %.4s: invalid element type %d", f->path, rec->nomvar,
                          (int)data_type);
-    int base = rec->data_type & 0x3F;
+    int base = rec->data_type & FST24_TYPE_BASE_MASK;
     if (!is_rsf && esize == 8 && (base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED))
         return fst_error(FST24_E_UNSUPPORTED, "%s: record %.4s: 64-bit integers can only be stored in RSF files",
                          f->path, rec->nomvar);
@@ -159,7 +173,7 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
     fst_codec_desc req = fst_record_codec_desc(&r), stored;
     uint32_t *words = NULL;
     size_t nwords = 0;
-    int codec_flags = (is_rsf ? FST_CODEC_RSF : 0) | (f->keep_missing_flag ? FST_CODEC_KEEP_MISSING_FLAG : 0);
+    int codec_flags = is_rsf ? FST_CODEC_RSF : 0;
     st = fst_codec_encode(data, data_type, &req, codec_flags, &stored, &words, &nwords);
     if (st) return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
     r.data_type = stored.datyp;

@@ -4,10 +4,11 @@
 #     and lints: ruff, mypy --strict, codespell (clang-format --dry-run too when it is installed);
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
 #  3. runs the C tests again under AddressSanitizer/UBSan, instrumented for line coverage (gcov);
-#  4. runs the Python tests (corpus agreement, CLI, package) with pytest, with pytest-cov; librmn
+#  4. fuzzes every libFuzzer target for ~30 s (tests/fuzz/run.sh) when clang is installed;
+#  5. runs the Python tests (corpus agreement, CLI, package) with pytest, with pytest-cov; librmn
 #     itself (rpnpy, installed best-effort from PyPI with fstd2nc) checks files written by fst24
 #     when available;
-#  5. reports the coverage of both (tests/coverage_report.py; FST24_SKIP_COVERAGE=1 skips it).
+#  6. reports the coverage of both (tests/coverage_report.py; FST24_SKIP_COVERAGE=1 skips it).
 # The shared corpus is read from ../shared/corpus (or $FST24_CORPUS) when it is there; without it
 # the corpus tests are reported as skipped and the fixtures of tests/data are tested alone.
 set -euo pipefail
@@ -84,6 +85,22 @@ if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
   if [ $COVERAGE = 1 ]; then
     "$SCRIPTS/gcovr" -r . --filter 'src/' --gcov-ignore-parse-errors=negative_hits.warn_once_per_file --json build/coverage/c.json -j"$JOBS" build/asan >/dev/null
   fi
+fi
+
+# Best effort: only with clang (Debian: apt-get install clang). A finding fails the run.
+FUZZ_SECONDS=${FST24_FUZZ_SECONDS:-30}
+if [ "$FUZZ_SECONDS" != 0 ] && command -v clang >/dev/null 2>&1; then
+  echo "== fuzzing every target for ${FUZZ_SECONDS} s (tests/fuzz/run.sh)"
+  fuzz_status=0
+  bash tests/fuzz/run.sh all "$FUZZ_SECONDS" || fuzz_status=$?
+  if [ "$fuzz_status" = 3 ]; then
+    echo "(fuzzing skipped: the targets could not be built with clang)"
+  elif [ "$fuzz_status" != 0 ]; then
+    echo "fuzzing found problems: see build/fuzz/artifacts/ (tests/fuzz/README.md)" >&2
+    exit 1
+  fi
+else
+  echo "== fuzzing skipped (no clang, or FST24_FUZZ_SECONDS=0)"
 fi
 
 echo "== Python tests"

@@ -27,15 +27,18 @@ from ._memory import get_memory_limit, get_mmap_threshold, memory_usage, set_mem
 from .dates import datetime_to_stamp, stamp_to_datetime
 from .errors import (
     STATUS_ERRORS,
+    CastingError,
     ClosedFileError,
     CorruptFileError,
     DamagedFileWarning,
     DecodeError,
     Error,
+    ExtMetaWarning,
     FileIOError,
     FileLockedError,
     FileNotFoundError,
     FormatLimitError,
+    FST24Warning,
     InvalidArgumentError,
     MemoryLimitError,
     NotFSTError,
@@ -65,6 +68,7 @@ __all__ = [
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
     "ClosedFileError", "FormatLimitError", "DamagedFileWarning", "to_xarray", "from_xarray",
+    "CastingError", "FST24Warning", "ExtMetaWarning",
     "get_include", "get_library_dir",
 ]
 

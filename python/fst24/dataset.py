@@ -1083,7 +1083,7 @@ class _Builder:
             elif base in (2, 4):
                 kinds.add("u" if base == 2 else "i")
                 width = max(width, max(1, dbits // 8))
-                if dt & 64 and self.opts["mask_missing"]:
+                if dt & _core.TYPE_MISSING_FLAG and self.opts["mask_missing"]:
                     missing_ints = True
             elif base in (3, 7):
                 kinds.add("S")
