@@ -22,6 +22,28 @@ static inline size_t fst_desc_n(const fst_codec_desc *d) { return (size_t)d->ni 
 /* Default payload length (words) of the uncompressed layouts: 2*floor((n*nbits+183)/64). */
 static inline size_t fst_len_default(size_t n, int nbits) { return 2 * (((uint64_t)n * (uint64_t)nbits + 183u) / 64u); }
 
+/* Datyp 133: IEEE with the lossless compression stage. */
+#define FST_TYPE_IEEE_COMPRESSED (FST24_TYPE_REAL_IEEE | FST24_TYPE_COMPRESSED)
+/* A request only (never stored): datyp 1 packed from binary64 by the binary64 quantiser. */
+#define FST_TYPE_QUANT_F64 801
+
+/* Base types whose records may carry the missing-value flag (+64). */
+static inline int fst_type_takes_missing(int base) {
+    return base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_SIGNED ||
+           base == FST24_TYPE_REAL_IEEE || base == FST24_TYPE_REAL;
+}
+
+/* Base types with a lossless compression stage (+128). */
+static inline int fst_type_compressible(int base) {
+    return base == FST24_TYPE_REAL_OLD_QUANT || base == FST24_TYPE_UNSIGNED || base == FST24_TYPE_REAL_IEEE ||
+           base == FST24_TYPE_REAL;
+}
+
+static inline int fst_elem_is_float(fst24_elem_type t) { return t == FST24_ELEM_F32 || t == FST24_ELEM_F64; }
+
+/* Validate dimensions, datyp and nbits of a descriptor; *n receives ni*nj*nk. */
+int fst_codec_check_desc(const fst_codec_desc *d, size_t *n);
+
 /* calloc'ed payload of nwords words (or NULL with an FST24_E_NOMEM message). */
 uint32_t *fst_payload_alloc(size_t nwords);
 
