@@ -230,7 +230,8 @@ def measure_group(pool: Pool, g: Any, repeat: int, sample_s: float, max_inner: i
             continue
         t1 = max(second["s"], 1e-9)
         inner[e.tool] = int(min(max(math.ceil(sample_s / t1), 1), max_inner))
-        res[e.tool] = {"samples": [], "info": second.get("info", ""), "bytes": second.get("bytes", 0)}
+        res[e.tool] = {"samples": [], "cpu_samples": [], "info": second.get("info", ""),
+                       "bytes": second.get("bytes", 0)}
     live = [e for e in g.entries if e.tool in inner]
     for rep in range(repeat):
         k = rep % max(len(live), 1)
@@ -243,12 +244,16 @@ def measure_group(pool: Pool, g: Any, repeat: int, sample_s: float, max_inner: i
                 res[e.tool] = a
                 continue
             r["samples"].append(a["s"])
+            if "cpu" in a:
+                r["cpu_samples"].append(a["cpu"])
             r["info"], r["bytes"] = a.get("info", ""), a.get("bytes", 0)
     for e in g.entries:
         r = res.get(e.tool, {})
         s = r.get("samples")
         if s:
             r.update(median=statistics.median(s), min=min(s), max=max(s), n=len(s), inner=inner[e.tool])
+            if r.get("cpu_samples"):
+                r["cpu"] = statistics.median(r["cpu_samples"])
     return res
 
 

@@ -9,7 +9,8 @@ peers' venv with numpy<2 (``peers`` tasks: rpnpy and fstd2nc, module tasks_peers
 imports only the module of its side.
 
 Command:  {"task": "NAME", "args": {...}, "inner": N}
-Answer:   {"s": seconds per run (mean of N), "n": N, "bytes": bytes produced per run,
+Answer:   {"s": seconds per run (mean of N), "cpu": CPU seconds of the process per run, "n": N,
+           "bytes": bytes produced per run,
            "info": "what was done"}   or   {"error": "Type: message"}
 
 A task is a function ``task(**args) -> (bytes, info)``; whatever it needs across runs (open
@@ -91,14 +92,15 @@ def serve(tasks: Dict[str, Callable[..., Any]]) -> None:
             inner = max(int(cmd.get("inner", 1)), 1)
             gc.collect()
             result: Any = None
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(inner):
                 result = None  # the previous run's output is freed before the next starts
                 result = fn(**args)
             elapsed = (time.perf_counter() - t0) / inner
+            cpu = (time.process_time() - c0) / inner
             nbytes, info = result[0], result[1]
             del result
-            answer = {"s": elapsed, "n": inner, "bytes": int(nbytes), "info": str(info)}
+            answer = {"s": elapsed, "cpu": cpu, "n": inner, "bytes": int(nbytes), "info": str(info)}
         except Exception as e:  # reported to the runner, which notes it in the report
             answer = {"error": f"{type(e).__name__}: {e}",
                       "trace": traceback.format_exc(limit=4)[-1500:]}
