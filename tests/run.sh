@@ -5,11 +5,21 @@
 #  3. runs the C tests again under AddressSanitizer/UBSan;
 #  4. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
 #     installed best-effort from PyPI with fstd2nc) checks files written by fst24 when available.
-# The corpus is read from ../shared/corpus (or $FST24_CORPUS).
+# The shared corpus is read from ../shared/corpus (or $FST24_CORPUS) when it is there; without it
+# the corpus tests are reported as skipped and the fixtures of tests/data are tested alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 JOBS=${JOBS:-2}
+
+# ---- shared corpus (optional) ----
+CORPUS_DIR=${FST24_CORPUS:-$PWD/../shared/corpus}
+if [ -d "$CORPUS_DIR/ref" ]; then
+  echo "== shared corpus: $CORPUS_DIR"
+else
+  echo "== shared corpus not found at $CORPUS_DIR: the corpus tests are skipped (set FST24_CORPUS)"
+fi
+# ----
 
 echo "== pip install .[test]"
 "$PY" -m pip install --quiet --disable-pip-version-check ".[test]"
@@ -35,5 +45,6 @@ if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
 fi
 
 echo "== Python tests"
+export FST24_BUILD_DIR="$PWD/build/release"   # installed to a scratch prefix by test_c_install.py
 cd tests/python
-"$PY" -m pytest -q -p no:cacheprovider
+"$PY" -m pytest -q -p no:cacheprovider -rs

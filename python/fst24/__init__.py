@@ -20,6 +20,7 @@ and does nothing.
 from __future__ import annotations
 
 from . import _core
+from ._c_library import get_include, get_library_dir
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
                       set_mmap_threshold)
 from .dates import datetime_to_stamp, stamp_to_datetime
@@ -46,6 +47,7 @@ __all__ = [
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
     "ClosedFileError", "FormatLimitError",
+    "get_include", "get_library_dir",
 ]
 
 _core._register(dict(STATUS_ERRORS), Error, Record)

@@ -114,6 +114,7 @@ static void check_file(const char *data_path, const char *jsonl_path) {
 }
 
 int main(void) {
+    tu_require_corpus("test_codec_corpus (every record of the corpus dumps)");
     const char *corpus = tu_corpus();
     char dp[4096], jp[4200];
     const char *ref_files[] = {"types.xdf.fst", "types.rsf.fst", "model.xdf.fst", "model.rsf.fst",

@@ -473,6 +473,7 @@ static void compare_sequence(const char *path, int is_rsf, int first, int last) 
 }
 
 int main(void) {
+    tu_require_corpus("test_codec_refgen (payloads of librmn-written files)");
     const char *corpus = tu_corpus();
     gen_types();
     int ntypes = nrecs;

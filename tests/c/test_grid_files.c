@@ -269,6 +269,7 @@ static void test_lola(void)
 
 int main(void)
 {
+    tu_require_corpus("test_grid_files (librmn's lat/lon arrays of the corpus grids)");
     test_lola();
     test_all_references();
     test_model_grid();

@@ -439,6 +439,6 @@ int main(void)
     test_simple_grids();
     test_cf_ps();
     test_atan2();
-    test_synthetic();
+    if (tu_corpus_part("librmn's synthetic grids (ref/latlon/synthetic.jsonl)")) test_synthetic();
     return finish();
 }

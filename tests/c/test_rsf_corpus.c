@@ -116,6 +116,7 @@ static void check_file(const char *name) {
 }
 
 int main(void) {
+    tu_require_corpus("test_rsf_corpus (librmn-written RSF files)");
     const char *names[] = {"append.rsf.fst", "grids.rsf.fst", "meta.rsf.fst", "model.rsf.fst", "types.rsf.fst"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) check_file(names[i]);
 

@@ -659,11 +659,13 @@ int main(void) {
     test_invalid_and_readonly();
     test_many_pages_and_search();
     test_delete_and_rewrite();
-    test_append_to_librmn_file();
-    test_open_errors();
-    test_corpus_keys();
+    if (tu_corpus_part("appending to, keys and sequential variants of librmn-written files")) {
+        test_append_to_librmn_file();
+        test_open_errors();
+        test_corpus_keys();
+    }
     test_large_offsets();
-    test_sequential_variants();
+    if (tu_have_corpus()) test_sequential_variants();
     test_ip_all();
     return tu_finish();
 }

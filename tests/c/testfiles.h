@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Deterministic xorshift64 generator for reproducible random tests. */
 static inline uint64_t tu_xorshift(uint64_t *state) {
@@ -15,10 +16,47 @@ static inline uint64_t tu_xorshift(uint64_t *state) {
     return *state;
 }
 
+/* ---- the shared corpus is optional ----------------------------------------------------------
+ * Its place: $FST24_CORPUS at run time, else the one CMake found at configure time
+ * ($FST24_CORPUS_DEFAULT, set by ctest), else ../shared/corpus. Tests that need it call
+ * tu_require_corpus() (the whole test is skipped: exit code TU_SKIP, ctest's SKIP_RETURN_CODE)
+ * or tu_corpus_part() (one part is skipped, the rest runs), which print why. */
+#define TU_SKIP 77
+
 static inline const char *tu_corpus(void) {
     const char *c = getenv("FST24_CORPUS");
+    if (c && *c) return c;
+    c = getenv("FST24_CORPUS_DEFAULT");
     return c && *c ? c : "../shared/corpus";
 }
+
+static inline int tu_have_corpus(void) {
+    char ref[4096];
+    snprintf(ref, sizeof ref, "%s/ref", tu_corpus());
+    return access(ref, R_OK | X_OK) == 0;
+}
+
+/* Exit with TU_SKIP, saying why, when the corpus is absent. */
+static inline void tu_require_corpus(const char *test) {
+    if (tu_have_corpus()) return;
+    printf("SKIP %s: shared corpus not found at %s (set FST24_CORPUS to run it)\n", test, tu_corpus());
+    fflush(stdout);
+    exit(TU_SKIP);
+}
+
+/* 1 if the corpus is present; else print that `part` is skipped and return 0. */
+static inline int tu_corpus_part(const char *part) {
+    if (tu_have_corpus()) return 1;
+    printf("skipped (no corpus at %s): %s\n", tu_corpus(), part);
+    return 0;
+}
+
+/* The fixture files of tests/data (written by fst24: tests/data/make_fixtures.py). */
+static inline const char *tu_testdata(void) {
+    const char *c = getenv("FST24_TESTDATA");
+    return c && *c ? c : "../tests/data";
+}
+/* ---------------------------------------------------------------------------------------------- */
 
 static inline const char *tu_tmpdir(void) {
     const char *t = getenv("FST24_TMP");
@@ -27,6 +65,7 @@ static inline const char *tu_tmpdir(void) {
 
 /* Whole file in memory (caller frees); NULL if it cannot be read. */
 static inline unsigned char *tu_slurp(const char *path, size_t *n) {
+    *n = 0;
     FILE *fp = fopen(path, "rb");
     if (!fp) return NULL;
     fseek(fp, 0, SEEK_END);

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from test_corpus import CORPUS, cli
+from conftest import ref_file
+from test_corpus import cli
 
-MODEL = CORPUS / "ref" / "model.xdf.fst"
-TYPES = CORPUS / "ref" / "types.xdf.fst"
+MODEL = ref_file("model.xdf.fst")
+TYPES = ref_file("types.xdf.fst")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

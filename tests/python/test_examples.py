@@ -34,8 +34,8 @@ def test_write_then_read_examples(tmp_path: Path) -> None:
 
 
 def test_batch_read_example_on_model_output() -> None:
-    from test_corpus import CORPUS
-    model = CORPUS / "ref" / "model.xdf.fst"
+    from conftest import ref_file
+    model = ref_file("model.xdf.fst")
     out = run("batch_read.py", str(model), "TT")
     with fst24.open(model) as f:
         levels = len(list(f.find(nomvar="TT", npas=0)))

@@ -8,7 +8,11 @@ files written by librmn 20.1 with its own dumps; this checks the other direction
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -214,6 +218,35 @@ def test_grid_latlon_matches_librmn_gdll(tmp_path: Path) -> None:
         assert dlon.max() <= 1e-4, (grtyp, ig, float(dlon.max()))
 
 
+# librmn's Fortran code prints "Error in convip ..." for values it cannot encode, on a buffered
+# stdout that is flushed when the process exits, i.e. after pytest's summary. The calls that
+# print run in a child process whose output is captured here instead.
+_LIBRMN_CHILD = """
+import json, sys
+import fstd2nc  # puts the bundled rpnpy on sys.path
+import rpnpy.librmn.all as rmn
+req = json.load(sys.stdin)
+modes = {"new": rmn.CONVIP_ENCODE, "old": rmn.CONVIP_ENCODE_OLD}
+enc = []
+for value, kind, style in req["encode"]:
+    code = rmn.convertIp(modes[style], value, kind)
+    dec = list(rmn.convertIp(rmn.CONVIP_DECODE, code)) if code >= 0 else None
+    enc.append([code, dec])
+dates = [rmn.newdate(rmn.NEWDATE_PRINT2STAMP, d, t) for d, t in req["dates"]]
+print("RESULT " + json.dumps({"encode": enc, "dates": dates}), flush=True)
+"""
+
+
+def librmn_child(request: dict[str, Any]) -> dict[str, Any]:
+    """Answers of librmn (rpnpy) for ``request``, computed in a child process."""
+    proc = subprocess.run([sys.executable, "-c", _LIBRMN_CHILD], input=json.dumps(request),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    assert len(lines) == 1, proc.stdout[-2000:]
+    return dict(json.loads(lines[0][len("RESULT "):]))
+
+
 def test_ip_codes_and_dates_match_librmn() -> None:
     """Random values of every kind: encode (new and old style) and decode agree with
     librmn's ConvertIp; random dates 1900..2199 give librmn's stamps. Kind 7 (ocean depth)
@@ -222,28 +255,91 @@ def test_ip_codes_and_dates_match_librmn() -> None:
     ranges = {0: (-2000, 30000), 1: (0, 1), 2: (0, 1100), 3: (-1e5, 1e5), 4: (0, 30000),
               5: (0, 1), 6: (200, 2000), 10: (0, 2000), 15: (0, 1e6), 17: (0, 1000),
               21: (0, 30000)}
+    encode = []
     for kind, (lo, hi) in ranges.items():
         values = rng.uniform(lo, hi, 300).astype(np.float32)
         if kind in (15, 17):
             values = np.round(values).astype(np.float32)
         for v in values:
-            for mode, style in ((rmn.CONVIP_ENCODE, "new"), (rmn.CONVIP_ENCODE_OLD, "old")):
+            for style in ("new", "old"):
                 if style == "old" and kind > 3:
                     continue
-                theirs = rmn.convertIp(mode, float(v), kind)
-                try:
-                    ours = int(fst24.encode_ip(float(v), kind, style))
-                except fst24.Error:
-                    ours = -999999  # librmn's "cannot encode" value
-                assert theirs == ours, (kind, style, float(v))
-                if theirs >= 0:
-                    tv, tk = rmn.convertIp(rmn.CONVIP_DECODE, theirs)
-                    ov, ok = fst24.decode_ip(np.array([theirs]))
-                    assert np.float32(tv) == ov[0] and tk == ok[0], theirs
+                encode.append((float(v), kind, style))
+    dates = []
     for _ in range(2000):
         y, m, d = int(rng.integers(1900, 2200)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
         hh, mm, ss = int(rng.integers(0, 24)), int(rng.integers(0, 60)), int(rng.integers(0, 60))
-        theirs = rmn.newdate(rmn.NEWDATE_PRINT2STAMP, y * 10000 + m * 100 + d,
-                             hh * 1000000 + mm * 10000 + ss * 100)
+        dates.append((y, m, d, hh, mm, ss))
+    theirs = librmn_child({"encode": encode,
+                           "dates": [(y * 10000 + m * 100 + d, hh * 1000000 + mm * 10000 + ss * 100)
+                                     for y, m, d, hh, mm, ss in dates]})
+    assert len(theirs["encode"]) == len(encode)
+    for (v, kind, style), (code, decoded) in zip(encode, theirs["encode"]):
+        try:
+            ours = int(fst24.encode_ip(v, kind, style))
+        except fst24.Error:
+            ours = -999999  # librmn's "cannot encode" value
+        assert code == ours, (kind, style, v)
+        if code >= 0:
+            tv, tk = decoded
+            ov, ok = fst24.decode_ip(np.array([code]))
+            assert np.float32(tv) == ov[0] and tk == ok[0], code
+    for (y, m, d, hh, mm, ss), stamp in zip(dates, theirs["dates"]):
         when = np.datetime64(f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}")
-        assert int(fst24.datetime_to_stamp(when)) == theirs, when
+        assert int(fst24.datetime_to_stamp(when)) == stamp, when
+
+
+_FIXTURE_CHILD = """
+import json, sys
+import numpy as np
+import fstd2nc  # puts the bundled rpnpy on sys.path
+import rpnpy.librmn.all as rmn
+import fst24
+problems, counts = [], {}
+for path in json.load(sys.stdin):
+    unit = rmn.fstopenall(path, rmn.FST_RO)
+    try:
+        keys = rmn.fstinl(unit)
+        with fst24.open(path) as f:
+            ours = list(f)
+            counts[path] = (len(keys), len(ours))
+            for key, rec in zip(keys, ours):
+                r = rmn.fstluk(key)
+                where = f"{path} {rec.nomvar}"
+                for field in ("ip1", "ip2", "ip3", "ni", "nj", "nk", "deet", "npas", "datev", "dateo",
+                              "ig1", "ig2", "ig3", "ig4"):
+                    if r[field] != getattr(rec, field):
+                        problems.append(f"{where}: {field} {r[field]} != {getattr(rec, field)}")
+                if (r["nomvar"].strip(), r["typvar"].strip(), r["etiket"].strip(), r["grtyp"], r["datyp"],
+                        r["nbits"]) != (rec.nomvar, rec.typvar, rec.etiket, rec.grtyp, rec.data_type,
+                                        rec.pack_bits):
+                    problems.append(f"{where}: names or encoding differ")
+                mine = rec.read(raw_missing=True)  # librmn 19.5 does not decode missing values
+                theirs = np.asarray(r["d"])
+                if mine.dtype.kind == "S":  # characters: compare the bytes
+                    ok = theirs.tobytes(order="F")[:mine.size] == mine.tobytes(order="F")
+                else:
+                    ok = theirs.size == mine.size and np.array_equal(
+                        theirs.reshape(mine.shape, order="F").astype(mine.dtype), mine)
+                if not ok:
+                    problems.append(f"{where}: data differ (datyp {rec.data_type})")
+    finally:
+        rmn.fstcloseall(unit)
+print("RESULT " + json.dumps({"problems": problems, "counts": counts}), flush=True)
+"""
+
+
+def test_librmn_reads_the_fixtures_as_fst24_does() -> None:
+    """librmn reads the XDF fixtures of tests/data (written by fst24, every datyp, the grids,
+    a !! table, several sessions) with the same headers and values as fst24 (in a child
+    process: librmn prints while unpacking)."""
+    from conftest import DATA
+    paths = [str(DATA / f"{n}.xdf.fst") for n in ("types", "grids", "model", "sessions")]
+    proc = subprocess.run([sys.executable, "-c", _FIXTURE_CHILD], input=json.dumps(paths),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
+    assert len(lines) == 1, proc.stdout[-2000:]
+    result = json.loads(lines[0][len("RESULT "):])
+    assert all(a == b and a > 0 for a, b in result["counts"].values()), result["counts"]
+    assert not result["problems"], "\n".join(result["problems"][:20])

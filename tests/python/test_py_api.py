@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import fst24
-from conftest import CORPUS, load_dump
+from conftest import corpus_file, load_dump, ref_file
 
-MODEL = CORPUS / "ref" / "model.xdf.fst"
-MODEL_RSF = CORPUS / "ref" / "model.rsf.fst"
+MODEL = ref_file("model.xdf.fst")
+MODEL_RSF = ref_file("model.rsf.fst")
 
 
 # ---- queries ---------------------------------------------------------------
@@ -281,7 +281,7 @@ def _rss_kib() -> int:
 
 
 def test_open_read_close_cycles_keep_rss_flat() -> None:
-    path = CORPUS / "ref" / "types.xdf.fst"
+    path = ref_file("types.xdf.fst")
     for _ in range(200):  # warm up allocator and caches
         with fst24.open(path) as f:
             f[0].data
@@ -384,7 +384,7 @@ def test_decode_and_encode_ip_arrays() -> None:
 
 def test_ip_vectors() -> None:
     import csv
-    path = CORPUS / "ref" / "vectors" / "ip_decode_vectors.tsv"
+    path = corpus_file("ref/vectors/ip_decode_vectors.tsv")
     with path.open() as fh:
         rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
     assert rows
@@ -415,7 +415,7 @@ def test_dates() -> None:
 def test_date_vectors() -> None:
     import csv
     import datetime as dt
-    path = CORPUS / "ref" / "vectors" / "date_vectors.tsv"
+    path = corpus_file("ref/vectors/date_vectors.tsv")
     with path.open() as fh:
         rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
     checked = 0
@@ -439,7 +439,7 @@ def test_date_vectors() -> None:
 
 
 def test_grid_latlon() -> None:
-    with fst24.open(CORPUS / "ref" / "grids.xdf.fst") as f:
+    with fst24.open(ref_file("grids.xdf.fst")) as f:
         rec = next(r for r in f if r.grtyp == "L" and r.nj > 1)
         lat, lon = fst24.grid_latlon(rec)
         assert lat.shape == (rec.ni, rec.nj)
@@ -459,7 +459,7 @@ def test_ext_meta_round_trip(tmpfst: Path) -> None:
 
 
 def test_corpus_ext_meta() -> None:
-    path = CORPUS / "ref" / "meta.rsf.fst"
+    path = ref_file("meta.rsf.fst")
     _, dump = load_dump(path)
     import json
     with fst24.open(path) as f:
@@ -528,10 +528,10 @@ def test_find_by_datetime() -> None:
 
 def test_missing_values_and_raw() -> None:
     mv = fst24.missing_values()
-    info, dump = load_dump(CORPUS / "ref" / "types.xdf.fst")
+    info, dump = load_dump(ref_file("types.xdf.fst"))
     assert mv["f32"] == pytest.approx(info["missing_values"]["f32"])
     assert mv["i32"] == info["missing_values"]["i32"]
-    with fst24.open(CORPUS / "ref" / "types.xdf.fst") as f:
+    with fst24.open(ref_file("types.xdf.fst")) as f:
         for rec, exp in zip(f, dump):
             if exp.get("missing_count"):
                 d = rec.data
@@ -582,7 +582,7 @@ def test_private_read_checks_buffer_sizes() -> None:
 
 @pytest.mark.parametrize("name", ["meta.rsf.fst", "types.rsf.fst", "types.xdf.fst", "grids.rsf.fst"])
 def test_every_viewable_record_views_its_data(name: str) -> None:
-    with fst24.open(CORPUS / "ref" / name) as f:
+    with fst24.open(ref_file(name)) as f:
         seen = 0
         for rec in f:
             if rec._viewable():

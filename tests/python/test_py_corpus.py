@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 import fst24
-from conftest import corpus_dumps, fnv1a64, load_dump
+from conftest import corpus_dumps, fnv1a64, load_dump, requires_corpus
+
+pytestmark = requires_corpus
 
 ALL_FILES = corpus_dumps()
 IDS = [f"{p.parent.name}/{p.name}" for p in ALL_FILES]

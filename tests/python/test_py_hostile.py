@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import fst24
-from conftest import CORPUS
+from conftest import corpus_file, ref_file
 
-SOURCES = [CORPUS / "ref" / n for n in ("types.xdf.fst", "types.rsf.fst", "meta.rsf.fst", "grids.xdf.fst")]
+SOURCES = [ref_file(n) for n in ("types.xdf.fst", "types.rsf.fst", "meta.rsf.fst", "grids.xdf.fst")]
 
 
 def read_everything(path: Path) -> int:
@@ -79,7 +79,7 @@ DAMAGED = ["ECCC-ASTD-MRD_fst-tools__zzzz", "ECCC-ASTD-MRD_fst-tools__anal_temp"
 
 @pytest.mark.parametrize("name", DAMAGED)
 def test_damaged_corpus_files_are_refused_or_recovered(name: str) -> None:
-    path = CORPUS / "real" / name
+    path = corpus_file(f"real/{name}")
     try:
         f = fst24.open(path)
     except fst24.Error as e:
@@ -97,7 +97,7 @@ def test_damaged_corpus_files_are_refused_or_recovered(name: str) -> None:
 
 
 def test_1989_file_format_is_reported() -> None:
-    path = CORPUS / "real" / "ECCC-ASTD-MRD_SPI__eer_SPI_Data_climato.fstd"
+    path = corpus_file("real/ECCC-ASTD-MRD_SPI__eer_SPI_Data_climato.fstd")
     assert fst24.detect(path) == "fst89" and fst24.is_fst(path)
     try:
         with fst24.open(path) as f:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import fst24
-from conftest import CORPUS
+from conftest import ref_file
 
 BACKENDS = ["xdf", "rsf"]
 
@@ -261,7 +261,7 @@ def test_fst_options_backend(tmpfst: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_write_records_of_another_file_and_copies(tmp_path: Path, backend: str) -> None:
-    src = CORPUS / "ref" / "model.xdf.fst"
+    src = ref_file("model.xdf.fst")
     dst = tmp_path / "copy.fst"
     with fst24.open(src) as f, fst24.open(dst, "w", backend=backend) as g:
         recs = f.find(nomvar="TT").all()[:3]
