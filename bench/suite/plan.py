@@ -212,6 +212,13 @@ def build(sets: Dict[str, Any], mode: str, librmn: bool, have_peers: bool, librm
                       pe("fstd2nc", f"fstd2nc.{task}", {"path": gem, **extra}, rp),
                       rate=task in ("xr_var", "xr_all"), note=note_rsf))
 
+        add(Group(f"py.xr_latlon.grid.{b}", "python", f"xr.open_dataset + 2-D lat/lon of a {_grid_n(sets)} rotated "
+                  f"grid ({B})", "open the one-field file as an xarray Dataset and load its 2-D lat and lon "
+                  "coordinates, one thread (fst24: float64, computed when first read; fstd2nc: float32, computed "
+                  "by to_xarray)",
+                  [Entry("fst24", "py", "xr_latlon", {"path": grid})] +
+                  pe("fstd2nc", "fstd2nc.xr_latlon", {"path": grid}, rp), rate=True, note=note_rsf))
+
         # ---------------- memory ----------------
         mem.append(MemRun(f"mem.readall.gem.{b}", f"f.read(every record) of the GEM-like file ({B})", "fst24",
                           "readall", {"path": gem, "threads": 1}))

@@ -56,7 +56,8 @@ def make(plan: Dict[str, Any], results: Dict[str, Any], outdir: Path, ncpu: int)
         for e in g.entries:
             r = res.get(e.tool, {})
             if e.role == "peer" and "median" in r:
-                rows.append((f"{'C' if g.section == 'c' else 'Py'}: {g.title}", e.tool, r["median"] / base["median"]))
+                rows.append((f"{'C' if g.section == 'c' else 'Py'}: {g.title}", e.tool,
+                             (r.get("cpu") or r["median"]) / (base.get("cpu") or base["median"])))
     if rows:
         fig, ax = plt.subplots(figsize=(11, 0.32 * len(rows) + 1.5))
         colors = {"librmn": "tab:blue", "rpnpy": "tab:orange", "fstd2nc": "tab:green"}
@@ -68,7 +69,7 @@ def make(plan: Dict[str, Any], results: Dict[str, Any], outdir: Path, ncpu: int)
         ax.set_xscale("log")
         ax.axvline(1, color="black", lw=0.8)
         ax.axvline(2, color="red", lw=0.8, ls="--")
-        ax.set_xlabel("peer time / fst24 time (equal work, equal threads; > 1: fst24 faster; dashed: 2x)")
+        ax.set_xlabel("peer CPU time / fst24 CPU time (equal work, one thread each; > 1: fst24 faster; dashed: 2x)")
         ax.set_title("fst24 vs librmn, rpnpy and fstd2nc per task")
         ax.grid(axis="x", alpha=0.3, which="both")
         fig.tight_layout()

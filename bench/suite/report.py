@@ -65,7 +65,7 @@ def _cell_time(r: Dict[str, Any]) -> Tuple[str, str]:
 
 
 def group_table(groups: List[Any], results: Dict[str, Any]) -> List[str]:
-    out = ["| task | tool | threads | median | min – max | CPU | throughput or per record | fst24 faster by |",
+    out = ["| task | tool | threads | median | min – max | CPU | throughput or per record | fst24 faster by (CPU) |",
            "|---|---|---:|---:|---:|---:|---:|---:|"]
     notes: List[str] = []
     for g in groups:
@@ -92,7 +92,7 @@ def group_table(groups: List[Any], results: Dict[str, Any]) -> List[str]:
                 extra = f"{fmt_time(r['median'] / g.per_record)} / record"
             ratio = ""
             if e.role == "peer" and base and "median" in base:
-                ratio = fmt_ratio(r["median"] / base["median"])
+                ratio = fmt_ratio(cost(r) / cost(base))
             elif e.role == "limit" and base and "median" in base and g.rate:
                 ratio = f"fst24 at {100 * r['median'] / base['median']:.0f} % of it"
             cpu = fmt_time(r.get("cpu")) if r.get("cpu") is not None else ""

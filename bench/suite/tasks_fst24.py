@@ -187,6 +187,13 @@ def xr_all(path: str) -> Result:
     return nb, f"{len(ds.data_vars)} variables loaded"
 
 
+def xr_latlon(path: str) -> Result:
+    ds = _open_ds(path)
+    lat, lon = np.asarray(ds["lat"].values), np.asarray(ds["lon"].values)
+    ds.close()
+    return lat.nbytes + lon.nbytes, f"lat/lon {lat.shape} {lat.dtype}"
+
+
 def _cleanup() -> None:
     for d in _cache_dirs.values():
         shutil.rmtree(d, ignore_errors=True)
@@ -214,5 +221,5 @@ TASKS: Dict[str, Callable[..., Any]] = {
     "open": open_, "headers": headers, "search": search, "read1": read1, "cached": cached,
     "readall": readall, "readall_data": readall_data, "readout": readout, "index": index,
     "index_cached": index_cached, "latlon": latlon, "xr_open": xr_open, "xr_coords": xr_coords,
-    "xr_var": xr_var, "xr_all": xr_all,
+    "xr_var": xr_var, "xr_all": xr_all, "xr_latlon": xr_latlon,
 }

@@ -160,6 +160,12 @@ def fstd2nc_xr_all(path: str) -> Result:
     return nb, f"{len(ds.data_vars)} variables loaded"
 
 
+def fstd2nc_xr_latlon(path: str) -> Result:
+    ds = _ds(path)
+    lat, lon = np.asarray(ds["lat"].values), np.asarray(ds["lon"].values)
+    return lat.nbytes + lon.nbytes, f"lat/lon {lat.shape} {lat.dtype}"
+
+
 def fstd2nc_readall(path: str, threads: int = 1) -> Result:
     """Every variable's data through to_xarray (fstd2nc's way to read a whole file)."""
     return fstd2nc_xr_all(path)
@@ -190,4 +196,5 @@ TASKS: Dict[str, Callable[..., Any]] = {
     "fstd2nc.index": fstd2nc_index, "fstd2nc.xr_open": fstd2nc_xr_open,
     "fstd2nc.xr_coords": fstd2nc_xr_coords, "fstd2nc.xr_var": fstd2nc_xr_var,
     "fstd2nc.xr_all": fstd2nc_xr_all, "fstd2nc.readall": fstd2nc_readall,
+    "fstd2nc.xr_latlon": fstd2nc_xr_latlon,
 }

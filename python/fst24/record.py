@@ -249,24 +249,24 @@ class Record(_core.RecordBase):
         # (twice the data in RSS); the map serves view() only.
         dtype, shape, nbytes = self._array_spec()
         scratch = max(int(self.total_stored_bytes), 0)
-        where = f"record {self.nomvar!r} of {self.file.path if self.file is not None else '(new)'}"
-        _memory.reserve(nbytes + scratch, where)
+        _memory.reserve(nbytes + scratch, self._where)
         try:
-            try:
-                out = np.empty(shape, dtype, order="F")
-            except MemoryError:
-                _memory.release(nbytes)
-                from .errors import OutOfMemoryError
-                raise _error(OutOfMemoryError, f"{where}: cannot allocate {nbytes} bytes") from None
-            try:
-                self._read_into(out, raw_missing, threads)
-            except BaseException:
-                _memory.release(nbytes)
-                raise
-        finally:
-            _memory.release(scratch)
+            out = np.empty(shape, dtype, order="F")
+        except MemoryError:
+            _memory.release(nbytes + scratch)
+            from .errors import OutOfMemoryError
+            raise _error(OutOfMemoryError, f"{self._where()}: cannot allocate {nbytes} bytes") from None
+        try:
+            self._read_into(out, raw_missing, threads)
+        except BaseException:
+            _memory.release(nbytes + scratch)
+            raise
+        _memory.release(scratch)
         _memory.track(out, nbytes)
         return out
+
+    def _where(self) -> str:
+        return f"record {self.nomvar!r} of {self.file.path if self.file is not None else '(new)'}"
 
     def read(self, raw_missing: bool = False, threads: Optional[int] = None) -> npt.NDArray[Any]:
         """Decode the data again (uncached). ``raw_missing=True`` leaves the
