@@ -13,7 +13,8 @@ and measures, in one run:
   * Python: open, headers, first and cached rec.data, batch and out= reads, fst24.index ->
     Polars, xr.open_dataset + coordinates + one variable + everything (when the xarray engine
     is installed), beside rpnpy and fstd2nc from a separate venv with numpy<2 (made and cached
-    by this script; --peers-python or $FST24_BENCH_PEERS_PYTHON points at an existing one);
+    by this script, or build/peers-venv made by tests/run.sh; --peers-python,
+    $FST24_BENCH_PEERS_PYTHON or $FST24_PEER_PYTHON point at an existing one);
   * peak RSS of the read paths in fresh processes, against the decoded size;
   * the seed's targets, measured value and met / not met.
 Tools of one task are interleaved repetition after repetition; tables give medians and
@@ -51,7 +52,7 @@ import plots as plots_mod  # noqa: E402
 import report as report_mod  # noqa: E402
 from workers import Worker, WorkerError, python_worker, rss_run  # noqa: E402
 
-PEER_PACKAGES = ["numpy<2", "pandas<3", "fstd2nc", "fstd2nc-deps", "xarray", "dask"]
+PEER_PACKAGES = ["numpy<2", "pandas<3", "fstd2nc", "fstd2nc-deps", "xarray", "pyyaml", "dask"]
 
 
 def log(msg: str) -> None:
@@ -82,11 +83,16 @@ def peers_python(args: argparse.Namespace, root: Path) -> Tuple[Optional[str], s
     """The peers' interpreter, making the cached venv when needed (not in --quick)."""
     if args.no_peers:
         return None, "not run (--no-peers)"
-    explicit = args.peers_python or os.environ.get("FST24_BENCH_PEERS_PYTHON")
+    # FST24_PEER_PYTHON: the venv tests/run.sh makes (build/peers-venv) for the peer tests
+    explicit = (args.peers_python or os.environ.get("FST24_BENCH_PEERS_PYTHON")
+                or os.environ.get("FST24_PEER_PYTHON"))
     if explicit:
         if Path(explicit).exists():
             return explicit, f"from {explicit}"
         return None, f"not run: {explicit} does not exist"
+    shared = ROOT / "build" / "peers-venv" / "bin" / "python"  # made by tests/run.sh
+    if shared.exists():
+        return str(shared), f"venv {shared.parent.parent}"
     venv = root / "peers-venv"
     py = venv / "bin" / "python"
     marker = venv / "fst24-bench-ready"
