@@ -341,7 +341,7 @@ def run_all(args: argparse.Namespace) -> int:
         f"every task runs once untimed first). The tools of one task take turns, {repeat} repetition(s), the order "
         f"turning each time; a repetition is the mean of back-to-back runs filling about {sample_s * 1e3:.0f} ms. "
         f"Tables give the median of the repetitions and their min – max; 'fst24 faster by' is the peer's median "
-        f"over fst24's one-thread median for the same work on the same input. Every peer runs on one thread, "
+        f"CPU time over fst24's one-thread median CPU time for the same work on the same input. Every peer runs on one thread, "
         f"and so does the fst24 entry it is compared with; entries named 'N threads' use {max(env['ncpu'], 2)} "
         f"threads and are not compared with peers. Peak memory is measured in fresh processes. Run time: "
         f"{(time.time() - t_start) / 60:.1f} min.")
