@@ -345,8 +345,22 @@ def run_all(args: argparse.Namespace) -> int:
         f"and so does the fst24 entry it is compared with; entries named 'N threads' use {max(env['ncpu'], 2)} "
         f"threads and are not compared with peers. Peak memory is measured in fresh processes. Run time: "
         f"{(time.time() - t_start) / 60:.1f} min.")
-    target_rows = report_mod.evaluate_targets(plan, results, mres, librmn is not None)
+    write_report(args, env, plan, results, mres)
+    # Timing never fails the run; a failing fst24 task does.
+    failures = [f"{gid} / {tool}: {r['error']}" for gid, g in results.items() for tool, r in g.items()
+                if isinstance(r, dict) and "error" in r and not _is_peer(plan, gid, tool)]
+    failures += [f"{mid}: {r['error']}" for mid, r in mres.items() if "error" in r and
+                 next((m.side for m in plan["mem"] if m.id == mid), "") == "fst24"]
+    for f in failures:
+        log(f"FAILED {f}")
+    log(f"done in {(time.time() - t_start) / 60:.1f} min; {len(failures)} fst24 task(s) failed")
+    return 1 if failures else 0
 
+
+def write_report(args: argparse.Namespace, env: Dict[str, Any], plan: Dict[str, Any], results: Dict[str, Any],
+                 mres: Dict[str, Any]) -> None:
+    """Targets, figures and the Markdown report (and the raw JSON with --json)."""
+    target_rows = report_mod.evaluate_targets(plan, results, mres, "C API of" in str(env.get("librmn", "")))
     figs: List[Tuple[str, str]] = []
     out = Path(args.out).resolve() if args.out else None
     if out and not args.no_plots:
@@ -366,15 +380,23 @@ def run_all(args: argparse.Namespace) -> int:
         raw = {"env": {k: v for k, v in env.items()}, "results": results, "memory": mres,
                "targets": [{"id": r["target"].id, "measured": r["measured"], "met": r["met"]} for r in target_rows]}
         Path(args.json).write_text(json.dumps(raw, indent=1, default=str))
-    # Timing never fails the run; a failing fst24 task does.
-    failures = [f"{gid} / {tool}: {r['error']}" for gid, g in results.items() for tool, r in g.items()
-                if isinstance(r, dict) and "error" in r and not _is_peer(plan, gid, tool)]
-    failures += [f"{mid}: {r['error']}" for mid, r in mres.items() if "error" in r and
-                 next((m.side for m in plan["mem"] if m.id == mid), "") == "fst24"]
-    for f in failures:
-        log(f"FAILED {f}")
-    log(f"done in {(time.time() - t_start) / 60:.1f} min; {len(failures)} fst24 task(s) failed")
-    return 1 if failures else 0
+
+
+def report_only(args: argparse.Namespace) -> int:
+    """Write the report again from the raw results of an earlier run (--json), measuring nothing."""
+    raw = json.loads(Path(args.report_only).read_text())
+    env, results, mres = raw["env"], raw["results"], raw["memory"]
+    mode = env.get("mode", "full")
+    root = data_mod.data_dir(args.data_dir)
+    with_big = any(k.startswith("mem.mapped.readall") for k in mres)
+    sets = data_mod.prepare(root, mode, with_big, log=log)
+    sets["_mode"] = mode
+    librmn_env = str(env.get("librmn", ""))
+    plan = plan_mod.build(sets, mode, "C API of" in librmn_env, "not run" not in str(env.get("peers", "")),
+                          "reads RSF" in librmn_env)
+    args.json = None
+    write_report(args, env, plan, results, mres)
+    return 0
 
 
 def _is_peer(plan: Dict[str, Any], gid: str, tool: str) -> bool:
@@ -399,8 +421,10 @@ def main() -> None:
     ap.add_argument("--no-plots", action="store_true", help="no matplotlib figures")
     ap.add_argument("--repeat", type=int, help="repetitions per task (5; --quick 1)")
     ap.add_argument("--only", help="regular expression: run only the groups and memory runs whose id matches")
+    ap.add_argument("--report-only", metavar="JSON", help="write the report from the raw results of an earlier "
+                    "run (--json) without measuring")
     args = ap.parse_args()
-    sys.exit(run_all(args))
+    sys.exit(report_only(args) if args.report_only else run_all(args))
 
 
 if __name__ == "__main__":

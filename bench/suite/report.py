@@ -50,6 +50,21 @@ def cost(r: Dict[str, Any]) -> float:
     return float(r.get("cpu") or r["median"])
 
 
+def rate_time(e: Any, r: Dict[str, Any]) -> float:
+    """The time a throughput is computed from: CPU for one thread (as targets), wall for N."""
+    return cost(r) if e.threads == 1 else float(r["median"])
+
+
+def rate_span(e: Any, r: Dict[str, Any]) -> str:
+    """'median (slowest – fastest)' throughput of an entry."""
+    nb = r["bytes"]
+    samples = r.get("cpu_samples") if e.threads == 1 and r.get("cpu_samples") else r.get("samples")
+    mid = fmt_rate(nb / rate_time(e, r))
+    if not samples or len(samples) < 2:
+        return mid
+    return f"{mid} ({fmt_rate(nb / max(samples))} – {fmt_rate(nb / min(samples))})"
+
+
 def subject_of(group: Any) -> Optional[Any]:
     for e in group.entries:
         if e.role == "subject":
@@ -65,7 +80,7 @@ def _cell_time(r: Dict[str, Any]) -> Tuple[str, str]:
 
 
 def group_table(groups: List[Any], results: Dict[str, Any]) -> List[str]:
-    out = ["| task | tool | threads | median | min – max | CPU | throughput or per record | fst24 faster by (CPU) |",
+    out = ["| task | tool | threads | median | min – max | CPU | throughput (CPU) or per record | fst24 faster by (CPU) |",
            "|---|---|---:|---:|---:|---:|---:|---:|"]
     notes: List[str] = []
     for g in groups:
@@ -87,14 +102,14 @@ def group_table(groups: List[Any], results: Dict[str, Any]) -> List[str]:
             med, span = _cell_time(r)
             extra = ""
             if g.rate and r.get("bytes"):
-                extra = fmt_rate(r["bytes"] / r["median"])
+                extra = fmt_rate(r["bytes"] / rate_time(e, r))
             elif g.per_record:
-                extra = f"{fmt_time(r['median'] / g.per_record)} / record"
+                extra = f"{fmt_time(rate_time(e, r) / g.per_record)} / record"
             ratio = ""
             if e.role == "peer" and base and "median" in base:
                 ratio = fmt_ratio(cost(r) / cost(base))
             elif e.role == "limit" and base and "median" in base and g.rate:
-                ratio = f"fst24 at {100 * r['median'] / base['median']:.0f} % of it"
+                ratio = f"fst24 at {100 * cost(r) / cost(base):.0f} % of it"
             cpu = fmt_time(r.get("cpu")) if r.get("cpu") is not None else ""
             out.append(f"| {title} | {e.tool} | {e.threads} | {med} | {span} | {cpu} | {extra} | {ratio} |")
             first = False
@@ -115,12 +130,11 @@ def codec_table(groups: List[Any], results: Dict[str, Any], ncpu: int) -> List[s
         for e in g.entries:
             r = res.get(e.tool, {})
             if "median" in r and r.get("bytes"):
-                cells.append(f"{fmt_rate(r['bytes'] / r['median'])} ({fmt_rate(r['bytes'] / r['max'])} – "
-                             f"{fmt_rate(r['bytes'] / r['min'])})" if r["n"] > 1 else fmt_rate(r["bytes"] / r["median"]))
+                cells.append(rate_span(e, r))
             else:
                 cells.append(_md(r.get("error", r.get("skip", "-")))[:80])
         d, m = res.get("decode", {}), res.get("memcpy", {})
-        frac = f"{100 * m['median'] / d['median']:.0f} %" if "median" in d and "median" in m else "-"
+        frac = f"{100 * cost(m) / cost(d):.0f} %" if "median" in d and "median" in m else "-"
         out.append(f"| {g.title} | " + " | ".join(cells) + f" | {frac} |")
     return out
 
@@ -294,7 +308,8 @@ def render(env: Dict[str, Any], plan: Dict[str, Any], results: Dict[str, Any], m
     L.append("### Codecs")
     L.append("")
     L.append("Decode and encode throughput in MB/s (10^6 bytes) of *unpacked* data, in memory (no file), "
-             "next to memcpy of the same number of bytes in the same run (median, min – max):")
+             "next to memcpy of the same number of bytes in the same run: median (slowest – fastest "
+             "repetition), from the CPU time for one thread, from the wall time for several:")
     L.append("")
     L += codec_table(plan["codecs"], results, env["ncpu"])
     L.append("")
