@@ -9,6 +9,7 @@
 
 #include "codec/codec.h"
 #include "common/pool.h"
+#include "common/scratch.h"
 #include "fst_internal.h"
 #include "record.h"
 
@@ -178,7 +179,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
         return st;
     }
     size_t nwords = (size_t)(e->payload_bytes / 4);
-    uint32_t *words = malloc(nwords ? nwords * 4 : 4);
+    uint32_t *words = fst_scratch_acquire(nwords * 4); /* the thread's reused buffer: no page faults */
     if (!words)
         return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes", f->path, rec->nomvar,
                          nwords * 4);
@@ -197,7 +198,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
             fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path, rec->nomvar,
                               (long long)rec->key, d.datyp, d.nbits);
     }
-    free(words);
+    fst_scratch_release(words);
     return st;
 }
 
