@@ -236,8 +236,11 @@ typedef struct fst24_file_info {
     int64_t file_size;      /* bytes */
     int num_pages;          /* XDF directory pages / RSF segments with a directory */
     int checksum_errors;    /* XDF pages whose checksum is wrong */
-    int recovered;          /* 1 if the file was damaged and partially recovered */
-    char warning[256];      /* description of what was recovered, or "" */
+    int recovered;          /* 1 if the file is damaged (or its writer crashed): what can be
+                               trusted is shown, `warning` says what is not */
+    char warning[256];      /* description of what was recovered or left out, or "" */
+    int writer_active;      /* read-only: a live writer has the file open; records it wrote
+                               after its last flush are not visible yet (not damage) */
 } fst24_file_info;
 FST24_API int fst24_file_get_info(fst24_file *file, fst24_file_info *info);
 FST24_API int64_t fst24_num_records(fst24_file *file); /* includes linked files; <0 on error */
@@ -254,6 +257,13 @@ FST24_API fst24_backend fst24_file_backend(const fst24_file *file);
  * file (message in fst24_last_error). Never modifies the file. */
 typedef void (*fst24_report_fn)(void *ctx, const char *message);
 FST24_API int fst24_validate(const char *path, fst24_report_fn report, void *ctx);
+
+/* Could a new writer have `path` now? FST24_OK if it does not exist or no
+ * writer has it; FST24_E_LOCKED (with the message a writer's open would give)
+ * while a live writer holds it or a crashed writer's write flag is set. Takes
+ * no lock and changes nothing: for tools that replace a file by renaming a new
+ * one onto it (the check and the rename are not atomic). */
+FST24_API int fst24_check_unlocked(const char *path);
 
 /* Chain files so that queries continue from one into the next.
  * files[i]'s successor becomes files[i+1]. */
@@ -380,6 +390,50 @@ FST24_API int fst24_copy_record(fst24_file *file, const fst24_record *src, const
 
 /* Delete a record (found in `file`). */
 FST24_API int fst24_delete(fst24_file *file, const fst24_record *rec);
+
+/* ------------------------------------------------------------------------ */
+/* Repair                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct fst24_repair_options {
+    /* Called once for each record or stretch of the input that could not be
+     * recovered (or was recovered with a doubt), with a one-line description.
+     * May be NULL. */
+    fst24_report_fn on_skip;
+    void *ctx;
+} fst24_repair_options;
+
+typedef struct fst24_repair_report {
+    fst24_file_kind kind;    /* detected format of the input */
+    int64_t copied;          /* records written to the output */
+    int64_t from_directory;  /* ... found through a directory that could be read */
+    int64_t from_scan;       /* ... found by walking the file (XDF: records no readable
+                                directory lists, e.g. written after the last flush;
+                                RSF: every record) */
+    int64_t skipped;         /* records found but not recoverable (incomplete,
+                                inconsistent, unreadable payload): see on_skip */
+    int64_t deleted;         /* deleted records (not copied) */
+    int64_t damaged_bytes;   /* input bytes in no recognisable structure */
+    int damaged;             /* 1 if the input is not a clean file (the ordinary open
+                                fails, reports a recovery, or shows other records) */
+    char summary[512];       /* one line: what was copied and what was left out */
+} fst24_repair_report;
+
+/*
+ * Copy every recoverable record of a damaged (or crashed writer's) XDF or RSF
+ * file `in_path` into a new, valid file `out_path` of the same container (RSF
+ * output is dense: compact segments only). Payloads are copied unchanged.
+ * XDF: the directory pages that can be read give each record's metadata where
+ * its own header confirms the entry; a walk over the file adds every complete
+ * record no readable page lists. RSF: a walk over the file takes every complete
+ * data record (the record carries its metadata). Deleted records are left out.
+ * Records are copied with fst24_copy_record.
+ * `out_path` is created (or replaced) under the writer lock; it may not be the
+ * input file. `opts` and `report` may be NULL. FST24_OK once the output is
+ * written and closed, even if records were skipped (see `report`).
+ */
+FST24_API int fst24_repair(const char *in_path, const char *out_path, const fst24_repair_options *opts,
+                           fst24_repair_report *report);
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,7 @@
     X(select, "copy selected records into a new or existing file, editing headers")    \
     X(rm, "delete the selected records of files in place")                             \
     X(convert, "copy every record into a new file of the other backend")               \
+    X(repair, "copy what can be recovered of a damaged or crashed file into a new one") \
     X(check, "structural validation of XDF and RSF files, reading every record")        \
     X(grid, "grid description and lat/lon summary of the grids in a file")              \
     X(ip, "decode / encode IP level and time codes")                                   \

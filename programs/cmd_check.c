@@ -34,6 +34,12 @@ static int read_all(const char *path, int64_t *count) {
         return 1;
     }
     int problems = 0;
+    fst24_file_info info;
+    if (fst24_file_get_info(f, &info) == FST24_OK && info.recovered) {
+        /* the library could open it only by leaving something out */
+        cli_fail("%s: damaged: %s", path, info.warning);
+        problems++;
+    }
     int64_t n = fst24_num_records(f);
     uint32_t *words = NULL;
     size_t cap = 0;

@@ -2,6 +2,7 @@
  * unchanged, into a new file of the chosen backend. */
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -10,7 +11,8 @@ const char cli_help_convert[] =
     "Copy every record of IN, in order, into a new file OUT of the chosen backend. Payloads and\n"
     "headers are copied unchanged (no decoding); RSF extended metadata is kept when OUT is RSF\n"
     "and reported lost (on stderr) when OUT is XDF, which cannot store it. To copy a selection,\n"
-    "or to edit headers, use fst24 select.\n"
+    "or to edit headers, use fst24 select. OUT is written under the writer lock (refused while\n"
+    "another process writes it) and may not be IN.\n"
     "\n"
     "example:\n"
     "  fst24 convert --backend rsf model.fst model.rsf\n"
@@ -34,6 +36,11 @@ int cmd_convert(int argc, char **argv) {
     else return cli_usage("convert", bk ? "--backend must be rsf or xdf" : "missing --backend");
     if (!in_path || !out_path) return cli_usage("convert", "IN and OUT expected");
 
+    struct stat sin, sout;
+    if (stat(in_path, &sin) == 0 && stat(out_path, &sout) == 0 && sin.st_dev == sout.st_dev &&
+        sin.st_ino == sout.st_ino)
+        return cli_fail("convert: %s: the output is the input file (it would be truncated); write to a new file",
+                        out_path);
     fst24_file *in, *out;
     int damaged;
     if (cli_open_input(in_path, &in, &damaged)) return 1;

@@ -6,8 +6,9 @@
 const char cli_help_info[] =
     "usage: fst24 info FILE...\n"
     "For each file: backend (XDF/RSF), format, valid and deleted record counts, size, directory\n"
-    "pages (XDF) or segments (RSF), and validity: \"yes\", \"readable, with directory checksum\n"
-    "errors\", or \"recovered (what was done)\" for a damaged file that could still be read.\n"
+    "pages (XDF) or segments (RSF), whether another process is writing it, and validity: \"yes\",\n"
+    "or \"recovered (what is not shown)\" for a damaged file (or one a crashed writer left) that\n"
+    "could still be read.\n"
     "A file that cannot be opened is reported on stderr (its detected kind and the reason).\n"
     "\n"
     "example:\n"
@@ -41,8 +42,11 @@ int cmd_info(int argc, char **argv) {
         if (in.kind == FST24_KIND_XDF || in.kind == FST24_KIND_RSF)
             printf("  %s: %d\n", in.backend == FST24_BACKEND_RSF ? "segments" : "directory pages", in.num_pages);
         if (in.checksum_errors) printf("  checksum errors: %d\n", in.checksum_errors);
+        if (in.writer_active)
+            printf("  writer: another process has it open for writing (what it has not flushed is not shown)\n");
         if (in.recovered) printf("  valid: recovered (%s)\n", in.warning);
-        else printf("  valid: %s\n", in.checksum_errors ? "readable, with directory checksum errors" : "yes");
+        else printf("  valid: yes\n");
+        if (!in.recovered && in.warning[0]) printf("  note: %s\n", in.warning);
         fst24_close(f);
     }
     if (!nfiles) return cli_usage("info", "missing FILE");

@@ -307,6 +307,8 @@ int cmd_select(int argc, char **argv) {
     select_job job = {out_path, out, &sel, &zaps, 0, 0, 0};
     for (int k = 0; k < nin && !rc; k++) rc = copy_from(&job, inputs[k]);
     if (out && fst24_close(out) != FST24_OK && !rc) rc = cli_fail_file(out_path);
+    /* the rename replaces OUT: never under another writer */
+    if (tmp && !rc && fst24_check_unlocked(out_path) != FST24_OK) rc = cli_fail_lib("select");
     if (tmp && !rc && rename(tmp, out_path) != 0)
         rc = cli_fail("select: cannot rename the finished output to %s: %s", out_path, strerror(errno));
     if (tmp && rc) unlink(tmp);

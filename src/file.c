@@ -171,6 +171,22 @@ fst_entry *fst_file_new_entry(struct fst24_file *f) {
     return e;
 }
 
+void fst_file_reset_entries(struct fst24_file *f) {
+    pthread_rwlock_wrlock(&f->dir_lock);
+    int64_t used = f->num_entries < f->cap_entries ? f->num_entries + 1 : f->num_entries;
+    for (int64_t i = 0; i < used; i++) {
+        free(f->entries[i].ext_meta);
+        f->entries[i].ext_meta = NULL;
+    }
+    f->num_entries = 0;
+    f->num_deleted = 0;
+    f->num_pages = 0;
+    f->checksum_errors = 0;
+    f->recovered = 0;
+    f->warning[0] = '\0';
+    pthread_rwlock_unlock(&f->dir_lock);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Detection                                                                */
 /* ------------------------------------------------------------------------ */
@@ -254,11 +270,59 @@ static void free_file(fst24_file *f) {
     int64_t used = f->num_entries < f->cap_entries ? f->num_entries + 1 : f->num_entries;
     for (int64_t i = 0; i < used; i++) free(f->entries[i].ext_meta);
     free(f->entries);
+    fst_unlock_writer(f);
     if (f->fd >= 0) close(f->fd);
     pthread_mutex_destroy(&f->lock);
     pthread_rwlock_destroy(&f->dir_lock);
     free(f->path);
     free(f);
+}
+
+/* Backend of a detected kind (NULL: not a container this library writes or reads). */
+static const fst_backend_ops *backend_of_kind(fst24_file_kind k) {
+    switch (k) {
+    case FST24_KIND_XDF:
+    case FST24_KIND_XDF_SEQ:
+    case FST24_KIND_XDF_CORRUPT: return &fst_xdf_backend;
+    case FST24_KIND_RSF: return &fst_rsf_backend;
+    default: return NULL;
+    }
+}
+
+/* "w" on an existing file, under the exclusive writer lock: truncate it,
+ * unless its write flag says another writer (one that does not take the lock,
+ * or a crashed one) has it open. The flag is checked before anything is lost. */
+static int truncate_for_create(fst24_file *f) {
+    fst24_file_kind k = detect_fd(f->fd, f->file_size);
+    const fst_backend_ops *ops = backend_of_kind(k);
+    unsigned flag = 0;
+    if (ops && ops->write_flag && ops->write_flag(f, &flag) == FST24_OK && flag && !f->force_write) {
+        char what[64];
+        snprintf(what, sizeof what, "%s write flag %u", ops->name, flag);
+        return fst_error_context(fst_stale_flag_error(f, what), "%s: not truncated", f->path);
+    }
+    if (ftruncate(f->fd, 0) != 0)
+        return fst_error(FST24_E_IO, "%s: cannot truncate: %s", f->path, strerror(errno));
+    f->file_size = 0;
+    return FST24_OK;
+}
+
+/* Take the writer lock before anything is written or truncated. RSF parallel
+ * writers share it; every other writer (XDF included) has it alone. "w" with
+ * parallel RSF writers creates the file in the backend, under its own lock. */
+static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend requested,
+                            int *create_in_backend) {
+    int target_rsf;
+    if (mode == FST24_MODE_CREATE || f->file_size == 0)
+        target_rsf = default_backend(requested) == FST24_BACKEND_RSF;
+    else
+        target_rsf = detect_fd(f->fd, f->file_size) == FST24_KIND_RSF;
+    int shared = f->parallel && target_rsf;
+    *create_in_backend = mode == FST24_MODE_CREATE && shared;
+    int st = fst_lock_writer(f, shared);
+    if (st) return st;
+    if (mode == FST24_MODE_CREATE && !shared && f->file_size > 0) return truncate_for_create(f);
+    return FST24_OK;
 }
 
 int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options *opts,
@@ -279,15 +343,14 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->path = strdup(path);
     if (!f->path) { free_file(f); return fst_error(FST24_E_NOMEM, "%s: out of memory", path); }
     f->writable = mode != FST24_MODE_READ;
+    f->create = mode == FST24_MODE_CREATE;
     f->parallel = o.parallel;
     f->force_write = o.force_write;
     f->segment_size = o.segment_size;
     f->keep_missing_flag = o.keep_missing_flag;
 
-    int flags = O_CLOEXEC;
-    if (mode == FST24_MODE_READ) flags |= O_RDONLY;
-    else if (mode == FST24_MODE_UPDATE) flags |= O_RDWR | O_CREAT;
-    else flags |= O_RDWR | O_CREAT | O_TRUNC;
+    /* Never O_TRUNC: "w" truncates only once it holds the writer lock. */
+    int flags = O_CLOEXEC | (mode == FST24_MODE_READ ? O_RDONLY : O_RDWR | O_CREAT);
     f->fd = open(path, flags, 0666);
     if (f->fd < 0) {
         int err = errno;
@@ -306,8 +369,12 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     }
     f->file_size = sb.st_size;
 
-    int st;
-    if (f->file_size == 0) {
+    int st, create_in_backend = 0;
+    if (f->writable && (st = lock_for_writing(f, mode, o.backend, &create_in_backend))) {
+        free_file(f);
+        return st;
+    }
+    if (f->file_size == 0 || create_in_backend) {
         if (!f->writable) {
             free_file(f);
             return fst_error(FST24_E_NOT_FST, "%s: file is empty, not an FST file", path);
@@ -319,17 +386,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     } else {
         fst24_file_kind k = detect_fd(f->fd, f->file_size);
         f->kind = k;
-        switch (k) {
-        case FST24_KIND_XDF:
-        case FST24_KIND_XDF_SEQ:
-        case FST24_KIND_XDF_CORRUPT:
-            f->backend = FST24_BACKEND_XDF;
-            f->ops = &fst_xdf_backend;
-            break;
-        case FST24_KIND_RSF:
-            f->backend = FST24_BACKEND_RSF;
-            f->ops = &fst_rsf_backend;
-            break;
+        f->ops = backend_of_kind(k);
+        if (f->ops) {
+            f->backend = f->ops == &fst_rsf_backend ? FST24_BACKEND_RSF : FST24_BACKEND_XDF;
+        } else switch (k) {
         case FST24_KIND_FST89:
             if (f->writable) {
                 free_file(f);
@@ -353,6 +413,83 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             return fst_error(FST24_E_NOT_FST, "%s: not an FST file (no XDF or RSF signature)", path);
         }
         st = f->ops->open_existing(f);
+    }
+    if (st != FST24_OK) {
+        if (f->ops && f->ops->discard) f->ops->discard(f);
+        free_file(f);
+        return st;
+    }
+    *out = f;
+    return FST24_OK;
+}
+
+int fst24_check_unlocked(const char *path) {
+    if (!path || !*path) return fst_error(FST24_E_INVALID, "fst24_check_unlocked: empty file name");
+    fst24_file f;
+    memset(&f, 0, sizeof f);
+    f.path = (char *)path;
+    f.os_lock = 2; /* we ask as a writer would: a flag without a live lock is a gone writer's */
+    f.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (f.fd < 0) {
+        if (errno == ENOENT) return FST24_OK;
+        return fst_error(errno == EACCES ? FST24_E_PERMISSION : FST24_E_IO, "%s: cannot open: %s", path,
+                         strerror(errno));
+    }
+    struct stat sb;
+    int st = FST24_OK;
+    if (fstat(f.fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        f.file_size = sb.st_size;
+        st = fst_probe_writer(&f);
+        const fst_backend_ops *ops = st ? NULL : backend_of_kind(detect_fd(f.fd, f.file_size));
+        unsigned flag = 0;
+        if (ops && ops->write_flag && ops->write_flag(&f, &flag) == FST24_OK && flag) {
+            char what[64];
+            snprintf(what, sizeof what, "%s write flag %u", ops->name, flag);
+            st = fst_stale_flag_error(&f, what);
+        }
+    }
+    close(f.fd);
+    if (st == FST24_OK) fst24_clear_error();
+    return st;
+}
+
+int fst_open_salvage(const char *path, fst24_file **out, fst_salvage *s) {
+    *out = NULL;
+    fst24_file *f = calloc(1, sizeof *f);
+    if (!f) return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
+    f->fd = -1;
+    pthread_mutex_init(&f->lock, NULL);
+    pthread_rwlock_init(&f->dir_lock, NULL);
+    f->path = strdup(path);
+    if (!f->path) { free_file(f); return fst_error(FST24_E_NOMEM, "%s: out of memory", path); }
+    f->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (f->fd < 0) {
+        int err = errno;
+        free_file(f);
+        return fst_error(err == ENOENT ? FST24_E_NOT_FOUND : err == EACCES ? FST24_E_PERMISSION : FST24_E_IO,
+                         "%s: cannot open: %s", path, strerror(err));
+    }
+    struct stat sb;
+    if (fstat(f->fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        free_file(f);
+        return fst_error(FST24_E_INVALID, "%s: not a regular file", path);
+    }
+    f->file_size = sb.st_size;
+    f->kind = detect_fd(f->fd, f->file_size);
+    f->ops = backend_of_kind(f->kind);
+    int st;
+    if (f->kind == FST24_KIND_FST89) {
+        f->ops = &fst_fst89_backend;
+        f->backend = FST24_BACKEND_XDF;
+        st = f->ops->open_existing(f);
+        s->from_directory = f->num_entries - f->num_deleted;
+        s->deleted = f->num_deleted;
+    } else if (!f->ops) {
+        st = fst_error(FST24_E_NOT_FST, "%s: %s file: no XDF or RSF structure to recover", path,
+                       fst24_kind_name(f->kind));
+    } else {
+        f->backend = f->ops == &fst_rsf_backend ? FST24_BACKEND_RSF : FST24_BACKEND_XDF;
+        st = f->ops->salvage(f, s);
     }
     if (st != FST24_OK) {
         if (f->ops && f->ops->discard) f->ops->discard(f);
@@ -397,6 +534,7 @@ int fst24_close(fst24_file *f) {
     pthread_mutex_lock(&f->lock);
     int st = f->ops->close(f);
     pthread_mutex_unlock(&f->lock);
+    fst_unlock_writer(f);
     if (st == FST24_OK && f->fd >= 0 && close(f->fd) != 0)
         st = fst_error(FST24_E_IO, "%s: close failed: %s", f->path, strerror(errno));
     else if (st != FST24_OK && f->fd >= 0)
@@ -422,6 +560,7 @@ int fst24_file_get_info(fst24_file *f, fst24_file_info *info) {
     info->checksum_errors = f->checksum_errors;
     info->recovered = f->recovered;
     memcpy(info->warning, f->warning, sizeof info->warning);
+    info->writer_active = f->writer_active;
     pthread_mutex_unlock(&f->lock);
     return FST24_OK;
 }

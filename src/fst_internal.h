@@ -45,6 +45,7 @@ typedef struct fst_entry {
 } fst_entry;
 
 struct fst24_file;
+struct fst_salvage;
 
 /* A container backend. Every function returns FST24_OK or a negative status
  * with a message set. The file layer holds file->lock while calling them. */
@@ -70,6 +71,13 @@ typedef struct fst_backend_ops {
     int (*close)(struct fst24_file *f);
     /* Free backend state without writing (used on failed open). */
     void (*discard)(struct fst24_file *f);
+    /* The write flag an earlier writer left in the file (XDF rwflg, RSF
+     * segment-0 flag) into *flag, reading only the file's first bytes. */
+    int (*write_flag)(struct fst24_file *f, unsigned *flag);
+    /* Repair: find every recoverable record of a damaged file (NULL: the
+     * ordinary open is used). Fills file->entries with records read from
+     * their own headers where no directory can be trusted (src/repair.c). */
+    int (*salvage)(struct fst24_file *f, struct fst_salvage *s);
 } fst_backend_ops;
 
 extern const fst_backend_ops fst_xdf_backend;
@@ -84,6 +92,10 @@ struct fst24_file {
     int force_write;
     int64_t segment_size;
     int keep_missing_flag;
+    int create;               /* opened with FST24_MODE_CREATE ("w") */
+    int os_lock;              /* writer lock held: 0 none/unsupported, 1 shared, 2 exclusive */
+    long lock_pid;            /* process that took it */
+    int writer_active;        /* read-only: a live writer holds the file */
     fst24_backend backend;
     fst24_file_kind kind;     /* detected format */
     const fst_backend_ops *ops;
@@ -101,6 +113,27 @@ struct fst24_file {
     pthread_mutex_t lock;     /* serialises writers and directory growth */
     pthread_rwlock_t dir_lock;/* readers of entries[] vs. writers growing it */
 };
+
+/* Writer lock (src/lock.c). Take the inter-process lock every writer holds
+ * while the file is open (shared: RSF parallel writers); FST24_E_LOCKED naming
+ * the holder when another writer has it. */
+int fst_lock_writer(struct fst24_file *f, int shared);
+/* Release the writer lock (only in the process that took it: a forked child
+ * closing its copy of the descriptor leaves the parent's lock alone). */
+void fst_unlock_writer(struct fst24_file *f);
+/* FST24_E_LOCKED (naming the holder) if a live writer holds f's file, without
+ * taking the lock (f->fd may be read-only). */
+int fst_probe_writer(struct fst24_file *f);
+/* Does a process hold the writer lock of f's file? 1 yes (*pid, may be NULL,
+ * set when known), 0 no, -1 cannot tell on this system. */
+int fst_writer_alive(struct fst24_file *f, long *pid);
+/* FST24_E_LOCKED for a write flag left on disk (`flag` describes it) that no
+ * lock holder backs: a crashed writer, or one that does not take the lock. */
+int fst_stale_flag_error(struct fst24_file *f, const char *flag);
+
+/* Forget every loaded entry, the counts and the recovery state (before a
+ * directory is read again). */
+void fst_file_reset_entries(struct fst24_file *f);
 
 /* Grow f->entries and return a pointer to a zeroed new slot (not yet counted). */
 fst_entry *fst_file_new_entry(struct fst24_file *f);
@@ -122,6 +155,25 @@ int32_t fst_stored_to_stamp(uint32_t w);
 /* Derive dateo from datev, deet, npas. */
 int32_t fst_dateo_from_datev(int32_t datev, int32_t deet, int32_t npas);
 int32_t fst_datev_from_dateo(int32_t dateo, int32_t deet, int32_t npas);
+
+/* Repair (src/repair.c): what salvaging a damaged file finds, and where the
+ * backends report each thing they leave out. */
+typedef struct fst_salvage {
+    void (*on_skip)(void *ctx, const char *message);
+    void *ctx;
+    int64_t from_directory; /* records found through a readable directory */
+    int64_t from_scan;      /* records found by walking the file */
+    int64_t skipped;        /* records seen but not recoverable */
+    int64_t deleted;        /* deleted records (not copied) */
+    int64_t damaged_bytes;  /* bytes in no recognisable structure */
+} fst_salvage;
+/* Report one thing left out (printf-style, no trailing newline). */
+void fst_salvage_note(fst_salvage *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The salvage operations of the XDF and RSF backends. */
+int fst_xdf_salvage(struct fst24_file *f, fst_salvage *s);
+int fst_rsf_salvage(struct fst24_file *f, fst_salvage *s);
+/* Open `path` read-only for repair: every recoverable record in out->entries. */
+int fst_open_salvage(const char *path, struct fst24_file **out, fst_salvage *s);
 
 /* 1 if a blank-padded 4-character nomvar is one of librmn's descriptor names
  * (>>, ^^, ^>, !!, ##, #>>#, #^^#, ####, HY, PROJ, MTRX): the records that the

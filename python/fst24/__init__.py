@@ -24,11 +24,11 @@ from ._c_library import get_include, get_library_dir
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
                       set_mmap_threshold)
 from .dates import datetime_to_stamp, stamp_to_datetime
-from .errors import (ClosedFileError, CorruptFileError, DecodeError, Error, FileIOError,
+from .errors import (ClosedFileError, CorruptFileError, DamagedFileWarning, DecodeError, Error, FileIOError,
                      FileLockedError, FileNotFoundError, FormatLimitError, InvalidArgumentError,
                      MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
                      ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
-from .file import File, FileSet, Query, detect, is_fst, open, open_many
+from .file import File, FileSet, Query, detect, is_fst, open, open_many, repair
 from .grid import grid_latlon, ig_to_xg, xg_to_ig
 from .metadata import IndexTable, index, index_arrow, read, read_metadata
 from .levels import decode_ip, decode_ip123, encode_ip, format_ip, kind_info
@@ -37,7 +37,7 @@ from .record import HEADER_FIELDS, Record
 __version__ = "0.1.0"
 
 __all__ = [
-    "open", "open_many", "is_fst", "detect", "File", "FileSet", "Query", "Record", "HEADER_FIELDS",
+    "open", "open_many", "is_fst", "detect", "repair", "File", "FileSet", "Query", "Record", "HEADER_FIELDS",
     "set_memory_limit", "get_memory_limit", "memory_usage", "set_mmap_threshold",
     "get_mmap_threshold", "enable_thread_safety", "missing_values", "library_version",
     "decode_ip", "decode_ip123", "encode_ip", "format_ip", "kind_info", "stamp_to_datetime", "datetime_to_stamp",
@@ -46,7 +46,7 @@ __all__ = [
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
-    "ClosedFileError", "FormatLimitError",
+    "ClosedFileError", "FormatLimitError", "DamagedFileWarning",
     "get_include", "get_library_dir",
 ]
 

@@ -145,7 +145,7 @@ static PyObject *File_info(FileObject *fo, PyObject *unused)
     FILE_OP(fo, 0, st = fst24_file_get_info(fo->f, &info));
     if (st < 0) return raise_status(st);
     info.warning[sizeof info.warning - 1] = '\0';
-    return Py_BuildValue("{s:O,s:s,s:i,s:O,s:L,s:L,s:L,s:L,s:i,s:i,s:O,s:s}",
+    return Py_BuildValue("{s:O,s:s,s:i,s:O,s:L,s:L,s:L,s:L,s:i,s:i,s:O,s:s,s:O}",
                          "path", fo->path,
                          "backend", info.backend == FST24_BACKEND_RSF ? "rsf" : "xdf",
                          "kind", (int)info.kind,
@@ -157,7 +157,8 @@ static PyObject *File_info(FileObject *fo, PyObject *unused)
                          "num_pages", info.num_pages,
                          "checksum_errors", info.checksum_errors,
                          "recovered", info.recovered ? Py_True : Py_False,
-                         "warning", info.warning);
+                         "warning", info.warning,
+                         "writer_active", info.writer_active ? Py_True : Py_False);
 }
 
 static PyObject *File_get_record(FileObject *fo, PyObject *arg)

@@ -458,8 +458,69 @@ static PyObject *mod_ig_to_xg(PyObject *self, PyObject *args)
     return Py_BuildValue("dddd", (double)xg[0], (double)xg[1], (double)xg[2], (double)xg[3]);
 }
 
+/* Messages of skipped records collected while the GIL is released. */
+typedef struct skip_list {
+    char **v;
+    size_t n, cap;
+    int oom;
+} skip_list;
+
+static void collect_skip(void *ctx, const char *message)
+{
+    skip_list *l = ctx;
+    if (l->oom) return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        char **g = realloc(l->v, cap * sizeof *g);
+        if (!g) { l->oom = 1; return; }
+        l->v = g;
+        l->cap = cap;
+    }
+    char *copy = strdup(message);
+    if (!copy) { l->oom = 1; return; }
+    l->v[l->n++] = copy;
+}
+
+/* repair(in_path, out_path) -> (report dict, [skipped messages]) */
+static PyObject *mod_repair(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *in_b = NULL, *out_b = NULL;
+    if (!PyArg_ParseTuple(args, "O&O&:repair", PyUnicode_FSConverter, &in_b, PyUnicode_FSConverter, &out_b))
+        return NULL;
+    skip_list skips = {NULL, 0, 0, 0};
+    fst24_repair_options opts = {collect_skip, &skips};
+    fst24_repair_report rep;
+    int st;
+    const char *in = PyBytes_AS_STRING(in_b), *out = PyBytes_AS_STRING(out_b);
+    Py_BEGIN_ALLOW_THREADS
+    st = fst24_repair(in, out, &opts, &rep);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(in_b);
+    Py_DECREF(out_b);
+    PyObject *list = st < 0 ? NULL : PyList_New((Py_ssize_t)skips.n);
+    for (size_t i = 0; i < skips.n; i++) {
+        if (list) {
+            PyObject *m = PyUnicode_DecodeUTF8(skips.v[i], (Py_ssize_t)strlen(skips.v[i]), "replace");
+            if (!m) Py_CLEAR(list);
+            else PyList_SET_ITEM(list, (Py_ssize_t)i, m);
+        }
+        free(skips.v[i]);
+    }
+    free(skips.v);
+    if (st < 0) return raise_status(st);
+    if (!list) return NULL;
+    rep.summary[sizeof rep.summary - 1] = '\0';
+    return Py_BuildValue("{s:i,s:L,s:L,s:L,s:L,s:L,s:L,s:O,s:s},N",
+                         "kind", (int)rep.kind, "copied", (long long)rep.copied,
+                         "from_directory", (long long)rep.from_directory,
+                         "from_scan", (long long)rep.from_scan, "skipped", (long long)rep.skipped,
+                         "deleted", (long long)rep.deleted, "damaged_bytes", (long long)rep.damaged_bytes,
+                         "damaged", rep.damaged ? Py_True : Py_False, "summary", rep.summary, list);
+}
 
 PyMethodDef core_methods[] = {
+    {"repair", mod_repair, METH_VARARGS, "Copy the recoverable records of a damaged file into a new one."},
     {"_register", mod_register, METH_VARARGS, "Register the error map, base error and record class."},
     {"detect", mod_detect, METH_O, "(kind code, kind name) of a path, by content."},
     {"link", mod_link, METH_O, "Link a tuple of files into a search chain."},

@@ -14,7 +14,7 @@ __all__ = [
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError",
     "InvalidArgumentError", "RecordNotFoundError", "DecodeError", "OutOfMemoryError",
-    "MemoryLimitError", "ClosedFileError", "FormatLimitError",
+    "MemoryLimitError", "ClosedFileError", "FormatLimitError", "DamagedFileWarning",
 ]
 
 
@@ -58,6 +58,16 @@ class CorruptFileError(Error):
 
 class UnsupportedError(Error):
     """Valid but not supported by this version (FST24_E_UNSUPPORTED)."""
+
+
+class DamagedFileWarning(Error, UserWarning):
+    """Issued (with :mod:`warnings`) when a file opens only by leaving part of
+    it out: it is damaged, or its writer crashed. ``File.info()["warning"]``
+    says what is not shown; ``fst24.repair`` copies what can be recovered.
+
+    It derives from :class:`Error` too, so that with warnings turned into
+    errors (``python -W error``) ``except fst24.Error`` still catches it.
+    """
 
 
 class InvalidArgumentError(Error, builtins.ValueError):

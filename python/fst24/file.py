@@ -6,6 +6,7 @@ import logging
 import mmap
 import os
 import threading
+import warnings
 import weakref
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union, cast
 
@@ -16,7 +17,7 @@ from . import _core, _memory
 from .errors import InvalidArgumentError, _error
 from .record import HEADER_FIELDS, Record, _as_record_array, _DTYPE_ELEM, _stamp
 
-__all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect"]
+__all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect", "repair"]
 
 log = logging.getLogger("fst24")
 
@@ -238,6 +239,13 @@ class File(_core.FileBase, _Searchable):
         super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write,
                          keep_missing_flag)
         log.debug("opened %s mode=%s backend=%s", path, mode, self.backend)
+        info = self._info()
+        if info["recovered"]:
+            from .errors import DamagedFileWarning
+            warnings.warn(DamagedFileWarning(f"{self.path}: damaged file, only what can be trusted is "
+                                             f"shown: {info['warning']}"), stacklevel=3)
+        elif info["warning"]:
+            log.warning("%s: %s", self.path, info["warning"])
         if mode == "r":
             try:
                 size = os.path.getsize(self.path)
@@ -323,8 +331,11 @@ class File(_core.FileBase, _Searchable):
     def info(self) -> dict[str, Any]:
         """File information: path, backend, format ('xdf', 'xdf_seq', 'rsf',
         'fst89'), writable, num_records, num_deleted, num_entries, file_size,
-        num_pages, checksum_errors, recovered and warning (what was recovered
-        from a damaged file, or '')."""
+        num_pages, checksum_errors, recovered (the file is damaged or its writer
+        crashed: only what can be trusted is shown; a DamagedFileWarning was
+        issued at open), warning (what is left out, or '') and writer_active
+        (another process is writing the file: records it has not flushed yet
+        are not visible)."""
         info = dict(self._info())
         info["format"] = _KINDS.get(int(info.pop("kind")), "other")
         return info
@@ -513,6 +524,26 @@ def open_many(paths_or_glob: Union[PathLike, Iterable[PathLike]]) -> FileSet:
     else:
         paths = list(paths_or_glob)
     return FileSet(paths)
+
+
+def repair(source: PathLike, target: PathLike) -> dict[str, Any]:
+    """Copy every record that can be recovered from ``source``, a damaged XDF
+    or RSF file (or one a killed writer left), into ``target``, a new valid
+    file of the same container (RSF output is dense). Payloads are copied
+    unchanged; deleted records are left out; ``target`` is replaced and may not
+    be ``source``.
+
+    Returns the report: ``copied``, ``from_directory``, ``from_scan`` (records
+    no readable directory lists, e.g. written after the last flush),
+    ``skipped``, ``deleted``, ``damaged_bytes``, ``damaged`` (the source is not
+    a clean file), ``format``, ``summary`` (one line) and ``problems`` (one
+    line per record or stretch of bytes that could not be recovered).
+    """
+    report, problems = _core.repair(os.fspath(source), os.fspath(target))
+    out = dict(report)
+    out["format"] = _KINDS.get(int(out.pop("kind")), "other")
+    out["problems"] = list(problems)
+    return out
 
 
 _KINDS = {-3: "missing", -2: "empty", -1: "unreadable", 0: "other", 1: "xdf", 2: "xdf_seq",

@@ -245,6 +245,14 @@ static int fst89_close(struct fst24_file *f) { (void)f; return FST24_OK; }
 static void fst89_discard(struct fst24_file *f) { (void)f; }
 
 const fst_backend_ops fst_fst89_backend = {
-    "FST89",       fst89_open,         fst89_create, fst89_append,  fst89_modify,
-    fst89_modify,  fst89_read_payload, fst89_flush,  fst89_close,   fst89_discard,
+    .name = "FST89",
+    .open_existing = fst89_open,
+    .create = fst89_create,
+    .append = fst89_append,
+    .delete_entry = fst89_modify,
+    .rewrite_meta = fst89_modify,
+    .read_payload = fst89_read_payload,
+    .flush = fst89_flush,
+    .close = fst89_close,
+    .discard = fst89_discard,
 };

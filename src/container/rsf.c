@@ -76,14 +76,15 @@ static int take_flag(struct fst24_file *f) {
     if (!st) {
         if (s->parallel) {
             if (flag == RSF_EXCLUSIVE_FLAG && !f->force_write)
-                st = fst_error(FST24_E_LOCKED, "%s: an exclusive writer holds the file (write flag set); "
-                               "use force_write if it crashed", f->path);
+                st = fst_stale_flag_error(f, "RSF exclusive write flag");
             /* force_write means "the other writers are gone": restart the count. */
             next = (f->force_write || flag == RSF_EXCLUSIVE_FLAG) ? 1 : (flag < 0xFFFE ? flag + 1 : flag);
         } else {
-            if (flag != 0 && !f->force_write)
-                st = fst_error(FST24_E_LOCKED, "%s: another writer holds the file (write flag %u); use "
-                               "force_write if it crashed", f->path, flag);
+            if (flag != 0 && !f->force_write) {
+                char what[48];
+                snprintf(what, sizeof what, "RSF write flag %u", flag);
+                st = fst_stale_flag_error(f, what);
+            }
             next = RSF_EXCLUSIVE_FLAG;
         }
     }
@@ -125,6 +126,50 @@ static int64_t current_size(struct fst24_file *f) {
     return (int64_t)end;
 }
 
+/* Append to f->warning ("; " between parts). */
+static void add_warning(struct fst24_file *f, const char *fmt, long long a, long long b) {
+    size_t n = strlen(f->warning);
+    if (n + 3 >= sizeof f->warning) return;
+    if (n) { memcpy(f->warning + n, "; ", 3); n += 2; }
+    snprintf(f->warning + n, sizeof f->warning - n, fmt, a, b);
+}
+
+/* Read-only: say what a crashed writer or damage keeps out of view. With the
+ * write flag clear nobody writes the file, so any unfinished part is damage;
+ * with it set, a writer holding the lock is simply at work. */
+static void describe_read_state(struct fst24_file *f, unsigned flag, const rsf_walk *w, int64_t size) {
+    int unfinished = w->open_seg >= 0 || w->end != size;
+    f->writer_active = flag != 0 && fst_writer_alive(f, NULL) == 1;
+    if (f->writer_active) return;
+    if (!unfinished) {
+        if (flag != 0 && !f->recovered && !f->warning[0])
+            snprintf(f->warning, sizeof f->warning,
+                     "marked open for writing (write flag %u) by a writer that holds no lock on this host "
+                     "(it crashed right after a flush, or is librmn or on another host): nothing it "
+                     "flushed is missing; writers need force_write", flag);
+        return;
+    }
+    f->recovered = 1;
+    if (w->cut)
+        add_warning(f, "file is truncated: the segment at byte %lld runs past the end of the file "
+                       "(%lld bytes); its records are not visible (fst24 repair salvages the complete "
+                       "ones)", (long long)w->open_seg, (long long)size);
+    else if (w->open_seg >= 0 && !strstr(f->warning, "disagree"))
+        add_warning(f, flag == 0 ? "segment at byte %lld was never closed although no writer has the "
+                                   "file open (damaged file): its %lld bytes are not visible (fst24 "
+                                   "repair salvages its complete records)"
+                                 : "segment at byte %lld was not closed by its writer, which is gone: "
+                                   "its %lld bytes are not visible (force_write or fst24 repair salvages "
+                                   "its complete records)",
+                    (long long)w->open_seg, (long long)(size - w->open_seg));
+    else if (w->end > size)
+        add_warning(f, "file is truncated: the segment at byte %lld runs past the end of the file "
+                       "(%lld bytes)", (long long)w->last_seg, (long long)size);
+    else if (w->end < size)
+        add_warning(f, "%lld bytes after the last segment (at byte %lld) belong to no segment: "
+                       "a truncated or damaged file", (long long)(size - w->end), (long long)w->end);
+}
+
 static int rsf_open_existing(struct fst24_file *f) {
     int st = f->bk ? FST24_OK : new_state(f);
     if (st) return st;
@@ -132,26 +177,48 @@ static int rsf_open_existing(struct fst24_file *f) {
     rsf_sos sos;
     if ((st = read_sos0(f, &sos))) return st;
     memcpy(s->sig, sos.sig, 8);
+    if (f->file_size < RSF_SOS_BYTES + RSF_EOS_BYTES)
+        return fst_error(FST24_E_CORRUPT, "%s: RSF file is truncated: %lld bytes, its first segment alone "
+                         "has %d", f->path, (long long)f->file_size, RSF_SOS_BYTES + RSF_EOS_BYTES);
+    unsigned flag = sos.sor.rlm;
     if (f->writable && (st = take_flag(f))) return st;
-    int64_t size = current_size(f), open_seg = -1, end = 0;
+    int64_t size = current_size(f);
+    rsf_walk w = {-1, 0, 0, 0};
     if (size < 0) st = (int)size;
-    if (!st) st = rsf_load_directory(f, size, &open_seg, &end);
+    if (!st) st = rsf_load_directory(f, size, &w);
+    if (!st && !f->writable) {
+        /* A writer at work may have been caught in the middle of a commit (the
+         * segment's start and end records disagree for a moment): read again. */
+        for (int attempt = 0; !st && f->recovered && flag != 0 && attempt < 200 &&
+                              fst_writer_alive(f, NULL) == 1; attempt++) {
+            fst_file_reset_entries(f);
+            if (attempt > 3) usleep(500);
+            size = current_size(f);
+            st = size < 0 ? (int)size : rsf_load_directory(f, size, &w);
+        }
+        if (st) return st;
+        describe_read_state(f, flag, &w, size);
+        if (f->file_size < size) f->file_size = size;
+        return FST24_OK;
+    }
     /* A writer owning the file deals with what a crashed writer left behind. */
     int owner = f->writable && (!s->parallel || f->force_write);
-    if (!st && f->writable && open_seg >= 0) {
-        if (owner) st = rsf_salvage_segment(f, open_seg, size);
+    if (!st && f->writable && w.open_seg >= 0) {
+        if (owner) st = rsf_salvage_segment(f, w.open_seg, size);
         else st = fst_error(FST24_E_LOCKED, "%s: the file ends with an unfinished segment at byte %lld "
                             "(crashed writer); open it with force_write to recover", f->path,
-                            (long long)open_seg);
-    } else if (!st && owner && end < size) {
-        if (ftruncate(f->fd, end) != 0)
+                            (long long)w.open_seg);
+    } else if (!st && owner && w.end != size) {
+        /* Trailing bytes, or a last (sparse) segment the end of file cuts short. */
+        int64_t keep = w.end < size ? w.end : w.last_seg;
+        if (ftruncate(f->fd, keep) != 0)
             st = fst_error(FST24_E_IO, "%s: cannot drop %lld trailing bytes: %s", f->path,
-                           (long long)(size - end), strerror(errno));
+                           (long long)(size - keep), strerror(errno));
         else {
             f->recovered = 1;
             snprintf(f->warning, sizeof f->warning, "%lld trailing bytes after the last RSF segment dropped",
-                     (long long)(size - end));
-            size = end;
+                     (long long)(size - keep));
+            size = keep;
         }
     }
     if (st) {
@@ -162,17 +229,44 @@ static int rsf_open_existing(struct fst24_file *f) {
     return FST24_OK;
 }
 
-/* A new file: segment 0 is an empty compact segment carrying the write flag. */
+/* A new file: segment 0 is an empty compact segment carrying the write flag.
+ * Parallel writers opening with "w" race to create it: under the file lock,
+ * the first one (re)creates it, the others join the writers it registered. */
 static int rsf_create(struct fst24_file *f) {
     int st = new_state(f);
     if (st) return st;
     rsf_state *s = f->bk;
     if ((st = rsf_lock(f, 1))) return st;
     int64_t size = current_size(f);
+    if (size > 0 && f->create) {
+        unsigned flag = 0;
+        f->file_size = size;
+        rsf_sos sos0;
+        int is_rsf = size >= RSF_SOS_BYTES && read_sos0(f, &sos0) == FST24_OK;
+        if (is_rsf) flag = sos0.sor.rlm;
+        else fst_xdf_backend.write_flag(f, &flag);
+        if (is_rsf && flag > 0 && flag < RSF_EXCLUSIVE_FLAG) {
+            rsf_lock(f, 0);
+            return rsf_open_existing(f); /* parallel writers at work: join them */
+        }
+        if (flag && !f->force_write) {
+            char what[40];
+            snprintf(what, sizeof what, "write flag %u", flag);
+            rsf_lock(f, 0);
+            return fst_error_context(fst_stale_flag_error(f, what), "%s: not truncated", f->path);
+        }
+        if (ftruncate(f->fd, 0) != 0) {
+            rsf_lock(f, 0);
+            return fst_error(FST24_E_IO, "%s: cannot truncate: %s", f->path, strerror(errno));
+        }
+        size = 0;
+    }
     if (size != 0) {
         /* Another process created it first (parallel writers racing). */
         rsf_lock(f, 0);
-        return size < 0 ? (int)size : rsf_open_existing(f);
+        if (size < 0) return (int)size;
+        f->file_size = size;
+        return rsf_open_existing(f);
     }
     uint8_t b[RSF_SOS_BYTES + RSF_EOS_BYTES];
     rsf_seginfo info = {RSF_SOS_BYTES, RSF_SOS_BYTES + RSF_EOS_BYTES, 0, 0};
@@ -212,6 +306,15 @@ static int rsf_close(struct fst24_file *f) {
     return st ? st : fst;
 }
 
+/* Segment-0 write flag of an existing RSF file (0 if it is not one). */
+static int rsf_write_flag(struct fst24_file *f, unsigned *flag) {
+    rsf_sos sos;
+    *flag = 0;
+    if (f->file_size >= RSF_SOS_BYTES && read_sos0(f, &sos) == FST24_OK) *flag = sos.sor.rlm;
+    fst24_clear_error();
+    return FST24_OK;
+}
+
 const fst_backend_ops fst_rsf_backend = {
     .name = "RSF",
     .open_existing = rsf_open_existing,
@@ -223,4 +326,6 @@ const fst_backend_ops fst_rsf_backend = {
     .flush = rsf_flush,
     .close = rsf_close,
     .discard = rsf_discard,
+    .write_flag = rsf_write_flag,
+    .salvage = fst_rsf_salvage,
 };

@@ -178,10 +178,12 @@ static int segment_follows(struct fst24_file *f, int64_t off, int64_t size, cons
     return rsf_sos_is_valid(&next);
 }
 
-int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, int64_t *end) {
+int rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w) {
     int64_t off = 0;
     int unsupported = 0;
-    *open_seg = -1;
+    w->open_seg = -1;
+    w->last_seg = 0;
+    w->cut = 0;
     while (size - off >= RSF_SOS_BYTES) {
         uint8_t b[RSF_SOS_BYTES];
         int st = fst_pread_all(f, b, sizeof b, off);
@@ -190,8 +192,15 @@ int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, in
         rsf_get_sos(b, &sos);
         if (sos.sor.rt != RSF_RT_SOS || sos.sor.zr != RSF_SOR_MARK)
             return corrupt(f, "start-of-segment expected", off);
-        if (sos.s.sseg == 0) { *open_seg = off; break; } /* unfinished: it and what follows is invisible */
+        w->last_seg = off;
+        if (sos.s.sseg == 0) { w->open_seg = off; break; } /* unfinished: it and what follows is invisible */
         if (sos.s.sseg < RSF_SOS_BYTES) return corrupt(f, "segment shorter than its header", off);
+        if (sos.s.vdir > 0 && sos.s.vdirs > 0 && sos.s.sseg > (uint64_t)(size - off)) {
+            /* A closed segment the end of the file cuts short: its directory is lost. */
+            w->open_seg = off;
+            w->cut = 1;
+            break;
+        }
         int ok = sizes_committed(f, off, size, &sos);
         if (ok < 0) return ok;
         if (!ok) {
@@ -203,20 +212,19 @@ int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, in
             snprintf(f->warning, sizeof f->warning,
                      "segment at byte %lld: its start and end records disagree (a writer was killed "
                      "while closing it, or the file is damaged); its records are not visible%s",
-                     (long long)off, last ? " (force_write salvages them)" : "");
-            if (last) { *open_seg = off; break; }
+                     (long long)off, last ? " (force_write or fst24 repair salvages them)" : "");
+            if (last) { w->open_seg = off; break; }
             off += (int64_t)sos.s.sseg;
             continue;
         }
         if (sos.s.vdir > 0 && sos.s.vdirs > 0) {
-            if ((uint64_t)(size - off) < sos.s.sseg) return corrupt(f, "segment beyond end of file", off);
             st = load_segment_dir(f, off, &sos, &unsupported);
             if (st) return st;
         }
         if (sos.s.sseg > (uint64_t)INT64_MAX - (uint64_t)off) return corrupt(f, "segment size overflow", off);
         off += (int64_t)sos.s.sseg;
     }
-    *end = off;
+    w->end = off;
     if (unsupported)
         snprintf(f->warning, sizeof f->warning,
                  "%d RSF records with an unsupported metadata version or type were skipped", unsupported);

@@ -26,10 +26,17 @@ typedef struct rsf_state {
 /* Advisory whole-file write lock (open-file-description lock where available). */
 int rsf_lock(struct fst24_file *f, int on);
 
-/* Read every closed segment's directory into f->entries. *open_seg receives the
- * offset of an unfinished compact segment (-1 if none); *end the offset where
- * the walk stopped. */
-int rsf_load_directory(struct fst24_file *f, int64_t size, int64_t *open_seg, int64_t *end);
+/* Where the walk over the segments stopped, and why. */
+typedef struct rsf_walk {
+    int64_t open_seg;  /* unfinished (or torn, or cut) segment ending the file, -1 if none */
+    int64_t end;       /* offset after the last segment walked (> file size: one runs past it) */
+    int64_t last_seg;  /* start of the last segment walked */
+    int cut;           /* open_seg is a closed segment the end of the file cuts short */
+} rsf_walk;
+
+/* Read every closed segment's directory into f->entries; `w` says where the
+ * walk stopped (an unfinished segment, the end of file, or past it). */
+int rsf_load_directory(struct fst24_file *f, int64_t size, rsf_walk *w);
 
 /* Turn the unfinished compact segment at `seg` (left by a crashed writer) into
  * this session's open segment: keep every complete record, drop the rest. */

@@ -5,53 +5,16 @@
  * See CONTAINER.md §2. Random files are read and written; sequential files
  * (no directory pages) are read only.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/bytes.h"
-#include "fst_internal.h"
+#include "container/xdf_internal.h"
 
-#define XDF_HEADER_WORDS 52       /* 26 U64 = 208 bytes */
-#define XDF_HEADER_LNG 26
-#define XDF_PAGE_LNG 2308         /* U64 per directory page */
-#define XDF_PAGE_BYTES (XDF_PAGE_LNG * 8)
-#define XDF_PAGE_WORDS (XDF_PAGE_LNG * 2)
-#define XDF_ENTRIES_PER_PAGE 256
-#define XDF_MAX_PAGES 1024
-#define XDF_ENTRY_WORDS 18        /* 72 bytes */
-#define XDF_KEY_BYTES 80          /* descriptor copy + auxiliary keys */
-#define XDF_MAX_LNG 0xFFFFFF      /* 24-bit record length in U64 */
-#define XDF_MAX_FILE_BYTES (8LL << 30) /* librmn's practical limit */
-
-/* Header word indices (CONTAINER.md §2.3). */
-enum {
-    H_IDTYP_LNG = 0, H_ADDR = 1, H_VRSN = 2, H_SIGN = 3, H_FSIZ = 4, H_NRWR = 5, H_NXTN = 6,
-    H_NBD = 7, H_PLST = 8, H_NBIG = 9, H_PRM = 10, H_AUX = 11, H_NEFF = 12, H_NREC = 13,
-    H_RWFLG = 14, H_RESERVED = 15
-};
-
-typedef struct xdf_page {
-    int64_t offset;   /* byte offset of the page */
-    int nent;         /* used entries */
-    uint32_t nxt;     /* nxt_addr as stored */
-    int dirty;
-} xdf_page;
-
-typedef struct xdf_state {
-    uint32_t header[XDF_HEADER_WORDS]; /* host order */
-    xdf_page *pages;
-    int npages, cap_pages;
-    int sequential;   /* no directory: read-only */
-    int header_dirty;
-} xdf_state;
-
-static inline uint32_t fourcc(const char *s) {
-    return ((uint32_t)(unsigned char)s[0] << 24) | ((uint32_t)(unsigned char)s[1] << 16) |
-           ((uint32_t)(unsigned char)s[2] << 8) | (uint32_t)(unsigned char)s[3];
-}
-
-static int64_t addr_to_offset(uint32_t addr) { return ((int64_t)addr - 1) * 8; }
 
 /* librmn's 32-bit record handle: open-file index (10 bits, 1 for the first
  * open file), slot in page (9 bits), page (12 bits). */
@@ -107,8 +70,8 @@ static int add_page_slot(xdf_state *s, int64_t offset, int nent, uint32_t nxt) {
     return FST24_OK;
 }
 
-static void entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t *w, int page,
-                             int slot) {
+void fst_xdf_entry_from_words(struct fst24_file *f, fst_entry *e, const uint32_t *w, int page,
+                              int slot) {
     uint32_t idtyp = w[0] >> 24;
     uint32_t lng = w[0] & 0xFFFFFF;
     memcpy(e->desc, w + 2, sizeof e->desc);
@@ -133,19 +96,66 @@ static void entry_to_words(const fst_entry *e, uint32_t *w) {
     memcpy(w + 2, e->desc, sizeof e->desc);
 }
 
-static int check_entry_bounds(struct fst24_file *f, const fst_entry *e, int page, int slot) {
-    if (e->flags & FST_ENTRY_DELETED) return FST24_OK; /* never dereferenced */
-    if (e->record_offset < 0 || e->record_bytes < XDF_KEY_BYTES ||
-        e->record_offset + e->record_bytes > f->file_size)
-        return fst_error(FST24_E_CORRUPT,
-                         "%s: directory page %d entry %d points outside the file (offset %lld, "
-                         "%lld bytes, file has %lld bytes)",
-                         f->path, page + 1, slot, (long long)e->record_offset,
-                         (long long)e->record_bytes, (long long)f->file_size);
-    return FST24_OK;
+/* Bits of descriptor W32 0..17 that a metadata edit (rewrite "meta") cannot
+ * change: a directory entry and the descriptor copy in front of its record
+ * agree on them (CONTAINER.md §2.8). */
+static const uint32_t stable_desc_mask[XDF_ENTRY_WORDS] = {
+    0x00FFFFFFu, 0xFFFFFFFFu, /* lng (idtyp: deletion), addr */
+    0x000000FFu, 0xFFFFFF00u, /* nbits; ni */
+    0xFFFFFFFFu, 0xFFFFFFFFu, /* nj/datyp, nk/ubc */
+    0x0000003Fu, 0, 0, 0, 0, 0,
+    0x000000FFu, 0x000000FFu, /* ni_b; dasiz */
+    0x0000000Fu, 0x0000000Fu, 0x0000000Fu, 0
+};
+
+/* Does the record an entry points to carry a descriptor copy that agrees with
+ * the entry (same address, length and shape)? 1 yes, 0 no, < 0 read error. */
+int fst_xdf_entry_matches_record(struct fst24_file *f, const uint32_t *entry_words) {
+    return fst_xdf_entry_matches_at(f, entry_words, addr_to_offset(entry_words[1]));
 }
 
-static int read_random(struct fst24_file *f) {
+int fst_xdf_entry_matches_at(struct fst24_file *f, const uint32_t *entry_words, int64_t off) {
+    uint32_t copy[XDF_ENTRY_WORDS];
+    if (off < 0 || off + (int64_t)sizeof copy > f->file_size) return 0;
+    int st = fst_pread_all(f, copy, sizeof copy, off);
+    if (st) return st;
+    fst_be32_to_host(copy, XDF_ENTRY_WORDS);
+    int same = 1;
+    for (int i = 0; i < XDF_ENTRY_WORDS; i++) {
+        if ((copy[i] ^ entry_words[i]) & stable_desc_mask[i]) return 0;
+        if (i > 0 && copy[i] != entry_words[i]) same = 0;
+    }
+    return same ? 1 : 2;
+}
+
+/* What loading the directory found besides the records. */
+typedef struct xdf_load {
+    int64_t limit;     /* logical end of the file: the size in the header */
+    int tolerant;      /* hide entries that cannot be trusted instead of failing */
+    int bad_pages;     /* pages whose checksum fails */
+    int first_bad;     /* first such page (1-based) */
+    int64_t beyond;    /* entries hidden: their record lies past `limit` */
+    int64_t unverified;/* entries of bad pages hidden: they disagree with their record */
+    int64_t differing; /* entries of bad pages kept whose editable fields differ from their record */
+} xdf_load;
+
+/* Forget a partly loaded directory (before loading it again). */
+static void reset_directory(struct fst24_file *f) {
+    xdf_state *s = state(f);
+    s->npages = 0;
+    f->num_entries = 0;
+    f->num_deleted = 0;
+    f->num_pages = 0;
+    f->checksum_errors = 0;
+}
+
+/* Hide an entry that cannot be shown (it stays in its slot, deleted). */
+static void hide_entry(struct fst24_file *f, fst_entry *e) {
+    e->flags |= FST_ENTRY_DELETED;
+    (void)f;
+}
+
+static int read_random(struct fst24_file *f, xdf_load *ld) {
     xdf_state *s = state(f);
     uint32_t nbd = s->header[H_NBD];
     if (nbd > XDF_MAX_PAGES)
@@ -156,7 +166,7 @@ static int read_random(struct fst24_file *f) {
     int64_t offset = (int64_t)(s->header[H_IDTYP_LNG] & 0xFFFFFF) * 8;
     int st = FST24_OK;
     for (uint32_t p = 0; p < nbd; p++) {
-        if (offset + XDF_PAGE_BYTES > f->file_size) {
+        if (offset + XDF_PAGE_BYTES > ld->limit) {
             st = fst_error(FST24_E_CORRUPT,
                            "%s: directory page %u at offset %lld lies past the end of the file",
                            f->path, p + 1, (long long)offset);
@@ -166,7 +176,11 @@ static int read_random(struct fst24_file *f) {
         fst_be32_to_host(page, XDF_PAGE_WORDS);
         uint32_t checksum = 0;
         for (int i = 4; i < XDF_PAGE_WORDS; i++) checksum ^= page[i];
-        if (checksum != 0) f->checksum_errors++;
+        int bad = checksum != 0;
+        if (bad) {
+            f->checksum_errors++;
+            if (!ld->bad_pages++) ld->first_bad = (int)p + 1;
+        }
         uint32_t nxt = page[4];
         int nent = (int)page[5];
         if (nent < 0 || nent > XDF_ENTRIES_PER_PAGE) {
@@ -178,8 +192,31 @@ static int read_random(struct fst24_file *f) {
         for (int j = 0; j < nent; j++) {
             fst_entry *e = fst_file_new_entry(f);
             if (!e) { st = FST24_E_NOMEM; break; }
-            entry_from_words(f, e, page + 8 + XDF_ENTRY_WORDS * j, (int)p, j);
-            if ((st = check_entry_bounds(f, e, (int)p, j))) break;
+            const uint32_t *w = page + 8 + XDF_ENTRY_WORDS * j;
+            fst_xdf_entry_from_words(f, e, w, (int)p, j);
+            if (!(e->flags & FST_ENTRY_DELETED)) {
+                int outside = e->record_offset < XDF_HEADER_LNG * 8 || e->record_bytes < XDF_KEY_BYTES ||
+                              e->record_offset + e->record_bytes > ld->limit;
+                if (outside && (ld->tolerant || bad)) {
+                    hide_entry(f, e);
+                    if (e->record_offset >= ld->limit) ld->beyond++;
+                    else ld->unverified++;
+                } else if (outside) {
+                    st = fst_error(FST24_E_CORRUPT,
+                                   "%s: directory page %u entry %d points outside the file (offset "
+                                   "%lld, %lld bytes, file has %lld bytes)",
+                                   f->path, p + 1, j, (long long)e->record_offset,
+                                   (long long)e->record_bytes, (long long)ld->limit);
+                    break;
+                } else if (bad) {
+                    /* A page that fails its checksum (torn by a crash, or damaged):
+                     * keep only entries their own record confirms. */
+                    int ok = fst_xdf_entry_matches_record(f, w);
+                    if (ok < 0) { st = ok; break; }
+                    if (!ok) { hide_entry(f, e); ld->unverified++; }
+                    if (ok == 2) ld->differing++;
+                }
+            }
             if (e->flags & FST_ENTRY_DELETED) f->num_deleted++;
             f->num_entries++;
         }
@@ -192,7 +229,7 @@ static int read_random(struct fst24_file *f) {
                 break;
             }
             offset = addr_to_offset(nxt);
-            if (offset < 0 || offset + XDF_PAGE_BYTES > f->file_size) {
+            if (offset < 0 || offset + XDF_PAGE_BYTES > ld->limit) {
                 st = fst_error(FST24_E_CORRUPT,
                                "%s: directory page %u points to a page past the end of the file",
                                f->path, p + 1);
@@ -207,7 +244,7 @@ static int read_random(struct fst24_file *f) {
 
 /* Sequential files: records back to back, each followed by a 16-byte postfix,
  * closed by an end-of-file marker (idtyp 127). */
-static int read_sequential(struct fst24_file *f) {
+int fst_xdf_read_sequential(struct fst24_file *f) {
     xdf_state *s = state(f);
     s->sequential = 1;
     int64_t offset = (int64_t)(s->header[H_IDTYP_LNG] & 0xFFFFFF) * 8;
@@ -236,7 +273,7 @@ static int read_sequential(struct fst24_file *f) {
                              f->path, (long long)offset);
         fst_entry *e = fst_file_new_entry(f);
         if (!e) return FST24_E_NOMEM;
-        entry_from_words(f, e, w, slot / XDF_ENTRIES_PER_PAGE, slot % XDF_ENTRIES_PER_PAGE);
+        fst_xdf_entry_from_words(f, e, w, slot / XDF_ENTRIES_PER_PAGE, slot % XDF_ENTRIES_PER_PAGE);
         if (e->flags & FST_ENTRY_DELETED) f->num_deleted++;
         f->num_entries++;
         slot++;
@@ -252,10 +289,9 @@ static int read_sequential(struct fst24_file *f) {
     return FST24_OK;
 }
 
-static int xdf_open_existing(struct fst24_file *f) {
-    xdf_state *s = calloc(1, sizeof *s);
-    if (!s) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
-    f->bk = s;
+/* Read and check the 208-byte header into s->header. */
+static int read_header(struct fst24_file *f) {
+    xdf_state *s = state(f);
     if (f->file_size < XDF_HEADER_WORDS * 4)
         return fst_error(FST24_E_CORRUPT, "%s: file is truncated: %lld bytes, an XDF header needs 208",
                          f->path, (long long)f->file_size);
@@ -273,13 +309,176 @@ static int xdf_open_existing(struct fst24_file *f) {
         return fst_error(FST24_E_CORRUPT,
                          "%s: XDF header is not the standard-file layout (lng %u, keys %08x/%08x)",
                          f->path, h[H_IDTYP_LNG] & 0xFFFFFF, h[H_PRM], h[H_AUX]);
+    return FST24_OK;
+}
+
+static int64_t current_size(struct fst24_file *f) {
+    struct stat sb;
+    if (fstat(f->fd, &sb) != 0) return fst_error(FST24_E_IO, "%s: cannot stat: %s", f->path, strerror(errno));
+    return (int64_t)sb.st_size;
+}
+
+/* Read-only view of a random file: header, then the pages it counts. A file
+ * being written (rwflg set) is read again until the header has not changed
+ * while the pages were read and every page passes its checksum, so that a
+ * reader sees the state of one flush and never a page half rewritten. */
+static int load_snapshot(struct fst24_file *f, xdf_load *ld) {
+    xdf_state *s = state(f);
+    enum { ATTEMPTS = 400 };
+    int st = FST24_OK;
+    /* Only a writer still at work can change the file under us. */
+    int live = !f->writable && s->header[H_RWFLG] != 0 && fst_writer_alive(f, NULL) != 0;
+    for (int attempt = 0;; attempt++) {
+        if (attempt) {
+            reset_directory(f);
+            if ((st = read_header(f))) return st;
+            if (attempt > 3) usleep(attempt < 50 ? 100 : 1000);
+        }
+        int64_t size = current_size(f);
+        if (size < 0) return (int)size;
+        f->file_size = size;
+        uint32_t before[XDF_HEADER_WORDS];
+        memcpy(before, s->header, sizeof before);
+        int64_t declared = (int64_t)before[H_FSIZ] * 8;
+        int busy = live && before[H_RWFLG] != 0;
+        if (declared > size) {
+            /* A writer's flush may have grown the header after our fstat. */
+            if (busy && attempt + 1 < ATTEMPTS) continue;
+            return fst_error(FST24_E_CORRUPT,
+                             "%s: file is truncated: header says %lld bytes, file has %lld (fst24 "
+                             "repair can copy its complete records to a new file)",
+                             f->path, (long long)declared, (long long)size);
+        }
+        memset(ld, 0, sizeof *ld);
+        ld->limit = declared;
+        ld->tolerant = f->writable ? f->force_write : (before[H_RWFLG] != 0 || declared < size);
+        st = read_random(f, ld);
+        if (!busy || attempt + 1 == ATTEMPTS) return st;
+        uint32_t after[XDF_HEADER_WORDS];
+        int rst = fst_pread_all(f, after, sizeof after, 0);
+        if (rst) return rst;
+        fst_be32_to_host(after, XDF_HEADER_WORDS);
+        if (st == FST24_OK && ld->bad_pages == 0 && !memcmp(before, after, sizeof after)) return st;
+    }
+}
+
+static int write_dirty_pages(struct fst24_file *f);
+
+/* force_write on a file whose writer died: drop what followed its last
+ * flush (records, a page not yet counted), repair the pages, mark ours. */
+static int recover_for_writing(struct fst24_file *f, const xdf_load *ld) {
+    xdf_state *s = state(f);
+    int64_t dropped = f->file_size - ld->limit;
+    xdf_page *last = &s->pages[s->npages - 1];
+    if (last->nxt != 0) {
+        last->nxt = 0;
+        last->dirty = 1;
+    }
+    if (ld->bad_pages)
+        for (int p = 0; p < s->npages; p++) s->pages[p].dirty = 1; /* fresh checksums */
+    uint32_t valid = 0;
+    for (int64_t i = 0; i < f->num_entries; i++) valid += !(f->entries[i].flags & FST_ENTRY_DELETED);
+    s->header[H_NREC] = valid;
+    s->header_dirty = 1;
+    if (dropped > 0 && ftruncate(f->fd, ld->limit) != 0)
+        return fst_error(FST24_E_IO, "%s: cannot drop the %lld bytes after the last flush: %s", f->path,
+                         (long long)dropped, strerror(errno));
+    f->file_size = ld->limit;
+    if (dropped > 0 || ld->bad_pages || ld->unverified || ld->beyond) {
+        f->recovered = 1;
+        snprintf(f->warning, sizeof f->warning,
+                 "recovered for writing: %lld bytes written after the last flush dropped%s%s",
+                 (long long)(dropped > 0 ? dropped : 0),
+                 ld->bad_pages ? ", directory pages that failed their checksum rewritten" : "",
+                 ld->unverified ? ", entries their record does not confirm hidden" : "");
+    } else {
+        snprintf(f->warning, sizeof f->warning,
+                 "write flag (rwflg %u) of a writer that is gone cleared; nothing was lost",
+                 s->header[H_RWFLG]);
+    }
+    return write_dirty_pages(f);
+}
+
+/* The warning of a read-only open: what is not shown, and why. */
+static void describe_read_state(struct fst24_file *f, const xdf_load *ld) {
+    xdf_state *s = state(f);
+    int64_t trailing = f->file_size - ld->limit;
+    size_t n = strlen(f->warning);
+    int alive = s->header[H_RWFLG] ? fst_writer_alive(f, NULL) : 0;
+    f->writer_active = alive == 1;
+    if (trailing > 0 || ld->beyond) {
+        /* With a writer at work, its unflushed records are simply not visible yet. */
+        if (alive != 1) {
+            f->recovered = 1;
+            n += (size_t)snprintf(f->warning + n, sizeof f->warning - n,
+                                  "%s%lld bytes after the end recorded in the header are not visible "
+                                  "(%s); fst24 repair copies their complete records",
+                                  n ? "; " : "", (long long)trailing,
+                                  s->header[H_RWFLG] ? "written after the last flush of a writer that "
+                                                       "crashed or is not on this host"
+                                                     : "trailing data: damaged file");
+        }
+    }
+    if (ld->bad_pages && n < sizeof f->warning) {
+        f->recovered = 1;
+        n += (size_t)snprintf(f->warning + n, sizeof f->warning - n,
+                              "%s%d directory page%s fail%s the checksum (first: page %d, file_index "
+                              "%d..%d); each entry was checked against its record: %lld hidden, %lld "
+                              "kept with metadata that differs from their record's own copy (edited, "
+                              "or damaged)",
+                              n ? "; " : "", ld->bad_pages, ld->bad_pages > 1 ? "s" : "",
+                              ld->bad_pages > 1 ? "" : "s", ld->first_bad,
+                              (ld->first_bad - 1) * XDF_ENTRIES_PER_PAGE,
+                              ld->first_bad * XDF_ENTRIES_PER_PAGE - 1, (long long)ld->unverified,
+                              (long long)ld->differing);
+    }
+    if (s->header[H_RWFLG] && alive != 1 && !f->recovered && n == 0)
+        snprintf(f->warning, sizeof f->warning,
+                 "marked open for writing (rwflg %u) by a writer that holds no lock on this host (it "
+                 "crashed right after a flush, or is librmn or on another host): nothing it flushed is "
+                 "missing; writers need force_write",
+                 s->header[H_RWFLG]);
+}
+
+/* Entries a crashed writer's unfinished flush left at the end of the last
+ * page (records past the header's end, or slots only partly written) are not
+ * entries of the file: drop them, so that the page ends where the last flush
+ * ended. Returns how many were dropped. */
+static int64_t trim_unfinished_tail(struct fst24_file *f, const xdf_load *ld) {
+    xdf_state *s = state(f);
+    int64_t dropped = 0;
+    for (int p = s->npages - 1; p >= 0; p--) {
+        xdf_page *pg = &s->pages[p];
+        while (pg->nent > 0) {
+            fst_entry *e = &f->entries[f->num_entries - 1];
+            if (e->record_offset < ld->limit && e->record_offset >= XDF_HEADER_LNG * 8 &&
+                e->record_bytes >= XDF_KEY_BYTES)
+                break;
+            if (e->flags & FST_ENTRY_DELETED) f->num_deleted--;
+            f->num_entries--;
+            pg->nent--;
+            pg->dirty = 1;
+            dropped++;
+        }
+        if (pg->nent > 0) break;
+    }
+    return dropped;
+}
+
+static int xdf_open_existing(struct fst24_file *f) {
+    xdf_state *s = calloc(1, sizeof *s);
+    if (!s) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    f->bk = s;
+    int st = read_header(f);
+    if (st) return st;
+    uint32_t *h = s->header;
     int64_t declared = (int64_t)h[H_FSIZ] * 8;
     if (h[H_NBD] == 0) {
         /* Sequential layout (also found mislabelled STDR): readable, not writable. */
         if (f->writable)
             return fst_error(FST24_E_UNSUPPORTED, "%s: sequential XDF files can only be read",
                              f->path);
-        st = read_sequential(f);
+        st = fst_xdf_read_sequential(f);
         /* A sequential header's size excludes the record postfixes: only a file
          * labelled random (STDR) but laid out sequentially is a recovery. */
         if (st == FST24_OK && h[H_SIGN] == fourcc("STDR")) {
@@ -291,27 +490,31 @@ static int xdf_open_existing(struct fst24_file *f) {
         }
         return st;
     }
-    if (declared != f->file_size) {
-        if (declared > f->file_size)
-            return fst_error(FST24_E_CORRUPT,
-                             "%s: file is truncated: header says %lld bytes, file has %lld",
-                             f->path, (long long)declared, (long long)f->file_size);
-        return fst_error(FST24_E_CORRUPT,
-                         "%s: file size %lld does not match the header (%lld bytes): trailing "
-                         "data after the last record",
-                         f->path, (long long)f->file_size, (long long)declared);
-    }
-    if ((st = read_random(f))) return st;
+    f->kind = FST24_KIND_XDF;
     if (f->writable) {
-        if (h[H_RWFLG] != 0 && !f->force_write)
-            return fst_error(FST24_E_LOCKED,
-                             "%s: another writer has the file open (or crashed); open with "
-                             "force_write to override",
-                             f->path);
-        /* Mark the file as being written so other writers stay away. */
-        if ((st = write_header(f, 3))) return st;
+        /* We hold the writer lock: a flag on disk is a writer that is gone. */
+        if (h[H_RWFLG] != 0 && !f->force_write) {
+            char what[32];
+            snprintf(what, sizeof what, "XDF rwflg %u", h[H_RWFLG]);
+            return fst_stale_flag_error(f, what);
+        }
+        if (declared < f->file_size && !f->force_write)
+            return fst_error(FST24_E_CORRUPT,
+                             "%s: %lld bytes after the end recorded in the header (damaged file); "
+                             "open it with force_write to drop them, or copy its records with "
+                             "fst24 repair", f->path, (long long)(f->file_size - declared));
     }
-    return FST24_OK;
+    xdf_load ld;
+    if ((st = load_snapshot(f, &ld))) return st;
+    if (ld.tolerant) trim_unfinished_tail(f, &ld);
+    if (!f->writable) {
+        describe_read_state(f, &ld);
+        return FST24_OK;
+    }
+    if (f->file_size > ld.limit || ld.bad_pages || ld.beyond || ld.unverified || h[H_RWFLG])
+        if ((st = recover_for_writing(f, &ld))) return st;
+    /* Mark the file as being written so other writers stay away. */
+    return write_header(f, 3);
 }
 
 static int write_empty_page(struct fst24_file *f, int64_t offset) {
@@ -509,7 +712,29 @@ static int xdf_close(struct fst24_file *f) {
     return st;
 }
 
+/* rwflg of an existing XDF file, from its header alone. */
+static int xdf_write_flag(struct fst24_file *f, unsigned *flag) {
+    uint8_t b[XDF_HEADER_WORDS * 4];
+    *flag = 0;
+    if (f->file_size < (int64_t)sizeof b) return FST24_OK;
+    int st = fst_pread_all(f, b, sizeof b, 0);
+    if (st) return st;
+    if (memcmp(b + 12, "STDR", 4) && memcmp(b + 12, "STDS", 4)) return FST24_OK;
+    *flag = fst_load_be32(b + 4 * H_RWFLG);
+    return FST24_OK;
+}
+
 const fst_backend_ops fst_xdf_backend = {
-    "XDF", xdf_open_existing, xdf_create, xdf_append, xdf_delete, xdf_rewrite_meta,
-    xdf_read_payload, xdf_flush, xdf_close, xdf_discard,
+    .name = "XDF",
+    .open_existing = xdf_open_existing,
+    .create = xdf_create,
+    .append = xdf_append,
+    .delete_entry = xdf_delete,
+    .rewrite_meta = xdf_rewrite_meta,
+    .read_payload = xdf_read_payload,
+    .flush = xdf_flush,
+    .close = xdf_close,
+    .discard = xdf_discard,
+    .write_flag = xdf_write_flag,
+    .salvage = fst_xdf_salvage,
 };

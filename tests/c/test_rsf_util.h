@@ -92,6 +92,17 @@ static inline int t_verify(const fst24_record *r) {
     return ok;
 }
 
+/* A whole text file as a NUL-terminated string (caller frees); NULL if unreadable. */
+static inline char *t_slurp_text(const char *path) {
+    size_t n;
+    unsigned char *b = tu_slurp(path, &n);
+    if (!b) return NULL;
+    char *s = realloc(b, n + 1);
+    if (!s) { free(b); return NULL; }
+    s[n] = '\0';
+    return s;
+}
+
 /* Run a shell command line, return its exit status. */
 static inline int t_sh(const char *fmt, ...) {
     char cmd[4096];

@@ -7,8 +7,8 @@ import pytest
 
 from cli_util import run
 
-COMMANDS = ["ls", "info", "dump", "stat", "diff", "select", "rm", "convert", "check", "grid", "ip", "date",
-            "version"]
+COMMANDS = ["ls", "info", "dump", "stat", "diff", "select", "rm", "convert", "repair", "check", "grid", "ip",
+            "date", "version"]
 
 
 def listed_commands() -> list[str]:

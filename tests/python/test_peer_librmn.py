@@ -343,3 +343,35 @@ def test_librmn_reads_the_fixtures_as_fst24_does() -> None:
     result = json.loads(lines[0][len("RESULT "):])
     assert all(a == b and a > 0 for a, b in result["counts"].values()), result["counts"]
     assert not result["problems"], "\n".join(result["problems"][:20])
+
+
+KILLED_WRITER = r"""
+import os, signal, sys
+import numpy as np
+import fst24
+f = fst24.open(sys.argv[1], "w", backend="xdf")
+for i in range(8):
+    if i == 5:
+        f.flush()
+    f.write(fst24.Record(data=np.full((6, 5), i + 0.5, np.float32), nomvar="KILL", ip2=i, etiket="PEERTEST"))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_librmn_reads_recovered_and_repaired_files(tmp_path: Path) -> None:
+    """A writer killed after flushing 5 of 8 records: fst24 repair copies all 8, force_write
+    keeps the 5 flushed ones; librmn reads both results with the right values."""
+    path, fixed = tmp_path / "killed.fst", tmp_path / "repaired.fst"
+    assert subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)]).returncode == -9
+    assert fst24.repair(path, fixed)["copied"] == 8
+    with pytest.warns(fst24.DamagedFileWarning):
+        with fst24.open(path, "a", force_write=True) as f:
+            assert len(f) == 5
+    for p, n in ((path, 5), (fixed, 8)):
+        unit = rmn.fstopenall(str(p), rmn.FST_RO)
+        try:
+            keys = rmn.fstinl(unit)
+            got = sorted((r["ip2"], float(np.asarray(r["d"]).ravel()[0])) for r in map(rmn.fstluk, keys))
+            assert got == [(i, i + 0.5) for i in range(n)], p.name
+        finally:
+            rmn.fstcloseall(unit)
