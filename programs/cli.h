@@ -23,7 +23,7 @@
     X(diff, "compare two files record by record (fstcomp); exit 0 same, 1 different")   \
     X(select, "copy selected records into a new or existing file, editing headers")    \
     X(rm, "delete the selected records of files in place")                             \
-    X(convert, "copy every record into a new file of the other backend")               \
+    X(convert, "copy every record into a file of the other backend, or to netCDF/Zarr")\
     X(repair, "copy what can be recovered of a damaged or crashed file into a new one") \
     X(check, "structural validation of XDF and RSF files, reading every record")        \
     X(grid, "grid description and lat/lon summary of the grids in a file")              \
@@ -41,6 +41,9 @@ CLI_COMMANDS(CLI_DECLARE)
 
 /* Print "fst24: <message>" on stderr; returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* convert_python.c: outputs .nc / .zarr are converted by `python -m fst24.convert` */
+int cli_convert_wants_python(int argc, char **argv);
+int cli_convert_python(int argc, char **argv);
 /* "fst24: [what: ]<fst24_last_error()>"; returns 1. */
 int cli_fail_lib(const char *what);
 /* The library's message, prefixed with `path` unless it already names it; returns 1. */

@@ -8,18 +8,24 @@
 
 const char cli_help_convert[] =
     "usage: fst24 convert --backend rsf|xdf IN OUT\n"
+    "       fst24 convert IN... OUT.nc|OUT.zarr [--vars A,B] [--forecast-axis] [--ensembles] ...\n"
     "Copy every record of IN, in order, into a new file OUT of the chosen backend. Payloads and\n"
     "headers are copied unchanged (no decoding); RSF extended metadata is kept when OUT is RSF\n"
     "and reported lost (on stderr) when OUT is XDF, which cannot store it. To copy a selection,\n"
     "or to edit headers, use fst24 select. OUT is written under the writer lock (refused while\n"
     "another process writes it) and may not be IN.\n"
+    "With an OUT ending in .nc, .nc4 or .zarr (or --format netcdf|zarr), the records of every IN\n"
+    "are converted to a CF netCDF file or Zarr store by the fst24 Python package (python -m\n"
+    "fst24.convert --help for its options; FST24_PYTHON selects the interpreter).\n"
     "\n"
     "example:\n"
     "  fst24 convert --backend rsf model.fst model.rsf\n"
+    "  fst24 convert run/2024011500_* run.nc --vars TT,HU,P0\n"
     "\n"
     "exit status: 0 success, 1 a file could not be read or written, 2 usage error\n";
 
 int cmd_convert(int argc, char **argv) {
+    if (cli_convert_wants_python(argc, argv)) return cli_convert_python(argc, argv);
     const char *in_path = NULL, *out_path = NULL, *bk = NULL;
     for (int i = 1; i < argc; i++) {
         int r = cli_opt_value("convert", argc, argv, &i, "--backend", &bk);

@@ -32,6 +32,20 @@ if [ "${FST24_PEERS:-1}" = 1 ]; then
     >/dev/null 2>&1 || echo "(peer fstd2nc/rpnpy not installed: peer tests will be skipped)"
 fi
 
+# Optional peer for the xarray comparison (tests/python/test_xarray_peer.py): fstd2nc needs numpy < 2,
+# so it gets its own venv, build/peers-venv. Best effort: those tests skip themselves without it.
+if [ "${FST24_PEERS:-1}" = 1 ] && [ -z "${FST24_PEER_PYTHON:-}" ]; then
+  if [ ! -x build/peers-venv/bin/python ] || ! build/peers-venv/bin/python -c "import fstd2nc, yaml, dask" 2>/dev/null; then
+    { { [ -x build/peers-venv/bin/python ] || timeout 600 "$PY" -m venv build/peers-venv; } &&
+      timeout 600 build/peers-venv/bin/python -m pip install --quiet --disable-pip-version-check \
+        "numpy<2" "pandas<3" fstd2nc fstd2nc-deps xarray pyyaml dask; } >/dev/null 2>&1 ||
+      echo "(peer venv for fstd2nc not created: xarray peer tests will be skipped)"
+  fi
+  if build/peers-venv/bin/python -c "import fstd2nc, yaml, dask" >/dev/null 2>&1; then
+    export FST24_PEER_PYTHON="$PWD/build/peers-venv/bin/python"
+  fi
+fi
+
 echo "== C build and tests"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DFST24_BUILD_BENCH=ON >/dev/null
 cmake --build build/release -j"$JOBS"

@@ -270,6 +270,9 @@ def _class_entry(name: str, cls: type, problems: list[str]) -> PyEntry:
             continue
         if kind == "attribute":
             mdoc = inspect.getdoc(value) if getattr(value, "__doc__", None) else None
+            slots = getattr(_owner, "__slots__", None)
+            if not mdoc and isinstance(slots, dict) and isinstance(slots.get(mname), str):
+                mdoc = inspect.cleandoc(slots[mname])   # documented slot: __slots__ = {name: doc}
             if not mdoc:
                 problems.append(f"{qual}.{mname}: no docstring")
             attributes.append((mname, _attribute_note(value), mdoc or ""))

@@ -113,6 +113,9 @@ typedef struct fst24_grid_info {
     double resolution_at_standard_parallel;        /* d60 (m) */
     double false_easting, false_northing;          /* (pi-1)*d60, (pj-1)*d60 */
     double pole_i, pole_j, d60, dgrw;
+    /* keys of the positional records the grid was read from: ">>" and "^^"
+     * (Z, Y, #, X), "^>" in [0] (U); -1 when none (self-contained grids) */
+    int64_t positional_key[2];
 } fst24_grid_info;
 
 /* Fill `info` for `grid`. */

@@ -57,6 +57,9 @@ typedef struct fst24_vgrid_info {
     const char *cf_formula;        /* e.g. "p = exp(a+b*log(ps/pref)) / 100.0" */
     const char *cf_formula_terms;  /* e.g. "a: a b: b ps: P0 pref: pref" */
     const char *cf_positive;       /* "up" or "down" */
+    /* key of the record the descriptor was read from ("!!", or "HY" for a
+     * legacy hybrid descriptor); -1 when built from values in memory */
+    int64_t record_key;
 } fst24_vgrid_info;
 
 /* Parse a "!!" table (ni*nj doubles in file order) of vertical code `vcode`

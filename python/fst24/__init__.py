@@ -19,6 +19,8 @@ and does nothing.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from . import _core
 from ._c_library import get_include, get_library_dir
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
@@ -29,9 +31,9 @@ from .errors import (ClosedFileError, CorruptFileError, DamagedFileWarning, Deco
                      MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
                      ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many, repair
-from .grid import grid_latlon, ig_to_xg, xg_to_ig
+from .grid import Grid, grid_latlon, ig_to_xg, xg_to_ig
 from .metadata import IndexTable, index, index_arrow, read, read_metadata
-from .levels import decode_ip, decode_ip123, encode_ip, format_ip, kind_info
+from .levels import VerticalDescriptor, decode_ip, decode_ip123, encode_ip, format_ip, kind_info
 from .record import HEADER_FIELDS, Record
 
 __version__ = "0.1.0"
@@ -41,12 +43,12 @@ __all__ = [
     "set_memory_limit", "get_memory_limit", "memory_usage", "set_mmap_threshold",
     "get_mmap_threshold", "enable_thread_safety", "missing_values", "library_version",
     "decode_ip", "decode_ip123", "encode_ip", "format_ip", "kind_info", "stamp_to_datetime", "datetime_to_stamp",
-    "grid_latlon", "xg_to_ig", "ig_to_xg",
+    "grid_latlon", "xg_to_ig", "ig_to_xg", "Grid", "VerticalDescriptor",
     "index", "index_arrow", "read_metadata", "read", "IndexTable",
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
-    "ClosedFileError", "FormatLimitError", "DamagedFileWarning",
+    "ClosedFileError", "FormatLimitError", "DamagedFileWarning", "to_xarray", "from_xarray",
     "get_include", "get_library_dir",
 ]
 
@@ -65,3 +67,25 @@ def missing_values() -> dict[str, float]:
 def library_version() -> str:
     """Version of the C library libfst24."""
     return str(_core.version())
+
+
+def to_xarray(source: Any, **options: Any) -> Any:
+    """FST files as a lazy, CF-described ``xarray.Dataset``.
+
+    ``source``: a path, glob, list of paths, directory, ``File`` or
+    ``FileSet`` (records of several files are merged). Options:
+    ``vars`` (nomvars to keep), ``drop_variables``, ``forecast_axis``,
+    ``ensembles``, ``ignore_etiket``, ``ignore_typvar``, ``mask_missing``,
+    ``apply_masks``, ``unknown_grids`` ("index", "skip", "raise"),
+    ``threads``, ``chunks`` (dask chunks; ``{}``: one record per chunk).
+    Same as ``xr.open_dataset(path, engine="fst24", ...)``; see docs/xarray.md.
+    """
+    from .xarray_backend import to_xarray as _to_xarray
+    return _to_xarray(source, **options)
+
+
+def from_xarray(ds: Any, path: Any, **options: Any) -> int:
+    """Write an xarray Dataset as FST records (see :func:`fst24.writer.from_xarray`);
+    returns the number of records written."""
+    from .writer import from_xarray as _from_xarray
+    return _from_xarray(ds, path, **options)

@@ -126,6 +126,10 @@ PyMODINIT_FUNC PyInit__core(void)
         Py_DECREF(m);
         return NULL;
     }
+    if (grid_types_ready(m) < 0 || PyModule_AddFunctions(m, grid_methods) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     static const struct { const char *name; long value; } consts[] = {
         {"IP_NEW", FST24_IP_NEW}, {"IP_OLD", FST24_IP_OLD},
         {"ELEM_F32", FST24_ELEM_F32}, {"ELEM_F64", FST24_ELEM_F64},

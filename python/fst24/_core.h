@@ -97,4 +97,8 @@ PyObject *mod_register(PyObject *self, PyObject *args);
 extern PyMethodDef core_methods[];
 extern PyMethodDef index_methods[]; /* _core_index.c */
 
+/* Grid and VGrid types and their module functions (_core_grid.c). */
+extern PyMethodDef grid_methods[];
+int grid_types_ready(PyObject *module);
+
 #endif

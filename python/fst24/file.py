@@ -141,6 +141,16 @@ class _Searchable:
     def __iter__(self) -> Iterator[Record]:
         return iter(self.find())
 
+    def to_xarray(self, **options: Any) -> Any:
+        """The records of this file (or file set) as a lazy xarray Dataset;
+        options as :func:`fst24.to_xarray`. Records written through this
+        object are flushed first so that the Dataset sees them."""
+        for f in self._chain_files():
+            if f.writable:
+                f.flush()
+        from .xarray_backend import to_xarray
+        return to_xarray(self, **options)
+
     def to_polars(self, columns: Optional[Sequence[str]] = None, decode: bool = True,
                   ext_meta: bool = False) -> Any:
         """Every record as a row of a polars DataFrame: :func:`fst24.index`

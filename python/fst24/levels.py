@@ -1,7 +1,7 @@
 """IP1/IP2/IP3 codes: whole arrays decoded and encoded by libfst24 in one call."""
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -10,7 +10,8 @@ from . import _core
 from .errors import InvalidArgumentError, _error
 from ._util import _contig
 
-__all__ = ["decode_ip", "encode_ip", "kind_info", "decode_ip1", "format_ip", "decode_ip123"]
+__all__ = ["decode_ip", "encode_ip", "kind_info", "decode_ip1", "format_ip", "decode_ip123",
+           "VerticalDescriptor"]
 
 IPRange = tuple[float, float, int]
 
@@ -80,3 +81,61 @@ def decode_ip123(ip1: int, ip2: int, ip3: int) -> tuple[int, IPRange, IPRange, I
     """
     st, r1, r2, r3 = _core.ip123_decode(int(ip1), int(ip2), int(ip3))
     return int(st), r1, r2, r3
+
+
+#: Level families of a vertical descriptor.
+MOMENTUM, THERMODYNAMIC, VERTICAL_VELOCITY = 1, 2, 3
+
+
+class VerticalDescriptor:
+    """A vertical coordinate descriptor ("!!" record, or legacy HY/PT), parsed
+    by libfst24: the level table (ip1, A, B, C per level family) and the
+    parameters of the vcode (``info``: vcode, ptop, pref, rcoef, reference
+    field names, diagnostic levels, CF vocabulary, key of the source record).
+    """
+
+    # A dict of slots documents them (``help()``, docs/reference/python.md).
+    __slots__ = {"_vg": "The vertical descriptor object of the C library.",
+                 "info": "dict: the C library's description (fst24_vgrid_get_info): vcode, kind, "
+                         "version, ptop, pref, rcoef, reference field names, level counts, "
+                         "diagnostic levels, CF vocabulary, key of the source record."}
+
+    def __init__(self, core: "_core.VGrid") -> None:
+        """Wrap a descriptor built by :meth:`of`, :meth:`from_record` or :meth:`from_table`."""
+        self._vg = core
+        self.info: dict[str, Any] = core.info()
+
+    @classmethod
+    def of(cls, record: Any) -> "VerticalDescriptor":
+        """The descriptor of a data record's levels: the "!!" linked by
+        (ig1, ig2), else the file's only "!!", else a legacy descriptor
+        (HY, PT) inferred from the file. RecordNotFoundError if none applies."""
+        return cls(_core.vgrid_find(record))
+
+    @classmethod
+    def from_record(cls, toctoc: Any) -> "VerticalDescriptor":
+        """Parse a "!!" record read from a file."""
+        return cls(_core.vgrid_from_record(toctoc))
+
+    @classmethod
+    def from_table(cls, vcode: int, table: Any) -> "VerticalDescriptor":
+        """Parse a "!!" table: an (ni, nj) array of float64 as stored."""
+        t = np.asarray(table, dtype=np.float64)
+        if t.ndim != 2:
+            raise _error(InvalidArgumentError, f"a '!!' table is 2-D (ni, nj), not {t.shape}")
+        flat = np.ascontiguousarray(t.reshape(-1, order="F"))
+        return cls(_core.vgrid_from_table(int(vcode), t.shape[0], t.shape[1], flat))
+
+    def levels(self, family: int = MOMENTUM) -> dict[str, npt.NDArray[Any]]:
+        """Levels of one family as arrays: ``ip1`` (int32), ``a``, ``b``, ``c`` (float64)."""
+        ip, a, b, c = self._vg.levels(int(family))
+        return {"ip1": np.asarray(ip, np.int32), "a": np.asarray(a, np.float64),
+                "b": np.asarray(b, np.float64), "c": np.asarray(c, np.float64)}
+
+    def lookup(self, ip1: int) -> Optional[tuple[int, int, float, float, float, bool]]:
+        """(family, index, a, b, c, diagnostic) of a level, or None if ip1 is not one of its levels."""
+        return self._vg.lookup(int(ip1))
+
+    def __repr__(self) -> str:
+        i = self.info
+        return f"<fst24.VerticalDescriptor {i['vcode']} ({i['description']}) {i['nl_m']}+{i['nl_t']} levels>"

@@ -22,6 +22,7 @@ int grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out)
     g->ni = ni;
     g->nj = nj;
     g->nsub = 1;
+    g->pos_key[0] = g->pos_key[1] = -1;
     *out = g;
     return FST24_OK;
 }

@@ -41,6 +41,8 @@ int fst24_grid_describe(const fst24_grid *g, fst24_grid_info *info)
     info->master_nj = g->master_nj;
     info->nsubgrids = g->nsub;
     info->identity_rotation = g->identity;
+    info->positional_key[0] = g->pos_key[0];
+    info->positional_key[1] = g->pos_key[1];
     info->earth_radius = GRID_EARTH_RADIUS;
     info->mapping_name = "";
     const grid_proj *p = &g->proj;

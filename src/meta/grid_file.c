@@ -166,6 +166,8 @@ static int grid_from_positionals(fst24_file *file, const fst24_record *rec, fst2
         g->ig[1] = rec->ig2;
         g->ig[2] = rec->ig3;
         g->ig[3] = rec->ig4;
+        g->pos_key[0] = rx.key;
+        g->pos_key[1] = ry.key;
         if (tile) {
             g->tile_i0 = rec->ig3;
             g->tile_j0 = rec->ig4;
@@ -201,6 +203,7 @@ static int grid_from_super(fst24_file *file, const fst24_record *rec, fst24_grid
     st = grid_alloc('U', rec->ni, rec->nj, &g);
     if (st) goto done;
     g->ref_grtyp = 'F';
+    g->pos_key[0] = rs.key;
     g->ig[0] = rec->ig1;
     g->ig[1] = rec->ig2;
     g->ig[2] = rec->ig3;

@@ -61,6 +61,7 @@ struct fst24_grid {
     int32_t tile_i0, tile_j0, master_ni, master_nj;
     int nsub;
     struct fst24_grid *sub[2];
+    int64_t pos_key[2];  /* keys of the >> and ^^ (or ^>) records read; -1 if none */
 };
 
 /* ---- grid_math.c ---- */

@@ -127,6 +127,7 @@ static int new_vgrid(int32_t vcode, fst24_vgrid **out)
     for (int k = 0; k < 4; k++) in->rcoef[k] = NAN;
     in->dipm = in->dipt = in->dipw = -1;
     in->dhm = in->dht = in->dhw = NAN;
+    in->record_key = -1;
     *out = vg;
     return FST24_OK;
 }

@@ -24,6 +24,7 @@ int fst24_vgrid_from_record(fst24_file *file, const fst24_record *r, fst24_vgrid
     st = fst24_vgrid_from_table(r->ig1, r->ni, r->nj, t, out);
     free(t);
     if (st) return fst_error_context(st, "record '!!' (ip1 %d ip2 %d ip3 %d): ", (int)r->ip1, (int)r->ip2, (int)r->ip3);
+    (*out)->info.record_key = r->key;
     return FST24_OK;
 }
 
@@ -199,6 +200,7 @@ static int legacy_descriptor(fst24_file *file, const fst24_record *data, fst24_v
     int st = collect_levels(file, kind, &ip, &n);
     if (!st) st = fst24_vgrid_legacy(vcode, ptop, pref, rcoef, n, ip, out);
     free(ip);
+    if (!st && nhy == 1 && (vcode == 5001 || vcode == 1003)) (*out)->info.record_key = hy.key;
     if (!st && !isnan(etatop)) { /* librmn etasef_to_pres: B = (eta - etatop)/(1 - etatop), A = ptop (1 - B) */
         fst24_vgrid *vg = *out;
         for (int32_t k = 0; k < vg->n[0]; k++) {

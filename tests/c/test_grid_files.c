@@ -187,6 +187,9 @@ static void test_model_grid(void)
         CHECK(st == 0 && info.grtyp == 'Z' && info.ref_grtyp == 'E' && info.mapping == FST24_MAPPING_ROTATED &&
               info.ni == 160 && info.nj == 120 && info.xg[0] == 57.0f && info.xg[1] == 250.0f,
               "model grid description");
+        /* the >> and ^^ it was read from: the first two records of the file (keys 1 and 1025) */
+        CHECK(info.positional_key[0] == 1 && info.positional_key[1] == 1025, "positional keys %lld %lld",
+              (long long)info.positional_key[0], (long long)info.positional_key[1]);
         double x[160], y[120];
         st = fst24_grid_axes(g1, x, y);
         CHECK(st == 0 && x[0] == 160.0 && x[159] == 160.0 + 0.25 * 159 && y[0] == -15.0, "rotated axes are the >> / ^^ values");

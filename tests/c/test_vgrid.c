@@ -195,6 +195,9 @@ static void test_model(const char *fname)
         fst24_vgrid_info in;
         fst24_vgrid_get_info(vg, &in);
         CHECK(in.vcode == 5005 && in.nl_m == 20 && in.nl_t == 20 && !in.legacy, "%s: 5005, 20+20 levels", fname);
+        /* read from the file's third record, the "!!" (keys 1, 1025, 2049 in XDF) */
+        CHECK(in.record_key == (strstr(fname, "rsf") ? (1LL << 32 | 3) : 2049), "%s: '!!' record key %lld", fname,
+              (long long)in.record_key);
         double err = 0;
         for (int fam = 1; fam <= 2; fam++) {
             int32_t ip[20];
@@ -463,6 +466,7 @@ static void test_etasef(void)
             const double B = with_e1 ? (h - 0.01) / 0.99 : h;
             err = fmax(err, fmax(fabs(b - B), fabs(a - 1000.0 * (1.0 - B)) / 1000.0));
         }
+        CHECK(in.record_key == -1, "eta from PT: built from PT, not from a descriptor record");
         CHECK(st == 0 && in.vcode == 1002 && in.nl_m == 3 && in.legacy && err < 1e-12, "eta from PT%s: vcode %d, error %g (%s)",
               with_e1 ? " + E1" : "", in.vcode, err, st ? fst24_last_error() : "");
         fst24_vgrid_free(vg);

@@ -1,0 +1,125 @@
+"""xarray integration: the ``fst24`` backend engine and the ``ds.fst24`` accessor.
+
+A thin shim over :mod:`fst24.dataset` (which knows nothing about xarray)::
+
+    ds = xr.open_dataset("2024011500_006", engine="fst24")     # lazy
+    ds = xr.open_mfdataset(paths, engine="fst24")              # dask, along time
+    ds.fst24.to_fst("copy.fst")                                # write back
+
+Registered as the ``fst24`` entry point of ``xarray.backends`` (pyproject),
+so xarray finds it and also recognises FST files by content
+(``guess_can_open``: FST files often have no extension).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Optional
+
+import numpy as np
+import xarray as xr
+from xarray.backends import BackendArray, BackendEntrypoint
+from xarray.core import indexing
+
+from . import dataset as _model
+
+__all__ = ["FstBackendEntrypoint", "FstBackendArray", "to_xarray", "FstAccessor"]
+
+_OPEN_OPTIONS = ("vars", "forecast_axis", "ensembles", "ignore_etiket", "ignore_typvar", "mask_missing",
+                 "apply_masks", "unknown_grids", "threads")
+
+
+class FstBackendArray(BackendArray):
+    """A lazy FST array (records of a variable, or computed lat/lon) for xarray:
+    each indexing operation reads exactly the records it touches."""
+
+    def __init__(self, array: Any) -> None:
+        """Wrap a :class:`fst24.dataset.RecordArray` or :class:`~fst24.dataset.LatLonArray`."""
+        self.array = array
+        self.shape = tuple(array.shape)
+        self.dtype = np.dtype(array.dtype)
+
+    def __getitem__(self, key: Any) -> Any:
+        return indexing.explicit_indexing_adapter(key, self.shape, indexing.IndexingSupport.OUTER,
+                                                  self.array.__getitem__)
+
+
+def _xr_variable(v: _model.Variable) -> xr.Variable:
+    data = v.data
+    if isinstance(data, (_model.RecordArray, _model.LatLonArray)):
+        data = indexing.LazilyIndexedArray(FstBackendArray(data))
+    return xr.Variable(v.dims, data, dict(v.attrs), dict(v.encoding))
+
+
+def model_to_dataset(model: _model.DatasetModel) -> xr.Dataset:
+    """An xarray Dataset of a Dataset model (no data is read)."""
+    data_vars: dict[str, xr.Variable] = {}
+    coords: dict[str, xr.Variable] = {}
+    for name, v in model.variables.items():
+        (coords if name in model.coord_names else data_vars)[name] = _xr_variable(v)
+    ds = xr.Dataset(data_vars, coords=coords, attrs=dict(model.attrs))
+    ds.encoding["source"] = model.paths[0] if len(model.paths) == 1 else list(model.paths)
+    return ds
+
+
+def to_xarray(source: Any, *, chunks: Any = None, **options: Any) -> xr.Dataset:
+    """An xarray Dataset of FST files (see :func:`fst24.to_xarray`)."""
+    model = _model.build(source, **options)
+    ds = model_to_dataset(model)
+    if chunks is not None:
+        ds = ds.chunk(_chunk_spec(ds, chunks))
+    return ds
+
+
+def _chunk_spec(ds: xr.Dataset, chunks: Any) -> Any:
+    if chunks == {}:
+        spec: dict[str, int] = {}
+        for v in ds.variables.values():
+            spec.update(v.encoding.get("preferred_chunks", {}))
+        return spec
+    return chunks
+
+
+class FstBackendEntrypoint(BackendEntrypoint):
+    """``xr.open_dataset(path, engine="fst24", ...)``: options as :func:`fst24.to_xarray`."""
+
+    description = "RPN Standard Files (FST: XDF and RSF) through fst24, without librmn"
+    url = "https://github.com/fst24/fst24"
+    open_dataset_parameters = ("filename_or_obj", "drop_variables") + _OPEN_OPTIONS
+
+    def open_dataset(self, filename_or_obj: Any, *, drop_variables: Optional[Iterable[str]] = None,
+                     vars: Optional[Iterable[str]] = None, forecast_axis: bool = False, ensembles: bool = False,
+                     ignore_etiket: bool = False, ignore_typvar: bool = False, mask_missing: bool = True,
+                     apply_masks: bool = True, unknown_grids: str = "index",
+                     threads: Optional[int] = None) -> xr.Dataset:
+        """Open FST file(s) lazily: headers and coordinate records only."""
+        model = _model.build(filename_or_obj, vars=vars, drop_variables=drop_variables,
+                             forecast_axis=forecast_axis, ensembles=ensembles, ignore_etiket=ignore_etiket,
+                             ignore_typvar=ignore_typvar, mask_missing=mask_missing, apply_masks=apply_masks,
+                             unknown_grids=unknown_grids, threads=threads)
+        return model_to_dataset(model)
+
+    def guess_can_open(self, filename_or_obj: Any) -> bool:
+        """True for paths whose content is an FST file (by the C detector)."""
+        try:
+            path = os.fspath(filename_or_obj)
+        except TypeError:
+            return False
+        if not isinstance(path, str) or not os.path.isfile(path):
+            return False
+        from .file import detect
+        return detect(path) in ("xdf", "rsf", "xdf_seq")
+
+
+@xr.register_dataset_accessor("fst24")  # type: ignore[no-untyped-call]
+class FstAccessor:
+    """``ds.fst24``: FST-specific operations on a Dataset."""
+
+    def __init__(self, ds: xr.Dataset) -> None:
+        """Attach to ``ds``."""
+        self._ds = ds
+
+    def to_fst(self, path: Any, **options: Any) -> int:
+        """Write the Dataset to an FST file (see :func:`fst24.from_xarray`);
+        returns the number of records written."""
+        from .writer import from_xarray
+        return from_xarray(self._ds, path, **options)
