@@ -148,12 +148,8 @@ def test_compare_files_agrees_with_fst24_diff(samples: Path, tmp_path: Path) -> 
     assert proc.returncode == 1 and "1200 points differ" not in proc.stdout and "close" in proc.stdout
 
 
-NO_XARRAY_BACKEND = "fst24.to_xarray (the xarray backend, branch xarray) is not in this build yet"
-
-
-@pytest.mark.skipif(not hasattr(fst24, "to_xarray"), reason=NO_XARRAY_BACKEND)
 def test_gem_to_netcdf(samples: Path, tmp_path: Path) -> None:
-    xr = pytest.importorskip("xarray")
+    import xarray as xr
     nc = tmp_path / "model.nc"
     out = run("gem_to_netcdf.py", str(samples / "model.fst"), str(nc))
     assert out.startswith(f"{nc}: ") and "P0" in out
