@@ -3,7 +3,8 @@
 A fenced block whose info string is ``python run`` or ``sh run`` is executed by
 ``test_docs.py``; any other block is only shown. The blocks of one document run in
 order, in one temporary directory where ``examples/sample_files.py`` has written the
-sample files (``model.fst``, ``pressure.fst``, ``archive/``): Python blocks share one
+sample files (``model.fst``, ``pressure.fst``, ``archive/``) and where ``examples/`` links to
+the repository's examples: Python blocks share one
 namespace (like the cells of a notebook), shell blocks run with ``bash -euo pipefail``
 and find the ``fst24`` command and ``python`` (the interpreter running the tests) on
 the PATH.
@@ -68,28 +69,34 @@ def runnable_blocks(path: Path) -> list[Block]:
 
 
 def documents() -> list[Path]:
-    """README.md and docs/**/*.md (but the generated references), with runnable blocks."""
-    paths = [ROOT / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
+    """README.md, examples/README.md and docs/**/*.md (but the generated references), with
+    runnable blocks."""
+    paths = [ROOT / "README.md", ROOT / "examples" / "README.md"] + sorted((ROOT / "docs").rglob("*.md"))
     return [p for p in paths if "reference" not in p.relative_to(ROOT).parts and runnable_blocks(p)]
 
 
 def prepare(workdir: Path) -> None:
-    """The sample files the documentation uses, written into ``workdir``."""
+    """The sample files the documentation uses, written into ``workdir``, and ``examples/``
+    (a link to the repository's) so that ``python examples/SCRIPT.py`` works there."""
     sys.path.insert(0, str(ROOT / "examples"))
     try:
         from sample_files import make_sample_files
     finally:
         sys.path.pop(0)
     make_sample_files(workdir)
+    link = workdir / "examples"
+    if not link.exists():
+        link.symlink_to(ROOT / "examples", target_is_directory=True)
 
 
 def shell_env(bindir: Path) -> dict[str, str]:
     """The environment of shell blocks: ``python`` is this interpreter and ``fst24`` the
     CLI installed with it ($FST24_CLI when set)."""
     bindir.mkdir(parents=True, exist_ok=True)
-    link = bindir / "python"
-    if not link.exists():
-        link.symlink_to(sys.executable)
+    wrapper = bindir / "python"   # a script, not a link: a venv's python must be run by its path
+    if not wrapper.exists():
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+        wrapper.chmod(0o755)
     dirs = [str(bindir)]
     cli = os.environ.get("FST24_CLI")
     if cli:

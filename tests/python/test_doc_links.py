@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # The documents whose links are checked: the entry points and the guides.
-CHECKED = ["README.md", "tests/README.md", "docs/user-guide.md", "docs/migration.md",
+CHECKED = ["README.md", "tests/README.md", "examples/README.md", "docs/user-guide.md", "docs/migration.md",
            "docs/reference/python.md", "docs/reference/c.md"]
 _LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(([^)\s]+)\)")
 

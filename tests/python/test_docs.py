@@ -27,7 +27,7 @@ def test_runnable_blocks_of(doc: Path, tmp_path: Path) -> None:
 def test_documents_with_runnable_blocks() -> None:
     names = {str(p.relative_to(ROOT)) for p in DOCS}
     # The README tour and the guides are executed; losing the marker would silently stop that.
-    for required in ("README.md", "docs/user-guide.md", "docs/migration.md"):
+    for required in ("README.md", "examples/README.md", "docs/user-guide.md", "docs/migration.md"):
         assert required in names, f"{required} has no runnable block"
     assert sum(len(doc_blocks.runnable_blocks(p)) for p in DOCS) >= 25
 
