@@ -188,19 +188,24 @@ typedef enum fst24_open_mode {
 
 typedef struct fst24_open_options {
     fst24_backend backend; /* for new files */
-    int parallel;          /* RSF: open for parallel writing by several processes */
+    int parallel;          /* RSF: open for parallel writing by several processes (an XDF file
+                              opened for writing with it: FST24_E_INVALID; ignored read-only) */
     int force_write;       /* ignore a stale write flag left by a crashed writer */
-    int64_t segment_size;  /* RSF parallel: reserved segment size in bytes (0 = default) */
-    int keep_missing_flag; /* 1: when a compressed write falls back to the plain type, keep the
-                              +64 missing flag. librmn drops it (its readers then return the plug
-                              values instead of missing values); 0, the default, does the same. */
+    int64_t segment_size;  /* RSF parallel: bytes each writer reserves per segment, rounded up so
+                              that the segment ends on a 1 MiB boundary (0 = FST_OPTIONS
+                              SEGMENT_SIZE_MB=n, else 1000 MiB). Every flush of every writer
+                              reserves a new segment: the file's apparent size grows by this much
+                              (holes take no disk space; docs/rsf.md) */
+    int keep_missing_flag; /* Ignored (kept for source compatibility): a compressed write that falls
+                              back to the plain type always keeps the +64 missing flag, so that the
+                              missing points read back as missing (librmn drops the flag). */
 } fst24_open_options;
 
 /* Open (or create) a file. `opts` may be NULL. */
 FST24_API int fst24_open(const char *path, fst24_open_mode mode,
                          const fst24_open_options *opts, fst24_file **out);
 /* Open with a librmn-style option string: "R/O", "R/W", "RSF", "XDF",
- * "PARALLEL", "FORCE-WRITE" joined with '+'. */
+ * "PARALLEL", "FORCE-WRITE", "SEGMENT_SIZE_MB=n" joined with '+'. */
 FST24_API int fst24_open_str(const char *path, const char *options, fst24_file **out);
 /* Flush, release the write flag, free everything. NULL is accepted. */
 FST24_API int fst24_close(fst24_file *file);
@@ -367,7 +372,8 @@ typedef enum fst24_rewrite {
  * order). rec->data_type/pack_bits are the requested encoding; rec->data_bits the
  * element size of `data` (32/64 for reals). On success the record is updated
  * with what was stored (data_type, pack_bits, data_bits, key, offset...).
- * `ext_meta` (RSF only, may be NULL) is a JSON text stored with the record.
+ * `ext_meta` (may be NULL) is a JSON text stored with the record; RSF only: an
+ * XDF file cannot store it (FST24_E_UNSUPPORTED, nothing written).
  */
 FST24_API int fst24_write(fst24_file *file, fst24_record *rec, const void *data,
                           fst24_elem_type data_type, fst24_rewrite mode, const char *ext_meta);

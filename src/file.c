@@ -105,7 +105,13 @@ static fst_codec_desc codec_desc_of(const fst24_record *r) {
 int fst24_record_data_layout(const fst24_record *r, fst24_elem_type *type, size_t *count) {
     if (!r) return fst_error(FST24_E_INVALID, "record_data_layout: NULL record");
     fst_codec_desc d = codec_desc_of(r);
-    return fst_codec_layout(&d, type, count);
+    int st = fst_codec_layout(&d, type, count);
+    /* A record of a file: its dimensions must be what its payload can hold, so that
+     * callers sizing buffers from them (grids, readers, the CLI) are safe. The file
+     * itself is not touched (it may be closed). */
+    if (!st && r->file) st = fst_codec_check_stored_size(&d, r->total_stored_bytes);
+    if (st) return fst_error_context(st, "record %.4s", r->nomvar);
+    return FST24_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -334,6 +340,12 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
         return fst_error(FST24_E_INVALID, "%s: invalid open mode %d", path, (int)mode);
     fst24_open_options o = {0};
     if (opts) o = *opts;
+    if (o.segment_size < 0)
+        return fst_error(FST24_E_INVALID, "%s: segment_size %lld must be >= 0 (0: the default)", path,
+                         (long long)o.segment_size);
+    /* Parallel writers exist in RSF only; checked before "w" truncates anything. */
+    if (o.parallel && mode == FST24_MODE_CREATE && default_backend(o.backend) == FST24_BACKEND_XDF)
+        return fst_error(FST24_E_INVALID, "%s: parallel writing needs the RSF backend, not XDF", path);
 
     fst24_file *f = calloc(1, sizeof *f);
     if (!f) return fst_error(FST24_E_NOMEM, "%s: out of memory", path);
@@ -347,7 +359,6 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
     f->parallel = o.parallel;
     f->force_write = o.force_write;
     f->segment_size = o.segment_size;
-    f->keep_missing_flag = o.keep_missing_flag;
 
     /* Never O_TRUNC: "w" truncates only once it holds the writer lock. */
     int flags = O_CLOEXEC | (mode == FST24_MODE_READ ? O_RDONLY : O_RDWR | O_CREAT);
@@ -380,6 +391,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
             return fst_error(FST24_E_NOT_FST, "%s: file is empty, not an FST file", path);
         }
         f->backend = default_backend(o.backend);
+        if (o.parallel && f->backend == FST24_BACKEND_XDF) {
+            free_file(f);
+            return fst_error(FST24_E_INVALID, "%s: parallel writing needs the RSF backend, not XDF", path);
+        }
         f->kind = f->backend == FST24_BACKEND_RSF ? FST24_KIND_RSF : FST24_KIND_XDF;
         f->ops = f->backend == FST24_BACKEND_RSF ? &fst_rsf_backend : &fst_xdf_backend;
         st = f->ops->create(f);
@@ -411,6 +426,10 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
         default:
             free_file(f);
             return fst_error(FST24_E_NOT_FST, "%s: not an FST file (no XDF or RSF signature)", path);
+        }
+        if (o.parallel && f->writable && f->backend == FST24_BACKEND_XDF) {
+            free_file(f);
+            return fst_error(FST24_E_INVALID, "%s: parallel writing needs an RSF file; this one is XDF", path);
         }
         st = f->ops->open_existing(f);
     }
@@ -511,8 +530,16 @@ int fst24_open_str(const char *path, const char *options, fst24_file **out) {
         else if (!strcasecmp(tok, "RSF")) o.backend = FST24_BACKEND_RSF;
         else if (!strcasecmp(tok, "XDF")) o.backend = FST24_BACKEND_XDF;
         else if (!strcasecmp(tok, "PARALLEL")) o.parallel = 1;
+        else if (!strncasecmp(tok, "SEGMENT_SIZE_MB=", 16)) {
+            char *end = NULL;
+            long long mb = strtoll(tok + 16, &end, 10);
+            if (!end || *end || mb <= 0 || mb > ((long long)1 << 40))
+                return fst_error(FST24_E_INVALID, "%s: bad open option \"%s\" (SEGMENT_SIZE_MB=n, n >= 1)",
+                                 path ? path : "", tok);
+            o.segment_size = (int64_t)mb << 20;
+        }
         else if (!strcasecmp(tok, "FORCE-WRITE")) o.force_write = 1;
-        else if (!strcasecmp(tok, "KEEP-MISSING-FLAG")) o.keep_missing_flag = 1;
+        else if (!strcasecmp(tok, "KEEP-MISSING-FLAG")) continue; /* always on now (fst24.h) */
         else if (!strcasecmp(tok, "RND") || !strcasecmp(tok, "STD") || !strcasecmp(tok, "OLD") ||
                  !strcasecmp(tok, "NEW")) continue;
         else return fst_error(FST24_E_INVALID, "%s: unknown open option \"%s\"", path ? path : "", tok);
@@ -767,6 +794,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
     fst24_elem_type native;
     size_t count;
     int st = fst_codec_layout(&d, &native, &count);
+    if (!st) st = fst_codec_check_stored_size(&d, e->record_bytes);
     if (st) return fst_error_context(st, "%s: record %.4s (key %lld)", f->path, rec->nomvar,
                                      (long long)rec->key);
     fst24_elem_type want = (opts && opts->type != FST24_ELEM_NONE) ? opts->type : native;
@@ -1031,11 +1059,19 @@ int fst24_write_payload(fst24_file *f, fst24_record *rec, const uint32_t *words,
         return fst_error(FST24_E_UNSUPPORTED,
                          "%s: record %.4s: extended metadata can only be stored in RSF files",
                          f->path, rec->nomvar);
+    if (ext_meta && *ext_meta && !fst_json_is_object(ext_meta))
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: extended metadata is not a JSON object: %.80s",
+                         f->path, rec->nomvar, ext_meta);
     fst24_record r = *rec;
     resolve_dates(&r);
     uint32_t desc[FST_DESC_WORDS];
     if ((st = fst_record_to_desc(&r, f->backend == FST24_BACKEND_RSF, desc)))
         return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
+    /* Never store a header that its payload cannot hold (it would not read back). */
+    fst_codec_desc cd = codec_desc_of(&r);
+    if ((st = fst_codec_check_stored_size(&cd, (int64_t)nwords * 4)))
+        return fst_error_context(st == FST24_E_CORRUPT ? FST24_E_INVALID : st, "%s: record %.4s: payload of %zu words",
+                                 f->path, r.nomvar, nwords);
     pthread_mutex_lock(&f->lock);
     st = append_locked(f, &r, desc, words, nwords, mode, ext_meta);
     pthread_mutex_unlock(&f->lock);
@@ -1053,6 +1089,13 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
         return fst_error(FST24_E_INVALID, "%s: invalid rewrite mode %d", f->path, (int)mode);
     if (!data) return fst_error(FST24_E_INVALID, "%s: record %.4s: NULL data", f->path, rec->nomvar);
     int is_rsf = f->backend == FST24_BACKEND_RSF;
+    if (ext_meta && *ext_meta && !is_rsf)
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "%s: record %.4s: extended metadata can only be stored in RSF files",
+                         f->path, rec->nomvar);
+    if (ext_meta && *ext_meta && !fst_json_is_object(ext_meta))
+        return fst_error(FST24_E_INVALID, "%s: record %.4s: extended metadata is not a JSON object: %.80s",
+                         f->path, rec->nomvar, ext_meta);
     size_t esize = fst24_elem_size(data_type);
     if (!esize) return fst_error(FST24_E_INVALID, "%s: record %.4s: invalid element type %d", f->path,
                                  rec->nomvar, (int)data_type);
@@ -1071,7 +1114,7 @@ int fst24_write(fst24_file *f, fst24_record *rec, const void *data, fst24_elem_t
     fst_codec_desc req = codec_desc_of(&r), stored;
     uint32_t *words = NULL;
     size_t nwords = 0;
-    int codec_flags = (is_rsf ? FST_CODEC_RSF : 0) | (f->keep_missing_flag ? FST_CODEC_KEEP_MISSING_FLAG : 0);
+    int codec_flags = is_rsf ? FST_CODEC_RSF : 0;
     st = fst_codec_encode(data, data_type, &req, codec_flags, &stored, &words, &nwords);
     if (st) return fst_error_context(st, "%s: record %.4s", f->path, r.nomvar);
     r.data_type = stored.datyp;

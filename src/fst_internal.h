@@ -91,7 +91,6 @@ struct fst24_file {
     int parallel;
     int force_write;
     int64_t segment_size;
-    int keep_missing_flag;
     int create;               /* opened with FST24_MODE_CREATE ("w") */
     int os_lock;              /* writer lock held: 0 none/unsupported, 1 shared, 2 exclusive */
     long lock_pid;            /* process that took it */
@@ -184,5 +183,7 @@ int fst_is_descriptor_name(const char *nomvar);
  * `criteria` matches the record's JSON text `record` (CONTAINER.md §5.4),
  * 0 if not (or `record` is NULL), negative on a malformed criteria text. */
 int fst_meta_match(const char *criteria, const char *record);
+/* 1 if `text` is one JSON object (what extended metadata must be), else 0. */
+int fst_json_is_object(const char *text);
 
 #endif

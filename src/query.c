@@ -140,7 +140,9 @@ int fst24_query_new(fst24_file *file, const fst24_record *criteria, const fst24_
         if (!q->ext_meta) { free(q); return fst_error(FST24_E_NOMEM, "query_new: out of memory"); }
     }
     q->opts.ext_meta = q->ext_meta;
-    int st = build_criteria(q, criteria, file->backend == FST24_BACKEND_RSF);
+    /* invalid JSON criteria are an error, not "no match" */
+    int st = q->ext_meta && *q->ext_meta && fst_meta_match(q->ext_meta, NULL) < 0 ? FST24_E_INVALID : FST24_OK;
+    if (!st) st = build_criteria(q, criteria, file->backend == FST24_BACKEND_RSF);
     if (st) {
         free(q->ext_meta);
         free(q);

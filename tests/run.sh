@@ -3,7 +3,8 @@
 #  1. installs the package (C library, `fst24` CLI, Python package) with its test extras;
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
 #  3. runs the C tests again under AddressSanitizer/UBSan;
-#  4. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
+#  4. fuzzes every libFuzzer target for ~30 s (tests/fuzz/run.sh) when clang is installed;
+#  5. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
 #     installed best-effort from PyPI with fstd2nc) checks files written by fst24 when available.
 # The shared corpus is read from ../shared/corpus (or $FST24_CORPUS) when it is there; without it
 # the corpus tests are reported as skipped and the fixtures of tests/data are tested alone.
@@ -56,6 +57,22 @@ if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DFST24_SANITIZE=ON -DFST24_BUILD_BENCH=OFF >/dev/null
   cmake --build build/asan -j"$JOBS"
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$JOBS" -E "${FST24_ASAN_EXCLUDE:-^$}")
+fi
+
+# Best effort: only with clang (Debian: apt-get install clang). A finding fails the run.
+FUZZ_SECONDS=${FST24_FUZZ_SECONDS:-30}
+if [ "$FUZZ_SECONDS" != 0 ] && command -v clang >/dev/null 2>&1; then
+  echo "== fuzzing every target for ${FUZZ_SECONDS} s (tests/fuzz/run.sh)"
+  fuzz_status=0
+  bash tests/fuzz/run.sh all "$FUZZ_SECONDS" || fuzz_status=$?
+  if [ "$fuzz_status" = 3 ]; then
+    echo "(fuzzing skipped: the targets could not be built with clang)"
+  elif [ "$fuzz_status" != 0 ]; then
+    echo "fuzzing found problems: see build/fuzz/artifacts/ (tests/fuzz/README.md)" >&2
+    exit 1
+  fi
+else
+  echo "== fuzzing skipped (no clang, or FST24_FUZZ_SECONDS=0)"
 fi
 
 echo "== Python tests"

@@ -26,10 +26,11 @@ from ._c_library import get_include, get_library_dir
 from ._memory import (get_memory_limit, get_mmap_threshold, memory_usage, set_memory_limit,
                       set_mmap_threshold)
 from .dates import datetime_to_stamp, stamp_to_datetime
-from .errors import (ClosedFileError, CorruptFileError, DamagedFileWarning, DecodeError, Error, FileIOError,
-                     FileLockedError, FileNotFoundError, FormatLimitError, InvalidArgumentError,
-                     MemoryLimitError, NotFSTError, OutOfMemoryError, PermissionError,
-                     ReadOnlyError, RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
+from .errors import (CastingError, ClosedFileError, CorruptFileError, DamagedFileWarning, DecodeError,
+                     Error, ExtMetaWarning, FileIOError, FileLockedError, FileNotFoundError,
+                     FormatLimitError, FST24Warning, InvalidArgumentError, MemoryLimitError,
+                     NotFSTError, OutOfMemoryError, PermissionError, ReadOnlyError,
+                     RecordNotFoundError, UnsupportedError, STATUS_ERRORS)
 from .file import File, FileSet, Query, detect, is_fst, open, open_many, repair
 from .grid import Grid, grid_latlon, ig_to_xg, xg_to_ig
 from .metadata import IndexTable, index, index_arrow, read, read_metadata
@@ -49,6 +50,7 @@ __all__ = [
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError", "InvalidArgumentError",
     "RecordNotFoundError", "DecodeError", "OutOfMemoryError", "MemoryLimitError",
     "ClosedFileError", "FormatLimitError", "DamagedFileWarning", "to_xarray", "from_xarray",
+    "CastingError", "FST24Warning", "ExtMetaWarning",
     "get_include", "get_library_dir",
 ]
 

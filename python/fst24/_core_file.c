@@ -21,16 +21,18 @@ static PyObject *File_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)fo;
 }
 
-/* File(path, mode, backend=0, parallel=False, force_write=False, keep_missing_flag=False) */
+/* File(path, mode, backend=0, parallel=False, force_write=False, keep_missing_flag=False,
+ *      segment_size=0) */
 static int File_init(FileObject *fo, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"path", "mode", "backend", "parallel", "force_write",
-                             "keep_missing_flag", NULL};
+                             "keep_missing_flag", "segment_size", NULL};
     PyObject *pathobj;
     int mode = 0, backend = 0, parallel = 0, force_write = 0, keep_missing_flag = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&i|ippp:File", kwlist, PyUnicode_FSDecoder,
+    long long segment_size = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O&i|ipppL:File", kwlist, PyUnicode_FSDecoder,
                                      &pathobj, &mode, &backend, &parallel, &force_write,
-                                     &keep_missing_flag))
+                                     &keep_missing_flag, &segment_size))
         return -1;
     if (fo->f != NULL) {
         Py_DECREF(pathobj);
@@ -45,7 +47,8 @@ static int File_init(FileObject *fo, PyObject *args, PyObject *kwds)
     PyObject *bytes = PyUnicode_EncodeFSDefault(pathobj);
     if (bytes == NULL) { Py_DECREF(pathobj); return -1; }
     fst24_open_options opts = {.backend = (fst24_backend)backend, .parallel = parallel,
-                                .force_write = force_write, .keep_missing_flag = keep_missing_flag};
+                                .force_write = force_write, .keep_missing_flag = keep_missing_flag,
+                                .segment_size = (int64_t)segment_size};
     fst24_file *f = NULL;
     int st;
     const char *cpath = PyBytes_AS_STRING(bytes);

@@ -14,7 +14,8 @@ __all__ = [
     "Error", "FileNotFoundError", "PermissionError", "ReadOnlyError", "FileLockedError",
     "FileIOError", "NotFSTError", "CorruptFileError", "UnsupportedError",
     "InvalidArgumentError", "RecordNotFoundError", "DecodeError", "OutOfMemoryError",
-    "MemoryLimitError", "ClosedFileError", "FormatLimitError", "DamagedFileWarning",
+    "MemoryLimitError", "ClosedFileError", "FormatLimitError", "CastingError",
+    "FST24Warning", "ExtMetaWarning", "DamagedFileWarning",
 ]
 
 
@@ -60,7 +61,13 @@ class UnsupportedError(Error):
     """Valid but not supported by this version (FST24_E_UNSUPPORTED)."""
 
 
-class DamagedFileWarning(Error, UserWarning):
+class FST24Warning(Error, UserWarning):
+    """Base class of the warnings fst24 emits (``warnings.warn``). Also an
+    :class:`Error`, so that with warnings turned into errors ``except
+    fst24.Error`` catches them."""
+
+
+class DamagedFileWarning(FST24Warning):
     """Issued (with :mod:`warnings`) when a file opens only by leaving part of
     it out: it is damaged, or its writer crashed. ``File.info()["warning"]``
     says what is not shown; ``fst24.repair`` copies what can be recovered.
@@ -96,6 +103,17 @@ class ClosedFileError(Error, builtins.ValueError):
 
 class FormatLimitError(Error, builtins.ValueError):
     """A limit of the file format would be exceeded (FST24_E_LIMIT)."""
+
+
+class CastingError(InvalidArgumentError, builtins.TypeError):
+    """Decoded data cannot go into the ``out=`` array under the requested
+    ``casting`` rule (numpy's vocabulary), e.g. float data into an int array.
+    Also a ``TypeError``, as numpy's own casting errors are."""
+
+
+class ExtMetaWarning(FST24Warning):
+    """Extended metadata was given for a file that cannot store it (XDF) and
+    was not written."""
 
 
 #: libfst24 status code -> exception class

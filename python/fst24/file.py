@@ -8,13 +8,13 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Iterable, Iterator, Optional, Sequence, Union, cast
+from typing import Any, Iterable, Iterator, Literal, Optional, Sequence, Union, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
-from .errors import InvalidArgumentError, _error
+from .errors import CastingError, ExtMetaWarning, InvalidArgumentError, _error
 from .record import HEADER_FIELDS, Record, _as_record_array, _DTYPE_ELEM, _stamp
 
 __all__ = ["File", "FileSet", "Query", "open", "open_many", "is_fst", "detect", "repair"]
@@ -30,6 +30,9 @@ _REWRITE = {"no": _core.REWRITE_NO, "yes": _core.REWRITE_YES, "skip": _core.REWR
             "meta": _core.REWRITE_META}
 _OPTIONS = ("ip1_all", "ip2_all", "ip3_all", "stamp_norun", "skip_grid_descriptors", "ext_meta")
 _BATCH = 256
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+#: numpy's casting rules, accepted by ``read(..., out=, casting=)``
+Casting = Literal["no", "equiv", "safe", "same_kind", "unsafe"]
 
 
 def _criteria(fields: dict[str, Any]) -> tuple[Optional[Record], dict[str, Any]]:
@@ -64,7 +67,12 @@ class Query:
         ext = options.get("ext_meta")
         if isinstance(ext, dict):
             import json
-            ext = json.dumps(ext, separators=(",", ":"))
+            try:
+                ext = json.dumps(ext, separators=(",", ":"))
+            except (TypeError, ValueError) as exc:
+                raise _error(InvalidArgumentError, f"ext_meta criteria cannot be written as JSON ({exc})") from None
+        elif ext is not None and not isinstance(ext, str):
+            raise _error(InvalidArgumentError, f"ext_meta criteria must be a dict or a JSON str, not {type(ext).__name__}")
         self._args = (
             bool(options.get("ip1_all", False)), bool(options.get("ip2_all", False)),
             bool(options.get("ip3_all", False)), bool(options.get("stamp_norun", False)),
@@ -160,13 +168,21 @@ class _Searchable:
         return index(cast(Any, self), columns=columns, decode=decode, ext_meta=ext_meta)
 
     def read(self, records: Iterable[Record], threads: Optional[int] = None,
-             out: Optional[npt.NDArray[Any]] = None) -> Any:
+             out: Optional[npt.NDArray[Any]] = None, casting: Casting = "safe") -> Any:
         """Decode many records in parallel (in C, GIL released).
 
         Returns a list of arrays (one per record, as ``Record.data``), or, with
         ``out=``, fills ``out`` and returns it: a 4-D array (ni, nj, nk, N) or,
         for nk == 1 records, a 3-D array (ni, nj, N). Records are not cached.
         ``threads=None`` uses every core.
+
+        ``casting`` says which conversions into ``out`` are allowed, with numpy's
+        rules and names: "no", "equiv", "safe" (the default: only conversions that
+        keep every value, e.g. float32 into float64, int16 into int32 or float32),
+        "same_kind" (also float64 into float32, int64 into int32) or "unsafe"
+        (anything, e.g. float into int, which truncates). A record whose data
+        cannot go into ``out`` under the rule raises :class:`CastingError` before
+        anything is decoded.
         """
         recs = list(records)
         for r in recs:
@@ -175,6 +191,9 @@ class _Searchable:
         nthreads = 0 if threads is None else int(threads)
         if nthreads < 0:
             raise _error(InvalidArgumentError, f"threads must be >= 0, not {threads}")
+        if casting not in _CASTINGS:
+            raise _error(InvalidArgumentError,
+                         f"casting must be one of {', '.join(_CASTINGS)}, not {casting!r}")
         specs = [r._array_spec() for r in recs]
         if out is None:
             total = sum(s[2] for s in specs)
@@ -200,15 +219,25 @@ class _Searchable:
         if out.ndim not in (3, 4) or out.shape[-1] != len(recs):
             raise _error(InvalidArgumentError,
                          f"out must be (ni, nj, N) or (ni, nj, nk, N) with N = {len(recs)}, not {out.shape}")
-        targets: list[npt.NDArray[Any]] = []
-        temps: list[tuple[int, npt.NDArray[Any]]] = []
-        for i, (dtype, shape, nbytes) in enumerate(specs):
+        if not out.flags.writeable:
+            raise _error(InvalidArgumentError, "out is read-only")
+        for i, (dtype, shape, _) in enumerate(specs):
             dest = out[..., i]
             want = shape if out.ndim == 4 else shape[:2]
             if len(shape) != 3 or dest.shape != want or (out.ndim == 3 and shape[2] != 1):
                 raise _error(InvalidArgumentError,
                              f"record {i} ({recs[i].nomvar.strip()}) has shape {shape}, out slot is {dest.shape}")
-            if dest.dtype == dtype and dest.flags.f_contiguous and dest.flags.writeable:
+            if not np.can_cast(dtype, out.dtype, casting):
+                r = recs[i]
+                raise _error(CastingError,
+                             f"record {i} ({r.nomvar.strip()!r} of {r.file.path if r.file else '?'}) holds "
+                             f"{dtype} data, which cannot be read into an out array of {out.dtype} with "
+                             f"casting={casting!r} (pass casting='unsafe' to convert anyway)")
+        targets: list[npt.NDArray[Any]] = []
+        temps: list[tuple[int, npt.NDArray[Any]]] = []
+        for i, (dtype, shape, nbytes) in enumerate(specs):
+            dest = out[..., i]
+            if dest.dtype == dtype and dest.flags.f_contiguous:
                 targets.append(dest)
             else:
                 _memory.reserve(nbytes, "read() temporary")
@@ -218,7 +247,10 @@ class _Searchable:
         try:
             _core.read_many(recs, targets, nthreads, False)
             for i, tmp in temps:
-                out[..., i] = tmp.reshape(out[..., i].shape, order="F")
+                src = tmp.reshape(out[..., i].shape, order="F")
+                if src.dtype.kind == "S" and out.dtype.kind != "S":
+                    src = src.view(np.uint8)  # characters as their byte values
+                np.copyto(out[..., i], src, casting="unsafe")  # the rule was checked above
         finally:
             for _, tmp in temps:
                 _memory.release(tmp.nbytes)
@@ -235,8 +267,12 @@ class File(_core.FileBase, _Searchable):
 
     def __init__(self, path: PathLike, mode: str = "r", backend: Optional[str] = None,
                  *, parallel: bool = False, force_write: bool = False,
-                 keep_missing_flag: bool = False) -> None:
+                 keep_missing_flag: bool = False, segment_size: Optional[int] = None) -> None:
         """Open ``path``; see :func:`fst24.open` for the arguments."""
+        if segment_size is not None and (isinstance(segment_size, bool) or not isinstance(segment_size, int)
+                                         or segment_size <= 0):
+            raise _error(InvalidArgumentError,
+                         f"segment_size must be a positive number of bytes or None, not {segment_size!r}")
         if mode not in _MODES:
             raise _error(InvalidArgumentError, f"mode must be one of r, r+, a, w, not {mode!r}")
         key = backend.lower() if isinstance(backend, str) else backend
@@ -247,7 +283,7 @@ class File(_core.FileBase, _Searchable):
         self._map_lock = threading.Lock()
         self._set: Optional["weakref.ref[FileSet]"] = None
         super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write,
-                         keep_missing_flag)
+                         keep_missing_flag, segment_size or 0)
         log.debug("opened %s mode=%s backend=%s", path, mode, self.backend)
         info = self._info()
         if info["recovered"]:
@@ -370,7 +406,7 @@ class File(_core.FileBase, _Searchable):
 
     # ---- writing ----------------------------------------------------------------
 
-    def write(self, rec: Record, rewrite: str = "no") -> bool:
+    def write(self, rec: Record, rewrite: str = "no", *, strict: bool = False) -> bool:
         """Write a record (its data and header).
 
         ``rewrite``: "no" appends; "yes" replaces a record with the same
@@ -379,13 +415,17 @@ class File(_core.FileBase, _Searchable):
         file. The record is updated with what was stored (data_type,
         pack_bits, key, position...) and then belongs to this file. Returns
         False when "skip" found an existing record, else True.
+
+        Extended metadata (``rec.ext_meta``) can only be stored in RSF files:
+        for an XDF file it is left out with an :class:`ExtMetaWarning`, or,
+        with ``strict=True``, the write is refused (:class:`UnsupportedError`).
         """
         if not isinstance(rec, Record):
             raise _error(InvalidArgumentError, f"write() needs a Record, not {type(rec).__name__}")
         if rewrite not in _REWRITE:
             raise _error(InvalidArgumentError, f"rewrite must be no, yes, skip or meta, not {rewrite!r}")
         rec._check_writable()
-        ext = rec._ext_meta_out
+        ext = self._ext_meta_for(rec, strict)
         if rewrite == "meta":
             return bool(self._write(rec, None, 0, _REWRITE["meta"], ext))
         data = rec._data if rec._data is not None else (rec.data if rec.file is not None else None)
@@ -413,12 +453,28 @@ class File(_core.FileBase, _Searchable):
         log.debug("wrote %r to %s (rewrite=%s, written=%s)", rec, self.path, rewrite, written)
         return written
 
-    def write_payload(self, rec: Record, payload: bytes, rewrite: str = "no") -> bool:
+    def write_payload(self, rec: Record, payload: bytes, rewrite: str = "no", *, strict: bool = False) -> bool:
         """Write an already-encoded payload (host-order 32-bit words, e.g.
-        from ``Record.payload()``) unchanged, with ``rec``'s header."""
+        from ``Record.payload()``) unchanged, with ``rec``'s header.
+        Extended metadata and ``strict`` as in :meth:`write`."""
         if rewrite not in _REWRITE or rewrite == "meta":
             raise _error(InvalidArgumentError, f"rewrite must be no, yes or skip, not {rewrite!r}")
-        return bool(self._write(rec, payload, 0, _REWRITE[rewrite], rec._ext_meta_out, True))
+        return bool(self._write(rec, payload, 0, _REWRITE[rewrite], self._ext_meta_for(rec, strict), True))
+
+    def _ext_meta_for(self, rec: Record, strict: bool) -> Optional[str]:
+        """The JSON text to store with ``rec``: None for an XDF file, which cannot hold it
+        (warning, or UnsupportedError with ``strict``)."""
+        ext = rec._ext_meta_out
+        if not ext or self.backend == "rsf":
+            return ext
+        msg = (f"{self.path}: record {rec.nomvar.strip()!r}: extended metadata can only be stored in "
+               f"RSF files; XDF cannot hold it")
+        if strict:
+            from .errors import UnsupportedError
+            raise _error(UnsupportedError, msg)
+        import warnings
+        warnings.warn(f"{msg}: written without it (strict=True refuses instead)", ExtMetaWarning, stacklevel=3)
+        return None
 
     def delete(self, rec: Record) -> None:
         """Mark a record of this file deleted."""
@@ -513,9 +569,11 @@ def open(path: PathLike, mode: str = "r", backend: Optional[str] = None, **optio
     ``mode``: "r" read only; "r+" or "a" read/write (created if missing);
     "w" create (an existing file is truncated). ``backend`` ("xdf"/"rsf")
     applies to new files; None takes FST_OPTIONS (BACKEND=RSF|XDF) or XDF.
-    Options: ``parallel`` (RSF parallel writers), ``force_write``, ``keep_missing_flag``
-    (keep the missing-value flag when a compressed write falls back to the plain type;
-    librmn drops it, and so does fst24 by default).
+    Options: ``parallel`` (RSF parallel writers; refused for an XDF file opened for
+    writing), ``segment_size`` (RSF parallel: bytes each writer reserves per segment,
+    default 1000 MiB; see docs/rsf.md), ``force_write``; ``keep_missing_flag`` is
+    accepted and has no effect (the missing-value flag is always kept when a
+    compressed write falls back to the plain type).
     """
     return File(path, mode, backend, **options)
 

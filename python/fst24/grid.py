@@ -105,6 +105,7 @@ def grid_latlon(record: Record) -> tuple[npt.NDArray[np.float64], npt.NDArray[np
     file. Degrees north / east in [0, 360).
     """
     record = _file_record(record, "grid_latlon()")
+    record._array_spec()  # a header its payload cannot hold raises before ni*nj arrays are made
     lat = np.empty((record.ni, record.nj), np.float64, order="F")
     lon = np.empty((record.ni, record.nj), np.float64, order="F")
     # The C side fills ni*nj values i fastest: the memory of an F-ordered array.

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
-from .errors import InvalidArgumentError, UnsupportedError, _error
+from .errors import CorruptFileError, DecodeError, InvalidArgumentError, UnsupportedError, _error
 
 __all__ = ["Record", "HEADER_FIELDS"]
 
@@ -202,7 +202,11 @@ class Record(_core.RecordBase):
 
     def _array_spec(self) -> tuple[np.dtype[Any], tuple[int, ...], int]:
         """(dtype, shape, nbytes) of the decoded data."""
-        name, count = self._layout()
+        try:
+            name, count = self._layout()
+        except CorruptFileError as exc:  # a damaged header: say which file
+            where = self.file.path if self.file is not None else "(no file)"
+            raise _error(CorruptFileError, f"{where}: {exc}") from None
         if name not in _ELEM_DTYPES:
             raise _error(UnsupportedError, f"record {self.nomvar!r}: no element type for data_type {self.data_type}")
         dtype = _ELEM_DTYPES[name]
@@ -238,7 +242,6 @@ class Record(_core.RecordBase):
                 bits *= 2
             ok = n * bits <= stored * 8
         if not ok:
-            from .errors import CorruptFileError
             raise _error(CorruptFileError,
                          f"record {self.nomvar.strip()!r} of {self.file.path}: {self.ni}x{self.nj}x{self.nk} "
                          f"values of {self.pack_bits} bits cannot come from {stored} stored bytes")
@@ -346,7 +349,12 @@ class Record(_core.RecordBase):
         text = self.ext_meta_text
         if not text:
             return {}
-        value = json.loads(text)
+        try:
+            value = json.loads(text)
+        except ValueError as exc:  # stored by another writer: say where
+            where = f" of {self.file.path}" if self.file is not None else ""
+            raise _error(DecodeError, f"record {self.nomvar.strip()!r}{where}: extended metadata is not "
+                                      f"valid JSON ({exc})") from None
         return value if isinstance(value, dict) else {"value": value}
 
     @ext_meta.setter
@@ -354,10 +362,18 @@ class Record(_core.RecordBase):
         if value is None:
             self._ext_meta_out = None
         elif isinstance(value, str):
-            json.loads(value)  # validate
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                raise _error(InvalidArgumentError, f"record {self.nomvar.strip()!r}: ext_meta is not valid "
+                                                   f"JSON ({exc})") from None
             self._ext_meta_out = value
         elif isinstance(value, dict):
-            self._ext_meta_out = json.dumps(value, separators=(",", ":"))
+            try:
+                self._ext_meta_out = json.dumps(value, separators=(",", ":"))
+            except (TypeError, ValueError) as exc:
+                raise _error(InvalidArgumentError, f"record {self.nomvar.strip()!r}: ext_meta cannot be "
+                                                   f"written as JSON ({exc})") from None
         else:
             raise _error(InvalidArgumentError, "ext_meta must be a JSON str or a dict")
 

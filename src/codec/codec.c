@@ -10,6 +10,8 @@
 #include "codec/ieee_compress.h"
 #include "codec/missing_internal.h"
 #include "codec/quant_r.h"
+#include "codec/write_checks.h"
+#include <math.h>
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -111,6 +113,41 @@ int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *cou
     if (type) *type = t;
     if (count) *count = c;
     return FST24_OK;
+}
+
+/* A compressed payload holds at most this many elements per stored byte (armn_compress
+ * reaches ~40 on a constant field, 133 ~14); a generous bound, like the margin. */
+#define MAX_ELEMENTS_PER_BYTE 256
+#define COMPRESSED_MARGIN 4096
+
+int fst_codec_check_stored_size(const fst_codec_desc *d, int64_t stored_bytes) {
+    size_t n = 0;
+    int st = check_desc(d, &n);
+    if (st) return st;
+    if (stored_bytes <= 0) return FST24_OK; /* unknown */
+    int base = d->datyp & 0x3F;
+    if (d->datyp & 128) {
+        if ((uint64_t)n <= (uint64_t)stored_bytes * MAX_ELEMENTS_PER_BYTE + COMPRESSED_MARGIN) return FST24_OK;
+        return fst_error(FST24_E_CORRUPT,
+                         "header claims %lld x %lld x %lld values (compressed datyp %d), more than %d per byte of "
+                         "the %lld bytes stored", (long long)d->ni, (long long)d->nj, (long long)d->nk, d->datyp,
+                         MAX_ELEMENTS_PER_BYTE, (long long)stored_bytes);
+    }
+    /* bits of payload the decoder will need (n <= 2^40, so no overflow) */
+    uint64_t bits;
+    switch (base) {
+    case 1: bits = (uint64_t)n * (uint64_t)d->nbits + 120; break;
+    case 3: case 7: bits = (uint64_t)n * 8; break;
+    case 6: bits = (uint64_t)n * 16 + 96; break;
+    case 8: bits = 2 * (uint64_t)n * (uint64_t)d->nbits; break;
+    default: bits = (uint64_t)n * (uint64_t)d->nbits; break;
+    }
+    uint64_t need = (bits + 7) / 8;
+    if (need <= (uint64_t)stored_bytes) return FST24_OK;
+    return fst_error(FST24_E_CORRUPT,
+                     "header claims %lld x %lld x %lld values of %d bits (datyp %d): %llu bytes of payload needed, "
+                     "%lld stored", (long long)d->ni, (long long)d->nj, (long long)d->nk, d->nbits, d->datyp,
+                     (unsigned long long)need, (long long)stored_bytes);
 }
 
 /* ------------------------------------------------------------------ widening */
@@ -311,6 +348,16 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
     }
     if (base == 8) { t = 8; missing = 0; }
     if (base == 0 || base == 3 || base == 7) missing = 0;
+    /* Binary and characters are the caller's bytes: anything but their own element
+     * size would store part of the array, or bits it does not have. */
+    if (base == 0 && nbits != ib)
+        return fst_error(FST24_E_INVALID,
+                         "encode: datyp %d (binary) stores the caller's %d-bit elements unchanged: pack_bits "
+                         "must be %d, not %d (pre-packed bit streams go through fst24_write_payload)",
+                         req->datyp, ib, ib, nbits);
+    if ((base == 3 || base == 7) && ib != 8)
+        return fst_error(FST24_E_INVALID, "encode: datyp %d (characters) needs 8-bit elements, got %s",
+                         req->datyp, fst24_elem_name(in_type));
     /* Compression exists only for 1, 2, 5, 6 (librmn drops the flag otherwise). */
     if ((t & 128) && !(base == 1 || base == 2 || base == 5 || base == 6)) t &= ~128;
     if (is_rsf && nbits > ib && base != 0 && base != 3 && base != 7) nbits = ib; /* fst24 lowers to data_bits */
@@ -336,6 +383,11 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
         else if (nbits > 16) { t = 1; }
     }
     if (nbits > 16 && t != 133) t &= ~128;
+    /* 129 keeps each nbits-bit token in a 16-bit slot, but every reader (librmn's and
+     * ours, which must agree with it) reads nbits-bit tokens from the slot stream:
+     * below 16 bits the values come back garbled. Store the plain quantiser instead
+     * (what the writer also does when compression does not pay). */
+    if (t == 129 && nbits < 16) t = 1;
     base = t & 0x3F;
     int dasiz = 0;
     switch (base) {
@@ -358,6 +410,7 @@ static int resolve_type(const fst_codec_desc *req, fst24_elem_type in_type, int 
         dasiz = is_rsf ? 8 : 0;
         break;
     case 7:
+        nbits = 8; /* what every reader uses; librmn's writer keeps the caller's value */
         dasiz = is_rsf ? 8 : 0;
         break;
     default: /* 0 */
@@ -413,6 +466,101 @@ static int pack_real(const float *xf, const double *xd, fst_codec_desc *st, uint
     return rc;
 }
 
+/* Integers (datyp 2, 4, 130): every value must come back (write_checks.c);
+ * missing values get a plug of the stored signedness. */
+static int encode_ints(const void *data, fst24_elem_type in_type, size_t n, int want_missing,
+                       fst_codec_desc *st, uint32_t **words, size_t *nwords) {
+    fst_int_stats stats;
+    int rc = fst_check_int_values(data, in_type, n, st, want_missing, &stats);
+    if (rc) return rc;
+    const void *work = data;
+    void *subst = NULL;
+    if (want_missing) {
+        rc = fst_missing_substitute(data, in_type, n, st->nbits, (st->datyp & 0x3F) == 4, &subst);
+        if (rc < 0) return rc;
+        if (rc == 0) st->datyp &= ~64;
+        else { st->datyp |= 64; work = subst; }
+    }
+    /* 130 read into 32/64-bit integers sign-extends 16-bit tokens (librmn, ENCODING §10.1):
+     * at 16 bits, values from 2^15 up would come back wrong, so they are stored plain. */
+    uint64_t top = stats.max + ((st->datyp & 64) ? 1u : 0u);
+    if ((st->datyp & 128) && fst24_elem_size(in_type) >= 4 && st->nbits == 16 && top >= 0x8000u)
+        st->datyp &= ~128;
+    if (st->datyp & 128) {
+        int ok = 1;
+        rc = fst_comp_encode_130(work, in_type, st, words, nwords, &ok);
+        if (rc == FST24_OK && !ok) st->datyp &= ~128;
+    } else {
+        rc = fst_int_encode(work, in_type, st, words, nwords);
+    }
+    free(subst);
+    return rc;
+}
+
+/* Largest plug tried when missing values must be told apart from the data. */
+#define PLUG_LIMIT 1.0e38
+
+/* Reals (datyp 1, 5, 6, 8 and the compressed forms). The values to pack are
+ * `x` (count elements of `xt`: f32, or f64 for 64-bit records and the binary64
+ * quantiser). With missing values, the plug is librmn's first; if the packed
+ * record does not give back exactly the missing points (the plug and the largest
+ * value fell on the same code), the plug is moved further up and the record
+ * packed again. */
+static int encode_reals(const void *x, fst24_elem_type xt, size_t n, size_t count, int want_missing,
+                        fst_codec_desc *st, uint32_t **words, size_t *nwords) {
+    int base = st->datyp & 0x3F;
+    int rc;
+    if (base == 1 || base == 6) {
+        rc = fst_check_finite(x, xt, count, st->datyp);
+        if (rc) return rc;
+    }
+    void *subst = NULL;
+    if (want_missing) {
+        rc = fst_missing_substitute(x, xt, n, st->nbits, 0, &subst);
+        if (rc < 0) return rc;
+        if (rc == 1) st->datyp |= 64;
+        else st->datyp &= ~64;
+    }
+    const int requested = st->datyp;
+    double mn = 0, mx = 0, gap = 0;
+    for (int attempt = 0;; attempt++) {
+        const void *work = subst ? subst : x;
+        st->datyp = requested;
+        rc = xt == FST24_ELEM_F64 ? pack_real(NULL, work, st, words, nwords) : pack_real(work, NULL, st, words, nwords);
+        if (rc || !subst) break;
+        int same = fst_verify_missing(*words, *nwords, st, x, xt, n);
+        if (same != 0) { rc = same < 0 ? same : FST24_OK; break; }
+        free(*words);
+        *words = NULL;
+        *nwords = 0;
+        if (attempt == 0) { /* start from librmn's plug: gap = plug - max */
+            fst_missing_extremes(x, xt, n, &mn, &mx);
+            fst24_missing_values mv;
+            fst24_get_missing_values(&mv);
+            double plug = mx;
+            for (size_t k = 0; k < n; k++) {
+                if (xt == FST24_ELEM_F32 ? ((const float *)x)[k] == mv.f32 : ((const double *)x)[k] == mv.f64) {
+                    plug = xt == FST24_ELEM_F32 ? (double)((const float *)subst)[k] : ((const double *)subst)[k];
+                    break;
+                }
+            }
+            gap = plug - mx;
+            if (!(gap > 0)) gap = mx != 0 ? fabs(mx) : 1.0;
+        }
+        gap *= 4;
+        double plug = mx + gap;
+        if (!(fabs(plug) <= PLUG_LIMIT) || attempt > 60) {
+            rc = fst_error(FST24_E_INVALID,
+                           "encode: datyp %d with pack_bits %d cannot tell missing values apart from the largest "
+                           "value %g: use more pack_bits or datyp 5", requested, st->nbits, mx);
+            break;
+        }
+        fst_missing_replace(x, xt, n, plug, subst);
+    }
+    free(subst);
+    return rc;
+}
+
 int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
                      int flags, fst_codec_desc *stored, uint32_t **words, size_t *nwords) {
     const int is_rsf = (flags & FST_CODEC_RSF) != 0;
@@ -423,7 +571,6 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     int want_missing = 0;
     int rc = resolve_type(req, in_type, is_rsf, &st, &want_missing);
     if (rc) return rc;
-    const int compression_requested = (st.datyp & 128) != 0;
     size_t n = 0;
     {
         fst_codec_desc chk = st;
@@ -432,56 +579,42 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
     }
     if (!data) return fst_error(FST24_E_INVALID, "encode: NULL data");
     int base = st.datyp & 0x3F;
-    void *owned = NULL;  /* converted or substituted copy of the input */
-    void *subst = NULL;
-    const void *work = data;
+    void *owned = NULL; /* converted copy of the input */
     switch (base) {
     case 0:
         rc = fst_raw_encode(data, n * fst24_elem_size(in_type), &st, words, nwords);
         break;
     case 3: case 7:
-        rc = fst_chars_encode(data, &st, req->nbits, words, nwords);
+        /* librmn sizes a datyp 3 payload with the caller's nbits (kept for identical files) */
+        rc = fst_chars_encode(data, &st, base == 3 ? req->nbits : 8, words, nwords);
         break;
     case 2: case 4:
-        if (want_missing) {
-            rc = fst_missing_substitute(data, in_type, n, st.nbits, &subst);
-            if (rc < 0) break;
-            if (rc == 0) st.datyp &= ~64;
-            else { st.datyp |= 64; work = subst; }
-        }
-        if (st.datyp & 128) {
-            int ok = 1;
-            rc = fst_comp_encode_130(work, in_type, &st, words, nwords, &ok);
-            if (rc == FST24_OK && !ok) st.datyp &= ~128;
-        } else {
-            rc = fst_int_encode(work, in_type, &st, words, nwords);
-        }
+        rc = encode_ints(data, in_type, n, want_missing, &st, words, nwords);
         break;
     case 1: case 5: case 6: case 8: {
         size_t count = base == 8 ? 2 * n : n;
         int wide = st.nbits == 64;
         /* Binary64 data with missing values packed as datyp 1 keeps the binary64
-         * quantiser (§5.4); everything else <= 32 bits is rounded to binary32. */
+         * quantiser (§5.4), as does the 801 request; everything else <= 32 bits is
+         * rounded to binary32. */
         if (!wide && base == 1 && in_type == FST24_ELEM_F64 && (want_missing || req->datyp == 801)) {
-            if (want_missing) {
-                rc = fst_missing_substitute(data, FST24_ELEM_F64, n, st.nbits, &subst);
-                if (rc < 0) break;
-                if (rc == 1) st.datyp |= 64;
-                want_missing = 0;
-            }
-            if (subst || req->datyp == 801) {
-                rc = pack_real(NULL, subst ? subst : data, &st, words, nwords);
+            double mn, mx;
+            if (req->datyp == 801 || fst_missing_extremes(data, FST24_ELEM_F64, n, &mn, &mx) > 0) {
+                rc = encode_reals(data, FST24_ELEM_F64, n, count, want_missing, &st, words, nwords);
                 break;
             }
         }
         fst24_elem_type wt = wide ? FST24_ELEM_F64 : FST24_ELEM_F32;
+        const void *work = data;
         if (in_type != wt) {
             owned = fst_codec_malloc(count * fst24_elem_size(wt));
             if (!owned) { rc = FST24_E_NOMEM; break; }
-            if (wide) {
+            fst24_missing_values mv;
+            fst24_get_missing_values(&mv);
+            if (wide) { /* binary32 into binary64: a missing value stays missing */
                 const float *f = data;
                 double *o = owned;
-                for (size_t k = 0; k < count; k++) o[k] = f[k];
+                for (size_t k = 0; k < count; k++) o[k] = want_missing && f[k] == mv.f32 ? mv.f64 : (double)f[k];
             } else {
                 const double *dd = data;
                 float *o = owned;
@@ -489,25 +622,13 @@ int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_
             }
             work = owned;
         }
-        if (want_missing) {
-            rc = fst_missing_substitute(work, wt, n, st.nbits, &subst);
-            if (rc < 0) break;
-            if (rc == 1) { st.datyp |= 64; work = subst; }
-        }
-        rc = wide ? pack_real(NULL, work, &st, words, nwords) : pack_real(work, NULL, &st, words, nwords);
+        rc = encode_reals(work, wt, n, count, want_missing && base != 8, &st, words, nwords);
         break;
     }
     default:
         rc = fst_error(FST24_E_INVALID, "encode: datyp %d not supported", st.datyp);
     }
     free(owned);
-    free(subst);
-    /* A compression that did not pay was stored as the plain type: librmn then
-     * also drops the missing flag (its readers return the plug values). That is
-     * reproduced unless the caller asks to keep the flag (docs/codecs.md). */
-    if (rc == FST24_OK && compression_requested && !(st.datyp & 128) &&
-        !(flags & FST_CODEC_KEEP_MISSING_FLAG))
-        st.datyp &= ~64;
     if (rc == FST24_OK && is_rsf && (st.datyp & ~64) == 129) {
         /* librmn's RSF writer stores one word more than W[0] for 129
          * (CONTAINER.md §2.5): keep the same length. */

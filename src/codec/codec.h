@@ -22,6 +22,12 @@ typedef struct fst_codec_desc {
  * complex, integers by data_bits, chars as n u8, binary by nbits). */
 int fst_codec_layout(const fst_codec_desc *d, fst24_elem_type *type, size_t *count);
 
+/* FST24_E_CORRUPT if a record of `stored_bytes` bytes on disk (headers included;
+ * <= 0: unknown, accepted) cannot hold the values its header claims: uncompressed
+ * types need their n*nbits bits, compressed ones are allowed 256 values per byte.
+ * Keeps a damaged header from driving allocations sized by its dimensions. */
+int fst_codec_check_stored_size(const fst_codec_desc *d, int64_t stored_bytes);
+
 /* Decode `nwords` payload words into `out` (`out_count` elements of `out_type`,
  * which is the native type of fst_codec_layout or a lossless widening of it;
  * datyp 1/129 read as f64 use the binary64 unpacker, like librmn's 64-bit read,
@@ -34,15 +40,17 @@ int fst_codec_decode(const uint32_t *words, size_t nwords, const fst_codec_desc 
 
 /* Flags of fst_codec_encode. */
 enum {
-    FST_CODEC_RSF = 1,               /* fst24/RSF write rules instead of the fst98/XDF ones */
-    FST_CODEC_KEEP_MISSING_FLAG = 2  /* keep +64 when a compression falls back (librmn drops it) */
+    FST_CODEC_RSF = 1 /* fst24/RSF write rules instead of the fst98/XDF ones */
 };
 
 /* Encode `data` (ni*nj*nk elements of `in_type`; 2*n for complex) as requested by
  * `req` (datyp/nbits requested, dasiz = bits of in_type), applying librmn's
  * write-time conversions (`flags`: FST_CODEC_*). On success *stored holds what
  * is stored and *words a malloc'ed payload of *nwords host-order words (even
- * count, librmn's length). */
+ * count, librmn's length). A request that would store something that does not
+ * read back within its quantisation error is refused (FST24_E_INVALID /
+ * FST24_E_UNSUPPORTED) or stored in the nearest form that does (docs/codecs.md,
+ * "Write validation"): the stored descriptor says which. */
 int fst_codec_encode(const void *data, fst24_elem_type in_type, const fst_codec_desc *req,
                      int flags, fst_codec_desc *stored, uint32_t **words, size_t *nwords);
 

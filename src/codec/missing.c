@@ -79,7 +79,9 @@ static double plug_f64(double mx, double mn, int nbits) {
 }
 
 /* Integer plug: max + 1 below the top code, else the top code (librmn then
- * decodes genuine maxima as missing too, §17.1 item 13). */
+ * decodes genuine maxima as missing too, §17.1 item 13; fst24's writer refuses
+ * such data before it gets here, write_checks.c). `is_signed` is the
+ * signedness of the STORED type (datyp 4), not of the caller's elements. */
 static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
     int b = nbits < width ? nbits : width;
     int64_t top = is_signed ? ((int64_t)1 << (b - 1)) - 1 : ((int64_t)1 << b) - 1;
@@ -108,7 +110,7 @@ static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
         return 1;                                                                     \
     } while (0)
 
-#define SUBST_INT(T, SENT, WIDTH, SIGNED)                                             \
+#define SUBST_INT(T, SENT, WIDTH)                                                    \
     do {                                                                              \
         const T *a = in;                                                              \
         const T s = (SENT);                                                           \
@@ -120,7 +122,7 @@ static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
             if (!any || (int64_t)a[k] > mx) { mx = (int64_t)a[k]; any = 1; }          \
         }                                                                             \
         if (!nmiss) return 0;                                                         \
-        T plug = (T)plug_int(mx, nbits, WIDTH, SIGNED);                               \
+        T plug = (T)plug_int(mx, nbits, WIDTH, stored_signed);                        \
         T *o = malloc(n * sizeof(T));                                                 \
         if (!o) return fst_error(FST24_E_NOMEM, "missing values: out of memory");     \
         for (size_t k = 0; k < n; k++) o[k] = a[k] == s ? plug : a[k];                \
@@ -128,7 +130,8 @@ static int64_t plug_int(int64_t mx, int nbits, int width, int is_signed) {
         return 1;                                                                     \
     } while (0)
 
-int fst_missing_substitute(const void *in, fst24_elem_type type, size_t n, int nbits, void **out) {
+int fst_missing_substitute(const void *in, fst24_elem_type type, size_t n, int nbits, int stored_signed,
+                           void **out) {
     fst24_missing_values mv;
     fst24_get_missing_values(&mv);
     *out = NULL;
@@ -136,12 +139,53 @@ int fst_missing_substitute(const void *in, fst24_elem_type type, size_t n, int n
     switch (type) {
     case FST24_ELEM_F32: SUBST_FLOAT(float, mv.f32, plug_f32);
     case FST24_ELEM_F64: SUBST_FLOAT(double, mv.f64, plug_f64);
-    case FST24_ELEM_I32: SUBST_INT(int32_t, mv.i32, 32, 1);
-    case FST24_ELEM_U32: SUBST_INT(uint32_t, mv.u32, 32, 0);
-    case FST24_ELEM_I16: SUBST_INT(int16_t, mv.i16, 16, 1);
-    case FST24_ELEM_U16: SUBST_INT(uint16_t, mv.u16, 16, 0);
-    case FST24_ELEM_I8: SUBST_INT(int8_t, mv.i8, 8, 1);
-    case FST24_ELEM_U8: SUBST_INT(uint8_t, mv.u8, 8, 0);
+    case FST24_ELEM_I32: SUBST_INT(int32_t, mv.i32, 32);
+    case FST24_ELEM_U32: SUBST_INT(uint32_t, mv.u32, 32);
+    case FST24_ELEM_I16: SUBST_INT(int16_t, mv.i16, 16);
+    case FST24_ELEM_U16: SUBST_INT(uint16_t, mv.u16, 16);
+    case FST24_ELEM_I8: SUBST_INT(int8_t, mv.i8, 8);
+    case FST24_ELEM_U8: SUBST_INT(uint8_t, mv.u8, 8);
     default: return 0; /* 64-bit integers: no missing-value support */
     }
+}
+
+/* Reals: max and min over the non-missing elements and the count of missing ones. */
+size_t fst_missing_extremes(const void *in, fst24_elem_type type, size_t n, double *mn, double *mx) {
+    fst24_missing_values mv;
+    fst24_get_missing_values(&mv);
+    size_t nmiss = 0;
+    int any = 0;
+    *mn = *mx = 0;
+    for (size_t k = 0; k < n; k++) {
+        double v;
+        if (type == FST24_ELEM_F32) {
+            float f = ((const float *)in)[k];
+            if (f == mv.f32) { nmiss++; continue; }
+            v = f;
+        } else {
+            v = ((const double *)in)[k];
+            if (v == mv.f64) { nmiss++; continue; }
+        }
+        if (!any) { *mn = *mx = v; any = 1; }
+        else if (v < *mn) *mn = v;
+        else if (v > *mx) *mx = v;
+    }
+    return nmiss;
+}
+
+int fst_missing_replace(const void *in, fst24_elem_type type, size_t n, double plug, void *out) {
+    fst24_missing_values mv;
+    fst24_get_missing_values(&mv);
+    if (type == FST24_ELEM_F32) {
+        const float *a = in;
+        float *o = out, p = (float)plug;
+        for (size_t k = 0; k < n; k++) o[k] = a[k] == mv.f32 ? p : a[k];
+    } else if (type == FST24_ELEM_F64) {
+        const double *a = in;
+        double *o = out;
+        for (size_t k = 0; k < n; k++) o[k] = a[k] == mv.f64 ? plug : a[k];
+    } else {
+        return fst_error(FST24_E_INVALID, "missing values: %s is not a real type", fst24_elem_name(type));
+    }
+    return FST24_OK;
 }

@@ -8,14 +8,12 @@
 #include "common/error.h"
 #include "meta/grid_internal.h"
 
-/* Largest grid we accept: keeps ni*nj*4 corner arrays addressable. */
-#define GRID_MAX_POINTS ((int64_t)1 << 34)
-
 int grid_alloc(char grtyp, int32_t ni, int32_t nj, fst24_grid **out)
 {
     *out = NULL;
     if (ni < 1 || nj < 1 || (int64_t)ni * nj > GRID_MAX_POINTS)
-        return fst_error(FST24_E_INVALID, "grid %c: bad dimensions %d x %d", grtyp ? grtyp : '?', (int)ni, (int)nj);
+        return fst_error(FST24_E_INVALID, "grid %c: bad dimensions %d x %d (at most %lld points)", grtyp ? grtyp : '?',
+                         (int)ni, (int)nj, (long long)GRID_MAX_POINTS);
     fst24_grid *g = calloc(1, sizeof *g);
     if (!g) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", grtyp, (int)ni, (int)nj);
     g->grtyp = grtyp;
@@ -39,6 +37,11 @@ void fst24_grid_free(fst24_grid *g)
 
 static int alloc_axes(fst24_grid *g, size_t nx, size_t ny)
 {
+    /* Y grids (nx = ny = ni*nj) hold their positional records' values, already bounded by
+     * what those records store; separable axes are bounded here. */
+    if (g->grtyp != 'Y' && (nx > (size_t)GRID_MAX_AXIS || ny > (size_t)GRID_MAX_AXIS))
+        return fst_error(FST24_E_INVALID, "grid %c %dx%d: more than %d points along one axis", g->grtyp, (int)g->ni,
+                         (int)g->nj, (int)GRID_MAX_AXIS);
     g->ax = malloc(nx * sizeof(double));
     g->ay = malloc(ny * sizeof(double));
     if (!g->ax || !g->ay) return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory for axes", g->grtyp, (int)g->ni, (int)g->nj);
@@ -100,6 +103,9 @@ static int build_abg(fst24_grid *g)
     const int32_t ni = g->ni, nj = g->nj;
     if (g->grtyp == 'B' && (ni < 2 || nj < 2))
         return fst_error(FST24_E_INVALID, "grid B: needs ni, nj >= 2 (got %d x %d)", (int)ni, (int)nj);
+    if (g->grtyp == 'G' && (dom == 0 ? nj : 2 * (int64_t)nj) > GRID_MAX_GAUSSIAN)
+        return fst_error(FST24_E_INVALID, "grid G: %lld Gaussian latitudes (%d x %d, domain %d); at most %d supported",
+                         (long long)(dom == 0 ? nj : 2 * (int64_t)nj), (int)ni, (int)nj, dom, GRID_MAX_GAUSSIAN);
     int st = alloc_axes(g, (size_t)ni, (size_t)nj);
     if (st) return st;
     const double dlon = g->grtyp == 'B' ? 360.0 / (ni - 1) : 360.0 / ni;
@@ -181,8 +187,8 @@ int fst24_grid_new(char grtyp, int32_t ni, int32_t nj, int32_t ig1, int32_t ig2,
             st = fst_error(FST24_E_INVALID, "grid +: ig %d %d %d %d give latitude %g", (int)ig1, (int)ig2, (int)ig3, (int)ig4, g->xg[0]);
         g->proj.kind = PROJ_POINT;
         /* in double from the ig (1e-5 deg resolution), not through the float xg */
-        g->proj.lat0 = ig3 * 0.01 - 100.0 + (ig1 ? (ig1 - 1000) * 1e-5 : 0.0);
-        g->proj.lon0 = grid_wrap360(ig4 * 0.01 + (ig2 ? (ig2 - 1000) * 1e-5 : 0.0));
+        g->proj.lat0 = ig3 * 0.01 - 100.0 + (ig1 ? ((double)ig1 - 1000) * 1e-5 : 0.0);
+        g->proj.lon0 = grid_wrap360(ig4 * 0.01 + (ig2 ? ((double)ig2 - 1000) * 1e-5 : 0.0));
         break;
     default:
         st = fst_error(FST24_E_UNSUPPORTED, "grid type '%c' cannot be built from its header alone", grtyp ? grtyp : '?');

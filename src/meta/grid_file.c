@@ -258,6 +258,11 @@ int fst24_grid_from_record(fst24_file *file, const fst24_record *rec, fst24_grid
 {
     if (!rec || !out) return fst_error(FST24_E_INVALID, "fst24_grid_from_record: NULL argument");
     *out = NULL;
+    /* The caller sizes ni*nj arrays from this record: a header its payload cannot hold
+     * (a damaged file) is refused here. Other layout problems do not concern the grid. */
+    if (rec->file && fst24_record_data_layout(rec, NULL, NULL) == FST24_E_CORRUPT)
+        return fst_error_context(FST24_E_CORRUPT, "grid of record '%.4s'", rec->nomvar);
+    fst24_clear_error();
     const char t = rec->grtyp[0];
     switch (t) {
     case 'A': case 'B': case 'G': case 'L': case 'N': case 'S': case 'E': case '+': {

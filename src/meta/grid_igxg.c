@@ -100,8 +100,8 @@ int grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
         return FST24_OK;
     case '+': {
         double lat = ig[2] * 0.01 - 100.0, lon = ig[3] * 0.01;
-        if (ig[0] != 0) lat += (ig[0] - 1000) * 0.00001;
-        if (ig[1] != 0) lon += (ig[1] - 1000) * 0.00001;
+        if (ig[0] != 0) lat += ((double)ig[0] - 1000) * 0.00001;
+        if (ig[1] != 0) lon += ((double)ig[1] - 1000) * 0.00001;
         xg[0] = (float)lat;
         xg[1] = (float)lon;
         xg[2] = xg[3] = 0.0f;
@@ -114,6 +114,10 @@ int grid_decode_xg(char grtyp, const int32_t ig[4], float xg[4])
 
 static int encode_ps(char grtyp, const float xg[4], int32_t ig[4])
 {
+    /* Far beyond any encodable grid; keeps the integer arithmetic below in range. */
+    if (!(fabsf(xg[0]) <= 1e6f && fabsf(xg[1]) <= 1e6f && fabsf(xg[2]) <= 1e12f && fabsf(xg[3]) <= 36000.0f))
+        return fst_error(FST24_E_INVALID, "grid %c: pi %g pj %g d60 %g dgrw %g out of range", grtyp, xg[0], xg[1],
+                         xg[2], xg[3]);
     ig[0] = nint(xg[1] * 10.0f);
     ig[1] = nint(xg[0] * 10.0f);
     ig[2] = nint(xg[3] * 100.0f);

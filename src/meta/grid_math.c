@@ -6,39 +6,67 @@
 
 #include "meta/grid_internal.h"
 
-/* Legendre polynomial P_n(mu) and P_{n-1}(mu) by the three-term recurrence. */
-static void legendre(int n, double mu, double *pn, double *pn1)
-{
-    double p0 = 1.0, p1 = mu;
-    if (n == 0) { *pn = 1.0; *pn1 = 0.0; return; }
-    for (int k = 2; k <= n; k++) {
-        double p2 = ((2.0 * k - 1.0) * mu * p1 - (k - 1.0) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-    }
-    *pn = p1;
-    *pn1 = p0;
-}
+/* Roots are refined GAUSS_LANES at a time: the three-term recurrence of one root is
+ * a chain of dependent operations, several independent roots keep the FPU busy (and
+ * vectorise). */
+#define GAUSS_LANES 8
 
 int grid_gaussian(int32_t n, double *lat)
 {
-    if (n <= 0 || n > 1000000) return fst_error(FST24_E_INVALID, "gaussian grid: bad number of latitudes %d", (int)n);
-    for (int32_t k = 1; k <= n / 2; k++) {
-        const double theta = (4.0 * k - 1.0) * GRID_PI / (4.0 * n + 2.0);
-        double mu = cos(theta + 1.0 / (8.0 * (double)n * n * tan(theta)));
+    if (n <= 0 || n > GRID_MAX_GAUSSIAN)
+        return fst_error(FST24_E_INVALID, "gaussian grid: %d latitudes (1..%d supported)", (int)n, GRID_MAX_GAUSSIAN);
+    const int32_t nroots = n / 2;
+    /* 1/k and 2k-1 per degree: a multiplication per step instead of a division */
+    double *inv = malloc((size_t)(n + 1) * 2 * sizeof(double));
+    if (!inv) return fst_error(FST24_E_NOMEM, "gaussian grid: %d latitudes: out of memory", (int)n);
+    double *odd = inv + n + 1;
+    for (int32_t k = 1; k <= n; k++) {
+        inv[k] = 1.0 / k;
+        odd[k] = 2.0 * k - 1.0;
+    }
+    for (int32_t k0 = 1; k0 <= nroots; k0 += GAUSS_LANES) {
+        double mu[GAUSS_LANES], p0[GAUSS_LANES], p1[GAUSS_LANES];
+        int done[GAUSS_LANES];
+        for (int l = 0; l < GAUSS_LANES; l++) {
+            const int32_t k = k0 + l <= nroots ? k0 + l : nroots; /* spare lanes repeat the last root */
+            const double theta = (4.0 * k - 1.0) * GRID_PI / (4.0 * n + 2.0);
+            mu[l] = cos(theta + 1.0 / (8.0 * (double)n * n * tan(theta)));
+            done[l] = k0 + l > nroots;
+        }
         /* Newton in double precision until the step stops shrinking. */
         for (int it = 0; it < 100; it++) {
-            double pn, pn1;
-            legendre(n, mu, &pn, &pn1);
-            const double dp = n * (mu * pn - pn1) / (mu * mu - 1.0);
-            const double step = pn / dp;
-            mu -= step;
-            if (fabs(step) < 1e-16) break;
+            for (int l = 0; l < GAUSS_LANES; l++) {
+                p0[l] = 1.0;
+                p1[l] = mu[l];
+            }
+            for (int32_t k = 2; k <= n; k++) { /* P_k from P_{k-1}, P_{k-2} */
+                const double a = odd[k], b = k - 1.0, c = inv[k];
+                for (int l = 0; l < GAUSS_LANES; l++) {
+                    const double p2 = (a * mu[l] * p1[l] - b * p0[l]) * c;
+                    p0[l] = p1[l];
+                    p1[l] = p2;
+                }
+            }
+            int all = 1;
+            for (int l = 0; l < GAUSS_LANES; l++) {
+                if (done[l]) continue;
+                const double pn = p1[l], pn1 = p0[l];
+                const double dp = n * (mu[l] * pn - pn1) / (mu[l] * mu[l] - 1.0);
+                const double step = pn / dp;
+                mu[l] -= step;
+                if (fabs(step) < 1e-16) done[l] = 1;
+                else all = 0;
+            }
+            if (all) break;
         }
-        const double l = asin(mu) * GRID_DEG;
-        lat[n - k] = l;       /* northern root */
-        lat[k - 1] = -l;      /* its southern mirror */
+        for (int l = 0; l < GAUSS_LANES && k0 + l <= nroots; l++) {
+            const int32_t k = k0 + l;
+            const double v = asin(mu[l]) * GRID_DEG;
+            lat[n - k] = v;  /* northern root */
+            lat[k - 1] = -v; /* its southern mirror */
+        }
     }
+    free(inv);
     if (n % 2) lat[n / 2] = 0.0;
     return FST24_OK;
 }

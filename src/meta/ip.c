@@ -358,8 +358,13 @@ int fst24_ip_equivalent(int32_t a, int32_t b) {
     if (ma > 1000000) ma = -(ma - 1000000);
     if (mb > 1000000) mb = -(mb - 1000000);
     if ((ma ^ mb) < 0) return 0; /* opposite signs (zero counts as positive) */
-    for (; ea > eb; eb++) mb *= 10;
-    for (; eb > ea; ea++) ma *= 10;
+    /* Align the exponents; a mantissa (< 2^20) scaled past 10^13 can no longer be
+     * within 1 of the other one (and up to 15 steps would overflow int64). */
+    const int64_t far = 10000000000000;
+    for (; ea > eb; eb++)
+        if ((mb *= 10) > far || mb < -far) return 0;
+    for (; eb > ea; ea++)
+        if ((ma *= 10) > far || ma < -far) return 0;
     int64_t d = ma - mb;
     return d >= -1 && d <= 1;
 }

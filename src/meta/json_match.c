@@ -172,6 +172,12 @@ static int match(const jval *c, const jval *r, int in_array) {
     }
 }
 
+int fst_json_is_object(const char *text) {
+    jval v;
+    const char *end = text ? parse(text, &v, 0) : NULL;
+    return end && !*ws(end) && v.type == J_OBJ;
+}
+
 int fst_meta_match(const char *criteria, const char *record) {
     jval c, r;
     const char *end = parse(criteria, &c, 0);

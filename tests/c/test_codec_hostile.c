@@ -107,10 +107,10 @@ static void test_truncation(void) {
     uint32_t iv[64];
     for (int k = 0; k < 64; k++) iv[k] = (uint32_t)k * 7;
     for (int dt = 2; dt <= 4; dt++) {
-        fst_codec_desc req = desc(dt == 3 ? 7 : dt, dt == 3 ? 8 : 9, 32, 8, 8, 1), st;
+        fst_codec_desc req = desc(dt == 3 ? 7 : dt, dt == 3 ? 8 : dt == 4 ? 10 : 9, 32, 8, 8, 1), st;
         uint32_t *w = NULL;
         size_t nw = 0;
-        CHECK(fst_codec_encode(iv, FST24_ELEM_U32, &req, 0, &st, &w, &nw) == FST24_OK);
+        CHECK(fst_codec_encode(iv, dt == 3 ? FST24_ELEM_U8 : FST24_ELEM_U32, &req, 0, &st, &w, &nw) == FST24_OK);
         for (size_t cut = 0; cut < nw; cut++) {
             int rc = try_decode(w, cut, st);
             CHECK(rc == FST24_OK || is_error(rc));

@@ -172,9 +172,8 @@ static void test_missing(void) {
     float *x = malloc(n * 4), *o = malloc(n * 4);
     const int types[] = {65, 69, 70, 193, 197, 198};
     const int nbs[] = {16, 32, 12, 16, 24, 16};
-    /* Missing points survive every path, compression fallbacks included, when the
-     * flag is kept on fallback (librmn drops it: checked below). */
-    encode_flags = FST_CODEC_KEEP_MISSING_FLAG;
+    /* Missing points survive every path, compression fallbacks included (the flag
+     * is kept on fallback; librmn drops it: checked below). */
     for (int q = 0; q < 6; q++) {
         field(x, ni, nj, 10.0, 5.0, 0.0);
         for (int k = 0; k < n; k += 1 + (int)(rnd() % 13)) x[k] = -1.0e38f;
@@ -185,17 +184,12 @@ static void test_missing(void) {
         for (int k = 0; k < n; k++) ok &= (x[k] == -1.0e38f) == (o[k] == -1.0e38f);
         CHECK_MSG(ok, "missing datyp %d (stored %d)", types[q], st.datyp);
     }
-    encode_flags = 0;
-    /* librmn compatibility (the default): white noise does not compress, 198 falls
-     * back to 6 and, as librmn does, loses the missing flag; kept on request. */
+    /* White noise does not compress: 198 falls back to 6 and keeps the missing flag
+     * (librmn stores a bare 6, whose readers then return the plug values). */
     for (int k = 0; k < n; k++) x[k] = (float)(rnd() % 100000) * 0.01f;
     x[7] = -1.0e38f;
-    fst_codec_desc plain = roundtrip(x, FST24_ELEM_F32, desc(198, 16, 32, ni, nj, 1), o, n, 1);
-    CHECK_MSG(plain.datyp == 6, "198 fallback stored as %d, librmn stores 6", plain.datyp);
-    encode_flags = FST_CODEC_KEEP_MISSING_FLAG;
     fst_codec_desc kept = roundtrip(x, FST24_ELEM_F32, desc(198, 16, 32, ni, nj, 1), o, n, 1);
     CHECK_MSG(kept.datyp == 70 && o[7] == -1.0e38f, "198 fallback with the flag kept: %d", kept.datyp);
-    encode_flags = 0;
     /* integers */
     int32_t *iv = malloc(n * 4), *io = malloc(n * 4);
     for (int k = 0; k < n; k++) iv[k] = (k % 5 == 0) ? INT32_MIN : (int32_t)(rnd() % 2000) - 1000;
@@ -231,13 +225,16 @@ static void test_ranges(void) {
     field(x, ni, nj, 50.0, 20.0, 1.0);
     for (int k = 0; k < n; k += 11) x[k] = -1.0e38f;
     uint32_t *u = malloc(n * 4);
+    uint32_t *u7 = malloc(n * 4);
     for (int k = 0; k < n; k++) u[k] = (uint32_t)rnd();
-    struct { const void *in; fst24_elem_type t; int datyp, nbits, ni; } cases[] = {
-        {x, FST24_ELEM_F32, 1, 16, ni}, {x, FST24_ELEM_F32, 1, 11, ni}, {x, FST24_ELEM_F32, 65, 13, ni},
-        {x, FST24_ELEM_F32, 5, 32, ni}, {x, FST24_ELEM_F32, 5, 19, ni}, {x, FST24_ELEM_F32, 6, 12, ni},
-        {x, FST24_ELEM_F32, 8, 32, ni / 2}, {u, FST24_ELEM_U32, 2, 7, ni}, {u, FST24_ELEM_U32, 4, 32, ni},
-        {u, FST24_ELEM_U8, 3, 8, ni}, {u, FST24_ELEM_U8, 7, 8, ni}, {u, FST24_ELEM_U32, 0, 32, ni},
-        {u, FST24_ELEM_U32, 0, 5, ni}, {u, FST24_ELEM_U16, 2, 16, ni},
+    for (int k = 0; k < n; k++) u7[k] = u[k] & 127;
+    /* decode_nbits: the binary payload read with another item width (odd widths give bytes) */
+    struct { const void *in; fst24_elem_type t; int datyp, nbits, ni, decode_nbits; } cases[] = {
+        {x, FST24_ELEM_F32, 1, 16, ni, 0}, {x, FST24_ELEM_F32, 1, 11, ni, 0}, {x, FST24_ELEM_F32, 65, 13, ni, 0},
+        {x, FST24_ELEM_F32, 5, 32, ni, 0}, {x, FST24_ELEM_F32, 5, 19, ni, 0}, {x, FST24_ELEM_F32, 6, 12, ni, 0},
+        {x, FST24_ELEM_F32, 8, 32, ni / 2, 0}, {u7, FST24_ELEM_U32, 2, 7, ni, 0}, {u, FST24_ELEM_I32, 4, 32, ni, 0},
+        {u, FST24_ELEM_U8, 3, 8, ni, 0}, {u, FST24_ELEM_U8, 7, 8, ni, 0}, {u, FST24_ELEM_U32, 0, 32, ni, 0},
+        {u, FST24_ELEM_U32, 0, 32, ni, 5}, {u, FST24_ELEM_U16, 2, 16, ni, 0},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         fst_codec_desc req = desc(cases[c].datyp, cases[c].nbits, cases[c].t == FST24_ELEM_U16 ? 16 : 32,
@@ -245,6 +242,7 @@ static void test_ranges(void) {
         uint32_t *w = NULL;
         size_t nw = 0;
         CHECK(fst_codec_encode(cases[c].in, cases[c].t, &req, 0, &st, &w, &nw) == FST24_OK);
+        if (cases[c].decode_nbits) st.nbits = cases[c].decode_nbits;
         CHECK(fst_codec_range_supported(&st));
         fst24_elem_type t;
         size_t count;
@@ -296,6 +294,7 @@ static void test_ranges(void) {
     free(w);
     free(x);
     free(u);
+    free(u7);
 }
 
 /* Bulk pack/unpack (with its fixed-pattern fast paths) against a bit-by-bit

@@ -374,7 +374,7 @@ static uint64_t data_bits_of(int datyp, int nbits, size_t n) {
     }
 }
 
-static int compared, identical;
+static int compared, identical, deviating;
 
 /* Encode g as librmn was asked to and compare with the stored record rec. */
 static void compare_record(const char *path, int is_rsf, const gen_rec *g, const fst24_record *rec_in) {
@@ -389,6 +389,17 @@ static void compare_record(const char *path, int is_rsf, const gen_rec *g, const
     size_t ow = 0;
     int rc = fst_codec_encode(g->data, g->type, &req, is_rsf, &st, &w, &ow);
     CHECK_MSG(rc == FST24_OK, "%s: encode %s: %s", path, g->name, fst24_last_error());
+    if ((g->datyp & ~64) == 129 && g->pack_bits < 16) {
+        /* Deliberate deviation (docs/codecs.md, "Write validation"): librmn's 129 below
+         * 16 bits does not read back, so we store the plain quantiser at that width. */
+        CHECK_MSG(st.datyp == (1 | (g->datyp & 64)) && st.nbits == g->pack_bits, "%s %s: stored %d/%d", path,
+                  g->name, st.datyp, st.nbits);
+        compared++;
+        deviating++;
+        free(w);
+        free(ref);
+        return;
+    }
     /* Stored type: ours keeps +64 on a failed compression (librmn drops it). */
     int dt_ok = st.datyp == rec.data_type || ((st.datyp & ~64) == rec.data_type && (st.datyp & 64));
     CHECK_MSG(dt_ok && st.nbits == rec.pack_bits, "%s %s: stored %d/%d, librmn %d/%d", path, g->name,
@@ -491,7 +502,8 @@ int main(void) {
     compare_sequence(p, 1, ntypes, nrecs);
     printf("types + model: %d payloads compared, %d identical\n", compared, identical);
     CHECK(compared == 2 * nrecs - 2);
-    CHECK(identical == compared);
+    printf("deliberately different (129 below 16 bits): %d\n", deviating);
+    CHECK(identical + deviating == compared && deviating == 2); /* P12 in both files */
     for (int i = 0; i < nrecs; i++) free(recs[i].data);
     free(recs);
     return tc_finish();

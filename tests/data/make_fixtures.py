@@ -9,7 +9,7 @@ The files let the test suite run from a clone alone, without the shared corpus:
 * ``types.{xdf,rsf}.fst``    every datyp: 0, 1 (2..24 bits, binary64 input, constant field),
   2 and 4 (1..32 bits, 8/16/32-bit elements; 64-bit elements in RSF), 3, 5 (16/24/32/64), 6,
   7, 8 (32/64), compressed 129/130/133/134, missing-value variants 65/66/68/69/70/193/194/197/198,
-  compressions that fall back to the plain type, a +64 request without missing points, a
+  compressions that fall back to the plain type (keeping +64), a +64 request without missing points, a
   deleted record, nk > 1, 1x1 and 1xN shapes;
 * ``grids.{xdf,rsf}.fst``    L, N, S, A, B, G, E, Z on a rotated E and on an L reference
   (``>>``/``^^``, 32- and 64-bit), Y (2-D ``>>``/``^^``);
@@ -173,7 +173,7 @@ def types_steps(backend: str) -> list[Step]:
     add("I12Q", with_missing(unsigned(12).astype(np.uint32), np.uint32(0xFFFFFFFF)), 194, 12)
     add("E32Q", with_missing(f - 260.0, MISSING_F32), 197, 32)
     add("F16Q", with_missing(f, MISSING_F32), 198, 16)
-    add("FNOQ", with_missing(rough(), MISSING_F32), 198, 16)  # falls back to 6, drops +64
+    add("FNOQ", with_missing(rough(), MISSING_F32), 198, 16)  # falls back to 6, keeps +64: 70 (librmn drops it)
     add("R16N", f, 65, 16)  # +64 asked, nothing missing: stored as 1
     # shapes
     add("NK3", smooth(10, 8)[:, :, None] + np.arange(3, dtype=np.float32), 5, 32)

@@ -383,21 +383,58 @@ def test_threaded_single_record_read(tmpfst: Path, backend: str) -> None:
 
 @pytest.mark.parametrize("backend", ["xdf", "rsf"])
 def test_missing_flag_on_compression_fallback(tmp_path: Path, backend: str) -> None:
-    """White noise does not compress: librmn then stores the plain type and drops the
-    missing flag (its readers see the plug value). fst24 does the same by default and
-    keeps the flag with keep_missing_flag=True."""
+    """White noise does not compress: the plain type is stored. librmn then drops the
+    missing flag (its readers see the plug value); fst24 keeps it, so the missing points
+    read back as missing (keep_missing_flag is accepted and has no effect any more)."""
     rng = np.random.default_rng(3)
     data = rng.random((64, 48), dtype=np.float32) * 1000
     data[5, 7] = fst24.missing_values()["f32"]
-    for keep, expected in ((False, 6), (True, 70)):
+    for keep in (False, True):
         path = tmp_path / f"fallback_{keep}.fst"
         with fst24.open(path, "w", backend, keep_missing_flag=keep) as f:
             rec = fst24.Record(data=data, nomvar="NOIS", data_type=198, pack_bits=16)
             f.write(rec)
+            assert rec.data_type == 70
         with fst24.open(path) as f:
             got = f[0]
-            assert got.data_type == expected
-            if keep:
-                assert got.data[5, 7, 0] == fst24.missing_values()["f32"]
-            else:
-                assert got.data[5, 7, 0] > 900  # the plug value, as librmn returns it
+            assert got.data_type == 70
+            assert got.data[5, 7, 0] == fst24.missing_values()["f32"]
+            assert (got.data == fst24.missing_values()["f32"]).sum() == 1
+
+
+@pytest.mark.parametrize("backend", ["xdf", "rsf"])
+def test_writes_read_back_or_are_refused(tmp_path: Path, backend: str) -> None:
+    """Write validation (docs/codecs.md): 129 below 16 bits (librmn's garbled form) is
+    stored as the plain quantiser at that width; values that a request cannot hold are
+    refused with an error naming the file, the record and what would work."""
+    i, j = np.meshgrid(np.arange(64), np.arange(48), indexing="ij")
+    x = (250 + 40 * np.sin(i / 7.0) * np.cos(j / 5.0)).astype(np.float32)
+    path = tmp_path / f"validated.{backend}"
+    with fst24.open(path, "w", backend) as f:
+        for nb in (4, 8, 12, 15):
+            rec = fst24.Record(data=x, nomvar=f"Q{nb}", data_type=129, pack_bits=nb)
+            f.write(rec)
+            assert (rec.data_type, rec.pack_bits) == (1, nb)
+        xm = x.copy()
+        xm[3, 4] = fst24.missing_values()["f32"]
+        rec = fst24.Record(data=xm, nomvar="M8", data_type=193, pack_bits=8)
+        f.write(rec)
+        assert (rec.data_type, rec.pack_bits) == (65, 8)
+        with pytest.raises(fst24.InvalidArgumentError, match=r"record BIG.*use pack_bits >= 9"):
+            f.write(fst24.Record(data=np.arange(300, dtype=np.uint32).reshape(20, 15), nomvar="BIG",
+                                 data_type=2, pack_bits=8))
+        with pytest.raises(fst24.InvalidArgumentError, match=r"record NEG.*negative"):
+            f.write(fst24.Record(data=np.arange(-5, 295, dtype=np.int32).reshape(20, 15), nomvar="NEG",
+                                 data_type=2, pack_bits=16))
+        nan = x.copy()
+        nan[0, 0] = np.nan
+        with pytest.raises(fst24.InvalidArgumentError, match=r"record NAN.*finite"):
+            f.write(fst24.Record(data=nan, nomvar="NAN", data_type=1, pack_bits=16))
+    with fst24.open(path) as f:
+        assert len(f) == 5
+        for nb in (4, 8, 12, 15):
+            got = f.find_one(nomvar=f"Q{nb}").data[:, :, 0]
+            assert np.abs(got - x).max() <= np.ptp(x) * 2.0 ** (1 - nb)
+        got = f.find_one(nomvar="M8").data[:, :, 0]
+        assert got[3, 4] == fst24.missing_values()["f32"]
+        assert (got == fst24.missing_values()["f32"]).sum() == 1

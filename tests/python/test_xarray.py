@@ -395,9 +395,18 @@ def packing_tolerance(rec: fst24.Record, data: np.ndarray) -> float:
     return 2.0 * 2.0 ** np.ceil(np.log2(max(span, 1e-30) / (2.0 ** rec.pack_bits - 1)))
 
 
+def as_written(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A header as fst24 writes it again: 129 below 16 bits is stored as datyp 1 (librmn's
+    form does not read back; docs/codecs.md, "Write validation")."""
+    fields = dict(zip(HEADER, key))
+    if fields.get("data_type", 0) & 0xBF == 129 and fields.get("pack_bits", 16) < 16:
+        fields["data_type"] = 1 | (fields["data_type"] & 64)
+    return tuple(fields[k] for k in HEADER)
+
+
 def assert_same_records(src: Path, copy: Path, skip: tuple[str, ...] = ()) -> None:
     a, b = headers(src), headers(copy)
-    a = {k: v for k, v in a.items() if k[0].strip() not in skip}
+    a = {as_written(k): v for k, v in a.items() if k[0].strip() not in skip}
     assert sorted(a) == sorted(b)
     for key, ra in a.items():
         da, db = ra.data, b[key].data
