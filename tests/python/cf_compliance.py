@@ -1,5 +1,7 @@
 """CF compliance of netCDF exports, checked offline by the IOOS compliance-checker
-(``compliance-checker`` on PyPI: it ships the CF standard-name table, so nothing is downloaded).
+(``compliance-checker`` on PyPI: it ships the CF standard-name table, so nothing is downloaded),
+and, as a second opinion, by the CF community's cfchecker (``cfchecks``), run offline with that
+same standard-name table and the UDUNITS-2 library of the cf-units wheel.
 
 ``check(path)`` runs the checker's CF suite at the version our Datasets declare and sorts what it
 reports into the few kinds we accept (docs/xarray.md, "CF compliance"), each confirmed against the
@@ -9,7 +11,11 @@ counts as a failure too.
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -27,8 +33,8 @@ ACCEPTED: dict[str, tuple[int, re.Pattern[str]]] = {
     # (grid_longitude/latitude) coordinates; the checker wants exactly one per file
     "several_grids": (3, re.compile(r"^grid mapping (\w+) requires exactly one variable with standard_name "
                                     r"(?P<subject>\w+) to be defined$")),
-    # index dimensions (j, i, station; forecast_period in forecast-axis mode; ensemble) that no CF
-    # axis describes, to the right of time and level in our (time, level, y, x) layout
+    # index dimensions (j, i, station, k; forecast_period in forecast-axis mode) that no CF axis
+    # describes, to the right of time and level in our (time, level, y, x) layout
     "unidentified_dims": (2, re.compile(r"^(?P<subject>\w+)'s spatio-temporal dimensions are not in the "
                                         r"recommended order T, Z, Y, X")),
 }
@@ -79,8 +85,8 @@ def _confirm(kind: str, subject: str, path: Path) -> None:
             assert len(same) > 1, (subject, same)
         elif kind == "unidentified_dims":
             var = d[subject]
-            # the dimensions right of the first time/level one are index dimensions without a
-            # coordinate variable, or forecast_period / ensemble (which CF gives no axis)
+            # the dimensions the checker cannot place are index dimensions without a coordinate
+            # variable, or forecast_period (which CF gives no axis)
             def placed(dim: str) -> bool:
                 c = d.variables.get(dim)
                 return c is not None and (getattr(c, "axis", None) in ("T", "Z", "Y", "X") or
@@ -88,7 +94,7 @@ def _confirm(kind: str, subject: str, path: Path) -> None:
             odd = [dim for dim in var.dimensions if not placed(dim)]
             assert odd, (subject, var.dimensions)
             for dim in odd:
-                assert dim not in d.variables or dim.rstrip("0123456789") in ("forecast_period", "ensemble"), \
+                assert dim not in d.variables or dim.rstrip("0123456789") == "forecast_period", \
                     (subject, dim)
 
 
@@ -112,3 +118,37 @@ def check(path: Path) -> dict[str, set[str]]:
             unexpected.append((priority, message))
     assert not unexpected, unexpected
     return found
+
+
+def cfchecks(path: Path, workdir: Path) -> list[str]:
+    """ERROR and WARN lines of cfchecker on ``path`` at our CF version (``workdir``: scratch).
+
+    cfchecker downloads its tables unless given files: the standard-name table comes from
+    compliance-checker; the area-type and region-name tables are left empty (no fst24 variable
+    has an area_type or region attribute). Its units library (cfunits) needs UDUNITS-2: the one
+    of the system, else the copy inside the cf-units wheel, found through LD_LIBRARY_PATH."""
+    exe = shutil.which("cfchecks") or str(Path(sys.executable).parent / "cfchecks")
+    if not Path(exe).exists():
+        pytest.skip("cfchecker is not installed")
+    cc_data = Path(pytest.importorskip("compliance_checker").__file__).parent / "data"
+    env = dict(os.environ)
+    cf_units = pytest.importorskip("cf_units")
+    libs = sorted((Path(cf_units.__file__).parent.parent / "cf_units.libs").glob("libudunits2*.so*"))
+    if libs:
+        link = workdir / "udunits"
+        link.mkdir(exist_ok=True)
+        for name in ("libudunits2.so", "libudunits2.so.0", libs[0].name):
+            if not (link / name).exists():
+                (link / name).symlink_to(libs[0])
+        env["LD_LIBRARY_PATH"] = f"{link}:{env.get('LD_LIBRARY_PATH', '')}"
+        env.setdefault("UDUNITS2_XML_PATH", str(Path(cf_units.__file__).parent / "etc" / "share" / "udunits2.xml"))
+    empty = {"area.xml": "area_type_table", "region.xml": "standardized_region_list"}
+    for name, root in empty.items():
+        (workdir / name).write_text(f'<?xml version="1.0"?><{root}><version_number>0</version_number>'
+                                    f"<date>none</date></{root}>")
+    r = subprocess.run([exe, "-s", str(cc_data / "cf-standard-name-table.xml"), "-a", str(workdir / "area.xml"),
+                        "-r", str(workdir / "region.xml"), "-v", CF_SUITE.split(":")[1], str(path)],
+                       capture_output=True, text=True, env=env, timeout=300)
+    text = r.stdout + r.stderr
+    assert "ERRORS detected:" in text, text[-3000:]        # it ran to the end
+    return [line for line in text.splitlines() if line.startswith(("ERROR:", "WARN:"))]

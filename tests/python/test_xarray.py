@@ -541,6 +541,17 @@ def test_netcdf_export_passes_the_cf_checker(files: dict[str, Path], tmp_path: P
     assert cf_compliance.check(nc) == expected
 
 
+@pytest.mark.parametrize("name", ["model", "grids"])
+def test_netcdf_export_passes_cfchecker(files: dict[str, Path], tmp_path: Path, name: str) -> None:
+    """Second opinion: the CF community's cfchecker finds no error and no warning."""
+    pytest.importorskip("netCDF4")
+    nc = tmp_path / f"{name}.nc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        open_ds(files[name]).to_netcdf(nc)
+    assert cf_compliance.cfchecks(nc, tmp_path) == []
+
+
 def test_netcdf_time_types_are_cf_1_8(files: dict[str, Path], tmp_path: Path) -> None:
     """CF-1.8 has no 64-bit integers: times are int32 counts in the coarsest exact unit, and decode
     back to the same values."""

@@ -277,6 +277,16 @@ def test_cf_checker_accepts_the_netcdf_export(name: str, expected: dict[str, set
     assert cf_compliance.check(nc) == expected
 
 
+@pytest.mark.parametrize("name", ["model.xdf.fst", "grids.xdf.fst"])
+def test_cfchecker_accepts_the_netcdf_export(name: str, tmp_path: Path) -> None:
+    """Second opinion: the CF community's cfchecker finds no error and no warning."""
+    pytest.importorskip("netCDF4")
+    import cf_compliance
+    nc = tmp_path / "export.nc"
+    quiet_open(path_of(name)).to_netcdf(nc)
+    assert cf_compliance.cfchecks(nc, tmp_path) == []
+
+
 def test_yin_yang_tiles_and_clouds() -> None:
     """synth_irregular.fst: a U (yin-yang) grid, # tiles on E and L, Z on N/S, Y on L and on E."""
     path = CORPUS / "ref" / "latlon" / "synth_irregular.fst"
