@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "codec/codec.h"
+#include "common/scratch.h"
 #include "common/bytes.h"
 #include "fst_internal.h"
 
@@ -154,26 +155,40 @@ int fst_pwrite_all(struct fst24_file *f, const void *buf, size_t n, int64_t off)
     return FST24_OK;
 }
 
-fst_entry *fst_file_new_entry(struct fst24_file *f) {
-    if (f->num_entries == f->cap_entries) {
-        int64_t cap = f->cap_entries ? 2 * f->cap_entries : 256;
-        pthread_rwlock_wrlock(&f->dir_lock);
-        fst_entry *grown = realloc(f->entries, (size_t)cap * sizeof *grown);
-        if (grown) {
-            /* zeroed so that a half-built entry left by a failed load can be freed */
-            memset(grown + f->cap_entries, 0, (size_t)(cap - f->cap_entries) * sizeof *grown);
-            f->entries = grown;
-            f->cap_entries = cap;
-        }
-        pthread_rwlock_unlock(&f->dir_lock);
-        if (!grown) {
-            fst_error(FST24_E_NOMEM, "%s: out of memory for %lld directory entries", f->path,
-                      (long long)cap);
-            return NULL;
-        }
+/* Capacity for at least n entries. Only the slot after the last counted entry
+ * is cleared (free_file looks at it: it may hold a half-built entry); the rest
+ * is written when handed out. Zeroing a whole new capacity, which doubles at
+ * each growth, cost more than reading the directory of a large file. */
+static int grow_entries(struct fst24_file *f, int64_t n) {
+    if (n <= f->cap_entries) return FST24_OK;
+    pthread_rwlock_wrlock(&f->dir_lock);
+    fst_entry *grown = realloc(f->entries, (size_t)n * sizeof *grown);
+    if (grown) {
+        if (f->num_entries >= f->cap_entries) grown[f->num_entries].ext_meta = NULL; /* a new slot */
+        f->entries = grown;
+        f->cap_entries = n;
     }
-    fst_entry *e = &f->entries[f->num_entries];
-    memset(e, 0, sizeof *e);
+    pthread_rwlock_unlock(&f->dir_lock);
+    if (!grown)
+        return fst_error(FST24_E_NOMEM, "%s: out of memory for %lld directory entries", f->path, (long long)n);
+    return FST24_OK;
+}
+
+int fst_file_reserve_entries(struct fst24_file *f, int64_t n) {
+    if (n < 0 || n > ((int64_t)1 << 40)) return fst_error(FST24_E_CORRUPT, "%s: %lld directory entries", f->path, (long long)n);
+    return grow_entries(f, n);
+}
+
+fst_entry *fst_file_new_entry(struct fst24_file *f) {
+    int64_t k = f->num_entries;
+    if (k == f->cap_entries && grow_entries(f, f->cap_entries ? 2 * f->cap_entries : 256)) return NULL;
+    fst_entry *e = &f->entries[k];
+    /* a copy of a constant compiles to a few vector stores; memset of 152 bytes
+     * became "rep stos", whose start-up cost dominated the loading of small entries */
+    static const fst_entry blank;
+    memcpy(e, &blank, sizeof *e);
+    /* the next slot may be looked at by free_file before it is handed out */
+    if (k + 1 < f->cap_entries) f->entries[k + 1].ext_meta = NULL;
     return e;
 }
 
@@ -274,8 +289,12 @@ static void free_file(fst24_file *f) {
     if (!f) return;
     /* the slot after the last counted entry may hold a half-built one */
     int64_t used = f->num_entries < f->cap_entries ? f->num_entries + 1 : f->num_entries;
-    for (int64_t i = 0; i < used; i++) free(f->entries[i].ext_meta);
+    /* Only entries with extended metadata own a text: files without any skip
+     * the walk over every entry (a cache miss each on a large directory). */
+    if (f->entries_own_text)
+        for (int64_t i = 0; i < used; i++) free(f->entries[i].ext_meta);
     free(f->entries);
+    free(f->search_keys);
     fst_unlock_writer(f);
     if (f->fd >= 0) close(f->fd);
     pthread_mutex_destroy(&f->lock);
@@ -818,7 +837,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
         return st;
     }
     size_t nwords = (size_t)(e->payload_bytes / 4);
-    uint32_t *words = malloc(nwords ? nwords * 4 : 4);
+    uint32_t *words = fst_scratch_acquire(nwords * 4); /* the thread's reused buffer: no page faults */
     if (!words) return fst_error(FST24_E_NOMEM, "%s: record %.4s: out of memory for %zu bytes",
                                  f->path, rec->nomvar, nwords * 4);
     st = f->ops->read_payload(f, e, words, nwords);
@@ -834,7 +853,7 @@ static int decode_entry(fst24_file *f, const fst24_record *rec, const fst_entry 
         if (st) fst_error_context(st, "%s: record %.4s (key %lld, datyp %d, nbits %d)", f->path,
                                   rec->nomvar, (long long)rec->key, d.datyp, d.nbits);
     }
-    free(words);
+    fst_scratch_release(words);
     return st;
 }
 

@@ -101,6 +101,12 @@ struct fst24_file {
     void *bk;                 /* backend state */
     int slot;                 /* open-file table slot (for keys) */
     fst_entry *entries;
+    int entries_own_text;     /* some entry got an ext_meta text (RSF): free_file must walk them */
+    /* Read-only files: descriptor words D_NOMVAR_DASIZ and D_IP1 of every entry,
+     * side by side, made by the first search (src/query.c) and published with an
+     * atomic store; searches on the name or level scan it (8 bytes per entry)
+     * instead of the entries themselves (152 bytes each). */
+    uint32_t *search_keys;
     int64_t num_entries, cap_entries;
     int64_t num_deleted;
     int64_t file_size;
@@ -136,6 +142,9 @@ void fst_file_reset_entries(struct fst24_file *f);
 
 /* Grow f->entries and return a pointer to a zeroed new slot (not yet counted). */
 fst_entry *fst_file_new_entry(struct fst24_file *f);
+/* Room for at least n entries in all (a backend that knows the size of a
+ * directory reserves it before loading it: one allocation). */
+int fst_file_reserve_entries(struct fst24_file *f, int64_t n);
 
 /* pread/pwrite loops that report errors naming the file. */
 int fst_pread_all(struct fst24_file *f, void *buf, size_t n, int64_t off);

@@ -179,21 +179,44 @@ static int ip_ok(const fst24_query *q, const uint32_t *desc) {
     return 1;
 }
 
+/* The search keys of a read-only file (fst24_file.search_keys), made on first
+ * use; NULL for a writable file (its entries change) or without memory. */
+static const uint32_t *search_keys(fst24_file *f) {
+    if (f->writable) return NULL;
+    uint32_t *k = __atomic_load_n(&f->search_keys, __ATOMIC_ACQUIRE);
+    if (k) return k;
+    pthread_mutex_lock(&f->lock);
+    k = f->search_keys;
+    if (!k && (k = malloc((size_t)(f->num_entries ? f->num_entries : 1) * 2 * sizeof *k))) {
+        for (int64_t i = 0; i < f->num_entries; i++) {
+            k[2 * i] = f->entries[i].desc[D_NOMVAR_DASIZ];
+            k[2 * i + 1] = f->entries[i].desc[D_IP1];
+        }
+        __atomic_store_n(&f->search_keys, k, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&f->lock);
+    return k;
+}
+
 int fst24_query_next(fst24_query *q, fst24_record *rec) {
     if (!q || !rec) return fst_error(FST24_E_INVALID, "query_next: NULL argument");
     while (q->current) {
         fst24_file *f = q->current;
         int found = 0;
+        const uint32_t m0 = q->mask[D_NOMVAR_DASIZ], m1 = q->mask[D_IP1];
+        const uint32_t v0 = q->value[D_NOMVAR_DASIZ], v1 = q->value[D_IP1];
+        const uint32_t *keys = (m0 | m1) ? search_keys(f) : NULL;
         pthread_rwlock_rdlock(&f->dir_lock);
         int64_t n = f->num_entries;
         for (; q->pos < n; q->pos++) {
+            if (keys && (((keys[2 * q->pos] ^ v0) & m0) | ((keys[2 * q->pos + 1] ^ v1) & m1))) continue;
             const fst_entry *e = &f->entries[q->pos];
-            if (e->flags & FST_ENTRY_DELETED) continue;
-            int ok = 1;
-            for (int w = 0; w < FST_DESC_WORDS; w++) {
-                if ((e->desc[w] ^ q->value[w]) & q->mask[w]) { ok = 0; break; }
-            }
-            if (!ok) continue;
+            /* All 16 words at once (vector code, no branch per word: a search
+             * usually masks the name, levels and date, which come last); the
+             * flags, further into the entry, only for the entries that match. */
+            uint32_t differ = 0;
+            for (int w = 0; w < FST_DESC_WORDS; w++) differ |= (e->desc[w] ^ q->value[w]) & q->mask[w];
+            if (differ || (e->flags & FST_ENTRY_DELETED)) continue;
             if (q->opts.skip_grid_descriptors && is_grid_descriptor(e->desc)) continue;
             if (!ip_ok(q, e->desc)) continue;
             if (q->ext_meta && *q->ext_meta &&

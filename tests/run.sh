@@ -4,7 +4,8 @@
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
 #  3. runs the C tests again under AddressSanitizer/UBSan;
 #  4. fuzzes every libFuzzer target for ~30 s (tests/fuzz/run.sh) when clang is installed;
-#  5. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
+#  5. runs the benchmarks once on tiny inputs (bench/run.py --quick: no timing is checked);
+#  6. runs the Python tests (corpus agreement, CLI, package) with pytest; librmn itself (rpnpy,
 #     installed best-effort from PyPI with fstd2nc) checks files written by fst24 when available.
 # The shared corpus is read from ../shared/corpus (or $FST24_CORPUS) when it is there; without it
 # the corpus tests are reported as skipped and the fixtures of tests/data are tested alone.
@@ -74,6 +75,17 @@ if [ "$FUZZ_SECONDS" != 0 ] && command -v clang >/dev/null 2>&1; then
 else
   echo "== fuzzing skipped (no clang, or FST24_FUZZ_SECONDS=0)"
 fi
+
+# Benchmarks are not tests: the quick run (tiny inputs, one repetition, peers only if a peers
+# venv is already there) shows that every benchmark task still runs. It never fails on timing,
+# only when an fst24 task itself fails. Report: build/bench-quick.md.
+echo "== Benchmarks, quick run (bench/run.py --quick)"
+if ! "$PY" bench/run.py --quick --build-dir build/release --data-dir build/bench-data \
+     --out build/bench-quick.md 2>build/bench-quick.log; then
+  tail -20 build/bench-quick.log
+  exit 1
+fi
+tail -1 build/bench-quick.log
 
 echo "== Python tests"
 export FST24_BUILD_DIR="$PWD/build/release"   # installed to a scratch prefix by test_c_install.py

@@ -139,6 +139,17 @@ static PyObject *File_num_records(FileObject *fo, PyObject *unused)
     return PyLong_FromLongLong(n);
 }
 
+/* _file_size() -> bytes of the file when it was opened (no stat from Python). */
+static PyObject *File_file_size(FileObject *fo, PyObject *unused)
+{
+    (void)unused;
+    fst24_file_info info;
+    int st = 0;
+    FILE_OP(fo, 0, st = fst24_file_get_info(fo->f, &info));
+    if (st < 0) return raise_status(st);
+    return PyLong_FromLongLong(info.file_size);
+}
+
 static PyObject *File_info(FileObject *fo, PyObject *unused)
 {
     (void)unused;
@@ -351,6 +362,7 @@ static PyMethodDef File_methods[] = {
     {"_flush", (PyCFunction)File_flush, METH_NOARGS, "Make written records durable."},
     {"_num_records", (PyCFunction)File_num_records, METH_NOARGS, "Valid records (linked files included)."},
     {"_info", (PyCFunction)File_info, METH_NOARGS, "File information as a dict."},
+    {"_file_size", (PyCFunction)File_file_size, METH_NOARGS, "Bytes of the file when it was opened."},
     {"_get_record", (PyCFunction)File_get_record, METH_O, "Record by position."},
     {"_get_record_by_key", (PyCFunction)File_get_record_by_key, METH_O, "Record by key."},
     {"_write", (PyCFunction)File_write, METH_VARARGS, "Write a record."},

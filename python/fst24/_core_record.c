@@ -339,7 +339,68 @@ static PyObject *Record_type_letters(RecordObject *ro, PyObject *unused)
     return PyUnicode_FromString(out);
 }
 
+/* _header() -> dict of every header and position field (Record.header()), built
+ * in one call: the names of HEADER_FIELDS then POSITION_FIELDS (record.py). */
+static const char *const HEADER_ORDER[] = {
+    "nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "ni", "nj", "nk", "dateo", "datev",
+    "deet", "npas", "data_type", "data_bits", "pack_bits", "ig1", "ig2", "ig3", "ig4",
+    "key", "file_index", "file_offset", "total_stored_bytes", "num_meta_bytes", "fst_version",
+    "num_search_keys", "extended_meta_size", "ubc",
+};
+#define N_HEADER_ORDER (sizeof HEADER_ORDER / sizeof HEADER_ORDER[0])
+/* Interned key strings, the getter of each field and a dict of the keys (whose
+ * copy, sized once, receives the values: no rehashing per record), made once. */
+static PyObject *header_keys[N_HEADER_ORDER];
+static PyGetSetDef *header_getters[N_HEADER_ORDER];
+static PyObject *header_template;
+
+static int header_table_ready(void)
+{
+    if (header_template != NULL) return 1;
+    for (size_t i = 0; i < N_HEADER_ORDER; i++) {
+        header_getters[i] = NULL;
+        for (PyGetSetDef *g = Record_getset; g->name != NULL; g++)
+            if (strcmp(g->name, HEADER_ORDER[i]) == 0) header_getters[i] = g;
+        PyObject *k = PyUnicode_InternFromString(HEADER_ORDER[i]);
+        if (k == NULL || header_getters[i] == NULL) {
+            Py_XDECREF(k);
+            PyErr_Format(PyExc_SystemError, "header field %s has no getter", HEADER_ORDER[i]);
+            return 0;
+        }
+        header_keys[i] = k;
+    }
+    PyObject *t = PyDict_New();
+    if (t == NULL) return 0;
+    for (size_t i = 0; i < N_HEADER_ORDER; i++) {
+        if (PyDict_SetItem(t, header_keys[i], Py_None) < 0) {
+            Py_DECREF(t);
+            return 0;
+        }
+    }
+    header_template = t;
+    return 1;
+}
+
+static PyObject *Record_header(RecordObject *ro, PyObject *unused)
+{
+    (void)unused;
+    if (!header_table_ready()) return NULL;
+    PyObject *d = PyDict_Copy(header_template);
+    if (d == NULL) return NULL;
+    for (size_t i = 0; i < N_HEADER_ORDER; i++) {
+        PyObject *v = header_getters[i]->get((PyObject *)ro, header_getters[i]->closure);
+        if (v == NULL || PyDict_SetItem(d, header_keys[i], v) < 0) {
+            Py_XDECREF(v);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(v);
+    }
+    return d;
+}
+
 static PyMethodDef Record_methods[] = {
+    {"_header", (PyCFunction)Record_header, METH_NOARGS, "Every header and position field as a dict."},
     {"_layout", (PyCFunction)Record_layout, METH_NOARGS, "(elem type name, element count) of the decoded data."},
     {"_read_into", (PyCFunction)Record_read_into, METH_VARARGS, "Decode the data into a writable buffer."},
     {"_read_payload", (PyCFunction)Record_read_payload, METH_NOARGS, "Stored payload words (host order) as bytes."},

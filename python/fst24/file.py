@@ -293,10 +293,7 @@ class File(_core.FileBase, _Searchable):
         elif info["warning"]:
             log.warning("%s: %s", self.path, info["warning"])
         if mode == "r":
-            try:
-                size = os.path.getsize(self.path)
-            except OSError:
-                size = 0
+            size = int(self._file_size())
             if size >= _memory.get_mmap_threshold() and size > 0:
                 self._mapping(size)
 

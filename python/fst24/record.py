@@ -247,34 +247,29 @@ class Record(_core.RecordBase):
                          f"values of {self.pack_bits} bits cannot come from {stored} stored bytes")
 
     def _decode(self, raw_missing: bool, threads: int = 0) -> npt.NDArray[Any]:
-        f = self.file
-        if f is not None and getattr(f, "_map", None) is not None and self._viewable() and not raw_missing:
-            v = self.view()
-            out = np.empty(v.shape, v.dtype.newbyteorder("="), order="F")
-            _memory.reserve(out.nbytes, f"record {self.nomvar.strip()} of {f.path}")
-            out[...] = v
-            _memory.track(out, out.nbytes)
-            return out
+        # Always through the C reader (pread into the new array), even when the file is
+        # memory-mapped: copying from the map would also make the mapped pages resident
+        # (twice the data in RSS); the map serves view() only.
         dtype, shape, nbytes = self._array_spec()
         scratch = max(int(self.total_stored_bytes), 0)
-        where = f"record {self.nomvar!r} of {self.file.path if self.file is not None else '(new)'}"
-        _memory.reserve(nbytes + scratch, where)
+        _memory.reserve(nbytes + scratch, self._where)
         try:
-            try:
-                out = np.empty(shape, dtype, order="F")
-            except MemoryError:
-                _memory.release(nbytes)
-                from .errors import OutOfMemoryError
-                raise _error(OutOfMemoryError, f"{where}: cannot allocate {nbytes} bytes") from None
-            try:
-                self._read_into(out, raw_missing, threads)
-            except BaseException:
-                _memory.release(nbytes)
-                raise
-        finally:
-            _memory.release(scratch)
+            out = np.empty(shape, dtype, order="F")
+        except MemoryError:
+            _memory.release(nbytes + scratch)
+            from .errors import OutOfMemoryError
+            raise _error(OutOfMemoryError, f"{self._where()}: cannot allocate {nbytes} bytes") from None
+        try:
+            self._read_into(out, raw_missing, threads)
+        except BaseException:
+            _memory.release(nbytes + scratch)
+            raise
+        _memory.release(scratch)
         _memory.track(out, nbytes)
         return out
+
+    def _where(self) -> str:
+        return f"record {self.nomvar!r} of {self.file.path if self.file is not None else '(new)'}"
 
     def read(self, raw_missing: bool = False, threads: Optional[int] = None) -> npt.NDArray[Any]:
         """Decode the data again (uncached). ``raw_missing=True`` leaves the
@@ -419,8 +414,8 @@ class Record(_core.RecordBase):
         return str(self._type_letters())
 
     def header(self) -> dict[str, Any]:
-        """Every header and position field as a dict."""
-        return {name: getattr(self, name) for name in HEADER_FIELDS + POSITION_FIELDS}
+        """Every header and position field as a dict (HEADER_FIELDS then POSITION_FIELDS)."""
+        return self._header()
 
     def copy(self, data: bool = True) -> "Record":
         """A new record with this header, not attached to any file.

@@ -34,6 +34,9 @@ static inline void fst_store_le32(void *p, uint32_t v) {
 #endif
     memcpy(p, &v, 4);
 }
+/* XOR of n 32-bit words (XDF page checksums; the XOR of byte-swapped words is
+ * the byte-swapped XOR, so it can be taken before or after a conversion). */
+uint32_t fst_xor32(const uint32_t *w, size_t n);
 /* Convert n 32-bit words in place between big-endian and host order. */
 void fst_be32_to_host(uint32_t *w, size_t n);
 /* Convert n 32-bit words in place between little-endian and host order. */

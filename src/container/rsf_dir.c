@@ -23,7 +23,6 @@ static char *ext_text(const uint8_t *bytes, size_t words) {
 }
 
 int rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta, size_t n) {
-    (void)f;
     rsf_fst_meta m;
     if (rsf_parse_fst_meta(meta, n, &m)) return 1;
     memcpy(e->desc, meta + 3, sizeof e->desc);
@@ -37,6 +36,7 @@ int rsf_entry_from_meta(struct fst24_file *f, fst_entry *e, const uint32_t *meta
         if (!tmp) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
         for (size_t i = 0; i < m.ext_words; i++) fst_store_le32(tmp + 4 * i, meta[RSF_FST_META_WORDS + i]);
         e->ext_meta = ext_text(tmp, m.ext_words);
+        f->entries_own_text = 1;
         free(tmp);
     }
     return 0;
@@ -52,12 +52,16 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     rsf_dirent d;
     rsf_get_dirent(p, &d);
     unsigned dir_meta = rsf_dir_meta_words(d.ml), rec_meta = d.ml & 0xFFFFu;
-    uint32_t *meta = malloc((size_t)(dir_meta ? dir_meta : 1) * 4);
+    uint32_t small[64]; /* FST metadata (19 words) and short JSON texts: no allocation per entry */
+    uint32_t *meta = dir_meta <= 64 ? small : malloc((size_t)dir_meta * 4);
     if (!meta) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     for (unsigned i = 0; i < dir_meta; i++) meta[i] = fst_load_le32(p + RSF_DIRENT_BYTES + 4 * i);
 
     fst_entry *e = fst_file_new_entry(f);
-    if (!e) { free(meta); return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path); }
+    if (!e) {
+        if (meta != small) free(meta);
+        return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
+    }
     int64_t idx = f->num_entries;
     e->file_index = (int32_t)idx;
     e->key = rsf_key(f, idx);
@@ -71,7 +75,7 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     else e->record_offset = d.wa <= (uint64_t)INT64_MAX ? (int64_t)d.wa : -1;
     int deleted = dir_meta == 0 || (meta[0] & 0xFF) == RSF_RT_DEL;
     int bad = rsf_entry_from_meta(f, e, meta, dir_meta);
-    free(meta);
+    if (meta != small) free(meta);
     if (bad < 0) return bad;
     if (!deleted && !bad) {
         if (d.wa < RSF_SOS_BYTES || d.rl < (uint64_t)RSF_RECORD_OVERHEAD + 4u * rec_meta ||
@@ -91,6 +95,7 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
             if (!x) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
             int st = fst_pread_all(f, x, 4 * ew, e->record_offset + RSF_SOR_BYTES + 4 * RSF_FST_META_WORDS);
             if (!st) e->ext_meta = ext_text(x, ew);
+            f->entries_own_text = 1;
             free(x);
             if (st) return st; /* e->ext_meta is still NULL here */
         }
@@ -104,6 +109,35 @@ static int add_dir_entry(struct fst24_file *f, int64_t seg, const rsf_sos *sos, 
     return FST24_OK;
 }
 
+/* The directory of a segment is read through a window of at most DIR_WINDOW
+ * bytes, not as one allocation of its whole size (5 MB for 50,000 records:
+ * fresh pages to fault in at every open). */
+#define DIR_WINDOW ((size_t)256 << 10)
+
+typedef struct dir_window {
+    uint8_t *buf;
+    size_t cap;     /* bytes allocated */
+    uint64_t base;  /* directory offset of buf[0] */
+    size_t filled;  /* bytes of the directory in buf */
+} dir_window;
+
+/* Make directory bytes [pos, pos + len) available in w (pos + len <= size). */
+static int window_at(struct fst24_file *f, dir_window *w, int64_t doff, uint64_t size, uint64_t pos, size_t len) {
+    if (pos >= w->base && pos + len <= w->base + w->filled) return FST24_OK;
+    if (len > w->cap) {
+        uint8_t *b = realloc(w->buf, len);
+        if (!b) return fst_error(FST24_E_NOMEM, "%s: cannot allocate %zu bytes for a directory entry", f->path, len);
+        w->buf = b;
+        w->cap = len;
+    }
+    size_t n = size - pos < w->cap ? (size_t)(size - pos) : w->cap;
+    int st = fst_pread_all(f, w->buf, n, doff + (int64_t)pos);
+    if (st) return st;
+    w->base = pos;
+    w->filled = n;
+    return FST24_OK;
+}
+
 /* Read the directory record of one closed segment and append its entries. */
 static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *sos, int *unsupported) {
     int64_t doff = seg + (int64_t)sos->s.vdir;
@@ -111,28 +145,34 @@ static int load_segment_dir(struct fst24_file *f, int64_t seg, const rsf_sos *so
     if (sos->s.vdir > sos->s.sseg || size > sos->s.sseg - sos->s.vdir ||
         size < RSF_DIR_HEAD_BYTES + RSF_EOR_BYTES)
         return corrupt(f, "segment directory outside its segment", seg);
-    uint8_t *buf = malloc(size);
-    if (!buf) return fst_error(FST24_E_NOMEM, "%s: cannot allocate %llu bytes for a directory", f->path,
-                               (unsigned long long)size);
-    int st = fst_pread_all(f, buf, size, doff);
-    if (st) { free(buf); return st; }
+    dir_window w = {NULL, size < DIR_WINDOW ? (size_t)size : DIR_WINDOW, 0, 0};
+    w.buf = malloc(w.cap);
+    if (!w.buf) return fst_error(FST24_E_NOMEM, "%s: cannot allocate %zu bytes for a directory", f->path, w.cap);
+    int st = fst_pread_all(f, w.buf, w.cap, doff);
+    if (st) { free(w.buf); return st; }
+    w.filled = w.cap;
     rsf_sor sor;
-    rsf_get_sor(buf, &sor);
+    rsf_get_sor(w.buf, &sor);
     if (sor.rt != RSF_RT_VDIR || sor.zr != RSF_SOR_MARK || sor.rl != size) {
-        free(buf);
+        free(w.buf);
         return corrupt(f, "bad directory record header", doff);
     }
-    uint32_t count = fst_load_le32(buf + RSF_SOR_BYTES);
-    size_t pos = RSF_DIR_HEAD_BYTES, end = size - RSF_EOR_BYTES;
+    uint32_t count = fst_load_le32(w.buf + RSF_SOR_BYTES);
+    uint64_t pos = RSF_DIR_HEAD_BYTES, end = size - RSF_EOR_BYTES;
+    /* every entry takes at least RSF_DIRENT_BYTES: a damaged count reserves no more than fits */
+    uint64_t fits = (end - pos) / RSF_DIRENT_BYTES;
+    st = fst_file_reserve_entries(f, f->num_entries + (int64_t)(count < fits ? count : fits));
     for (uint32_t i = 0; i < count && st == FST24_OK; i++) {
         if (end - pos < RSF_DIRENT_BYTES) { st = corrupt(f, "truncated directory entry", doff + (int64_t)pos); break; }
-        uint32_t ml = fst_load_le32(buf + pos + 24);
+        if ((st = window_at(f, &w, doff, size, pos, RSF_DIRENT_BYTES))) break;
+        uint32_t ml = fst_load_le32(w.buf + (pos - w.base) + 24);
         size_t len = RSF_DIRENT_BYTES + 4 * (size_t)rsf_dir_meta_words(ml);
         if (end - pos < len) { st = corrupt(f, "truncated directory entry", doff + (int64_t)pos); break; }
-        st = add_dir_entry(f, seg, sos, buf + pos, doff + (int64_t)pos, unsupported);
+        if ((st = window_at(f, &w, doff, size, pos, len))) break;
+        st = add_dir_entry(f, seg, sos, w.buf + (pos - w.base), doff + (int64_t)pos, unsupported);
         pos += len;
     }
-    free(buf);
+    free(w.buf);
     if (st == FST24_OK) f->num_pages++;
     return st;
 }

@@ -244,6 +244,7 @@ int rsf_append(struct fst24_file *f, fst_entry *e, const uint32_t *payload, size
     e->meta_words = (int32_t)rlm;
     if (elen && !e->ext_meta) {
         e->ext_meta = strdup(ext_meta);
+        f->entries_own_text = 1;
         if (!e->ext_meta) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     }
     size_t hbytes = RSF_SOR_BYTES + 4 * (size_t)rlm;

@@ -161,10 +161,12 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
     if (nbd > XDF_MAX_PAGES)
         return fst_error(FST24_E_CORRUPT, "%s: header claims %u directory pages (maximum %d)",
                          f->path, nbd, XDF_MAX_PAGES);
+    /* one allocation for the whole directory (the last page may be partly used) */
+    int st = fst_file_reserve_entries(f, f->num_entries + (int64_t)nbd * XDF_ENTRIES_PER_PAGE);
+    if (st) return st;
     uint32_t *page = malloc(XDF_PAGE_BYTES);
     if (!page) return fst_error(FST24_E_NOMEM, "%s: out of memory", f->path);
     int64_t offset = (int64_t)(s->header[H_IDTYP_LNG] & 0xFFFFFF) * 8;
-    int st = FST24_OK;
     for (uint32_t p = 0; p < nbd; p++) {
         if (offset + XDF_PAGE_BYTES > ld->limit) {
             st = fst_error(FST24_E_CORRUPT,
@@ -174,9 +176,7 @@ static int read_random(struct fst24_file *f, xdf_load *ld) {
         }
         if ((st = fst_pread_all(f, page, XDF_PAGE_BYTES, offset))) break;
         fst_be32_to_host(page, XDF_PAGE_WORDS);
-        uint32_t checksum = 0;
-        for (int i = 4; i < XDF_PAGE_WORDS; i++) checksum ^= page[i];
-        int bad = checksum != 0;
+        int bad = fst_xor32(page + 4, XDF_PAGE_WORDS - 4) != 0; /* checksum: the XOR of words 4.. is 0 */
         if (bad) {
             f->checksum_errors++;
             if (!ld->bad_pages++) ld->first_bad = (int)p + 1;
