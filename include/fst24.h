@@ -200,6 +200,7 @@ FST24_API void fst24_type_letters(int data_type, char out[3]);
 /* Files                                                                    */
 /* ------------------------------------------------------------------------ */
 
+/* An open file (opaque): fst24_open() makes one, fst24_close() frees it. */
 typedef struct fst24_file fst24_file;
 
 typedef enum fst24_backend {
@@ -269,6 +270,9 @@ typedef enum fst24_file_kind {
 FST24_API fst24_file_kind fst24_detect(const char *path);
 FST24_API const char *fst24_kind_name(fst24_file_kind kind);
 
+/* What an open file is: fst24_file_get_info() fills an fst24_file_info;
+ * fst24_num_records() counts its valid records (linked files included),
+ * fst24_file_path() and fst24_file_backend() give its path and backend. */
 typedef struct fst24_file_info {
     const char *path;      /* valid while the file is open */
     fst24_backend backend; /* XDF or RSF */
@@ -318,6 +322,7 @@ FST24_API int fst24_unlink(fst24_file *first);
 /* Queries                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* A search in a file (opaque): fst24_query_new() makes one, fst24_query_free() frees it. */
 typedef struct fst24_query fst24_query;
 
 typedef struct fst24_query_options {
@@ -344,7 +349,9 @@ FST24_API int fst24_query_next(fst24_query *query, fst24_record *rec);
 FST24_API int64_t fst24_query_all(fst24_query *query, fst24_record *recs, int64_t max);
 /* Count all matches (rewinds). */
 FST24_API int64_t fst24_query_count(fst24_query *query);
+/* Start the query again from the first record. */
 FST24_API int fst24_query_rewind(fst24_query *query);
+/* Free a query (NULL is accepted). */
 FST24_API void fst24_query_free(fst24_query *query);
 
 /* Valid records of one file by position (0..num_records-1, directory order). */

@@ -33,7 +33,7 @@ export FST24_CLI="$SCRIPTS/fst24"
 
 if [ "${FST24_SKIP_LINT:-0}" != 1 ]; then
   echo "== lint: ruff, mypy --strict, codespell"
-  "$PY" -m ruff check python tests bench examples
+  "$PY" -m ruff check python tests bench examples tools
   "$PY" -m mypy
   "$SCRIPTS/codespell" src include programs python tests docs bench examples cmake *.md
   # The C style: checked with the clang-format the style is written for (14), when installed.

@@ -37,6 +37,7 @@
 extern "C" {
 #endif
 
+/* A filter (opaque): conditions added by fst24_filter_add() / fst24_filter_parse(). */
 typedef struct fst24_filter fst24_filter;
 
 /* A new, empty filter (matches every record). */

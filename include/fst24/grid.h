@@ -37,6 +37,8 @@ FST24_API int fst24_xg_to_ig(char grtyp, size_t n, const float *xg, int32_t *ig)
 
 /* ---- Grid objects ------------------------------------------------------ */
 
+/* A horizontal grid (opaque, immutable): built by the constructors below,
+ * released by fst24_grid_free(). */
 typedef struct fst24_grid fst24_grid;
 struct fst24_file;
 struct fst24_record;

@@ -193,6 +193,7 @@ FST24_API int fst24_index_column_id_of(const char *name);
 /* Building an index                                                        */
 /* ------------------------------------------------------------------------ */
 
+/* A metadata index (opaque): fst24_index_new() makes one, fst24_index_free() frees it. */
 typedef struct fst24_index fst24_index;
 
 typedef struct fst24_index_options {

@@ -26,6 +26,8 @@
 extern "C" {
 #endif
 
+/* A vertical descriptor (opaque, immutable): built by the constructors below,
+ * released by fst24_vgrid_free(). */
 typedef struct fst24_vgrid fst24_vgrid;
 struct fst24_file;
 struct fst24_record;
@@ -82,8 +84,10 @@ FST24_API int fst24_vgrid_find(struct fst24_file *file, const struct fst24_recor
  * Unused parameters are ignored. Pressures in Pa. */
 FST24_API int fst24_vgrid_legacy(int32_t vcode, double ptop, double pref, double rcoef, size_t nk, const int32_t *ip1,
                                  fst24_vgrid **out);
+/* Release a descriptor (NULL accepted). */
 FST24_API void fst24_vgrid_free(fst24_vgrid *vg);
 
+/* Fill `info` with the descriptor's vcode, parameters, level counts and CF vocabulary. */
 FST24_API int fst24_vgrid_get_info(const fst24_vgrid *vg, fst24_vgrid_info *info);
 
 /* Levels of one family: up to `max` entries; *count receives the number of

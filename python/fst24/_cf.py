@@ -57,8 +57,21 @@ LEVEL_AXES: dict[int, tuple[str, dict[str, Any]]] = {
 }
 
 # CF standard names that are not (yet) in the CF table: written as long_name
-# only, the formula kept in "formula" / "formula_terms".
+# only, the formula kept in "formula" / "fst24_formula_terms" (CF defines
+# formula_terms only for the parametric coordinates of its Appendix D).
 NONSTANDARD = {"atmosphere_hybrid_sigma_ln_pressure_coordinate"}
+
+# Parametric (Appendix D) vertical coordinates: standard name ->
+# (computed_standard_name of the dimensional coordinate the formula gives,
+# units of the coordinate variable or "" when dimensionless). The computed
+# names assume the surface fields' standard names of VARIABLES (P0:
+# surface_air_pressure, ME: surface_altitude).
+PARAMETRIC: dict[str, tuple[str, str]] = {
+    "atmosphere_sigma_coordinate": ("air_pressure", ""),
+    "atmosphere_hybrid_sigma_pressure_coordinate": ("air_pressure", ""),
+    "atmosphere_hybrid_height_coordinate": ("altitude", "m"),
+    "atmosphere_sleve_coordinate": ("altitude", ""),
+}
 
 TIME = {"standard_name": "time", "long_name": "validity time", "axis": "T"}
 REFTIME = {"standard_name": "forecast_reference_time", "long_name": "forecast reference (origin) time"}

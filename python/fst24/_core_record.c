@@ -47,12 +47,14 @@ typedef struct {
     const char *name;
     size_t offset;
     int width;
+    const char *doc;
 } str_field;
 static const str_field STR_FIELDS[] = {
-    {"nomvar", offsetof(fst24_record, nomvar), 4},
-    {"typvar", offsetof(fst24_record, typvar), 2},
-    {"etiket", offsetof(fst24_record, etiket), 12},
-    {"grtyp", offsetof(fst24_record, grtyp), 1},
+    {"nomvar", offsetof(fst24_record, nomvar), 4, "Variable name, up to 4 characters (trailing blanks removed)."},
+    {"typvar", offsetof(fst24_record, typvar), 2, "Type of field, up to 2 characters (e.g. 'P', 'A', 'X')."},
+    {"etiket", offsetof(fst24_record, etiket), 12, "Label, up to 12 characters."},
+    {"grtyp", offsetof(fst24_record, grtyp), 1,
+     "Grid type, one character ('L', 'Z', 'E', ...); ig1..ig4 describe the grid."},
 };
 
 static PyObject *rec_get_str(RecordObject *ro, void *closure) {
@@ -94,38 +96,39 @@ typedef struct {
     size_t offset;
     int is64;
     int writable;
+    const char *doc;
 } int_field;
-#define IF32(n, w)                                                                                                     \
-    { #n, offsetof(fst24_record, n), 0, w }
-#define IF64(n, w)                                                                                                     \
-    { #n, offsetof(fst24_record, n), 1, w }
+#define IF32(n, w, doc)                                                                                                \
+    { #n, offsetof(fst24_record, n), 0, w, doc }
+#define IF64(n, w, doc)                                                                                                \
+    { #n, offsetof(fst24_record, n), 1, w, doc }
 static const int_field INT_FIELDS[] = {
-    IF32(ip1, 1),
-    IF32(ip2, 1),
-    IF32(ip3, 1),
-    IF32(ni, 1),
-    IF32(nj, 1),
-    IF32(nk, 1),
-    IF32(dateo, 1),
-    IF32(datev, 1),
-    IF32(deet, 1),
-    IF32(npas, 1),
-    IF32(data_type, 1),
-    IF32(data_bits, 1),
-    IF32(pack_bits, 1),
-    IF32(ig1, 1),
-    IF32(ig2, 1),
-    IF32(ig3, 1),
-    IF32(ig4, 1),
-    IF64(key, 0),
-    IF32(file_index, 0),
-    IF32(num_meta_bytes, 0),
-    IF64(file_offset, 0),
-    IF64(total_stored_bytes, 0),
-    IF32(fst_version, 0),
-    IF32(num_search_keys, 0),
-    IF32(extended_meta_size, 0),
-    IF32(ubc, 0),
+    IF32(ip1, 1, "Level code (IP1); decoded by `level` and `ip1_text`."),
+    IF32(ip2, 1, "Second IP code, usually the forecast hour (plain hours or a kind-10 code)."),
+    IF32(ip3, 1, "Third IP code (free use: ensemble member, end of a time range, ...)."),
+    IF32(ni, 1, "First dimension of the data (i, varying fastest)."),
+    IF32(nj, 1, "Second dimension of the data."),
+    IF32(nk, 1, "Third dimension of the data."),
+    IF32(dateo, 1, "Origin date (CMC stamp; 0: none), derived from datev, deet and npas; see `dateo_datetime`."),
+    IF32(datev, 1, "Valid date (CMC stamp) as stored; see `datev_datetime`."),
+    IF32(deet, 1, "Length of a time step in seconds."),
+    IF32(npas, 1, "Time step number: the forecast lead time is deet*npas seconds."),
+    IF32(data_type, 1, "Stored data type (datyp) with the flags +64 (missing values) and +128 (compressed)."),
+    IF32(data_bits, 1, "Element size in bits of the decoded data (8, 16, 32 or 64)."),
+    IF32(pack_bits, 1, "Stored bits per element (nbits)."),
+    IF32(ig1, 1, "First grid descriptor (meaning set by grtyp; see `fst24.ig_to_xg`)."),
+    IF32(ig2, 1, "Second grid descriptor."),
+    IF32(ig3, 1, "Third grid descriptor."),
+    IF32(ig4, 1, "Fourth grid descriptor."),
+    IF64(key, 0, "(read only) Handle of the record in its file (librmn compatible), unique while the file is open."),
+    IF32(file_index, 0, "(read only) Place in the directory: XDF page*256+slot, RSF directory index."),
+    IF32(num_meta_bytes, 0, "(read only) RSF: bytes of metadata; XDF: 0."),
+    IF64(file_offset, 0, "(read only) Byte offset of the record in its file."),
+    IF64(total_stored_bytes, 0, "(read only) Size of the record on disk, headers included."),
+    IF32(fst_version, 0, "(read only) RSF: version of the FST metadata; XDF: 0."),
+    IF32(num_search_keys, 0, "(read only) Search keys of the directory entry: 19 in RSF, 16 in XDF."),
+    IF32(extended_meta_size, 0, "(read only) RSF: size of the extended (JSON) metadata in 32-bit words."),
+    IF32(ubc, 0, "(read only) Unused-bit-count field of the header (normally 0)."),
 };
 #define N_INT_FIELDS (sizeof INT_FIELDS / sizeof INT_FIELDS[0])
 
@@ -176,13 +179,13 @@ static PyGetSetDef Record_getset[N_STR_FIELDS + N_INT_FIELDS + 2];
 void record_build_getset(void) {
     int k = 0;
     for (int i = 0; i < N_STR_FIELDS; i++) {
-        Record_getset[k++] = (PyGetSetDef){(char *)STR_FIELDS[i].name, (getter)rec_get_str, (setter)rec_set_str, NULL,
-                                           (void *)(intptr_t)i};
+        Record_getset[k++] = (PyGetSetDef){(char *)STR_FIELDS[i].name, (getter)rec_get_str, (setter)rec_set_str,
+                                           (char *)STR_FIELDS[i].doc, (void *)(intptr_t)i};
     }
     for (size_t i = 0; i < N_INT_FIELDS; i++) {
-        Record_getset[k++] =
-            (PyGetSetDef){(char *)INT_FIELDS[i].name, (getter)rec_get_int,
-                          INT_FIELDS[i].writable ? (setter)rec_set_int : NULL, NULL, (void *)(intptr_t)i};
+        Record_getset[k++] = (PyGetSetDef){(char *)INT_FIELDS[i].name, (getter)rec_get_int,
+                                           INT_FIELDS[i].writable ? (setter)rec_set_int : NULL,
+                                           (char *)INT_FIELDS[i].doc, (void *)(intptr_t)i};
     }
     Record_getset[k++] =
         (PyGetSetDef){"file", (getter)rec_get_file, NULL, "File the record belongs to (None for a new record).", NULL};

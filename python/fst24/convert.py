@@ -12,7 +12,9 @@ Exit status: 0 success, 1 a file could not be read or written, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
+import shlex
 import sys
 from typing import Any, Optional, Sequence
 
@@ -33,10 +35,12 @@ def _format(out: str, explicit: Optional[str]) -> str:
 
 
 def convert(inputs: Sequence[str], out: str, *, fmt: Optional[str] = None, progress: Any = True,
-            overwrite: bool = False, **options: Any) -> None:
+            overwrite: bool = False, command: Optional[str] = None, **options: Any) -> None:
     """Convert FST files to one netCDF file or Zarr store (see the module doc).
 
     ``options`` go to :func:`fst24.to_xarray` (``vars``, ``forecast_axis``...).
+    ``command``: the command line recorded in the output's ``history``
+    attribute (default: ``fst24 convert IN... OUT``).
     """
     import fst24
     kind = _format(out, fmt)
@@ -48,6 +52,10 @@ def convert(inputs: Sequence[str], out: str, *, fmt: Optional[str] = None, progr
     except ImportError:
         have_dask = False
     ds = fst24.to_xarray(list(inputs), chunks={} if have_dask else None, **options)
+    # CF history: newest line first, as netCDF tools write it
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cmd = command or "fst24 convert " + " ".join(shlex.quote(str(p)) for p in [*inputs, out])
+    ds.attrs["history"] = f"{when} {cmd}\n" + str(ds.attrs.get("history", ""))
     if kind == "netcdf":
         engine = _netcdf_engine()
         kwargs: dict[str, Any] = {"engine": engine}
@@ -113,7 +121,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         options["vars"] = [v for v in args.vars.split(",") if v]
     progress: Any = "always" if args.progress else not args.no_progress
     try:
-        convert(inputs, out, fmt=args.format, progress=progress, overwrite=args.overwrite, **options)
+        command = "fst24 convert " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+        convert(inputs, out, fmt=args.format, progress=progress, overwrite=args.overwrite, command=command,
+                **options)
     except Exception as e:  # one line on stderr naming the problem, as the C commands do
         print(f"fst24 convert: {e}", file=sys.stderr)
         return 1

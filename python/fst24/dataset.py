@@ -558,7 +558,7 @@ class _Builder:
         self.grids: dict[Any, Optional[_Grid]] = {}
         self.grid_by_sig: dict[Any, _Grid] = {}
         self.vgrids: dict[Any, Optional[VerticalDescriptor]] = {}
-        self.terms_pending: list[tuple[str, dict[str, str]]] = []
+        self.terms_pending: list[tuple[str, dict[str, str], bool]] = []
         self.used_rows: set[int] = set()        # descriptor records some coordinate stands for
         self.desc_rows: list[int] = []
 
@@ -685,6 +685,7 @@ class _Builder:
             self.tag(yd, xd, pos)
             mname = self.new_name("rotated_pole")
             self.add_coord(mname, Variable((), np.int32(0), {
+                "long_name": "rotated latitude-longitude grid mapping",
                 "grid_mapping_name": "rotated_latitude_longitude",
                 "earth_radius": float(info["earth_radius"]),
                 "grid_north_pole_latitude": float(info["grid_north_pole_latitude"]),
@@ -701,6 +702,7 @@ class _Builder:
             mname = self.new_name("polar_stereo")
             north = info["latitude_of_projection_origin"] > 0
             self.add_coord(mname, Variable((), np.int32(0), {
+                "long_name": "polar stereographic grid mapping",
                 "grid_mapping_name": "polar_stereographic",
                 "earth_radius": float(info["earth_radius"]),
                 "latitude_of_projection_origin": float(info["latitude_of_projection_origin"]),
@@ -818,18 +820,38 @@ class _Builder:
         self.axes[ident] = name
         attrs["fst24_kind"] = int(kind)
         attrs["fst24_ip1"] = codes
-        if vinfo is not None:
-            self.vertical_terms(name, attrs, vinfo, coef, int(rows[0]))
+        if vinfo is not None and vg is not None:
+            self.vertical_terms(name, attrs, vg, vinfo, coef, int(rows[0]))
+        if "units" not in attrs and attrs.get("standard_name") not in _cf.PARAMETRIC:
+            # CF: a vertical coordinate that is not parametric needs units (ip1 hybrid
+            # heights are metres, other codes without a unit are pure numbers)
+            attrs["units"] = "m" if kind == 21 else "1"
         self.add_coord(name, Variable((name,), values, attrs))
         return name, values
 
-    def vertical_terms(self, name: str, attrs: dict[str, Any], vinfo: dict[str, Any],
+    def scalar_term(self, base: str, value: float, attrs: dict[str, Any]) -> str:
+        """A scalar coordinate used by formula_terms (pref, ptop, ztop), shared
+        by the axes that have the same value."""
+        ident = ("scalar", base, float(value))
+        name = self.axes.get(ident)
+        if name is None:
+            name = self.axes[ident] = self.new_name(base)
+            self.add_coord(name, Variable((), np.float64(value), attrs))
+        return name
+
+    def vertical_terms(self, name: str, attrs: dict[str, Any], vg: VerticalDescriptor, vinfo: dict[str, Any],
                        coef: dict[str, npt.NDArray[Any]], row: int) -> None:
         vcode = int(vinfo["vcode"])
         attrs["fst24_vcode"] = vcode
         sn = vinfo["cf_standard_name"]
-        if sn and sn not in _cf.NONSTANDARD:
+        standard = bool(sn) and sn not in _cf.NONSTANDARD
+        if standard:
             attrs["standard_name"] = sn
+            computed, units = _cf.PARAMETRIC.get(sn, ("", ""))
+            if computed:
+                attrs["computed_standard_name"] = computed
+            if units:
+                attrs["units"] = units
         elif sn:
             attrs["long_name"] = f"{attrs.get('long_name', 'level')} ({sn.replace('_', ' ')})"
         if vinfo["cf_positive"]:
@@ -864,9 +886,21 @@ class _Builder:
                 vals = coef.get(src_coef)
                 if vals is None:
                     continue
-                cname = self.new_name(f"{name}_{var}")
                 cattrs: dict[str, Any] = {"long_name": f"{var} coefficient of {name}"}
-                if var == "ap":
+                ztop = _highest_level(vg) if var == "az" and standard else None
+                if var == "az" and ztop is None:
+                    standard = False      # no CF form without a model top
+                if ztop is not None:
+                    # CF's SLEVE formula is z = a*ztop + b1*zsurf1 + b2*zsurf2 with a
+                    # dimensionless: a = az / ztop, ztop the descriptor's highest level
+                    vals = vals / ztop
+                    var = term = "a"
+                    cattrs = {"long_name": f"a coefficient of {name} (height over flat ground / ztop)",
+                              "units": "1"}
+                    mapping["ztop"] = self.scalar_term("ztop", ztop, {
+                        "long_name": "height of the model top (highest level of the vertical descriptor)",
+                        "units": "m"})
+                elif var == "ap":
                     vals = vals / 100.0
                     cattrs["units"] = "hPa"
                 elif var == "az":
@@ -875,18 +909,19 @@ class _Builder:
                     cattrs["units"] = "1"
                 elif var == "a" and vinfo["height"]:
                     cattrs["units"] = "m"
+                cname = self.new_name(f"{name}_{var}")
                 self.add_coord(cname, Variable((name,), vals, cattrs))
                 mapping[term] = cname
             elif var == "pref":
-                pname = "pref"
-                if pname not in self.coords:
-                    self.used_names.add(pname)
-                    self.add_coord(pname, Variable((), np.float64(vinfo["pref"] / 100.0),
-                                                   {"long_name": "reference pressure", "units": "hPa"}))
-                mapping[term] = pname
+                mapping[term] = self.scalar_term("pref", vinfo["pref"] / 100.0,
+                                                 {"long_name": "reference pressure", "units": "hPa"})
             else:
                 mapping[term] = var   # a field (P0, PT, ME...): resolved to its variable name later
-        self.terms_pending.append((name, mapping))
+        if sn == "atmosphere_sigma_coordinate" and "ptop" not in mapping:
+            # pure sigma (1001): CF's sigma formula always has a ptop term, here 0
+            mapping["ptop"] = self.scalar_term("ptop", 0.0, {
+                "long_name": "pressure at the model top (0: pure sigma levels)", "units": "hPa"})
+        self.terms_pending.append((name, mapping, standard))
 
     # ---- variables ---------------------------------------------------------
 
@@ -1035,8 +1070,7 @@ class _Builder:
                           missing=opts["mask_missing"], threads=opts["threads"], name=nomvar, offsets=offsets)
         # attributes
         long_name, units, std = _cf.VARIABLES.get(nomvar, ("", "", ""))
-        if long_name:
-            attrs["long_name"] = long_name
+        attrs["long_name"] = long_name or nomvar   # CF: every variable has a long or standard name
         if units:
             attrs["units"] = units
         if std:
@@ -1058,6 +1092,12 @@ class _Builder:
         enc: dict[str, Any] = {
             "preferred_chunks": {**{d: 1 for d in outer_dims}, **dict(zip(inner_dims, inner_shape))},
         }
+        if dtype.kind == "u":
+            # CF-1.8 has no unsigned types: stored as the signed type of the same size
+            # with the netCDF convention _Unsigned = "true", which readers (and
+            # xarray) undo; an encoding alone would wrap the values silently
+            attrs["_Unsigned"] = "true"
+            enc["dtype"] = f"i{dtype.itemsize}"
         datyps, counts = np.unique(c["data_type"][rows], return_counts=True)
         enc["datyp"] = int(datyps[np.argmax(counts)])
         nbits, counts = np.unique(c["pack_bits"][rows], return_counts=True)
@@ -1254,24 +1294,43 @@ class _Builder:
         drop = set(self.opts["drop_variables"] or ())
         for d in drop:
             variables.pop(d, None)
-        # formula terms name the data variables that hold P0, PT, ME...
-        for axis, mapping in self.terms_pending:
-            parts = []
-            for term, var in mapping.items():
-                if var in self.coords or var in variables:
-                    parts.append(f"{term}: {var}")
-                else:
-                    target = nomvar_to_name.get((var, ""))
-                    parts.append(f"{term}: {target or var}")
-            self.coords[axis].attrs["formula_terms"] = " ".join(parts)
         coords = {k: v for k, v in self.coords.items() if k not in drop}
+        # formula terms name the data variables that hold P0, PT, ME... CF's
+        # formula_terms only when the coordinate is parametric (Appendix D) and
+        # every term is in the Dataset; else the recipe stays in fst24_formula_terms
+        for axis, mapping, standard in self.terms_pending:
+            if axis not in coords:
+                continue
+            parts = []
+            complete = True
+            for term, var in mapping.items():
+                if var in coords or var in variables:
+                    parts.append(f"{term}: {var}")
+                    continue
+                target = nomvar_to_name.get((var, ""))
+                if target is None or target not in variables:
+                    complete = False
+                parts.append(f"{term}: {target or var}")
+            axis_attrs = coords[axis].attrs
+            if standard and complete:
+                axis_attrs["formula_terms"] = " ".join(parts)
+            else:
+                axis_attrs["fst24_formula_terms"] = " ".join(parts)
+                axis_attrs.pop("computed_standard_name", None)   # CF ties it to formula_terms
+                sn = axis_attrs.get("standard_name")
+                if sn in _cf.PARAMETRIC:
+                    # a parametric standard name needs its formula_terms (a surface field
+                    # is missing, e.g. vars= left P0 out): said in long_name instead
+                    del axis_attrs["standard_name"]
+                    axis_attrs["long_name"] = f"{axis_attrs.get('long_name', 'level')} ({sn.replace('_', ' ')})"
+                    axis_attrs.setdefault("units", "1")
         # netCDF encoding: coordinates never have fill values; each data variable lists its
         # auxiliary coordinates itself (not the grid-mapping or formula-term scalars)
         for _cname, cv in coords.items():
             cv.encoding.setdefault("_FillValue", None)
-            if isinstance(cv.data, np.ndarray) and cv.data.dtype.kind == "m":
-                cv.encoding.setdefault("units", "seconds")
-                cv.encoding.setdefault("dtype", "int64")
+            if isinstance(cv.data, np.ndarray) and cv.data.dtype.kind in "mM":
+                for k, v in _time_encoding(cv.data).items():
+                    cv.encoding.setdefault(k, v)
         for _vname, v in variables.items():
             aux = [cname for cname, cv in coords.items()
                    if cname not in cv.dims and cv.dims and set(cv.dims) <= set(v.dims)]
@@ -1279,13 +1338,29 @@ class _Builder:
                 v.encoding["coordinates"] = " ".join(aux)
         all_vars = dict(variables)
         all_vars.update(coords)
-        attrs: dict[str, Any] = {"Conventions": "CF-1.8", "source": "fst24 " + _version(),
-                 "fst24_files": ", ".join(os.path.basename(p) for p in self.paths[:20]) +
-                 (", ..." if len(self.paths) > 20 else "")}
+        files = ", ".join(os.path.basename(p) for p in self.paths[:20]) + (", ..." if len(self.paths) > 20 else "")
+        attrs: dict[str, Any] = {
+            "Conventions": "CF-1.8",
+            "title": f"FST (RPN Standard File) data: {files}",
+            "source": "fst24 " + _version(),
+            "history": self.history(files),
+            "fst24_files": files}
         other = self.other_descriptors()
         if other:
             attrs["fst24_other_records"] = other
         return DatasetModel(all_vars, set(coords), attrs, tuple(self.paths))
+
+    def history(self, files: str) -> str:
+        """The CF history line of the Dataset: when, which fst24, which files and
+        the options that differ from the defaults."""
+        import datetime as _dt
+        defaults = {"vars": None, "drop_variables": None, "forecast_axis": False, "ensembles": False,
+                    "ignore_etiket": False, "ignore_typvar": False, "mask_missing": True, "apply_masks": True,
+                    "unknown_grids": "index"}
+        changed = [f"{k}={v!r}" for k, v in self.opts.items() if k in defaults and v != defaults[k]]
+        when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (f"{when} fst24 {_version()}: read FST file(s) {files}" +
+                (f" ({', '.join(changed)})" if changed else ""))
 
     def other_descriptors(self) -> str:
         """Descriptor records no coordinate stands for (unused "!!" tables, an HY next to
@@ -1325,6 +1400,50 @@ def _time_unit(t: npt.NDArray[Any], other: npt.NDArray[Any]) -> str:
     """Times in nanoseconds (what most tools expect) unless some date of the
     variable lies outside the nanosecond range: then in seconds."""
     return "datetime64[ns]" if _ns_ok(t, other) else "datetime64[s]"
+
+
+def _time_encoding(values: npt.NDArray[Any]) -> dict[str, Any]:
+    """netCDF encoding of a datetime64 or timedelta64 coordinate with types that
+    CF-1.8 lists (no int64): int32 counts of the coarsest unit (hours, minutes,
+    seconds; forecast periods always in seconds) that represents every value
+    exactly and fits, else float64 seconds (also when values are missing)."""
+    flat = values.reshape(-1)
+    valid = flat[~np.isnat(flat)]
+    if values.dtype.kind == "M":
+        if valid.size == 0:
+            return {"units": "seconds since 1970-01-01 00:00:00", "dtype": "float64"}
+        ref = valid.min().astype("datetime64[s]")
+        offsets = valid - ref
+        since = " since " + np.datetime_as_string(ref, unit="s").replace("T", " ")
+        units = [("hours", 3600), ("minutes", 60), ("seconds", 1)]
+    else:
+        offsets = valid
+        since = ""
+        units = [("seconds", 1)]
+    whole = offsets.astype("timedelta64[s]")
+    if valid.size == len(flat) and np.all(whole == offsets):
+        secs = whole.astype(np.int64)
+        for name, size in units:
+            if np.all(secs % size == 0):
+                counts = secs // size
+                if counts.size == 0 or np.abs(counts).max() <= np.iinfo(np.int32).max:
+                    return {"units": name + since, "dtype": "int32"}
+                break
+    return {"units": "seconds" + since, "dtype": "float64"}
+
+
+def _highest_level(vg: VerticalDescriptor) -> Optional[float]:
+    """Largest coefficient ``a`` of a height descriptor's levels: the model top
+    (m); None if the descriptor has no positive one."""
+    top = -np.inf
+    for family in (1, 2, 3):
+        try:
+            a = vg.levels(family)["a"]
+        except Error:
+            continue
+        if a.size:
+            top = max(top, float(np.nanmax(a)))
+    return top if np.isfinite(top) and top > 0 else None
 
 
 def _sanitize(name: str) -> str:

@@ -29,7 +29,11 @@ class Grid:
     mapping parameters, keys of the positional records it was read from).
     """
 
-    __slots__ = ("_g", "info")
+    # A dict of slots documents them (``help()``, docs/reference/python.md).
+    __slots__ = {"_g": "The grid object of the C library.",
+                 "info": "dict: the C library's description of the grid (fst24_grid_describe): grid "
+                         "type, dimensions, ig, reference grid, CF mapping and its parameters, keys "
+                         "of the positional records."}
 
     def __init__(self, core: _core.Grid) -> None:
         """Wrap a grid built by :meth:`of` or :meth:`from_header`."""

@@ -94,7 +94,11 @@ class VerticalDescriptor:
     field names, diagnostic levels, CF vocabulary, key of the source record).
     """
 
-    __slots__ = ("_vg", "info")
+    # A dict of slots documents them (``help()``, docs/reference/python.md).
+    __slots__ = {"_vg": "The vertical descriptor object of the C library.",
+                 "info": "dict: the C library's description (fst24_vgrid_get_info): vcode, kind, "
+                         "version, ptop, pref, rcoef, reference field names, level counts, "
+                         "diagnostic levels, CF vocabulary, key of the source record."}
 
     def __init__(self, core: "_core.VGrid") -> None:
         """Wrap a descriptor built by :meth:`of`, :meth:`from_record` or :meth:`from_table`."""

@@ -4,6 +4,7 @@ and masks, laziness (only the touched records are read), dask, options, errors, 
 netCDF / Zarr round trips, the `fst24 convert` hand-over to Python."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pickle
@@ -21,6 +22,7 @@ from fst24 import _core
 
 xr = pytest.importorskip("xarray")
 
+import cf_compliance  # noqa: E402
 import xarray_fixtures as X  # noqa: E402
 
 HEADER = ("nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "ni", "nj", "nk", "dateo", "datev", "deet",
@@ -82,7 +84,9 @@ def test_model_dataset_layout(files: dict[str, Path]) -> None:
     np.testing.assert_allclose(ds.level_t_a.values, np.log(X.PREF * np.array(X.THERMO)), rtol=1e-12)
     np.testing.assert_allclose(ds.level_m_b.values, np.array(X.MOMENTUM) ** 2.0, rtol=1e-12)
     lt = ds.level_t.attrs
-    assert lt["formula_terms"] == "a: level_t_a b: level_t_b ps: P0 pref: pref"
+    # ln-pressure hybrids have no CF standard name, so no CF formula_terms: the recipe is kept
+    assert "formula_terms" not in lt and "standard_name" not in lt and lt["units"] == "1"
+    assert lt["fst24_formula_terms"] == "a: level_t_a b: level_t_b ps: P0 pref: pref"
     assert lt["formula"] == "p = exp(a+b*log(ps/pref)) / 100.0"
     assert lt["positive"] == "down" and lt["axis"] == "Z" and lt["fst24_vcode"] == 5004
     assert float(ds.pref) == X.PREF / 100 and ds.pref.attrs["units"] == "hPa"
@@ -478,8 +482,8 @@ def test_netcdf_export_is_cf(files: dict[str, Path], tmp_path: Path) -> None:
                 assert var.dtype is not str, name           # no variable-length (object) strings
                 if name in d.dimensions:                     # coordinate variables: no fill value
                     assert "_FillValue" not in var.ncattrs(), name
-                if "formula_terms" in var.ncattrs():
-                    for term in var.formula_terms.split()[1::2]:
+                for attr in ("formula_terms", "fst24_formula_terms"):
+                    for term in getattr(var, attr, "").split()[1::2]:
                         assert term in d.variables, (name, term)   # terms name existing variables
                 if "grid_mapping" in var.ncattrs():
                     assert "grid_mapping_name" in d[var.grid_mapping].ncattrs()
@@ -505,6 +509,103 @@ def test_netcdf_export_is_cf(files: dict[str, Path], tmp_path: Path) -> None:
         assert d["xc"].standard_name == "projection_x_coordinate" and d["xc"].units == "m"
         assert d["polar_stereo"].grid_mapping_name == "polar_stereographic"
         assert d["lat"].standard_name == "latitude" and d["lat"].axis == "Y"
+
+
+GRIDS_REPORT = {"several_grids": {"projection_x_coordinate", "projection_y_coordinate"},  # N, S, Z on N
+                "unidentified_dims": {"YY", "ST", "XX"}}                                    # Y cloud, stations, X
+
+
+@pytest.mark.parametrize("name, options, expected", [
+    ("model", {}, {}),
+    ("model", {"vars": ["TT"]}, {}),                  # P0 left out: no formula_terms can name it
+    ("grids", {}, GRIDS_REPORT),
+    ("grids", {"vars": ["NN"]}, {}),                  # one polar-stereographic grid alone: nothing to report
+    ("missing", {}, {}),
+    ("ensemble", {}, {}),
+    ("ensemble", {"forecast_axis": True}, {"unidentified_dims": {"PN_MEMB00", "PN_MEMB01", "PN_MEMB02", "time"}}),
+    ("times", {}, {}),
+])
+def test_netcdf_export_passes_the_cf_checker(files: dict[str, Path], tmp_path: Path, name: str,
+                                             options: dict[str, Any], expected: dict[str, set[str]]) -> None:
+    """The netCDF export of each fixture passes the CF checker at the version the Dataset declares:
+    no error, and only the documented warnings (cf_compliance.ACCEPTED, docs/xarray.md)."""
+    pytest.importorskip("netCDF4")
+    pytest.importorskip("compliance_checker")
+    src = [files["time0"], files["time1"], files["time2"]] if name == "times" else files[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = fst24.to_xarray(src, **options)
+    assert ds.attrs["Conventions"] == cf_compliance.CONVENTIONS
+    nc = tmp_path / f"{name}.nc"
+    ds.to_netcdf(nc)
+    assert cf_compliance.check(nc) == expected
+
+
+@pytest.mark.parametrize("name", ["model", "grids"])
+def test_netcdf_export_passes_cfchecker(files: dict[str, Path], tmp_path: Path, name: str) -> None:
+    """Second opinion: the CF community's cfchecker finds no error and no warning."""
+    pytest.importorskip("netCDF4")
+    nc = tmp_path / f"{name}.nc"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        open_ds(files[name]).to_netcdf(nc)
+    assert cf_compliance.cfchecks(nc, tmp_path) == []
+
+
+def test_netcdf_time_types_are_cf_1_8(files: dict[str, Path], tmp_path: Path) -> None:
+    """CF-1.8 has no 64-bit integers: times are int32 counts in the coarsest exact unit, and decode
+    back to the same values."""
+    netCDF4 = pytest.importorskip("netCDF4")
+    ds = open_ds(files["ensemble"], forecast_axis=True)       # 2-D time coordinate too
+    nc = tmp_path / "t.nc"
+    ds.to_netcdf(nc)
+    with netCDF4.Dataset(nc) as d:
+        for name in ("time", "forecast_reference_time", "forecast_period"):
+            assert d[name].dtype == np.int32, name
+        assert d["forecast_reference_time"].units.startswith("hours since 2024-01-15")
+        assert d["forecast_period"].units == "seconds"
+        np.testing.assert_array_equal(d["forecast_reference_time"][:], [0, 12])
+        np.testing.assert_array_equal(d["forecast_period"][:], [0, 6 * 3600])
+    with xr.open_dataset(nc) as back:
+        for name in ("time", "forecast_reference_time", "forecast_period"):
+            np.testing.assert_array_equal(back[name].values, ds[name].values)
+    # the unit is the coarsest that is exact; values that do not fit int32, or missing ones, give float64
+    from fst24.dataset import _time_encoding
+    t0 = np.datetime64("2024-01-15T12:00:00", "ns")
+    hours = t0 + np.array([0, 6, 12], "timedelta64[h]")
+    assert _time_encoding(hours) == {"units": "hours since 2024-01-15 12:00:00", "dtype": "int32"}
+    assert _time_encoding(t0 + np.array([0, 90], "timedelta64[m]"))["units"].startswith("minutes since")
+    assert _time_encoding(t0 + np.array([0, 1], "timedelta64[s]"))["units"].startswith("seconds since")
+    far = np.array(["1900-01-01T00:00:01", "2200-01-01T00:00:00"], "datetime64[s]")   # > 2**31 s apart
+    assert _time_encoding(far) == {"units": "seconds since 1900-01-01 00:00:01", "dtype": "float64"}
+    assert _time_encoding(np.array([t0, np.datetime64("NaT", "ns")]))["dtype"] == "float64"
+    assert _time_encoding(np.array([0, 3600], "timedelta64[s]").astype("timedelta64[ns]")) == \
+        {"units": "seconds", "dtype": "int32"}
+    assert _time_encoding(np.array([0, 2 ** 40], "timedelta64[s]"))["dtype"] == "float64"
+
+
+def test_unsigned_fields_keep_their_values_in_cf_1_8(tmp_path: Path) -> None:
+    """CF-1.8 has no unsigned types: unsigned fields are written as signed integers of the same
+    size with _Unsigned = "true", and come back unchanged (also to FST)."""
+    netCDF4 = pytest.importorskip("netCDF4")
+    path = tmp_path / "u.fst"
+    values = np.asfortranarray(np.array([[0, 1, 2 ** 31, 2 ** 32 - 1]] * 3, np.uint32).T)   # (ni=4, nj=3)
+    ref = fst24.xg_to_ig("L", (40.0, 260.0, 1.0, 1.0))
+    with fst24.open(path, "w") as f:
+        f.write(fst24.Record(data=values, nomvar="CNT", typvar="P", etiket="U32", ip1=0, dateo=X.stamp(X.T0),
+                             grtyp="L", ig1=ref[0], ig2=ref[1], ig3=ref[2], ig4=ref[3], data_type=2, pack_bits=32))
+    ds = open_ds(path)
+    assert ds.CNT.dtype == np.uint32 and ds.CNT.attrs["long_name"] == "CNT"
+    nc = tmp_path / "u.nc"
+    ds.to_netcdf(nc)
+    with netCDF4.Dataset(nc) as d:
+        assert d["CNT"].dtype == np.int32 and d["CNT"]._Unsigned == "true"
+    assert cf_compliance.check(nc) == {}
+    with xr.open_dataset(nc) as back:
+        assert back.CNT.dtype == np.uint32
+        np.testing.assert_array_equal(back.CNT.values, values.T[None])   # (time, lat, lon)
+        fst24.from_xarray(back, tmp_path / "back.fst")
+    assert_same_records(path, tmp_path / "back.fst")
 
 
 # ---- writing Datasets that did not come from FST -----------------------------------------------------------
@@ -557,6 +658,12 @@ def test_convert_to_netcdf_and_zarr(files: dict[str, Path], tmp_path: Path) -> N
     assert r.returncode == 0, r.stderr
     assert "100%" in r.stderr                                   # the progress bar
     back = xr.open_dataset(nc)
+    # CF history: the conversion first, then the reading of the FST files
+    line1, line2 = back.attrs["history"].splitlines()
+    assert line1.endswith(f"fst24 convert {files['model']} {nc} --progress") and line1[:4].isdigit()
+    assert "read FST file(s) model.fst" in line2
+    if importlib.util.find_spec("compliance_checker"):
+        assert cf_compliance.check(nc) == {}
     np.testing.assert_array_equal(back.TT.values, open_ds(files["model"]).TT.values)
     back.close()
     zs = tmp_path / "out.zarr"
