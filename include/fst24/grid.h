@@ -62,6 +62,13 @@ FST24_API void fst24_grid_free(fst24_grid *grid);
 /* Latitude and longitude of every point (ni*nj each, i fastest). For a U
  * (yin-yang) grid the yin rows come first, then the yang rows. */
 FST24_API int fst24_grid_latlon(const fst24_grid *grid, double *lat, double *lon);
+/* As fst24_grid_latlon, rows shared out among up to `threads` threads (<= 0:
+ * one per core; 1: the calling thread only). Every row is computed the same
+ * way whatever the thread count, so the values are identical bit for bit. */
+FST24_API int fst24_grid_latlon_threads(const fst24_grid *grid, double *lat, double *lon, int threads);
+/* As fst24_grid_latlon_threads, in single precision: each value is the double
+ * result rounded to float (half the memory; about 1e-5 degree, ~1 m). */
+FST24_API int fst24_grid_latlon_float(const fst24_grid *grid, float *lat, float *lon, int threads);
 
 /* Cell corners of every point: lat_b/lon_b hold 4*ni*nj values, point p's
  * corners at [4p .. 4p+3], counter-clockwise from (i-1/2, j-1/2) in index

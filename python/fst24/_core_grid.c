@@ -165,9 +165,36 @@ static PyObject *grid_fill_two(GridObject *self, PyObject *args, const char *wha
     Py_RETURN_NONE;
 }
 
+/* latlon(lat, lon, threads=1): two C-contiguous buffers of ni*nj float64 or float32 values
+ * (both the same type), rows shared out among `threads` threads (0: one per core). */
 static PyObject *Grid_latlon(GridObject *self, PyObject *args) {
     const Py_ssize_t n = (Py_ssize_t)self->info.ni * self->info.nj;
-    return grid_fill_two(self, args, "latlon", n, n, fst24_grid_latlon);
+    PyObject *a, *b;
+    int threads = 1;
+    if (!PyArg_ParseTuple(args, "OO|i:latlon", &a, &b, &threads)) return NULL;
+    Py_buffer va, vb;
+    if (PyObject_GetBuffer(a, &va, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    if (PyObject_GetBuffer(b, &vb, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyBuffer_Release(&va);
+        return NULL;
+    }
+    const char fa = va.format ? va.format[va.format[0] == '<' || va.format[0] == '=' ? 1 : 0] : 'B';
+    const char fb = vb.format ? vb.format[vb.format[0] == '<' || vb.format[0] == '=' ? 1 : 0] : 'B';
+    const int single = fa == 'f';
+    if (fa != fb || (fa != 'd' && fa != 'f') || va.len != n * va.itemsize || vb.len != n * vb.itemsize) {
+        PyBuffer_Release(&va);
+        PyBuffer_Release(&vb);
+        return raise_invalid("latlon: buffers must both hold %zd float64 or %zd float32 values", n, n);
+    }
+    int st;
+    Py_BEGIN_ALLOW_THREADS
+        st = single ? fst24_grid_latlon_float(self->g, va.buf, vb.buf, threads)
+                    : fst24_grid_latlon_threads(self->g, va.buf, vb.buf, threads);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&va);
+    PyBuffer_Release(&vb);
+    if (st < 0) return raise_status(st);
+    Py_RETURN_NONE;
 }
 
 static PyObject *Grid_axes(GridObject *self, PyObject *args) {
@@ -181,7 +208,8 @@ static PyObject *Grid_bounds(GridObject *self, PyObject *args) {
 
 static PyMethodDef Grid_methods[] = {
     {"describe", (PyCFunction)Grid_describe, METH_NOARGS, "Description of the grid as a dict (fst24_grid_info)."},
-    {"latlon", (PyCFunction)Grid_latlon, METH_VARARGS, "Fill (lat, lon) float64 buffers of ni*nj values."},
+    {"latlon", (PyCFunction)Grid_latlon, METH_VARARGS,
+     "Fill (lat, lon) float64 or float32 buffers of ni*nj values (threads=1)."},
     {"axes", (PyCFunction)Grid_axes, METH_VARARGS, "Fill the 1-D projection axes (x: ni, y: nj values)."},
     {"bounds", (PyCFunction)Grid_bounds, METH_VARARGS, "Fill cell corners (4*ni*nj values each)."},
     {NULL, NULL, 0, NULL}};

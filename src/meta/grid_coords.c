@@ -1,9 +1,11 @@
 /* Coordinates of a grid: latitude/longitude of every point, cell corners and
  * the 1-D projection axes of separable grids. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/error.h"
+#include "common/pool.h"
 #include "meta/grid_internal.h"
 
 /* ---- rotated grids: single-precision kernel ----------------------------- */
@@ -98,25 +100,41 @@ static void rotated_row_f(float cphi, float cx, float cy, float cz, const float 
     }
 }
 
-static int latlon_rotated(const fst24_grid *g, double *lat, double *lon) {
-    const int32_t ni = g->ni, nj = g->nj;
+/* Per-column terms of a rotated grid (u, v, w: 3*ni floats, freed by the caller):
+ * computed in double (cos/sin of the rotated longitude) and rounded once. */
+static int rotated_columns(const fst24_grid *g, float **out) {
+    const int32_t ni = g->ni;
     double *uvw = malloc(3 * (size_t)ni * sizeof(double));
     float *uvwf = malloc(3 * (size_t)ni * sizeof(float));
     if (!uvw || !uvwf) {
         free(uvw);
         free(uvwf);
-        return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)nj);
+        return fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", g->grtyp, (int)ni, (int)g->nj);
     }
-    /* per-column terms in double (cos/sin of the rotated longitude), rounded once */
     fst_grid_rotated_prepare(g->proj.R, g->ax, ni, uvw, uvw + ni, uvw + 2 * (size_t)ni);
     for (size_t k = 0; k < 3 * (size_t)ni; k++) uvwf[k] = (float)uvw[k];
     free(uvw);
+    *out = uvwf;
+    return FST24_OK;
+}
+
+/* Rows j0 .. j0+nrows-1 of a rotated grid into lat/lon (row j0 first). */
+static void rotated_rows(const fst24_grid *g, const float *uvwf, int32_t j0, int32_t nrows, double *lat, double *lon) {
+    const int32_t ni = g->ni;
     const double(*R)[3] = g->proj.R;
-    for (int32_t j = 0; j < nj; j++) {
+    for (int32_t j = j0; j < j0 + nrows; j++) {
         const double phi = g->ay[j] * GRID_RAD, c = cos(phi), s = sin(phi);
+        const size_t o = (size_t)(j - j0) * ni;
         rotated_row_f((float)c, (float)(R[2][0] * s), (float)(R[2][1] * s), (float)(R[2][2] * s), uvwf, uvwf + ni,
-                      uvwf + 2 * (size_t)ni, ni, lat + (size_t)j * ni, lon + (size_t)j * ni);
+                      uvwf + 2 * (size_t)ni, ni, lat + o, lon + o);
     }
+}
+
+static int latlon_rotated(const fst24_grid *g, double *lat, double *lon) {
+    float *uvwf;
+    int st = rotated_columns(g, &uvwf);
+    if (st) return st;
+    rotated_rows(g, uvwf, 0, g->nj, lat, lon);
     free(uvwf);
     return FST24_OK;
 }
@@ -233,6 +251,129 @@ int fst24_grid_latlon(const fst24_grid *g, double *lat, double *lon) {
         off += (size_t)g->sub[k]->ni * g->sub[k]->nj;
     }
     return FST24_OK;
+}
+
+/* ---- latitude / longitude on several threads, double or float --------- */
+
+/* Rows per task: enough to amortise a task, few enough to balance threads. */
+#define LATLON_ROWS_PER_TASK 16
+
+typedef struct latlon_job {
+    const fst24_grid *g;  /* not a super grid */
+    const float *uvwf;    /* rotated grids: per-column terms; else NULL */
+    double *lat, *lon;    /* double output, or */
+    float *lat32, *lon32; /* float output */
+    int32_t ntasks;
+    int status; /* first failure (only out-of-memory can happen once checked) */
+    char message[512];
+    pthread_mutex_t lock;
+} latlon_job;
+
+/* Rows j0.. of grid g into lat/lon: the kernels of latlon_one on a view of those rows. */
+static int latlon_rows(const latlon_job *job, int32_t j0, int32_t nrows, double *lat, double *lon) {
+    const fst24_grid *g = job->g;
+    if (job->uvwf) {
+        rotated_rows(g, job->uvwf, j0, nrows, lat, lon);
+        return FST24_OK;
+    }
+    fst24_grid view = *g; /* shallow: only its pointers move, nothing is freed */
+    view.nj = nrows;
+    if (g->proj.kind == PROJ_CLOUD) {
+        view.ax = g->ax + (size_t)j0 * g->ni;
+        view.ay = g->ay + (size_t)j0 * g->ni;
+    } else if (g->ay) {
+        view.ay = g->ay + j0;
+    }
+    return latlon_one(&view, lat, lon);
+}
+
+static void latlon_task(void *ctx, int64_t t) {
+    latlon_job *job = ctx;
+    if (__atomic_load_n(&job->status, __ATOMIC_RELAXED)) return;
+    const int32_t ni = job->g->ni, nj = job->g->nj;
+    const int32_t j0 = (int32_t)t * LATLON_ROWS_PER_TASK;
+    const int32_t nrows = nj - j0 < LATLON_ROWS_PER_TASK ? nj - j0 : LATLON_ROWS_PER_TASK;
+    int st = FST24_OK;
+    if (job->lat) {
+        st = latlon_rows(job, j0, nrows, job->lat + (size_t)j0 * ni, job->lon + (size_t)j0 * ni);
+    } else {
+        /* double results of one row at a time, rounded to float */
+        double *row = malloc(2 * (size_t)ni * sizeof(double));
+        if (!row) st = fst_error(FST24_E_NOMEM, "grid %c %dx%d: out of memory", job->g->grtyp, (int)ni, (int)nj);
+        for (int32_t j = j0; !st && j < j0 + nrows; j++) {
+            st = latlon_rows(job, j, 1, row, row + ni);
+            float *la = job->lat32 + (size_t)j * ni, *lo = job->lon32 + (size_t)j * ni;
+            for (int32_t i = 0; !st && i < ni; i++) {
+                la[i] = (float)row[i];
+                lo[i] = (float)row[ni + i];
+            }
+        }
+        free(row);
+    }
+    if (st) {
+        pthread_mutex_lock(&job->lock);
+        if (!job->status) {
+            snprintf(job->message, sizeof job->message, "%s", fst24_last_error());
+            __atomic_store_n(&job->status, st, __ATOMIC_RELAXED);
+        }
+        pthread_mutex_unlock(&job->lock);
+    }
+}
+
+/* One (non-super) grid: the row-independent checks first, in this thread, so that tasks can
+ * only fail for memory; then the rows in tasks of LATLON_ROWS_PER_TASK. */
+static int latlon_parallel(const fst24_grid *g, double *lat, double *lon, float *lat32, float *lon32, int threads) {
+    const grid_proj *p = &g->proj;
+    if (p->kind == PROJ_LATLON) {
+        for (int32_t j = 0; j < g->nj; j++) {
+            const double la = p->y0 + p->dy * g->ay[j];
+            if (!(fabs(la) <= 90.0 + 1e-9))
+                return fst_error(FST24_E_INVALID, "grid %c %dx%d: row %d is at latitude %g, beyond the poles", g->grtyp,
+                                 (int)g->ni, (int)g->nj, (int)j + 1, la);
+        }
+    } else if (p->kind == PROJ_CLOUD && g->ref_grtyp != 'L') {
+        return fst_error(FST24_E_UNSUPPORTED,
+                         "grid Y on a '%c' reference: only L (values in degrees) is supported, as in librmn",
+                         g->ref_grtyp);
+    } else if (p->kind != PROJ_ROTATED && p->kind != PROJ_PS && p->kind != PROJ_CLOUD && p->kind != PROJ_POINT) {
+        return fst_error(FST24_E_UNSUPPORTED, "grid %c: no latitude/longitude", g->grtyp);
+    }
+    latlon_job job = {.g = g, .lat = lat, .lon = lon, .lat32 = lat32, .lon32 = lon32};
+    float *uvwf = NULL;
+    if (p->kind == PROJ_ROTATED) {
+        int st = rotated_columns(g, &uvwf);
+        if (st) return st;
+        job.uvwf = uvwf;
+    }
+    pthread_mutex_init(&job.lock, NULL);
+    const int64_t ntasks = ((int64_t)g->nj + LATLON_ROWS_PER_TASK - 1) / LATLON_ROWS_PER_TASK;
+    fst_pool_run(threads, ntasks, latlon_task, &job);
+    pthread_mutex_destroy(&job.lock);
+    free(uvwf);
+    if (job.status) return fst_error(job.status, "%s", job.message);
+    return FST24_OK;
+}
+
+static int latlon_threads(const fst24_grid *g, double *lat, double *lon, float *lat32, float *lon32, int threads,
+                          const char *who) {
+    if (!g || !(lat || lat32) || !(lon || lon32)) return fst_error(FST24_E_INVALID, "%s: NULL argument", who);
+    if (g->proj.kind != PROJ_SUPER) return latlon_parallel(g, lat, lon, lat32, lon32, threads);
+    size_t off = 0;
+    for (int k = 0; k < g->nsub; k++) {
+        int st = latlon_parallel(g->sub[k], lat ? lat + off : NULL, lon ? lon + off : NULL, lat32 ? lat32 + off : NULL,
+                                 lon32 ? lon32 + off : NULL, threads);
+        if (st) return st;
+        off += (size_t)g->sub[k]->ni * g->sub[k]->nj;
+    }
+    return FST24_OK;
+}
+
+int fst24_grid_latlon_threads(const fst24_grid *g, double *lat, double *lon, int threads) {
+    return latlon_threads(g, lat, lon, NULL, NULL, threads, "fst24_grid_latlon_threads");
+}
+
+int fst24_grid_latlon_float(const fst24_grid *g, float *lat, float *lon, int threads) {
+    return latlon_threads(g, NULL, NULL, lat, lon, threads, "fst24_grid_latlon_float");
 }
 
 /* ---- cell bounds ------------------------------------------------------- */
