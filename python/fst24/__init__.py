@@ -97,7 +97,9 @@ def to_xarray(source: Any, **options: Any) -> Any:
     ``vars`` (nomvars to keep), ``drop_variables``, ``forecast_axis``,
     ``ensembles``, ``ignore_etiket``, ``ignore_typvar``, ``mask_missing``,
     ``apply_masks``, ``unknown_grids`` ("index", "skip", "raise"),
-    ``threads``, ``chunks`` (dask chunks; ``{}``: one record per chunk).
+    ``threads``, ``latlon_dtype`` ("float64" or "float32": computed 2-D
+    latitudes and longitudes), ``chunks`` (dask chunks; ``{}``: one record
+    per chunk).
     Same as ``xr.open_dataset(path, engine="fst24", ...)``; see docs/xarray.md.
     """
     from .xarray_backend import to_xarray as _to_xarray

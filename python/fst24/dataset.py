@@ -392,47 +392,117 @@ def _sentinel(dtype: np.dtype[Any]) -> Any:
     return _SENTINELS.get(code)
 
 
+def _env_cache_limit() -> int:
+    try:
+        return max(0, int(os.environ.get("FST24_LATLON_CACHE", "4")))
+    except ValueError:
+        return 4
+
+
 class _LatLonCache:
-    """Latitudes and longitudes computed together (one C call) and handed out
-    once each: the first full read of ``lat`` takes its array without a copy,
-    ``lon`` stays until it is read in turn."""
+    """Two-dimensional latitudes and longitudes of the grids read recently.
 
-    def __init__(self, size: int = 4) -> None:
+    Computing them is the costly part of opening a large rotated or polar
+    stereographic grid, and a process often opens files on the same grid
+    (the hours of a forecast): the arrays are kept, keyed by the grid's
+    full identity (type, projection parameters, the content of its ``>>``
+    and ``^^`` axes, hence its size) and the element type, for the
+    ``limit`` grids used last (at most ``max_bytes`` in all). Cached arrays
+    are shared by every Dataset on that grid, so they are read-only.
+
+    ``limit = 0`` (or ``FST24_LATLON_CACHE=0`` in the environment, read at
+    import) disables the cache: each Dataset then computes its own writable
+    arrays on first access (both in one C call; the second is handed out
+    when read, once). :meth:`clear` empties it.
+    """
+
+    def __init__(self, limit: int = 4, max_bytes: int = 512 << 20) -> None:
         self._lock = threading.Lock()
-        self._d: "OrderedDict[tuple[str, int], dict[str, npt.NDArray[Any]]]" = OrderedDict()
-        self.size = size
+        self._d: "OrderedDict[Any, dict[str, npt.NDArray[Any]]]" = OrderedDict()
+        self._pending: "OrderedDict[Any, dict[str, npt.NDArray[Any]]]" = OrderedDict()
+        self.limit = limit
+        self.max_bytes = max_bytes
 
-    def get(self, path: str, key: int, which: str, take: bool) -> npt.NDArray[Any]:
-        """(nj, ni) C-ordered array of ``which``; ``take`` removes it from the cache."""
+    def clear(self) -> None:
+        """Forget every cached grid."""
         with self._lock:
-            hit = self._d.get((path, key))
+            self._d.clear()
+            self._pending.clear()
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def get(self, array: "LatLonArray", full: bool) -> npt.NDArray[Any]:
+        """(nj, ni)-shaped C-ordered ``array.which`` of the grid of ``array``:
+        read-only when cached; a full read without the cache takes its array."""
+        ident = (array.identity, array.dtype.str)
+        which = array.which
+        if self.limit > 0 and array.identity is not None:
+            with self._lock:
+                hit = self._d.get(ident)
+                if hit is not None:
+                    self._d.move_to_end(ident)
+                    return hit[which]
+            lat, lon = self._compute(array)
+            for a in (lat, lon):
+                a.setflags(write=False)
+            value = {"lat": lat, "lon": lon}
+            if 2 * lat.nbytes <= self.max_bytes:
+                with self._lock:
+                    self._d[ident] = value
+                    while self._d and (len(self._d) > self.limit or
+                                       sum(2 * v["lat"].nbytes for v in self._d.values()) > self.max_bytes):
+                        self._d.popitem(last=False)
+            return value[which]
+        # no cache: both arrays computed together, each handed out once (per Dataset)
+        pkey = (array.path, array.key, array.dtype.str, id(array.group))
+        with self._lock:
+            hit = self._pending.get(pkey)
             if hit is not None and which in hit:
-                self._d.move_to_end((path, key))
-                return hit.pop(which) if take else hit[which]
-        rec = _records([path], np.zeros(1, np.int32), np.array([key], np.int64))[0]
-        lat, lon = Grid.of(rec).latlon()
-        value = {"lat": lat.T, "lon": lon.T}
-        out = value.pop(which) if take else value[which]
+                out = hit.pop(which) if full else hit[which]
+                if not hit:
+                    del self._pending[pkey]
+                return out
+        lat, lon = self._compute(array)
+        value = {"lat": lat, "lon": lon}
+        out = value.pop(which) if full else value[which]
         with self._lock:
-            self._d[(path, key)] = value
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
+            self._pending[pkey] = value
+            while len(self._pending) > 4:
+                self._pending.popitem(last=False)
         return out
 
+    @staticmethod
+    def _compute(array: "LatLonArray") -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+        rec = _records([array.path], np.zeros(1, np.int32), np.array([array.key], np.int64))[0]
+        lat, lon = Grid.of(rec).latlon(array.dtype, threads=array.threads)
+        return lat.T, lon.T
 
-LATLON = _LatLonCache()
+
+#: The process's cache of computed 2-D latitudes and longitudes (see :class:`_LatLonCache`;
+#: ``LATLON.limit = 0`` disables it).
+LATLON = _LatLonCache(_env_cache_limit())
 
 
 class LatLonArray:
     """Lazy latitude (``which='lat'``) or longitude of a grid, computed by
     libfst24 from one of its records on first access, reshaped to
-    ``shape`` (the grid's horizontal dimensions)."""
+    ``shape`` (the grid's horizontal dimensions).
 
-    def __init__(self, path: str, key: int, which: str, shape: tuple[int, ...]) -> None:
+    ``identity``: what determines the values (see :data:`LATLON`; None: not
+    cached). ``dtype``: float64 or float32. ``threads``: computing threads
+    (None: one per core). ``group``: an object shared by the lat and lon of
+    one Dataset (without the cache they are computed together once)."""
+
+    def __init__(self, path: str, key: int, which: str, shape: tuple[int, ...], identity: Any = None,
+                 dtype: Any = np.float64, threads: Optional[int] = None, group: Any = None) -> None:
         """A lazy coordinate of the grid of record ``key`` of ``path``."""
         self.path, self.key, self.which = path, int(key), which
         self.shape = tuple(shape)
-        self.dtype = np.dtype(np.float64)
+        self.dtype = np.dtype(dtype)
+        self.identity = identity
+        self.threads = threads
+        self.group = group
 
     @property
     def ndim(self) -> int:
@@ -446,7 +516,7 @@ class LatLonArray:
     def __getitem__(self, key: Any) -> npt.NDArray[Any]:
         key = _normalize_key(key, self.shape)
         full = all(isinstance(k, slice) and k == slice(None) for k in key)
-        a = LATLON.get(self.path, self.key, self.which, take=full).reshape(self.shape)
+        a = LATLON.get(self, full).reshape(self.shape)
         if full:
             return a
         sel = _inner_select(a, tuple(k if isinstance(k, slice) or np.ndim(k) else slice(int(k), int(k) + 1)
@@ -691,7 +761,7 @@ class _Builder:
                 "grid_north_pole_latitude": float(info["grid_north_pole_latitude"]),
                 "grid_north_pole_longitude": float(info["grid_north_pole_longitude"]),
                 "north_pole_grid_longitude": 0.0}))
-            self.latlon2d(path, key, (yd, xd), (nj, ni))
+            self.latlon2d(path, key, (yd, xd), (nj, ni), sig)
             result = _Grid((yd, xd), (nj, ni), mname, sig, desc)
         elif separable and mapping == "polar_stereographic":
             assert x is not None and y is not None
@@ -710,13 +780,13 @@ class _Builder:
                 "standard_parallel": 60.0 if north else -60.0,
                 "false_easting": float(info["false_easting"]),
                 "false_northing": float(info["false_northing"])}))
-            self.latlon2d(path, key, (yd, xd), (nj, ni))
+            self.latlon2d(path, key, (yd, xd), (nj, ni), sig)
             result = _Grid((yd, xd), (nj, ni), mname, sig, desc)
         elif g == "U":
             sd, yd, xd = self.new_name("subgrid"), self.new_name("j"), self.new_name("i")
             self.add_coord(sd, Variable((sd,), np.array(["yin", "yang"]), {"long_name": "yin-yang sub-grid"}))
             self.tag(sd, None, pos)
-            self.latlon2d(path, key, (sd, yd, xd), (2, nj // 2, ni))
+            self.latlon2d(path, key, (sd, yd, xd), (2, nj // 2, ni), sig)
             result = _Grid((sd, yd, xd), (2, nj // 2, ni), None, sig, desc)
         elif g == "+" or ni * nj == 1:
             lat, lon = grid.latlon()
@@ -734,16 +804,21 @@ class _Builder:
             result = _Grid((sd,), (ni * nj,), None, sig, desc)
         else:
             yd, xd = self.new_name("j"), self.new_name("i")
-            la, lo = self.latlon2d(path, key, (yd, xd), (nj, ni))
+            la, lo = self.latlon2d(path, key, (yd, xd), (nj, ni), sig)
             self.tag(la, lo, pos)
             result = _Grid((yd, xd), (nj, ni), None, sig, desc)
         self.grid_by_sig[sig] = result
         return result
 
-    def latlon2d(self, path: str, key: int, dims: tuple[str, ...], shape: tuple[int, ...]) -> tuple[str, str]:
+    def latlon2d(self, path: str, key: int, dims: tuple[str, ...], shape: tuple[int, ...],
+                 sig: Any) -> tuple[str, str]:
         la, lo = self.new_name("lat"), self.new_name("lon")
-        self.add_coord(la, Variable(dims, LatLonArray(path, key, "lat", shape), dict(_cf.LAT)))
-        self.add_coord(lo, Variable(dims, LatLonArray(path, key, "lon", shape), dict(_cf.LON)))
+        # separable grids are known by their projection and axes: their lat/lon may be cached
+        identity = sig + (shape,) if sig[0] == "sep" else None
+        opts = {"identity": identity, "dtype": self.opts["latlon_dtype"], "threads": self.opts["threads"],
+                "group": object()}
+        self.add_coord(la, Variable(dims, LatLonArray(path, key, "lat", shape, **opts), dict(_cf.LAT)))
+        self.add_coord(lo, Variable(dims, LatLonArray(path, key, "lon", shape, **opts), dict(_cf.LON)))
         return la, lo
 
     def tag(self, ycoord: Optional[str], xcoord: Optional[str], pos: list[Optional[int]]) -> None:
@@ -1356,8 +1431,9 @@ class _Builder:
         import datetime as _dt
         defaults = {"vars": None, "drop_variables": None, "forecast_axis": False, "ensembles": False,
                     "ignore_etiket": False, "ignore_typvar": False, "mask_missing": True, "apply_masks": True,
-                    "unknown_grids": "index"}
-        changed = [f"{k}={v!r}" for k, v in self.opts.items() if k in defaults and v != defaults[k]]
+                    "unknown_grids": "index", "latlon_dtype": np.dtype(np.float64)}
+        changed = [f"{k}={(str(v) if isinstance(v, np.dtype) else v)!r}" for k, v in self.opts.items()
+                   if k in defaults and v != defaults[k]]
         when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return (f"{when} fst24 {_version()}: read FST file(s) {files}" +
                 (f" ({', '.join(changed)})" if changed else ""))
@@ -1461,7 +1537,8 @@ def _version() -> str:
 def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: Optional[Iterable[str]] = None,
           forecast_axis: bool = False, ensembles: bool = False, ignore_etiket: bool = False,
           ignore_typvar: bool = False, mask_missing: bool = True, apply_masks: bool = True,
-          unknown_grids: str = "index", threads: Optional[int] = None, index: Any = None) -> DatasetModel:
+          unknown_grids: str = "index", threads: Optional[int] = None, index: Any = None,
+          latlon_dtype: Any = "float64") -> DatasetModel:
     """The Dataset model of FST files (see the module documentation).
 
     ``source``: a path, glob, list of paths, directory, File or FileSet
@@ -1477,7 +1554,12 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
     records) get index dimensions ("index"), are left out ("skip") or raise
     ("raise"). ``threads``: decoding threads (None: every core). ``index``:
     an index DataFrame of the files to use instead of indexing them.
+    ``latlon_dtype``: element type of computed 2-D latitudes and longitudes,
+    "float64" (the default) or "float32" (half the memory, within ~1e-5
+    degree: about 1 m).
     """
+    if np.dtype(latlon_dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise _error(InvalidArgumentError, f"latlon_dtype must be float64 or float32, not {latlon_dtype!r}")
     if unknown_grids not in _UNKNOWN_GRIDS:
         raise _error(InvalidArgumentError, f"unknown_grids must be one of {', '.join(_UNKNOWN_GRIDS)}, "
                                            f"not {unknown_grids!r}")
@@ -1497,7 +1579,7 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
             "forecast_axis": bool(forecast_axis), "ensembles": bool(ensembles),
             "ignore_etiket": bool(ignore_etiket), "ignore_typvar": bool(ignore_typvar),
             "mask_missing": bool(mask_missing), "apply_masks": bool(apply_masks),
-            "unknown_grids": unknown_grids, "threads": threads}
+            "unknown_grids": unknown_grids, "threads": threads, "latlon_dtype": np.dtype(latlon_dtype)}
     return _Builder([os.fspath(p) for p in paths], frame, opts).build()
 
 

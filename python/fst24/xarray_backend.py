@@ -25,7 +25,7 @@ from . import dataset as _model
 __all__ = ["FstBackendEntrypoint", "FstBackendArray", "to_xarray", "FstAccessor"]
 
 _OPEN_OPTIONS = ("vars", "forecast_axis", "ensembles", "ignore_etiket", "ignore_typvar", "mask_missing",
-                 "apply_masks", "unknown_grids", "threads")
+                 "apply_masks", "unknown_grids", "threads", "latlon_dtype")
 
 
 class FstBackendArray(BackendArray):
@@ -90,12 +90,12 @@ class FstBackendEntrypoint(BackendEntrypoint):
                      vars: Optional[Iterable[str]] = None, forecast_axis: bool = False, ensembles: bool = False,
                      ignore_etiket: bool = False, ignore_typvar: bool = False, mask_missing: bool = True,
                      apply_masks: bool = True, unknown_grids: str = "index",
-                     threads: Optional[int] = None) -> xr.Dataset:
+                     threads: Optional[int] = None, latlon_dtype: Any = "float64") -> xr.Dataset:
         """Open FST file(s) lazily: headers and coordinate records only."""
         model = _model.build(filename_or_obj, vars=vars, drop_variables=drop_variables,
                              forecast_axis=forecast_axis, ensembles=ensembles, ignore_etiket=ignore_etiket,
                              ignore_typvar=ignore_typvar, mask_missing=mask_missing, apply_masks=apply_masks,
-                             unknown_grids=unknown_grids, threads=threads)
+                             unknown_grids=unknown_grids, threads=threads, latlon_dtype=latlon_dtype)
         return model_to_dataset(model)
 
     def guess_can_open(self, filename_or_obj: Any) -> bool:
