@@ -61,6 +61,23 @@ _NOT_VARIABLES = np.array([">>", "^^", "^>", "!!", "!!SF", "##", "HY", "#>>#", "
                            "STNS"], dtype=object)
 
 
+_NOT_VARIABLES_SET = frozenset(_NOT_VARIABLES.tolist())
+
+
+def _isin(values: npt.NDArray[Any], members: frozenset[str]) -> npt.NDArray[np.bool_]:
+    """values (strings) in members, as booleans (np.isin is slow on object arrays)."""
+    return np.fromiter((v in members for v in values.tolist()), bool, len(values))
+
+
+def _most_common(values: npt.NDArray[Any]) -> int:
+    """The most frequent value (the smallest of equally frequent ones)."""
+    first = values[0]
+    if (values == first).all():
+        return int(first)
+    u, n = np.unique(values, return_counts=True)
+    return int(u[np.argmax(n)])
+
+
 class FstWarning(UserWarning):
     """Something in the files could not be represented exactly (the message says what)."""
 
@@ -588,8 +605,12 @@ def _columns(frame: Any) -> dict[str, npt.NDArray[Any]]:
         s = frame.get_column(name)
         if name == "path":
             s = s.cast(pl.Utf8)
-        elif name == "grid_id":
-            s = s.fill_null(-1)
+        elif name == "grid_id" and s.null_count():
+            # -1 where null (vertical descriptors); cheaper than fill_null for small frames
+            ids = np.full(len(s), -1, np.int64)
+            ids[~s.is_null().to_numpy()] = s.drop_nulls().to_numpy()
+            out[name] = ids
+            continue
         out[name] = s.to_numpy()
     for name in ("dateo_time", "datev_time"):
         out[name] = out[name].astype("datetime64[us]")
@@ -620,7 +641,18 @@ class _Builder:
         self.c = _columns(frame)
         self.ns_times = _ns_ok(self.c["datev_time"], self.c["dateo_time"])
         self.n = len(self.c["key"])
-        self.row_of = {(p, int(k)): i for i, (p, k) in enumerate(zip(self.c["path"], self.c["key"]))}
+        self._row_of: Optional[dict[tuple[str, int], int]] = None
+        # index into paths of every row
+        if len(paths) == 1:
+            self.fidx = np.zeros(self.n, np.int32)
+        else:
+            self.fidx = np.array([self.path_index[p] for p in self.c["path"].tolist()], np.int32)
+        # integer header columns side by side: attributes constant over a variable in one test
+        self.int_attrs = [f for f in HEADER_ATTRS if f not in ("nomvar", "typvar", "etiket", "grtyp")]
+        self.int_matrix = np.stack([self.c[{"datyp": "data_type", "nbits": "pack_bits"}.get(f, f)].astype(np.int64)
+                                    for f in self.int_attrs], axis=1)
+        self.time_axes: dict[Any, tuple[str, npt.NDArray[np.intp], int]] = {}
+        self.group_keys: frozenset[str] = frozenset()
         self.variables: dict[str, Variable] = {}
         self.coords: "OrderedDict[str, Variable]" = OrderedDict()
         self.used_names: set[str] = set()
@@ -631,6 +663,13 @@ class _Builder:
         self.terms_pending: list[tuple[str, dict[str, str], bool]] = []
         self.used_rows: set[int] = set()        # descriptor records some coordinate stands for
         self.desc_rows: list[int] = []
+
+    @property
+    def row_of(self) -> dict[tuple[str, int], int]:
+        """Row of (path, key), built on first use (only positional and vertical records need it)."""
+        if self._row_of is None:
+            self._row_of = {(p, k): i for i, (p, k) in enumerate(zip(self.c["path"].tolist(), self.c["key"].tolist()))}
+        return self._row_of
 
     # ---- names ---------------------------------------------------------------
 
@@ -849,11 +888,8 @@ class _Builder:
         """Name and values of the vertical axis of a variable's records."""
         c = self.c
         levels = c["level"][rows].astype(np.float32)
-        values = np.unique(levels)
-        ip1_of: dict[float, int] = {}
-        for v, ip in zip(levels.tolist(), c["ip1"][rows].tolist()):
-            ip1_of.setdefault(v, ip)
-        codes = np.array([ip1_of[float(v)] for v in values], np.int32)
+        values, first = np.unique(levels, return_index=True)
+        codes = c["ip1"][rows][first].astype(np.int32)   # the ip1 of each level's first record
         vg = self.vgrid(int(rows[0]), kind) if kind in (1, 5, 21) else None
         vinfo = vg.info if vg is not None else None
         family = 1
@@ -864,17 +900,14 @@ class _Builder:
             family = 2 if 2 in fams else 3 if 3 in fams else 1
             table = vg.levels(family)
             by_ip = {int(ip): i for i, ip in enumerate(table["ip1"].tolist())}
-            for name in ("a", "b", "c"):
-                vals = []
-                for ip, lk in zip(codes.tolist(), looked):
-                    j = by_ip.get(int(ip))
-                    if j is not None:
-                        vals.append(float(table[name][j]))
-                    elif lk is not None:
-                        vals.append(lk[2 + "abc".index(name)])
-                    else:
-                        vals.append(np.nan)
-                coef[name] = np.array(vals, np.float64)
+            # a level's coefficients from the family's table, else from its own lookup, else NaN
+            at = np.array([by_ip.get(ip, -1) for ip in codes.tolist()], np.intp)
+            found = at >= 0
+            own = np.array([lk[2:5] if lk is not None else (np.nan,) * 3 for lk in looked],
+                           np.float64).reshape(len(codes), 3)
+            for k, name in enumerate(("a", "b", "c")):
+                col = np.asarray(table[name], np.float64)
+                coef[name] = np.where(found, col[np.where(found, at, 0)], own[:, k]) if col.size else own[:, k].copy()
         base, attrs = _cf.LEVEL_AXES.get(kind, (f"level_kind{kind}", {"long_name": f"ip1 level of kind {kind}",
                                                                        "axis": "Z"}))
         attrs = dict(attrs)
@@ -1004,8 +1037,8 @@ class _Builder:
         import polars as pl
         c = self.c
         opts = self.opts
-        desc = c["is_descriptor"].astype(bool) | np.isin(c["nomvar"], _NOT_VARIABLES)
-        masks = np.isin(c["typvar"], _MASK_TYPVARS)
+        desc = c["is_descriptor"].astype(bool) | _isin(c["nomvar"], _NOT_VARIABLES_SET)
+        masks = _isin(c["typvar"], frozenset(_MASK_TYPVARS))
         data = ~desc & ~masks
         if opts["vars"] is not None:
             data &= np.isin(c["nomvar"], np.asarray(list(opts["vars"]), dtype=object))
@@ -1018,6 +1051,7 @@ class _Builder:
             keys.append("typvar")
         if not (opts["ignore_etiket"] or opts["ensembles"]):
             keys.append("etiket")
+        self.group_keys = frozenset(keys)
         if rows_all.size <= 20000:   # small files: a dict is faster than a polars query
             lclass = np.where(np.isnan(c["level"]), -1, c["level_kind"].astype(np.int64))
             cols = [lclass if k == "_lclass" else c[k] for k in keys]
@@ -1074,7 +1108,12 @@ class _Builder:
                 outer_idx += idx
                 outer_sizes += size
         elif not np.all(np.isnat(tv)):
-            name1, idx1, size1 = self.time_axis(tv, t0, fp)
+            # variables of a file mostly share their times: the axis is worked out once
+            tkey = (tv.dtype.str, tv.tobytes(), t0.tobytes(), fp.tobytes())
+            hit = self.time_axes.get(tkey)
+            if hit is None:
+                hit = self.time_axes[tkey] = self.time_axis(tv, t0, fp)
+            name1, idx1, size1 = hit
             outer_dims.append(name1)
             outer_idx.append(idx1)
             outer_sizes.append(size1)
@@ -1118,7 +1157,7 @@ class _Builder:
         file_idx = np.full(nslots, -1, np.int32)
         keys = np.full(nslots, -1, np.int64)
         flat = np.ravel_multi_index(tuple(outer_idx), outer_shape) if outer_shape else np.zeros(len(rows), np.intp)
-        fi = np.array([self.path_index[p] for p in c["path"][rows]], np.int32)
+        fi = self.fidx[rows]
         file_idx[flat] = fi
         keys[flat] = c["key"][rows]
         offsets = np.full(nslots, -1, np.int64)
@@ -1152,18 +1191,29 @@ class _Builder:
             attrs["standard_name"] = std
         if grid.mapping:
             attrs["grid_mapping"] = grid.mapping
+        r0 = int(rows[0])
+        sub = self.int_matrix[rows]
+        constant = (sub == sub[0]).all(axis=0).tolist()
+        first_vals = sub[0].tolist()
+        common_datyp = _most_common(c["data_type"][rows])
+        common_nbits = _most_common(c["pack_bits"][rows])
         for f in HEADER_ATTRS:
-            col = {"datyp": "data_type", "nbits": "pack_bits"}.get(f, f)
-            vals = c[col][rows]
             if f == "ip1" and level_dim is not None:
                 continue
-            if f in ("datyp", "nbits"):   # the encoding of most records (written back for all)
-                u, n = np.unique(vals, return_counts=True)
-                attrs[f] = int(u[np.argmax(n)])
-                continue
-            first = vals[0]
-            if np.all(vals == first):
-                attrs[f] = str(first) if vals.dtype == object else int(first)
+            if f == "datyp":   # the encoding of most records (written back for all)
+                attrs[f] = common_datyp
+            elif f == "nbits":
+                attrs[f] = common_nbits
+            elif f in ("nomvar", "typvar", "etiket", "grtyp"):
+                col = c[f]
+                first = col[r0]
+                # the group keys are constant by construction
+                if f in self.group_keys or len(rows) == 1 or all(v == first for v in col[rows].tolist()):
+                    attrs[f] = str(first)
+            else:
+                j = self.int_attrs.index(f)
+                if constant[j]:
+                    attrs[f] = int(first_vals[j])
         enc: dict[str, Any] = {
             "preferred_chunks": {**{d: 1 for d in outer_dims}, **dict(zip(inner_dims, inner_shape))},
         }
@@ -1173,10 +1223,8 @@ class _Builder:
             # xarray) undo; an encoding alone would wrap the values silently
             attrs["_Unsigned"] = "true"
             enc["dtype"] = f"i{dtype.itemsize}"
-        datyps, counts = np.unique(c["data_type"][rows], return_counts=True)
-        enc["datyp"] = int(datyps[np.argmax(counts)])
-        nbits, counts = np.unique(c["pack_bits"][rows], return_counts=True)
-        enc["nbits"] = int(nbits[np.argmax(counts)])
+        enc["datyp"] = common_datyp
+        enc["nbits"] = common_nbits
         return {"nomvar": nomvar, "typvar": c["typvar"][rows[0]], "etiket": c["etiket"][rows[0]],
                 "level": level_dim or "", "grid": grid.desc, "grid_obj": grid,
                 "var": Variable(tuple(outer_dims) + inner_dims, arr, attrs, enc), "first": int(rows[0])}
