@@ -10,8 +10,10 @@ Tasks (best and median wall time of --repeat runs, warm page cache, imports done
                                of --peers-python (fstd2nc needs numpy<2), same repeat count
   open 2000x2000 rotated       open of a one-record file on a 2000x2000 Z grid on a rotated E
                                reference (positional records read, 1-D axes computed)
-  2-D lat/lon 2000x2000        ds.lat.values + ds.lon.values of that grid (libfst24 computes both
-                               arrays in one call; the open stays lazy)
+  open+lat/lon 2000x2000 ...    open + ds.lat.values + ds.lon.values of that grid: computed (cache
+                               cleared; float64 or float32, 1 or 2 threads) or from the in-process
+                               cache of a previous open; fstd2nc (float32, one thread): its first
+                               open in the process, then its repeated opens (it keeps grids)
   first open, fresh process    the first open_dataset in a new process (imports, and xarray's own
                                one-time imports, done before the clock starts), fst24 and fstd2nc
   load everything              ds.load() of model.xdf.fst in a fresh process: peak RSS (VmHWM, reset
@@ -76,11 +78,30 @@ import json, sys, time, statistics, warnings
 warnings.simplefilter("ignore")
 import fstd2nc
 path, repeat = sys.argv[1], int(sys.argv[2])
-fstd2nc.Buffer(path).to_xarray()
+fstd2nc.Buffer(path, serial=True, quiet=True).to_xarray()
 times = []
 for _ in range(repeat):
-    t = time.perf_counter(); fstd2nc.Buffer(path).to_xarray(); times.append(time.perf_counter() - t)
+    t = time.perf_counter(); fstd2nc.Buffer(path, serial=True, quiet=True).to_xarray(); times.append(time.perf_counter() - t)
 print(json.dumps([min(times), statistics.median(times)]))
+'''
+
+PEER_LATLON = r'''
+import json, sys, time, statistics, warnings
+warnings.simplefilter("ignore")
+import numpy as np, fstd2nc
+path, repeat = sys.argv[1], int(sys.argv[2])
+
+
+def once():
+    t = time.perf_counter()
+    ds = fstd2nc.Buffer(path, serial=True, quiet=True).to_xarray()
+    lat, lon = np.asarray(ds["lat"].values), np.asarray(ds["lon"].values)
+    return time.perf_counter() - t, str(lat.dtype)
+
+
+first, dtype = once()        # fstd2nc computes the grid here, then keeps it for the process
+times = [once()[0] for _ in range(repeat)]
+print(json.dumps({"first": first, "best": min(times), "median": statistics.median(times), "dtype": dtype}))
 '''
 
 LOAD = r'''
@@ -125,7 +146,7 @@ import numpy as np, fstd2nc, xarray as xr
 xr.Variable(("x",), np.zeros(1))   # xarray's one-time imports (dask.array, backends) before the clock
 xr.backends.list_engines()
 t = time.perf_counter()
-fstd2nc.Buffer(sys.argv[1]).to_xarray()
+fstd2nc.Buffer(sys.argv[1], serial=True, quiet=True).to_xarray()
 print(time.perf_counter() - t)
 '''
 
@@ -162,19 +183,37 @@ def run(corpus: Path, repeat: int = 11, peers: Path = DEFAULT_PEERS) -> dict[str
     xr.open_dataset(big, engine="fst24")
     out["open 2000x2000 rotated"] = timed(lambda: xr.open_dataset(big, engine="fst24"), repeat)
 
-    def latlon() -> None:
-        fst24.dataset.LATLON._d.clear()                 # compute again each time
-        ds = xr.open_dataset(big, engine="fst24")
-        t = time.perf_counter()
-        ds.lat.values
-        ds.lon.values
-        latlon.elapsed.append(time.perf_counter() - t)  # type: ignore[attr-defined]
-
-    latlon.elapsed = []  # type: ignore[attr-defined]
+    # open + 2-D lat/lon, variants interleaved repetition after repetition
+    variants = {
+        "open+lat/lon 2000x2000 f64 1 thread, computed": dict(threads=1, cached=False, latlon_dtype="float64"),
+        "open+lat/lon 2000x2000 f64 2 threads, computed": dict(threads=2, cached=False, latlon_dtype="float64"),
+        "open+lat/lon 2000x2000 f32 1 thread, computed": dict(threads=1, cached=False, latlon_dtype="float32"),
+        "open+lat/lon 2000x2000 f64, cached": dict(threads=1, cached=True, latlon_dtype="float64"),
+        "open+lat/lon 2000x2000 f32, cached": dict(threads=1, cached=True, latlon_dtype="float32"),
+    }
+    elapsed: dict[str, list[float]] = {k: [] for k in variants}
     for _ in range(repeat):
-        latlon()
-    el = latlon.elapsed  # type: ignore[attr-defined]
-    out["2-D lat/lon 2000x2000"] = (min(el), statistics.median(el))
+        for name, v in variants.items():
+            if not v["cached"]:
+                fst24.dataset.LATLON.clear()          # compute again each time
+            else:                                     # a previous open of the same grid (not timed)
+                pre = xr.open_dataset(big, engine="fst24", threads=1, latlon_dtype=v["latlon_dtype"])
+                pre.lat.values
+            t = time.perf_counter()
+            ds = xr.open_dataset(big, engine="fst24", threads=v["threads"], latlon_dtype=v["latlon_dtype"])
+            ds.lat.values
+            ds.lon.values
+            elapsed[name].append(time.perf_counter() - t)
+    for name, el in elapsed.items():
+        out[name] = (min(el), statistics.median(el))
+    if peers.exists():
+        r = subprocess.run([str(peers), "-c", PEER_LATLON, str(big), str(repeat)], capture_output=True, text=True)
+        if r.returncode == 0:
+            pl = json.loads(r.stdout)
+            out[f"fstd2nc open+lat/lon ({pl['dtype']}), first"] = (pl["first"], pl["first"])
+            out[f"fstd2nc open+lat/lon ({pl['dtype']}), cached"] = (pl["best"], pl["median"])
+        else:
+            out["fstd2nc open+lat/lon"] = f"failed: {r.stderr[-300:]}"
     r = subprocess.run([sys.executable, "-c", LOAD, str(model)], capture_output=True, text=True)
     load = json.loads(r.stdout)
     load["peak_over_decoded"] = (load["rss_kib_peak"] - load["rss_kib_before"]) * 1024 / load["decoded_bytes"]

@@ -66,7 +66,10 @@ _NOT_VARIABLES_SET = frozenset(_NOT_VARIABLES.tolist())
 
 def _isin(values: npt.NDArray[Any], members: frozenset[str]) -> npt.NDArray[np.bool_]:
     """values (strings) in members, as booleans (np.isin is slow on object arrays)."""
-    return np.fromiter((v in members for v in values.tolist()), bool, len(values))
+    out = np.zeros(len(values), bool)
+    for v in set(values.tolist()) & members:   # few distinct names: one comparison each
+        out |= values == v
+    return out
 
 
 def _most_common(values: npt.NDArray[Any]) -> int:

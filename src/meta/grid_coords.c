@@ -2,6 +2,7 @@
  * the 1-D projection axes of separable grids. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/error.h"

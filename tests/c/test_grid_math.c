@@ -435,6 +435,53 @@ static void test_synthetic(void) {
     CHECK(ngrids >= 55, "synthetic grids compared: %d", ngrids);
 }
 
+/* fst24_grid_latlon_threads equals fst24_grid_latlon bit for bit at any thread count, and
+ * fst24_grid_latlon_float is its result rounded to float, for every kind of projection
+ * (rows split into several tasks: 37 rows); a Y grid on an unsupported reference fails. */
+static void test_latlon_threads(void) {
+    const int32_t ni = 23, nj = 37, n = ni * nj;
+    double ax[23 * 37], ay[23 * 37];
+    for (int32_t i = 0; i < n; i++) {
+        ax[i] = 200.0 + 0.37 * (i % ni) + 0.01 * (i / ni);
+        ay[i] = -30.0 + 1.1 * (i / ni) + 0.02 * (i % ni);
+    }
+    const int32_t e_ig[4] = {1350, 450, 56000, 48000}; /* E: (45, 260) and (45, 300) */
+    const int32_t l_ig[4] = {0, 0, 0, 0};
+    fst24_grid *grids[6] = {0};
+    int st = fst24_grid_new('N', ni, nj, 200, 300, 4000, 1000, &grids[0]);
+    st = st ? st : fst24_grid_new('L', ni, nj, 100, 200, 300, 400, &grids[1]);
+    st = st ? st : fst24_grid_new('E', ni, nj, 1350, 450, 56000, 48000, &grids[2]);
+    st = st ? st : fst24_grid_new_axes('Z', ni, nj, 'E', e_ig, ax, ay, &grids[3]);
+    st = st ? st : fst24_grid_new_axes('Y', ni, nj, 'L', l_ig, ax, ay, &grids[4]);
+    st = st ? st : fst24_grid_new('G', ni, nj, 0, 0, 0, 0, &grids[5]);
+    CHECK(st == 0, "grids for the threaded lat/lon: %s", fst24_last_error());
+    static double la1[23 * 37], lo1[23 * 37], la[23 * 37], lo[23 * 37];
+    static float fa[23 * 37], fo[23 * 37];
+    for (int k = 0; k < 6 && st == 0; k++) {
+        int s1 = fst24_grid_latlon(grids[k], la1, lo1);
+        for (int t = 0; t <= 4; t++) {
+            int s2 = fst24_grid_latlon_threads(grids[k], la, lo, t);
+            int s3 = fst24_grid_latlon_float(grids[k], fa, fo, t);
+            int same = s1 == 0 && s2 == 0 && s3 == 0;
+            for (int32_t i = 0; same && i < n; i++)
+                same = la[i] == la1[i] && lo[i] == lo1[i] && fa[i] == (float)la1[i] && fo[i] == (float)lo1[i];
+            CHECK(same, "grid %d, %d threads: same lat/lon as one thread (%d %d %d)", k, t, s1, s2, s3);
+        }
+    }
+    for (int k = 0; k < 6; k++) fst24_grid_free(grids[k]);
+    fst24_grid *y = NULL;
+    st = fst24_grid_new_axes('Y', ni, nj, 'E', e_ig, ax, ay, &y);
+    if (st == 0) {
+        CHECK(fst24_grid_latlon_threads(y, la, lo, 2) == FST24_E_UNSUPPORTED &&
+                  fst24_grid_latlon_float(y, fa, fo, 2) == FST24_E_UNSUPPORTED,
+              "Y on E: no lat/lon, threaded or float");
+        fst24_grid_free(y);
+    }
+    CHECK(fst24_grid_latlon_threads(NULL, la, lo, 1) == FST24_E_INVALID &&
+              fst24_grid_latlon_float(NULL, fa, fo, 1) == FST24_E_INVALID,
+          "NULL grid refused");
+}
+
 int main(void) {
     test_igxg();
     test_rotation();
@@ -442,6 +489,7 @@ int main(void) {
     test_simple_grids();
     test_cf_ps();
     test_atan2();
+    test_latlon_threads();
     if (tu_corpus_part("librmn's synthetic grids (ref/latlon/synthetic.jsonl)")) test_synthetic();
     return finish();
 }
