@@ -13,7 +13,7 @@ so xarray finds it and also recognises FST files by content
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Optional
+from typing import Any, Hashable, Iterable, Optional
 
 import numpy as np
 import xarray as xr
@@ -74,9 +74,9 @@ def _assemble_direct(model: _model.DatasetModel, variables: dict[str, xr.Variabl
     merge of the public constructor -- half the cost of an open -- is skipped.
     Dimension coordinates get their default pandas indexes, as there."""
     from xarray.core.indexes import PandasIndex
-    out: dict[str, xr.Variable] = {}
-    dims: dict[str, int] = {}
-    indexes: dict[str, Any] = {}
+    out: dict[Hashable, xr.Variable] = {}
+    dims: dict[Hashable, int] = {}
+    indexes: dict[Hashable, Any] = {}
     for name, xv in variables.items():
         if name in model.coord_names and xv.dims == (name,):
             index = PandasIndex.from_variables({name: xv}, options={})
@@ -86,8 +86,9 @@ def _assemble_direct(model: _model.DatasetModel, variables: dict[str, xr.Variabl
             if dims.setdefault(d, n) != n:
                 raise ValueError(f"dimension {d} has sizes {dims[d]} and {n}")
         out[name] = xv
-    construct = getattr(xr.Dataset, "_construct_direct")
-    return construct(out, set(model.coord_names), dims, dict(model.attrs), indexes, None)
+    ds: xr.Dataset = xr.Dataset._construct_direct(out, set(model.coord_names), dims, dict(model.attrs), indexes,
+                                                  None)
+    return ds
 
 
 def to_xarray(source: Any, *, chunks: Any = None, **options: Any) -> xr.Dataset:
