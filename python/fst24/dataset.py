@@ -609,11 +609,12 @@ def _columns(frame: Any) -> dict[str, npt.NDArray[Any]]:
         if name == "path":
             s = s.cast(pl.Utf8)
         elif name == "grid_id" and s.null_count():
-            # -1 where null (vertical descriptors); cheaper than fill_null for small frames
-            ids = np.full(len(s), -1, np.int64)
-            ids[~s.is_null().to_numpy()] = s.drop_nulls().to_numpy()
-            out[name] = ids
-            continue
+            # -1 where null (vertical descriptors); polars' expressions (fill_null) cost
+            # more than a pass over a small column
+            if len(s) <= 20000:
+                out[name] = np.array([-1 if v is None else v for v in s.to_list()], np.int64)
+                continue
+            s = s.fill_null(-1)
         out[name] = s.to_numpy()
     for name in ("dateo_time", "datev_time"):
         out[name] = out[name].astype("datetime64[us]")
