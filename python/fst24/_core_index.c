@@ -202,6 +202,105 @@ static PyObject *Index_get_nbytes(IndexObject *self, void *c) {
     return PyLong_FromLongLong(fst24_index_memory(self->ix));
 }
 
+/* Python str of n bytes of UTF-8 text (NULL and an exception on failure). */
+static PyObject *utf8_str(const char *chars, int32_t begin, int32_t end) {
+    return PyUnicode_DecodeUTF8(chars + begin, (Py_ssize_t)end - begin, "replace");
+}
+
+/* column(name) -> (type, values, nulls): a copy of one column for numpy, without Arrow.
+ * type: the fst24_column_type code; values: bytes of the fixed-width values (BOOL: one
+ * byte 0/1 per row) or, for text columns, a list of str (None where null); nulls: bytes
+ * of one 0/1 byte per row (1: null), or None when the column has no null. Freezes the
+ * index (later additions fail). */
+static PyObject *Index_column(IndexObject *self, PyObject *args) {
+    const char *name;
+    if (!ready(self) || !PyArg_ParseTuple(args, "s:column", &name)) return NULL;
+    int id = fst24_index_column_id_of(name);
+    if (id < 0) return raise_invalid("unknown index column %s", name);
+    fst24_index_column col;
+    int st = fst24_index_get_column(self->ix, (fst24_index_column_id)id, &col);
+    if (st < 0) return raise_status(st);
+    const Py_ssize_t n = (Py_ssize_t)col.length;
+    PyObject *nulls = Py_None, *values = NULL;
+    Py_INCREF(Py_None);
+    if (col.validity != NULL && col.null_count > 0) {
+        Py_DECREF(Py_None);
+        nulls = PyBytes_FromStringAndSize(NULL, n);
+        if (nulls == NULL) return NULL;
+        char *b = PyBytes_AS_STRING(nulls);
+        for (Py_ssize_t r = 0; r < n; r++) b[r] = (char)!fst24_index_bit(col.validity, r);
+    }
+    size_t width = 0;
+    switch (col.type) {
+    case FST24_CT_INT8:
+    case FST24_CT_UINT8: width = 1; break;
+    case FST24_CT_INT32: width = 4; break;
+    case FST24_CT_INT64:
+    case FST24_CT_FLOAT64:
+    case FST24_CT_TIMESTAMP_US:
+    case FST24_CT_DURATION_US: width = 8; break;
+    default: break;
+    }
+    if (width) {
+        values = PyBytes_FromStringAndSize((const char *)col.values, n * (Py_ssize_t)width);
+    } else if (col.type == FST24_CT_BOOL) {
+        values = PyBytes_FromStringAndSize(NULL, n);
+        if (values != NULL) {
+            char *b = PyBytes_AS_STRING(values);
+            for (Py_ssize_t r = 0; r < n; r++) b[r] = (char)fst24_index_bit(col.values, r);
+        }
+    } else if (col.type == FST24_CT_UTF8 || col.type == FST24_CT_DICT_UTF8) {
+        values = PyList_New(n);
+        PyObject **dict = NULL;
+        if (values != NULL && col.type == FST24_CT_DICT_UTF8) {
+            /* one str per dictionary entry, shared by its rows */
+            dict = PyMem_Calloc((size_t)(col.dict_length ? col.dict_length : 1), sizeof *dict);
+            if (dict == NULL) {
+                PyErr_NoMemory();
+                Py_CLEAR(values);
+            }
+            for (int64_t k = 0; values != NULL && k < col.dict_length; k++) {
+                dict[k] = utf8_str(col.dict_chars, col.dict_offsets[k], col.dict_offsets[k + 1]);
+                if (dict[k] == NULL) Py_CLEAR(values);
+            }
+        }
+        for (Py_ssize_t r = 0; values != NULL && r < n; r++) {
+            PyObject *v;
+            if (col.validity != NULL && !fst24_index_bit(col.validity, r)) {
+                v = Py_None;
+                Py_INCREF(v);
+            } else if (dict != NULL) {
+                const int32_t code = ((const int32_t *)col.values)[r];
+                if (code < 0 || code >= col.dict_length) {
+                    raise_invalid("index column %s: code %d out of its dictionary", name, (int)code);
+                    Py_CLEAR(values);
+                    break;
+                }
+                v = dict[code];
+                Py_INCREF(v);
+            } else {
+                v = utf8_str((const char *)col.values, col.offsets[r], col.offsets[r + 1]);
+                if (v == NULL) {
+                    Py_CLEAR(values);
+                    break;
+                }
+            }
+            PyList_SET_ITEM(values, r, v);
+        }
+        if (dict != NULL) {
+            for (int64_t k = 0; k < col.dict_length; k++) Py_XDECREF(dict[k]);
+            PyMem_Free(dict);
+        }
+    } else {
+        raise_invalid("index column %s: type %d has no numpy form", name, (int)col.type);
+    }
+    if (values == NULL) {
+        Py_DECREF(nulls);
+        return NULL;
+    }
+    return Py_BuildValue("(iNN)", (int)col.type, values, nulls);
+}
+
 static PyGetSetDef Index_getset[] = {
     {"num_rows", (getter)Index_get_num_rows, NULL, "Rows (records) in the index.", NULL},
     {"num_files", (getter)Index_get_num_files, NULL, "Files that contributed rows (skipped ones excluded).", NULL},
@@ -216,6 +315,8 @@ static PyMethodDef Index_methods[] = {
     {"files", (PyCFunction)Index_files, METH_NOARGS, "[(path, rows)] of the files that contributed rows, in order."},
     {"__arrow_c_stream__", (PyCFunction)(void (*)(void))Index_arrow_c_stream, METH_VARARGS | METH_KEYWORDS,
      "Arrow PyCapsule stream interface: one record batch of every row."},
+    {"column", (PyCFunction)Index_column, METH_VARARGS,
+     "column(name) -> (type, values, nulls): a copy of one column (bytes or list of str) for numpy."},
     {"stream", (PyCFunction)Index_stream, METH_VARARGS,
      "stream(string_view): an arrow_array_stream capsule, short text as string views or utf8."},
     {NULL, NULL, 0, NULL}};

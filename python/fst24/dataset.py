@@ -589,14 +589,45 @@ def source_paths(source: Any) -> list[str]:
     return paths
 
 
-def _index(paths: Sequence[str]) -> Any:
-    from .metadata import index
-    return index(list(paths), progress=False)
-
-
 _COLUMNS = ("path", "key", "file_offset", "nomvar", "typvar", "etiket", "grtyp", "ip1", "ip2", "ip3", "ni", "nj", "nk",
             "dateo", "datev", "deet", "npas", "data_type", "data_bits", "pack_bits", "ig1", "ig2", "ig3",
             "ig4", "level", "level_kind", "dateo_time", "datev_time", "forecast_period", "is_descriptor", "grid_id")
+
+
+# numpy types of the C index's column types (fst24_column_type), text columns aside
+_COLUMN_DTYPES: dict[int, Any] = {1: np.bool_, 2: np.int8, 3: np.uint8, 4: np.int32, 5: np.int64, 6: np.float64,
+                                  8: "datetime64[us]", 9: "timedelta64[us]"}
+
+
+def _columns_of_table(table: Any) -> Optional[dict[str, npt.NDArray[Any]]]:
+    """The columns of :func:`_columns` straight from the C index (a copy of each,
+    no Arrow or polars on the way: most of an open's index cost for small files),
+    with the same types and null conventions; None if a column does not fit them."""
+    core = table._core
+    out: dict[str, npt.NDArray[Any]] = {}
+    for name in _COLUMNS:
+        kind, values, nulls = core.column(name)
+        if isinstance(values, list):
+            if nulls is not None:
+                return None
+            a = np.empty(len(values), object)
+            a[:] = values
+            out[name] = a
+            continue
+        a = np.frombuffer(values, _COLUMN_DTYPES[kind])
+        if nulls is not None:
+            null = np.frombuffer(nulls, np.bool_)
+            if name == "grid_id":
+                a = np.where(null, -1, a)
+            elif a.dtype.kind in "mM":
+                a = np.where(null, np.array("NaT", a.dtype), a)
+            elif a.dtype.kind in "iuf":
+                a = np.where(null, np.nan, a.astype(np.float64))   # as polars' to_numpy
+            else:
+                return None
+        out[name] = a
+    out["level"] = out["level"].astype(np.float64)
+    return out
 
 
 def _columns(frame: Any) -> dict[str, npt.NDArray[Any]]:
@@ -637,12 +668,13 @@ class _Grid:
 
 
 class _Builder:
-    def __init__(self, paths: list[str], frame: Any, opts: dict[str, Any]) -> None:
+    def __init__(self, paths: list[str], frame: Any, opts: dict[str, Any],
+                 columns: Optional[dict[str, npt.NDArray[Any]]] = None) -> None:
         self.paths = paths
         self.path_index = {p: i for i, p in enumerate(paths)}
         self.opts = opts
-        self.frame = frame
-        self.c = _columns(frame)
+        self._frame = frame      # a polars DataFrame, or a zero-argument function making it
+        self.c = columns if columns is not None else _columns(self.frame)
         self.ns_times = _ns_ok(self.c["datev_time"], self.c["dateo_time"])
         self.n = len(self.c["key"])
         self._row_of: Optional[dict[tuple[str, int], int]] = None
@@ -667,6 +699,13 @@ class _Builder:
         self.terms_pending: list[tuple[str, dict[str, str], bool]] = []
         self.used_rows: set[int] = set()        # descriptor records some coordinate stands for
         self.desc_rows: list[int] = []
+
+    @property
+    def frame(self) -> Any:
+        """The index as a polars DataFrame (made on first use when the columns came from C)."""
+        if callable(self._frame):
+            self._frame = self._frame()
+        return self._frame
 
     @property
     def row_of(self) -> dict[tuple[str, int], int]:
@@ -1619,9 +1658,13 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
         vars = [vars]
     if isinstance(drop_variables, str):
         drop_variables = [drop_variables]
+    columns = None
     if index is None:
         paths = source_paths(source)
-        frame = _index(paths)
+        from .metadata import index_arrow
+        table = index_arrow(list(paths), progress=False)
+        columns = _columns_of_table(table)
+        frame: Any = table.to_polars
     else:
         frame = index
         import polars as pl
@@ -1632,7 +1675,7 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
             "ignore_etiket": bool(ignore_etiket), "ignore_typvar": bool(ignore_typvar),
             "mask_missing": bool(mask_missing), "apply_masks": bool(apply_masks),
             "unknown_grids": unknown_grids, "threads": threads, "latlon_dtype": np.dtype(latlon_dtype)}
-    return _Builder([os.fspath(p) for p in paths], frame, opts).build()
+    return _Builder([os.fspath(p) for p in paths], frame, opts, columns).build()
 
 
 del RecordNotFoundError

@@ -1,8 +1,9 @@
-"""Computed 2-D latitudes and longitudes of the xarray backend: the in-process cache (equal to
+"""Fast paths of the xarray backend. Computed 2-D latitudes and longitudes: the in-process cache (equal to
 the uncached values, read-only, shared by Datasets on the same grid, keyed by the grid's content,
 bounded, can be disabled), the float32 option (the float64 values rounded), the threaded C path
-(bit for bit the single-threaded one), and the direct Dataset assembly (identical to xarray's
-public constructor). Files are written by the tests (no corpus needed)."""
+(bit for bit the single-threaded one); the direct Dataset assembly (identical to xarray's
+public constructor); the index columns read from C (equal to the polars path). Files are written
+by the tests (no corpus needed)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -157,3 +158,21 @@ def test_direct_assembly_equals_public_constructor(files: dict[str, Path]) -> No
         xr.testing.assert_identical(direct, public)
         assert list(direct.variables) == list(public.variables)
         assert set(direct.xindexes) == set(public.xindexes)
+
+
+def test_index_columns_from_c_equal_polars(files: dict[str, Path]) -> None:
+    from fst24.metadata import index, index_arrow
+    for name in ("model", "model_rsf", "grids", "missing", "ensemble"):
+        fast = model._columns_of_table(index_arrow([files[name]], progress=False))
+        slow = model._columns(index([files[name]], progress=False))
+        assert fast is not None and set(fast) == set(slow)
+        for col, want in slow.items():
+            got = fast[col]
+            assert got.dtype == want.dtype, (name, col)
+            np.testing.assert_array_equal(got, want, err_msg=f"{name}: {col}")
+    # a column the C index does not have (not requested) is an error naming it
+    table = index_arrow([files["model"]], columns=["nomvar"], progress=False)
+    with pytest.raises(fst24.Error, match="ip1"):
+        table._core.column("ip1")
+    with pytest.raises(fst24.Error, match="no_such"):
+        table._core.column("no_such")
