@@ -80,26 +80,31 @@ GRID_NOTRAP static inline float sqrt_f(float q) {
  * [-90, 90] since e <= 0 when d is 90; lon = atan2(y, x) turned to [0, 360).
  * Every select picks between values computed unconditionally, so GCC makes
  * them vector blends. */
-GRID_KERNEL
-static void rotated_row_f(float cphi, float cx, float cy, float cz, const float *u, const float *v, const float *w,
-                          int32_t n, double *lat, double *lon) {
-    for (int32_t i = 0; i < n; i++) {
-        const float gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;
-        float d;
-        float e = atan_quadrant_f(fabsf(gz), sqrt_f(gx * gx + gy * gy), &d);
-        d = gz < 0 ? -d : d;
-        e = gz < 0 ? -e : e;
-        lat[i] = (double)e * GRID_DEG + (double)d;
-        e = atan_quadrant_f(fabsf(gy), fabsf(gx), &d);
-        d = gx < 0 ? 180.0f - d : d;
-        e = gx < 0 ? -e : e;
-        d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */
-        e = gy < 0 ? -e : e;
-        /* 360 - a tiny angle rounds to 360, which is 0 */
-        const double l = (double)e * GRID_DEG + (double)d;
-        lon[i] = l < 360.0 ? l : 0.0;
+/* The row kernel, for double (rotated_row_f) and float (rotated_row_f32) results: a float
+ * result is the double one rounded, so both give the same values. */
+#define ROTATED_ROW_KERNEL(NAME, OUT)                                                                                  \
+    GRID_KERNEL                                                                                                        \
+    static void NAME(float cphi, float cx, float cy, float cz, const float *u, const float *v, const float *w,         \
+                     int32_t n, OUT *lat, OUT *lon) {                                                                  \
+        for (int32_t i = 0; i < n; i++) {                                                                              \
+            const float gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;                           \
+            float d;                                                                                                   \
+            float e = atan_quadrant_f(fabsf(gz), sqrt_f(gx * gx + gy * gy), &d);                                       \
+            d = gz < 0 ? -d : d;                                                                                       \
+            e = gz < 0 ? -e : e;                                                                                       \
+            lat[i] = (OUT)((double)e * GRID_DEG + (double)d);                                                          \
+            e = atan_quadrant_f(fabsf(gy), fabsf(gx), &d);                                                             \
+            d = gx < 0 ? 180.0f - d : d;                                                                               \
+            e = gx < 0 ? -e : e;                                                                                       \
+            d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */                                        \
+            e = gy < 0 ? -e : e;                                                                                       \
+            /* 360 - a tiny angle rounds to 360, which is 0 */                                                         \
+            const double l = (double)e * GRID_DEG + (double)d;                                                         \
+            lon[i] = (OUT)(l < 360.0 ? l : 0.0);                                                                       \
+        }                                                                                                              \
     }
-}
+ROTATED_ROW_KERNEL(rotated_row_f, double)
+ROTATED_ROW_KERNEL(rotated_row_f32, float)
 
 /* Per-column terms of a rotated grid (u, v, w: 3*ni floats, freed by the caller):
  * computed in double (cos/sin of the rotated longitude) and rounded once. */
@@ -128,6 +133,19 @@ static void rotated_rows(const fst24_grid *g, const float *uvwf, int32_t j0, int
         const size_t o = (size_t)(j - j0) * ni;
         rotated_row_f((float)c, (float)(R[2][0] * s), (float)(R[2][1] * s), (float)(R[2][2] * s), uvwf, uvwf + ni,
                       uvwf + 2 * (size_t)ni, ni, lat + o, lon + o);
+    }
+}
+
+/* As rotated_rows, float results. */
+static void rotated_rows_f32(const fst24_grid *g, const float *uvwf, int32_t j0, int32_t nrows, float *lat,
+                             float *lon) {
+    const int32_t ni = g->ni;
+    const double(*R)[3] = g->proj.R;
+    for (int32_t j = j0; j < j0 + nrows; j++) {
+        const double phi = g->ay[j] * GRID_RAD, c = cos(phi), s = sin(phi);
+        const size_t o = (size_t)j * ni;
+        rotated_row_f32((float)c, (float)(R[2][0] * s), (float)(R[2][1] * s), (float)(R[2][2] * s), uvwf, uvwf + ni,
+                        uvwf + 2 * (size_t)ni, ni, lat + o, lon + o);
     }
 }
 
@@ -297,6 +315,8 @@ static void latlon_task(void *ctx, int64_t t) {
     int st = FST24_OK;
     if (job->lat) {
         st = latlon_rows(job, j0, nrows, job->lat + (size_t)j0 * ni, job->lon + (size_t)j0 * ni);
+    } else if (job->uvwf) {
+        rotated_rows_f32(job->g, job->uvwf, j0, nrows, job->lat32, job->lon32);
     } else {
         /* double results of one row at a time, rounded to float */
         double *row = malloc(2 * (size_t)ni * sizeof(double));
