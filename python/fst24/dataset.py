@@ -689,6 +689,7 @@ class _Builder:
                                     for f in self.int_attrs], axis=1)
         self.time_axes: dict[Any, tuple[str, npt.NDArray[np.intp], int]] = {}
         self.group_keys: frozenset[str] = frozenset()
+        self.level_axes: dict[Any, str] = {}
         self.variables: dict[str, Variable] = {}
         self.coords: "OrderedDict[str, Variable]" = OrderedDict()
         self.used_names: set[str] = set()
@@ -933,6 +934,19 @@ class _Builder:
         levels = c["level"][rows].astype(np.float32)
         values, first = np.unique(levels, return_index=True)
         codes = c["ip1"][rows][first].astype(np.int32)   # the ip1 of each level's first record
+        r0 = int(rows[0])
+        # variables on the same levels (TT and HU, UU and VV...) share the axis: worked out once
+        memo_key = (kind, values.tobytes(), codes.tobytes(),
+                    (c["path"][r0], int(c["ig1"][r0]), int(c["ig2"][r0])) if kind in (1, 5, 21) else None)
+        hit = self.level_axes.get(memo_key)
+        if hit is not None:
+            return hit, values
+        name = self._level_axis(rows, kind, values, codes)
+        self.level_axes[memo_key] = name
+        return name, values
+
+    def _level_axis(self, rows: npt.NDArray[np.intp], kind: int, values: npt.NDArray[Any],
+                    codes: npt.NDArray[np.int32]) -> str:
         vg = self.vgrid(int(rows[0]), kind) if kind in (1, 5, 21) else None
         vinfo = vg.info if vg is not None else None
         family = 1
@@ -966,7 +980,7 @@ class _Builder:
         ident = ("level", kind, base, values.tobytes(), codes.tobytes(),
                  None if vinfo is None else (vinfo["vcode"], b"".join(coef[k].tobytes() for k in sorted(coef))))
         if ident in self.axes:
-            return self.axes[ident], values
+            return str(self.axes[ident])
         name = self.new_name(base)
         self.axes[ident] = name
         attrs["fst24_kind"] = int(kind)
@@ -978,7 +992,7 @@ class _Builder:
             # heights are metres, other codes without a unit are pure numbers)
             attrs["units"] = "m" if kind == 21 else "1"
         self.add_coord(name, Variable((name,), values, attrs))
-        return name, values
+        return name
 
     def scalar_term(self, base: str, value: float, attrs: dict[str, Any]) -> str:
         """A scalar coordinate used by formula_terms (pref, ptop, ztop), shared

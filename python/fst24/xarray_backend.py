@@ -47,7 +47,11 @@ def _xr_variable(v: _model.Variable) -> xr.Variable:
     data = v.data
     if isinstance(data, (_model.RecordArray, _model.LatLonArray)):
         data = indexing.LazilyIndexedArray(FstBackendArray(data))
-    return xr.Variable(v.dims, data, dict(v.attrs), dict(v.encoding))
+        fast = True
+    else:
+        # plain numeric and text arrays need none of xarray's conversions (times do: pandas)
+        fast = isinstance(data, np.ndarray) and data.dtype.kind in "biufcSU"
+    return xr.Variable(v.dims, data, dict(v.attrs), dict(v.encoding), fastpath=fast)
 
 
 def model_to_dataset(model: _model.DatasetModel) -> xr.Dataset:
