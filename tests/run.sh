@@ -4,7 +4,8 @@
 #     and lints: ruff, mypy --strict, codespell (clang-format --dry-run too when it is installed);
 #  2. builds the C library, CLI and C tests with CMake and runs them with ctest;
 #  3. runs the C tests again under AddressSanitizer/UBSan, instrumented for line coverage (gcov);
-#  4. fuzzes every libFuzzer target for ~30 s (tests/fuzz/run.sh) when clang is installed;
+#  4. fuzzes every libFuzzer target for ~30 s (tests/fuzz/run.sh) with clang (installed from Debian
+#     packages, with clang-format, when run as root and missing; skipped without it);
 #  5. runs the benchmarks once on tiny inputs (bench/run.py --quick: no timing is checked);
 #  6. runs the Python tests (corpus agreement, CLI, package) with pytest, with pytest-cov; librmn
 #     itself (rpnpy, installed best-effort from PyPI with fstd2nc) checks files written by fst24
@@ -23,6 +24,21 @@ if [ -d "$CORPUS_DIR/ref" ]; then
   echo "== shared corpus: $CORPUS_DIR"
 else
   echo "== shared corpus not found at $CORPUS_DIR: the corpus tests are skipped (set FST24_CORPUS)"
+fi
+# ----
+
+# ---- clang for the fuzz targets and clang-format for the C style (best effort) ----
+# On a fresh Debian machine run as root, installs Debian's clang (with its libFuzzer runtime) and
+# clang-format; elsewhere (no root, no apt, offline) the fuzz and style steps report themselves
+# skipped. FST24_NO_APT=1 never installs.
+FUZZ_SECONDS=${FST24_FUZZ_SECONDS:-30}
+if [ "${FST24_NO_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 &&
+   { { [ "$FUZZ_SECONDS" != 0 ] && ! command -v clang >/dev/null 2>&1; } ||
+     { [ "${FST24_SKIP_LINT:-0}" != 1 ] && ! command -v clang-format >/dev/null 2>&1; }; }; then
+  echo "== apt-get install clang clang-format (best effort)"
+  { timeout 300 apt-get install -y -qq clang clang-format ||
+    { timeout 300 apt-get update -qq && timeout 300 apt-get install -y -qq clang clang-format; }; } \
+    >/dev/null 2>&1 || echo "(clang/clang-format not installed: fuzzing and the C style check are skipped)"
 fi
 # ----
 
@@ -89,7 +105,6 @@ if [ "${FST24_SKIP_SANITIZERS:-0}" != 1 ]; then
 fi
 
 # Best effort: only with clang (Debian: apt-get install clang). A finding fails the run.
-FUZZ_SECONDS=${FST24_FUZZ_SECONDS:-30}
 if [ "$FUZZ_SECONDS" != 0 ] && command -v clang >/dev/null 2>&1; then
   echo "== fuzzing every target for ${FUZZ_SECONDS} s (tests/fuzz/run.sh)"
   fuzz_status=0
