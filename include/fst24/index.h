@@ -221,8 +221,10 @@ enum {
 FST24_API int fst24_index_new(const fst24_index_options *opts, fst24_index **out);
 
 /* Open, scan and close `n` files, appending their rows in the given order.
- * Files are scanned by parallel threads. On failure (without skip_errors)
- * nothing of this call is added and the message names the file. */
+ * Files are opened in batches (at most 256 open at once) and scanned by
+ * parallel threads straight into the index's columns. On failure (without
+ * skip_errors) nothing of this call is added and the message names the first
+ * failing file in file order. */
 FST24_API int fst24_index_add_paths(fst24_index *index, const char *const *paths, int64_t n, int flags);
 
 /* Append the rows of an open file (not of the files linked to it). The file

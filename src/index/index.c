@@ -1,7 +1,10 @@
 /*
- * The metadata index: files scanned by a pool of threads into one part each
- * (index_scan.c), parts kept in file order and merged into one set of
- * columns when the index is first read or exported.
+ * The metadata index: files opened and scanned by a pool of threads, batch
+ * by batch, straight into the index's columns (index_store.c): the files of
+ * a batch are opened (their directories give their row counts), each gets
+ * its first row, each is scanned into its rows and closed, then their text
+ * is appended in file order. Freezing (first read or export) fills the path
+ * codes and gives back unused capacity.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,11 @@ int fst24_index_new(const fst24_index_options *opts, fst24_index **out) {
                          (unsigned long long)(opts->columns & ~all));
     }
     ix->mask = ix->opts.columns ? ix->opts.columns : FST24_INDEX_DEFAULT_COLUMNS;
+    int st = fst_istore_new(ix->mask, &ix->merged);
+    if (st) {
+        free(ix);
+        return st;
+    }
     ix->refs = 1;
     pthread_mutex_init(&ix->freeze_lock, NULL);
     *out = ix;
@@ -39,8 +47,6 @@ int fst24_index_new(const fst24_index_options *opts, fst24_index **out) {
 }
 
 static void index_destroy(fst24_index *ix) {
-    for (int64_t i = 0; i < ix->nparts; i++) fst_ipart_free(ix->parts[i]);
-    free(ix->parts);
     for (int64_t i = 0; i < ix->paths.n; i++) free(ix->paths.items[i]);
     free(ix->paths.items);
     free(ix->file_rows);
@@ -75,24 +81,20 @@ static int fst_check_open(fst24_index *ix) {
     return FST24_OK;
 }
 
-static int append_part(fst24_index *ix, const char *path, fst_ipart *p) {
-    if (ix->nparts == ix->cap_parts) {
-        int64_t cap = ix->cap_parts ? 2 * ix->cap_parts : 16;
-        fst_ipart **g1 = realloc(ix->parts, (size_t)cap * sizeof *g1);
-        if (g1) ix->parts = g1;
+static int append_file(fst24_index *ix, const char *path, int64_t rows) {
+    if (ix->paths.n == ix->paths.cap) {
+        int64_t cap = ix->paths.cap ? 2 * ix->paths.cap : 16;
         char **g2 = realloc(ix->paths.items, (size_t)cap * sizeof *g2);
         if (g2) ix->paths.items = g2;
         int64_t *g3 = realloc(ix->file_rows, (size_t)cap * sizeof *g3);
         if (g3) ix->file_rows = g3;
-        if (!g1 || !g2 || !g3) return fst_error(FST24_E_NOMEM, "index: out of memory");
-        ix->cap_parts = ix->paths.cap = cap;
+        if (!g2 || !g3) return fst_error(FST24_E_NOMEM, "index: out of memory");
+        ix->paths.cap = cap;
     }
     char *copy = strdup(path);
     if (!copy) return fst_error(FST24_E_NOMEM, "index: out of memory");
-    ix->file_rows[ix->paths.n] = p->rows;
-    ix->parts[ix->nparts++] = p;
+    ix->file_rows[ix->paths.n] = rows;
     ix->paths.items[ix->paths.n++] = copy;
-    ix->rows += p->rows;
     return FST24_OK;
 }
 
@@ -117,68 +119,181 @@ static int append_skipped(fst24_index *ix, const char *path, int status, const c
     return FST24_OK;
 }
 
+/* Where a call started: what a failing call gives back. */
+typedef struct index_mark {
+    int64_t rows, files, skipped;
+    int64_t chars[FST24_COL_COUNT], nulls[FST24_COL_COUNT];
+} index_mark;
+
+static void mark_take(const fst24_index *ix, index_mark *m) {
+    m->rows = ix->rows;
+    m->files = ix->paths.n;
+    m->skipped = ix->nskipped;
+    for (int id = 0; id < FST24_COL_COUNT; id++) {
+        m->chars[id] = ix->merged->col[id].chars_len;
+        m->nulls[id] = ix->merged->col[id].null_count;
+    }
+}
+
+/* Undo what a failing call added (rows past the mark are left as garbage). */
+static void mark_restore(fst24_index *ix, const index_mark *m) {
+    ix->rows = ix->merged->rows = m->rows;
+    while (ix->paths.n > m->files) free(ix->paths.items[--ix->paths.n]);
+    while (ix->nskipped > m->skipped) {
+        ix->nskipped--;
+        free(ix->skipped[ix->nskipped].path);
+        free(ix->skipped[ix->nskipped].message);
+    }
+    for (int id = 0; id < FST24_COL_COUNT; id++) {
+        ix->merged->col[id].chars_len = m->chars[id];
+        ix->merged->col[id].null_count = m->nulls[id];
+    }
+}
+
+/* Room for `rows` rows, and for `expected` more that the rest of the call
+ * will probably add (the files seen so far predict the others: one
+ * allocation per column for a uniform archive); grown by half at least. */
+static int reserve_rows(fst24_index *ix, int64_t rows, int64_t expected) {
+    fst_ipart *s = ix->merged;
+    if (rows <= s->cap) return FST24_OK;
+    int64_t cap = rows + expected;
+    if (cap < s->cap + s->cap / 2) cap = s->cap + s->cap / 2;
+    return fst_istore_reserve(s, cap);
+}
+
 int fst24_index_add_file(fst24_index *ix, fst24_file *file) {
     int st = fst_check_open(ix);
     if (st) return st;
     if (!file) return fst_error(FST24_E_INVALID, "index: NULL file");
-    fst_ipart *p = NULL;
-    st = fst_index_scan_file(file, ix->mask, &p);
-    if (st) return st;
-    st = append_part(ix, file->path, p);
-    if (st) fst_ipart_free(p);
+    index_mark m;
+    mark_take(ix, &m);
+    fst_iview v;
+    for (int attempt = 0;; attempt++) {
+        if (attempt == 8)
+            return fst_error(FST24_E_IO, "%s: index: the directory kept changing while it was read", file->path);
+        int64_t n = fst_index_count_rows(file);
+        st = reserve_rows(ix, ix->rows + n, 0);
+        if (st == FST24_OK) st = fst_iview_init(&v, ix->merged, ix->mask, ix->rows, n, file->path);
+        if (st) return st;
+        int changed = 0;
+        st = fst_index_scan_file(file, &v, &changed);
+        if (st == FST24_OK && !changed) break;
+        fst_iview_free(&v);
+        if (st) return st; /* the file was written meanwhile: count again */
+    }
+    fst_iview_publish_bits(&v, ix->merged);
+    st = fst_iview_commit(&v, ix->merged, file->path);
+    if (st == FST24_OK) st = append_file(ix, file->path, v.part.rows);
+    fst_iview_free(&v);
+    if (st)
+        mark_restore(ix, &m);
+    else
+        ix->rows = ix->merged->rows;
     return st;
 }
 
-/* One file of a parallel scan: its part, or its failure. */
+/* One file of a batch: open, then scanned into its rows, or its failure. */
 typedef struct scan_slot {
-    fst_ipart *part;
+    fst24_file *file; /* open between the two passes */
+    int64_t rows, r0;
+    fst_iview view;
     int status;
     int not_fst;
     char *message;
 } scan_slot;
 
 typedef struct scan_job {
-    const char *const *paths;
-    int64_t n;
-    uint64_t mask;
+    const char *const *paths; /* of the batch */
+    int64_t first;            /* number of the batch's first path in the call */
+    scan_slot *slots;
+    fst24_index *ix;
     int flags;
     int stop_on_error;
-    scan_slot *slots;
-    int failed; /* set when a failure stops the others (atomic) */
+    int64_t first_failed; /* the batch's first failed file so far (atomic); INT64_MAX: none */
 } scan_job;
 
-static void scan_one(scan_job *job, int64_t i) {
+static void note_failure(scan_job *job, int64_t i) {
+    job->slots[i].message = strdup(fst24_last_error());
+    int64_t cur = __atomic_load_n(&job->first_failed, __ATOMIC_RELAXED);
+    while (i < cur &&
+           !__atomic_compare_exchange_n(&job->first_failed, &cur, i, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {}
+}
+
+/* Without skip_errors the first failure in file order fails the call: the
+ * files after it need no work (those before it still do: one of them may
+ * fail first). Tasks are handed out in file order. */
+static int after_failure(scan_job *job, int64_t i) {
+    return job->stop_on_error && __atomic_load_n(&job->first_failed, __ATOMIC_RELAXED) < i;
+}
+
+static void open_task(void *ctx, int64_t i) {
+    scan_job *job = ctx;
     scan_slot *s = &job->slots[i];
+    if (after_failure(job, i)) return;
     const char *path = job->paths[i];
     if (!path) {
-        s->status = fst_error(FST24_E_INVALID, "index: path %lld is NULL", (long long)i);
+        s->status = fst_error(FST24_E_INVALID, "index: path %lld is NULL", (long long)(job->first + i));
     } else {
-        fst24_file *f = NULL;
-        s->status = fst24_open(path, FST24_MODE_READ, NULL, &f);
+        s->status = fst24_open(path, FST24_MODE_READ, NULL, &s->file);
         if (s->status == FST24_OK) {
-            s->status = fst_index_scan_file(f, job->mask, &s->part);
-            int cst = fst24_close(f);
-            if (s->status == FST24_OK && cst != FST24_OK) {
-                s->status = cst;
-                fst_ipart_free(s->part);
-                s->part = NULL;
-            }
-        } else if (s->status == FST24_E_NOT_FST && (job->flags & FST24_INDEX_SKIP_NOT_FST)) {
+            s->rows = fst_index_count_rows(s->file);
+            return;
+        }
+        if (s->status == FST24_E_NOT_FST && (job->flags & FST24_INDEX_SKIP_NOT_FST)) {
             s->not_fst = 1;
             s->status = FST24_OK;
             fst24_clear_error();
+            return;
         }
     }
-    if (s->status != FST24_OK) {
-        s->message = strdup(fst24_last_error());
-        if (job->stop_on_error) __atomic_store_n(&job->failed, 1, __ATOMIC_RELAXED);
-    }
+    note_failure(job, i);
 }
 
 static void scan_task(void *ctx, int64_t i) {
     scan_job *job = ctx;
-    if (__atomic_load_n(&job->failed, __ATOMIC_RELAXED)) return; /* a failure ends the call */
-    scan_one(job, i);
+    scan_slot *s = &job->slots[i];
+    if (!s->file || after_failure(job, i)) return;
+    fst_ipart *store = job->ix->merged;
+    s->status = fst_iview_init(&s->view, store, job->ix->mask, s->r0, s->rows, s->file->path);
+    int changed = 0;
+    if (s->status == FST24_OK) s->status = fst_index_scan_file(s->file, &s->view, &changed);
+    if (s->status == FST24_OK && changed) /* opened privately: only a damaged directory could do this */
+        s->status = fst_error(FST24_E_IO, "%s: index: the directory changed while it was read", s->file->path);
+    if (s->status == FST24_OK) fst_iview_publish_bits(&s->view, store);
+    int cst = fst24_close(s->file);
+    s->file = NULL;
+    if (s->status == FST24_OK && cst != FST24_OK) s->status = cst;
+    if (s->status != FST24_OK) note_failure(job, i);
+}
+
+/* Files per batch: at most this many open at once (descriptors, directories);
+ * with one thread fewer, so that the directories of a batch fit in memory the
+ * allocator gives back to the next one (no fresh pages to fault in); with
+ * several more, so that each start of the pool's threads serves many files ... */
+#define BATCH_FILES 256
+#define BATCH_FILES_ONE_THREAD 16
+/* ... and about this many rows (directory entries held open). */
+#define BATCH_ROWS (1 << 18)
+
+/* Append the rows of a scanned batch in file order. */
+static int commit_batch(fst24_index *ix, const char *const *paths, scan_slot *slots, int64_t nb) {
+    for (int64_t i = 0; i < nb; i++) {
+        scan_slot *s = &slots[i];
+        int st;
+        if (s->status != FST24_OK) {
+            if (!ix->opts.skip_errors)
+                return fst_error(s->status, "%s", s->message ? s->message : "index: file failed");
+            st = append_skipped(ix, paths[i] ? paths[i] : "", s->status, s->message ? s->message : "");
+        } else if (s->not_fst) {
+            continue;
+        } else {
+            st = fst_iview_commit(&s->view, ix->merged, paths[i]);
+            if (st == FST24_OK) st = append_file(ix, paths[i], s->view.part.rows);
+            if (st == FST24_OK) ix->rows = ix->merged->rows;
+        }
+        if (st) return st;
+    }
+    return FST24_OK;
 }
 
 int fst24_index_add_paths(fst24_index *ix, const char *const *paths, int64_t n, int flags) {
@@ -186,98 +301,53 @@ int fst24_index_add_paths(fst24_index *ix, const char *const *paths, int64_t n, 
     if (st) return st;
     if (n < 0 || (n > 0 && !paths)) return fst_error(FST24_E_INVALID, "index: bad path list");
     if (n == 0) return FST24_OK;
-    scan_slot *slots = calloc((size_t)n, sizeof *slots);
+    int threads = ix->opts.threads > 0 ? ix->opts.threads : fst_pool_cores();
+    int64_t max_batch = threads > 1 ? BATCH_FILES : BATCH_FILES_ONE_THREAD;
+    int64_t min_batch = 2 * (int64_t)threads < max_batch ? 2 * (int64_t)threads : max_batch;
+    int64_t max_slots = n < max_batch ? n : max_batch;
+    scan_slot *slots = calloc((size_t)max_slots, sizeof *slots);
     if (!slots) return fst_error(FST24_E_NOMEM, "index: out of memory for %lld files", (long long)n);
-    scan_job job = {paths, n, ix->mask, flags, !ix->opts.skip_errors, slots, 0};
-    fst_pool_run(ix->opts.threads, n, scan_task, &job);
-
-    /* The first failure in file order (without skip_errors) fails the call. */
-    st = FST24_OK;
-    if (!ix->opts.skip_errors) {
-        for (int64_t i = 0; i < n; i++)
-            if (slots[i].status != FST24_OK) {
-                st = fst_error(slots[i].status, "%s", slots[i].message ? slots[i].message : "index: file failed");
-                break;
+    index_mark m;
+    mark_take(ix, &m);
+    /* The first batch is small: its files tell the size of the others. */
+    int64_t nb = min_batch, seen_files = 0, seen_rows = 0;
+    for (int64_t first = 0; first < n && st == FST24_OK; first += nb) {
+        if (seen_files > 0) {
+            int64_t per_file = seen_rows / seen_files + 1;
+            nb = BATCH_ROWS / per_file;
+            nb = nb < min_batch ? min_batch : nb > max_batch ? max_batch : nb;
+        }
+        if (nb > n - first) nb = n - first;
+        memset(slots, 0, (size_t)nb * sizeof *slots);
+        scan_job job = {paths + first, first, slots, ix, flags, !ix->opts.skip_errors, INT64_MAX};
+        fst_pool_run(ix->opts.threads, nb, open_task, &job);
+        int64_t r = ix->rows, opened = 0;
+        for (int64_t i = 0; i < nb; i++)
+            if (slots[i].file) {
+                slots[i].r0 = r;
+                r += slots[i].rows;
+                opened++;
             }
-    }
-    int64_t first_new = ix->nparts;
-    for (int64_t i = 0; i < n && st == FST24_OK; i++) {
-        scan_slot *s = &slots[i];
-        if (s->status != FST24_OK)
-            st = append_skipped(ix, paths[i] ? paths[i] : "", s->status, s->message ? s->message : "");
-        else if (s->part) {
-            st = append_part(ix, paths[i], s->part);
-            if (st == FST24_OK) s->part = NULL;
+        seen_files += opened;
+        seen_rows += r - ix->rows;
+        int64_t rest = n - first - nb;
+        st = reserve_rows(ix, r, seen_files ? (seen_rows + seen_files - 1) / seen_files * rest : 0);
+        if (st == FST24_OK) fst_pool_run(ix->opts.threads, nb, scan_task, &job);
+        if (st == FST24_OK) st = commit_batch(ix, paths + first, slots, nb);
+        for (int64_t i = 0; i < nb; i++) {
+            fst_iview_free(&slots[i].view);
+            if (slots[i].file) fst24_close(slots[i].file);
+            free(slots[i].message);
         }
-    }
-    if (st != FST24_OK) {
-        /* nothing of this call stays */
-        while (ix->nparts > first_new) {
-            ix->nparts--;
-            ix->rows -= ix->parts[ix->nparts]->rows;
-            fst_ipart_free(ix->parts[ix->nparts]);
-            free(ix->paths.items[--ix->paths.n]);
-        }
-    }
-    for (int64_t i = 0; i < n; i++) {
-        fst_ipart_free(slots[i].part);
-        free(slots[i].message);
     }
     free(slots);
+    if (st) mark_restore(ix, &m);
     return st;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Merging and access                                                       */
 /* ------------------------------------------------------------------------ */
-
-static int merge_column(fst24_index *ix, int id, fst_icol *out) {
-    const fst_icol_def *d = &fst_icol_defs[id];
-    int64_t rows = ix->rows, chars = 0;
-    if (d->type == FST24_CT_UTF8)
-        for (int64_t k = 0; k < ix->nparts; k++) chars += ix->parts[k]->col[id].chars_len;
-    if (chars > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of text in column %s", d->name);
-    int st = fst_icol_init(out, id, rows, chars);
-    if (st) return st;
-    size_t width = fst_icol_width(d->type);
-    int64_t r0 = 0;
-    for (int64_t k = 0; k < ix->nparts; k++) {
-        const fst_ipart *p = ix->parts[k];
-        const fst_icol *c = &p->col[id];
-        if (id == FST24_COL_PATH) {
-            int32_t *codes = out->values;
-            for (int64_t r = 0; r < p->rows; r++) codes[r0 + r] = ix->file_code[k];
-        } else if (d->type == FST24_CT_UTF8) {
-            int32_t base = (int32_t)out->chars_len;
-            memcpy((char *)out->values + base, c->values, (size_t)c->chars_len);
-            for (int64_t r = 1; r <= p->rows; r++) out->offsets[r0 + r] = base + c->offsets[r];
-            out->chars_len += c->chars_len;
-        } else if (d->type == FST24_CT_BOOL) {
-            fst_bits_copy(out->values, r0, c->values, 0, p->rows);
-        } else {
-            memcpy((char *)out->values + (size_t)r0 * width, c->values, (size_t)p->rows * width);
-        }
-        if (out->validity) {
-            if (c->validity) fst_bits_copy(out->validity, r0, c->validity, 0, p->rows);
-            out->null_count += c->null_count;
-        }
-        r0 += p->rows;
-    }
-    return FST24_OK;
-}
-
-/* Text buffers are sized for the longest values while a file is scanned:
- * give the slack back (the copy is small next to the scan). */
-static int shrink_text(fst_icol *c) {
-    if (!c->offsets || c->chars_cap <= c->chars_len + 64) return FST24_OK;
-    char *fit = fst_icol_alloc((size_t)c->chars_len);
-    if (!fit) return FST24_OK; /* keep the larger buffer */
-    memcpy(fit, c->values, (size_t)c->chars_len);
-    free(c->values);
-    c->values = fit;
-    c->chars_cap = c->chars_len;
-    return FST24_OK;
-}
 
 typedef struct path_pos {
     const char *path;
@@ -358,24 +428,9 @@ int fst_index_freeze(fst24_index *ix) {
 }
 
 static int freeze_locked(fst24_index *ix) {
-    if (ix->nparts > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2^31 files");
-    fst_ipart *m = calloc(1, sizeof *m);
-    if (!m) return fst_error(FST24_E_NOMEM, "index: out of memory");
-    m->rows = ix->rows;
+    if (ix->paths.n > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2^31 files");
     int st = build_dictionary(ix);
-    for (int id = 0; id < FST24_COL_COUNT && st == FST24_OK; id++) {
-        if (!FST_ICOL_IN(ix->mask, id)) continue;
-        if (ix->nparts == 1 && id != FST24_COL_PATH) {
-            /* one file: its columns are the index's (no copy) */
-            m->col[id] = ix->parts[0]->col[id];
-            memset(&ix->parts[0]->col[id], 0, sizeof ix->parts[0]->col[id]);
-            st = shrink_text(&m->col[id]);
-        } else {
-            st = merge_column(ix, id, &m->col[id]);
-        }
-    }
     if (st != FST24_OK) {
-        fst_ipart_free(m);
         free(ix->dict_offsets);
         free(ix->dict_chars);
         free(ix->file_code);
@@ -384,9 +439,14 @@ static int freeze_locked(fst24_index *ix) {
         ix->file_code = NULL;
         return st;
     }
-    for (int64_t k = 0; k < ix->nparts; k++) fst_ipart_free(ix->parts[k]);
-    ix->nparts = 0;
-    ix->merged = m;
+    fst_ipart *m = ix->merged;
+    if (FST_ICOL_IN(ix->mask, FST24_COL_PATH)) {
+        int32_t *codes = m->col[FST24_COL_PATH].values;
+        int64_t r = 0;
+        for (int64_t k = 0; k < ix->paths.n; k++)
+            for (int64_t j = 0; j < ix->file_rows[k]; j++) codes[r++] = ix->file_code[k];
+    }
+    fst_istore_fit(m);
     __atomic_store_n(&ix->frozen, 1, __ATOMIC_RELEASE);
     return FST24_OK;
 }
@@ -450,8 +510,7 @@ int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_inde
 
 int64_t fst24_index_memory(const fst24_index *ix) {
     if (!ix) return 0;
-    int64_t total = fst_ipart_memory(ix->merged);
-    for (int64_t k = 0; k < ix->nparts; k++) total += fst_ipart_memory(ix->parts[k]);
+    int64_t total = fst_istore_memory(ix->merged);
     if (ix->dict_offsets) total += (ix->dict_length + 1) * 4 + ix->dict_offsets[ix->dict_length] + ix->paths.n * 4;
     return total;
 }

@@ -89,34 +89,16 @@ size_t fst_icol_width(fst24_column_type type) {
     return 0;
 }
 
-int fst_icol_init(fst_icol *c, int id, int64_t rows, int64_t chars_hint) {
-    const fst_icol_def *d = &fst_icol_defs[id];
-    memset(c, 0, sizeof *c);
-    size_t nbits = (size_t)(rows + 7) / 8;
-    if (d->nullable) {
-        c->validity = fst_icol_alloc(nbits);
-        if (!c->validity) goto nomem;
-        memset(c->validity, 0xFF, nbits ? nbits : 1);
+int64_t fst_icol_max_chars(int id) {
+    switch (id) {
+    case FST24_COL_NOMVAR: return 4;
+    case FST24_COL_TYPVAR: return 2;
+    case FST24_COL_ETIKET: return 12;
+    case FST24_COL_GRTYP: return 2; /* one Latin-1 byte as UTF-8 */
+    case FST24_COL_LEVEL_UNIT: return 3;
+    case FST24_COL_DATA_TYPE_NAME: return 6;
+    default: return 0;
     }
-    if (d->type == FST24_CT_UTF8) {
-        c->offsets = fst_icol_alloc((size_t)(rows + 1) * sizeof(int32_t));
-        c->chars_cap = chars_hint > 0 ? chars_hint : 64;
-        c->values = fst_icol_alloc((size_t)c->chars_cap);
-        if (!c->offsets || !c->values) goto nomem;
-        c->offsets[0] = 0;
-    } else if (d->type == FST24_CT_BOOL) {
-        c->values = fst_icol_alloc(nbits);
-        if (!c->values) goto nomem;
-        memset(c->values, 0, nbits ? nbits : 1);
-    } else {
-        c->values = fst_icol_alloc((size_t)rows * fst_icol_width(d->type));
-        if (!c->values) goto nomem;
-    }
-    c->present = 1;
-    return FST24_OK;
-nomem:
-    fst_icol_free(c);
-    return fst_error(FST24_E_NOMEM, "index: out of memory for column %s (%lld rows)", d->name, (long long)rows);
 }
 
 int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len) {
@@ -124,11 +106,13 @@ int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len) {
     if (end > INT32_MAX) return fst_error(FST24_E_LIMIT, "index: more than 2 GiB of text in one column");
     if (end > c->chars_cap) {
         int64_t cap = c->chars_cap * 2 > end ? c->chars_cap * 2 : end;
+        if (cap < 64) cap = 64;
         char *grown = fst_icol_alloc((size_t)cap);
         if (!grown) return fst_error(FST24_E_NOMEM, "index: out of memory for %lld bytes of text", (long long)cap);
-        memcpy(grown, c->values, (size_t)c->chars_len);
-        free(c->values);
+        if (c->chars_len) memcpy(grown, c->values, (size_t)c->chars_len);
+        if (!c->borrowed) free(c->values);
         c->values = grown;
+        c->borrowed = 0;
         c->chars_cap = cap;
     }
     if (len) memcpy((char *)c->values + c->chars_len, s, len);
@@ -139,7 +123,7 @@ int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len) {
 
 void fst_icol_free(fst_icol *c) {
     free(c->validity);
-    free(c->values);
+    if (!c->borrowed) free(c->values);
     free(c->offsets);
     memset(c, 0, sizeof *c);
 }
@@ -148,40 +132,4 @@ void fst_ipart_free(fst_ipart *p) {
     if (!p) return;
     for (int i = 0; i < FST24_COL_COUNT; i++) fst_icol_free(&p->col[i]);
     free(p);
-}
-
-int64_t fst_ipart_memory(const fst_ipart *p) {
-    if (!p) return 0;
-    int64_t total = 0, nbits = (p->rows + 7) / 8;
-    for (int i = 0; i < FST24_COL_COUNT; i++) {
-        const fst_icol *c = &p->col[i];
-        if (!c->present) continue;
-        const fst_icol_def *d = &fst_icol_defs[i];
-        if (c->validity) total += nbits;
-        if (d->type == FST24_CT_UTF8)
-            total += (p->rows + 1) * 4 + c->chars_cap;
-        else if (d->type == FST24_CT_BOOL)
-            total += nbits;
-        else
-            total += p->rows * (int64_t)fst_icol_width(d->type);
-    }
-    return total;
-}
-
-void fst_bits_copy(uint8_t *dst, int64_t d0, const uint8_t *src, int64_t s0, int64_t n) {
-    if (n <= 0) return;
-    if ((d0 & 7) == 0 && (s0 & 7) == 0) {
-        int64_t whole = n / 8;
-        memcpy(dst + d0 / 8, src + s0 / 8, (size_t)whole);
-        d0 += whole * 8;
-        s0 += whole * 8;
-        n -= whole * 8;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        int64_t s = s0 + i, d = d0 + i;
-        if ((src[s >> 3] >> (s & 7)) & 1)
-            dst[d >> 3] |= (uint8_t)(1u << (d & 7));
-        else
-            dst[d >> 3] &= (uint8_t) ~(1u << (d & 7));
-    }
 }

@@ -34,31 +34,6 @@ static int put_latin1(fst_icol *c, int64_t r, const char *s, size_t width) {
     return fst_icol_put_str(c, r, buf, k);
 }
 
-/* Characters each string column needs per row at most (the buffers are
- * sized for it so that filling never reallocates). */
-static int64_t chars_per_row(int id) {
-    switch (id) {
-    case FST24_COL_NOMVAR: return 4;
-    case FST24_COL_TYPVAR: return 2;
-    case FST24_COL_ETIKET: return 12;
-    case FST24_COL_GRTYP: return 2;
-    case FST24_COL_LEVEL_UNIT: return 3;
-    case FST24_COL_DATA_TYPE_NAME: return 6;
-    default: return 0;
-    }
-}
-
-/* The header columns (always filled: the decoded ones and the grid pass
- * read them) and the decoded columns of `mask`. */
-static uint64_t needed_columns(uint64_t mask) {
-    uint64_t need = FST24_INDEX_HEADER_COLUMNS & ~FST24_INDEX_COLUMN(FST24_COL_PATH);
-    need |= mask & ~FST24_INDEX_HEADER_COLUMNS;
-    /* the grid pass classifies rows by their descriptor flag */
-    if (FST_ICOL_IN(mask, FST24_COL_GRID_ID) || FST_ICOL_IN(mask, FST24_COL_VCODE))
-        need |= FST24_INDEX_COLUMN(FST24_COL_IS_DESCRIPTOR);
-    return need;
-}
-
 /* Decode an IP column into (value, kind, [unit]) columns. level_only: the
  * value is null unless the kind is a vertical level (ip1). */
 static void decode_ip_column(const int32_t *ips, int64_t n, float *vals, int *kinds, fst_icol *value, fst_icol *kind,
@@ -90,22 +65,33 @@ static void stamp_column(const int32_t *stamps, int64_t n, int64_t *secs, uint8_
     }
 }
 
-int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
-    *out = NULL;
-    const uint64_t need = needed_columns(mask);
-    fst_ipart *p = calloc(1, sizeof *p);
-    if (!p) return fst_error(FST24_E_NOMEM, "%s: index: out of memory", f->path);
+int64_t fst_index_count_rows(fst24_file *f) {
+    pthread_rwlock_rdlock(&f->dir_lock);
+    int64_t n = 0;
+    for (int64_t i = 0; i < f->num_entries; i++)
+        if (!(f->entries[i].flags & FST_ENTRY_DELETED)) n++;
+    pthread_rwlock_unlock(&f->dir_lock);
+    return n;
+}
+
+int fst_index_scan_file(fst24_file *f, fst_iview *v, int *changed) {
+    *changed = 0;
+    const uint64_t need = v->need;
+    fst_ipart *p = &v->part;
+    const int64_t n = p->rows;
     int st = FST24_OK;
     fst24_record *desc_recs = NULL; /* records of the descriptor rows, for the grid pass */
     int64_t *desc_rows = NULL, ndesc = 0;
 
     pthread_rwlock_rdlock(&f->dir_lock);
-    int64_t n = 0;
+    int64_t valid = 0;
     for (int64_t i = 0; i < f->num_entries; i++)
-        if (!(f->entries[i].flags & FST_ENTRY_DELETED)) n++;
-    p->rows = n;
-    for (int id = 0; id < FST24_COL_COUNT && st == FST24_OK; id++)
-        if (FST_ICOL_IN(need, id)) st = fst_icol_init(&p->col[id], id, n, chars_per_row(id) * n);
+        if (!(f->entries[i].flags & FST_ENTRY_DELETED)) valid++;
+    if (valid != n) {
+        pthread_rwlock_unlock(&f->dir_lock);
+        *changed = 1;
+        return FST24_OK;
+    }
 
     if (st == FST24_OK) {
         int64_t *key = p->col[FST24_COL_KEY].values, *off = p->col[FST24_COL_FILE_OFFSET].values,
@@ -175,21 +161,11 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
     }
     pthread_rwlock_unlock(&f->dir_lock);
 
-    /* Decoded columns. */
-    float *vals = NULL;
-    int *kinds = NULL, *level_kinds = NULL;
-    int64_t *secs = NULL;
-    uint8_t *ok = NULL;
-    if (st == FST24_OK && (need & FST24_INDEX_DECODED_COLUMNS)) {
-        size_t m = (size_t)(n ? n : 1);
-        vals = malloc(m * sizeof *vals);
-        kinds = malloc(m * sizeof *kinds);
-        level_kinds = malloc(m * sizeof *level_kinds);
-        secs = malloc(m * sizeof *secs);
-        ok = malloc(m);
-        if (!vals || !kinds || !level_kinds || !secs || !ok)
-            st = fst_error(FST24_E_NOMEM, "%s: index: out of memory", f->path);
-    }
+    /* Decoded columns (scratch in the view's arena). */
+    float *vals = v->vals;
+    int *kinds = v->kinds, *level_kinds = v->level_kinds;
+    int64_t *secs = v->secs;
+    uint8_t *ok = v->ok;
     if (st == FST24_OK && (need & FST24_INDEX_DECODED_COLUMNS)) {
         fst_icol *c = p->col;
 #define COL(id) (FST_ICOL_IN(need, id) ? &c[id] : NULL)
@@ -247,20 +223,7 @@ int fst_index_scan_file(fst24_file *f, uint64_t mask, fst_ipart **out) {
         if (st == FST24_OK && (FST_ICOL_IN(need, FST24_COL_GRID_ID) || FST_ICOL_IN(need, FST24_COL_VCODE)))
             st = fst_index_grid_ids(f, p, desc_recs, desc_rows, ndesc, level_kinds);
     }
-    free(vals);
-    free(kinds);
-    free(level_kinds);
-    free(secs);
-    free(ok);
     free(desc_recs);
     free(desc_rows);
-    if (st != FST24_OK) {
-        fst_ipart_free(p);
-        return st;
-    }
-    /* Drop what was only computed as an input. */
-    for (int id = 0; id < FST24_COL_COUNT; id++)
-        if (p->col[id].present && !FST_ICOL_IN(mask, id)) fst_icol_free(&p->col[id]);
-    *out = p;
-    return FST24_OK;
+    return st;
 }

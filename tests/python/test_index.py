@@ -395,6 +395,48 @@ def test_threads_do_not_change_the_result(fixtures: dict[str, Path]) -> None:
         fst24.index(files, threads=-1)
 
 
+def _failing_mid_scan(path: Path) -> Path:
+    """An RSF file that opens (its directory is sound) but whose grid descriptor's record
+    start is damaged: the index fails while scanning it, after the file was opened."""
+    with fst24.open(path, "w", backend="rsf") as f:
+        f.write(fst24.Record(data=np.ones((4, 3), np.float32), nomvar="TT", grtyp="Z", ig1=1, ig2=2, ig3=3))
+        f.write(fst24.Record(data=np.arange(40, dtype=np.float32), nomvar=">>", grtyp="L", ip1=1, ip2=2, ip3=3))
+    with fst24.open(path) as f:
+        offset = [r.file_offset for r in f][1]
+    raw = bytearray(path.read_bytes())
+    raw[offset:offset + 16] = b"\xff" * 16
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_batches_keep_file_order_with_empty_and_failing_files(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Files are scanned in batches straight into the index's rows: rows stay in file order
+    across batch boundaries, files without records add none, a file that fails after it was
+    opened is named (errors="raise") or leaves no gap (errors="ignore"), for 1 and 2 threads."""
+    empty = tmp_path / "empty.fst"
+    with fst24.open(empty, "w"):
+        pass
+    bad = _failing_mid_scan(tmp_path / "bad.fst")
+    with pytest.raises(fst24.CorruptFileError, match="bad.fst"):
+        fst24.index(bad)
+    models = list(fixtures.values())
+    files = [empty] * 20 + (models + [empty]) * 6 + [bad] + models * 2 + [bad, empty]
+    singles = {p: fst24.index(p).with_columns(pl.col("path").cast(pl.String)) for p in set(files) - {bad}}
+    assert singles[empty].height == 0 and all(singles[p].height == 14 for p in models)
+    want = pl.concat([singles[p] for p in files if p != bad])
+    for threads in (1, 2):
+        with pytest.raises(fst24.CorruptFileError, match="bad.fst"):
+            fst24.index(files, threads=threads)
+        t = fst24.index_arrow(files, threads=threads, errors="ignore")
+        assert [p for p, _ in t.skipped] == [str(bad)] * 2
+        assert t.files == [str(p) for p in files if p != bad]
+        assert t.file_rows == [singles[p].height for p in files if p != bad]
+        got = t.to_polars().with_columns(pl.col("path").cast(pl.String))
+        assert got.equals(want), threads
+        nulls = got.null_count()
+        assert nulls.equals(want.null_count()) and nulls.sum_horizontal()[0] > 0  # validity bitmaps too
+
+
 # ---- Arrow consumers ----------------------------------------------------------------------------
 
 def test_pyarrow_pandas_duckdb_consume_index_arrow(fixtures: dict[str, Path]) -> None:
