@@ -182,7 +182,7 @@ static int lock_for_writing(fst24_file *f, fst24_open_mode mode, fst24_backend n
     return FST24_OK;
 }
 
-int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options *opts, fst24_file **out) {
+static int open_once(const char *path, fst24_open_mode mode, const fst24_open_options *opts, fst24_file **out) {
     if (!out) return fst_error(FST24_E_INVALID, "fst24_open: NULL output pointer");
     *out = NULL;
     if (!path || !*path) return fst_error(FST24_E_INVALID, "fst24_open: empty file name");
@@ -294,6 +294,23 @@ int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options 
         return st;
     }
     *out = f;
+    return FST24_OK;
+}
+
+int fst24_open(const char *path, fst24_open_mode mode, const fst24_open_options *opts, fst24_file **out) {
+    int st = open_once(path, mode, opts, out);
+    if (st != FST24_OK || mode != FST24_MODE_READ || !(*out)->recovered) return st;
+    /* A read-only open that finds damage reads the file once more: a writer that closed while
+     * it read (between the header and the test of the writer's lock) leaves a view that looks
+     * like a crashed writer's, whereas real damage looks the same the second time. */
+    fst24_file *again = NULL;
+    if (open_once(path, mode, opts, &again) != FST24_OK) {
+        fst24_clear_error();
+        return FST24_OK;
+    }
+    fst24_file *keep = again->recovered ? *out : again;
+    fst24_close(keep == again ? *out : again);
+    *out = keep;
     return FST24_OK;
 }
 

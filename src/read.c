@@ -52,7 +52,7 @@ int fst24_read_payload(const fst24_record *rec, uint32_t *words, size_t *nwords)
 
 int fst24_record_data_span(const fst24_record *rec, fst24_data_span *span) {
     if (!span) return fst_error(FST24_E_INVALID, "record_data_span: NULL span");
-    fst_entry e;
+    fst_entry e = {0}; /* set by entry_of on success; zeroed for the compiler's flow analysis */
     int st = entry_of(rec, &e);
     if (st) return st;
     const fst24_file *f = rec->file;

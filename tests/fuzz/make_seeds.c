@@ -222,7 +222,8 @@ static void put_rec(fst24_file *f, const char *nomvar, const char *grtyp, int32_
 static void generated(const char *tmp) {
     for (int be = 1; be <= 2; be++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/generated_%s.fst", tmp, be == 1 ? "xdf" : "rsf");
+        if (snprintf(path, sizeof path, "%s/generated_%s.fst", tmp, be == 1 ? "xdf" : "rsf") >= (int)sizeof path)
+            continue; /* a scratch folder name too long to use */
         remove(path);
         fst24_open_options o = {.backend = (fst24_backend)be};
         fst24_file *f = NULL;
