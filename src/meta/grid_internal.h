@@ -18,11 +18,12 @@
 
 /* Sane limits, so that a damaged header cannot drive the grid code into huge
  * allocations or loops (docs/grids.md, "Limits"): points of one grid, points
- * along one axis of a self-contained grid (its axes are allocated), and rows of
+ * along one axis of a self-contained grid (its axes are allocated: 2^22 is a 10 m
+ * global grid; 2^26 let a header make 1 GB of axes and a second of work), and rows of
  * a Gaussian grid (their roots cost O(rows^2): 0.2 s for 16 384 rows; regular
  * Gaussian grids in use have at most a few thousand). */
 #define GRID_MAX_POINTS ((int64_t)1 << 34)
-#define GRID_MAX_AXIS ((int32_t)1 << 26)
+#define GRID_MAX_AXIS ((int32_t)1 << 22)
 #define GRID_MAX_GAUSSIAN 16384
 
 /* GCC only turns the selects of the inline helpers below into vector blends

@@ -150,8 +150,32 @@ static void random_headers(void) {
     CHECK(vbad == 0, "random !! tables: %d inconsistent", vbad);
 }
 
+/* One axis of a self-contained grid is allocated: at most 4 194 304 points (docs/grids.md). */
+static void axis_limit(void) {
+    const char *types = "ALNSE";
+    for (const char *t = types; *t; t++) {
+        int32_t ig[4] = {0, 0, 0, 0};
+        if (*t == 'L') ig[2] = ig[3] = 100;
+        if (*t == 'N' || *t == 'S') {
+            ig[0] = 200;
+            ig[1] = 200;
+            ig[2] = 1000;
+            ig[3] = 21000;
+        }
+        fst24_grid *g = NULL;
+        int st = fst24_grid_new(*t, 4194304, 1, ig[0], ig[1], ig[2], ig[3], &g);
+        CHECK(st == FST24_OK, "grid %c: 4194304 x 1 built: %s", *t, st ? fst24_last_error() : "");
+        fst24_grid_free(g);
+        g = NULL;
+        st = fst24_grid_new(*t, 1, 4194305, ig[0], ig[1], ig[2], ig[3], &g);
+        CHECK(st == FST24_E_INVALID && g == NULL && strstr(fst24_last_error(), "along one axis"),
+              "grid %c: 1 x 4194305 refused naming the axis limit (%d: %s)", *t, st, fst24_last_error());
+    }
+}
+
 int main(void) {
     random_headers();
+    axis_limit();
     char path[1024];
     snprintf(path, sizeof path, "%s/grid_hostile.fst", tu_tmpdir());
     fst24_file *f = NULL;
