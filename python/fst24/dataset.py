@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import glob as _glob
 import json
+import math
 import os
 import threading
 import warnings
@@ -62,6 +63,15 @@ _NOT_VARIABLES = np.array([">>", "^^", "^>", "!!", "!!SF", "##", "HY", "#>>#", "
 
 
 _NOT_VARIABLES_SET = frozenset(_NOT_VARIABLES.tolist())
+_MASK_TYPVARS_SET = frozenset(_MASK_TYPVARS)
+# integer header fields (columns of _Builder.int_matrix) and the index column of each
+_INT_ATTRS = tuple(f for f in HEADER_ATTRS if f not in ("nomvar", "typvar", "etiket", "grtyp"))
+_INT_ATTR_COLUMNS = tuple({"datyp": "data_type", "nbits": "pack_bits"}.get(f, f) for f in _INT_ATTRS)
+_INT_ATTR_AT = {f: j for j, f in enumerate(_INT_ATTRS)}
+# what a variable's header attributes come from: (name, position in _INT_ATTRS or -1 for text fields)
+_HEADER_PLAN = tuple((f, _INT_ATTR_AT.get(f, -1)) for f in HEADER_ATTRS)
+_TEXT_KEYS = ("nomvar", "grtyp", "typvar", "etiket")
+_NS_TIME, _NS_PERIOD = np.dtype("datetime64[ns]"), np.dtype("timedelta64[ns]")
 
 
 def _isin(values: npt.NDArray[Any], members: frozenset[str]) -> npt.NDArray[np.bool_]:
@@ -70,6 +80,14 @@ def _isin(values: npt.NDArray[Any], members: frozenset[str]) -> npt.NDArray[np.b
     for v in set(values.tolist()) & members:   # few distinct names: one comparison each
         out |= values == v
     return out
+
+
+def _all_distinct(values: npt.NDArray[Any]) -> bool:
+    """True if no two values are equal."""
+    if values.size < 2:
+        return True
+    s = np.sort(values, axis=None)
+    return not bool((s[1:] == s[:-1]).any())
 
 
 def _most_common(values: npt.NDArray[Any]) -> int:
@@ -684,12 +702,22 @@ class _Builder:
         else:
             self.fidx = np.array([self.path_index[p] for p in self.c["path"].tolist()], np.int32)
         # integer header columns side by side: attributes constant over a variable in one test
-        self.int_attrs = [f for f in HEADER_ATTRS if f not in ("nomvar", "typvar", "etiket", "grtyp")]
-        self.int_matrix = np.stack([self.c[{"datyp": "data_type", "nbits": "pack_bits"}.get(f, f)].astype(np.int64)
-                                    for f in self.int_attrs], axis=1)
-        self.time_axes: dict[Any, tuple[str, npt.NDArray[np.intp], int]] = {}
+        self.int_attrs = list(_INT_ATTRS)
+        self.int_matrix = np.stack([self.c[f].astype(np.int64) for f in _INT_ATTR_COLUMNS], axis=1)
+        # per-row values every variable needs, converted once for all rows
+        self.lclass = np.where(np.isnan(self.c["level"]), -1, self.c["level_kind"].astype(np.int64))
+        self.level32 = self.c["level"].astype(np.float32)
+        self.fp_ns = self.c["forecast_period"].astype(_NS_PERIOD)
+        if self.ns_times:
+            self.tv_ns: Optional[npt.NDArray[Any]] = self.c["datev_time"].astype(_NS_TIME)
+            self.t0_ns: Optional[npt.NDArray[Any]] = self.c["dateo_time"].astype(_NS_TIME)
+        else:
+            self.tv_ns = self.t0_ns = None
+        self.time_axes: dict[Any, Optional[tuple[str, npt.NDArray[np.intp], int]]] = {}
         self.group_keys: frozenset[str] = frozenset()
         self.level_axes: dict[Any, str] = {}
+        # a variable's levels and ip1 codes, row by row -> (axis name, values, position of each row)
+        self.level_rows: dict[Any, tuple[str, npt.NDArray[Any], npt.NDArray[np.intp]]] = {}
         self.variables: dict[str, Variable] = {}
         self.coords: "OrderedDict[str, Variable]" = OrderedDict()
         self.used_names: set[str] = set()
@@ -712,7 +740,7 @@ class _Builder:
     def row_of(self) -> dict[tuple[str, int], int]:
         """Row of (path, key), built on first use (only positional and vertical records need it)."""
         if self._row_of is None:
-            self._row_of = {(p, k): i for i, (p, k) in enumerate(zip(self.c["path"].tolist(), self.c["key"].tolist()))}
+            self._row_of = dict(zip(zip(self.c["path"].tolist(), self.c["key"].tolist()), range(self.n)))
         return self._row_of
 
     # ---- names ---------------------------------------------------------------
@@ -931,7 +959,7 @@ class _Builder:
     def level_axis(self, rows: npt.NDArray[np.intp], kind: int) -> tuple[str, npt.NDArray[Any]]:
         """Name and values of the vertical axis of a variable's records."""
         c = self.c
-        levels = c["level"][rows].astype(np.float32)
+        levels = self.level32[rows]
         values, first = np.unique(levels, return_index=True)
         codes = c["ip1"][rows][first].astype(np.int32)   # the ip1 of each level's first record
         r0 = int(rows[0])
@@ -1095,7 +1123,7 @@ class _Builder:
         c = self.c
         opts = self.opts
         desc = c["is_descriptor"].astype(bool) | _isin(c["nomvar"], _NOT_VARIABLES_SET)
-        masks = _isin(c["typvar"], frozenset(_MASK_TYPVARS))
+        masks = _isin(c["typvar"], _MASK_TYPVARS_SET)
         data = ~desc & ~masks
         if opts["vars"] is not None:
             data &= np.isin(c["nomvar"], np.asarray(list(opts["vars"]), dtype=object))
@@ -1109,13 +1137,17 @@ class _Builder:
         if not (opts["ignore_etiket"] or opts["ensembles"]):
             keys.append("etiket")
         self.group_keys = frozenset(keys)
-        if rows_all.size <= 20000:   # small files: a dict is faster than a polars query
-            lclass = np.where(np.isnan(c["level"]), -1, c["level_kind"].astype(np.int64))
-            cols = [lclass if k == "_lclass" else c[k] for k in keys]
-            by_key: dict[tuple[Any, ...], list[int]] = {}
-            for r, key in zip(rows_all.tolist(), zip(*(col[rows_all].tolist() for col in cols))):
-                by_key.setdefault(key, []).append(r)
-            group_rows: list[list[int]] = list(by_key.values())
+        group_rows: Sequence[Any]
+        if rows_all.size <= 20000:   # small files: numpy (or a dict) is faster than a polars query
+            grouped = self.group_small(rows_all, keys)
+            if grouped is not None:
+                group_rows = grouped
+            else:
+                cols = [self.lclass if k == "_lclass" else c[k] for k in keys]
+                by_key: dict[tuple[Any, ...], list[int]] = {}
+                for r, key in zip(rows_all.tolist(), zip(*(col[rows_all].tolist() for col in cols))):
+                    by_key.setdefault(key, []).append(r)
+                group_rows = list(by_key.values())
         else:
             frame = self.frame.with_columns(
                 pl.Series("_row", np.arange(self.n, dtype=np.int64)),
@@ -1134,6 +1166,36 @@ class _Builder:
                 made.append(v)
         return self.finish(made)
 
+    def group_small(self, rows_all: npt.NDArray[np.intp], keys: list[str]) -> Optional[list[npt.NDArray[np.intp]]]:
+        """Rows of each group of equal ``keys`` (groups in order of their first row,
+        rows ascending), with numpy: text columns become integer codes (by exact
+        Python equality), then one stable sort of the rows of codes. None when a key
+        column is not integer (e.g. nulls read as NaN): the caller groups with a dict."""
+        c = self.c
+        cols: list[npt.NDArray[Any]] = []
+        text = [c[k][rows_all].tolist() for k in keys if k in _TEXT_KEYS]
+        if text:   # the text keys of a row together, as one code
+            values = list(zip(*text))
+            code_of = {v: i for i, v in enumerate(dict.fromkeys(values))}
+            cols.append(np.fromiter(map(code_of.__getitem__, values), np.int64, len(values)))
+        for k in keys:
+            if k in _TEXT_KEYS:
+                continue
+            col = self.lclass if k == "_lclass" else c[k]
+            if col.dtype.kind not in "iub":
+                return None
+            cols.append(col[rows_all])
+        matrix = np.stack(cols).astype(np.int64)       # one row per key
+        order = np.lexsort(matrix)                      # stable: rows ascending within a group
+        ordered = matrix[:, order]
+        new = np.ones(len(order), bool)
+        new[1:] = (ordered[:, 1:] != ordered[:, :-1]).any(axis=0)
+        starts = np.flatnonzero(new)
+        ends = np.append(starts[1:], len(order))
+        rows_sorted = rows_all[order]
+        # groups in the order of their first row (as a dict filled in row order)
+        return [rows_sorted[starts[g]:ends[g]] for g in np.argsort(order[starts], kind="stable").tolist()]
+
     def mask_lookup(self, masks: npt.NDArray[np.bool_]) -> dict[tuple[Any, ...], int]:
         c = self.c
         out = {}
@@ -1147,33 +1209,40 @@ class _Builder:
         c = self.c
         opts = self.opts
         nomvar = c["nomvar"][rows[0]]
-        kind = int(c["level_kind"][rows[0]]) if np.isfinite(c["level"][rows[0]]) else -1
+        r0 = int(rows[0])
+        kind = int(c["level_kind"][r0]) if math.isfinite(c["level"][r0]) else -1
         outer_dims: list[str] = []
         outer_idx: list[npt.NDArray[np.intp]] = []
         outer_sizes: list[int] = []
         attrs: dict[str, Any] = {}
 
         # time
-        unit = "datetime64[ns]" if self.ns_times else _time_unit(c["datev_time"][rows], c["dateo_time"][rows])
-        tv = c["datev_time"][rows].astype(unit)
-        t0 = c["dateo_time"][rows].astype(unit)
-        fp = c["forecast_period"][rows].astype("timedelta64[ns]")
+        if self.tv_ns is not None and self.t0_ns is not None:
+            tv, t0 = self.tv_ns[rows], self.t0_ns[rows]
+        else:
+            unit = _time_unit(c["datev_time"][rows], c["dateo_time"][rows])
+            tv = c["datev_time"][rows].astype(unit)
+            t0 = c["dateo_time"][rows].astype(unit)
+        fp = self.fp_ns[rows]
         if opts["forecast_axis"]:
             if not np.all(np.isnat(t0)):
                 name, idx, size = self.time_axis_forecast(t0, fp, rows)
                 outer_dims += name
                 outer_idx += idx
                 outer_sizes += size
-        elif not np.all(np.isnat(tv)):
+        else:
             # variables of a file mostly share their times: the axis is worked out once
+            # (None: no valid date, no time axis)
             tkey = (tv.dtype.str, tv.tobytes(), t0.tobytes(), fp.tobytes())
-            hit = self.time_axes.get(tkey)
-            if hit is None:
-                hit = self.time_axes[tkey] = self.time_axis(tv, t0, fp)
-            name1, idx1, size1 = hit
-            outer_dims.append(name1)
-            outer_idx.append(idx1)
-            outer_sizes.append(size1)
+            if tkey in self.time_axes:
+                hit = self.time_axes[tkey]
+            else:
+                hit = self.time_axes[tkey] = None if np.all(np.isnat(tv)) else self.time_axis(tv, t0, fp)
+            if hit is not None:
+                name1, idx1, size1 = hit
+                outer_dims.append(name1)
+                outer_idx.append(idx1)
+                outer_sizes.append(size1)
         # ensemble
         if opts["ensembles"]:
             et = c["etiket"][rows]
@@ -1191,18 +1260,26 @@ class _Builder:
         level_dim = None
         ip1s = c["ip1"][rows]
         if kind >= 0 and not (np.all(ip1s == ip1s[0]) and int(ip1s[0]) in _SURFACE_IP1):
-            lname, values = self.level_axis(rows, kind)
+            lev = self.level32[rows]
+            # variables on the same records' levels (TT and HU...) share the work
+            lkey = (kind, lev.tobytes(), ip1s.tobytes(),
+                    (c["path"][r0], int(c["ig1"][r0]), int(c["ig2"][r0])) if kind in (1, 5, 21) else None)
+            lhit = self.level_rows.get(lkey)
+            if lhit is None:
+                lname, values = self.level_axis(rows, kind)
+                lhit = self.level_rows[lkey] = (lname, values, np.searchsorted(values, lev).astype(np.intp))
+            lname, values, lidx = lhit
             level_dim = lname
-            lev = c["level"][rows].astype(np.float32)
             outer_dims.append(lname)
-            outer_idx.append(np.searchsorted(values, lev).astype(np.intp))
+            outer_idx.append(lidx)
             outer_sizes.append(len(values))
         # records that still collide get an extra axis from what tells them apart
         outer_idx, outer_dims, outer_sizes, keep = self.resolve_collisions(
             rows, outer_idx, outer_dims, outer_sizes, level_dim, nomvar)
-        rows = rows[keep]
-        for i in range(len(outer_idx)):
-            outer_idx[i] = outer_idx[i][keep]
+        if keep is not None:
+            rows = rows[keep]
+            for i in range(len(outer_idx)):
+                outer_idx[i] = outer_idx[i][keep]
         # inner dims
         nk = int(c["nk"][rows[0]])
         inner_dims = (("k",) if nk > 1 else ()) + grid.dims
@@ -1210,7 +1287,7 @@ class _Builder:
         if nk > 1 and "k" not in self.used_names:
             self.used_names.add("k")
         outer_shape = tuple(outer_sizes)
-        nslots = int(np.prod(outer_shape, dtype=np.int64))
+        nslots = math.prod(outer_shape)
         file_idx = np.full(nslots, -1, np.int32)
         keys = np.full(nslots, -1, np.int64)
         flat = np.ravel_multi_index(tuple(outer_idx), outer_shape) if outer_shape else np.zeros(len(rows), np.intp)
@@ -1252,25 +1329,24 @@ class _Builder:
         sub = self.int_matrix[rows]
         constant = (sub == sub[0]).all(axis=0).tolist()
         first_vals = sub[0].tolist()
-        common_datyp = _most_common(c["data_type"][rows])
-        common_nbits = _most_common(c["pack_bits"][rows])
-        for f in HEADER_ATTRS:
+        j_datyp, j_nbits = _INT_ATTR_AT["datyp"], _INT_ATTR_AT["nbits"]
+        common_datyp = int(first_vals[j_datyp]) if constant[j_datyp] else _most_common(c["data_type"][rows])
+        common_nbits = int(first_vals[j_nbits]) if constant[j_nbits] else _most_common(c["pack_bits"][rows])
+        for f, j in _HEADER_PLAN:
             if f == "ip1" and level_dim is not None:
                 continue
             if f == "datyp":   # the encoding of most records (written back for all)
                 attrs[f] = common_datyp
             elif f == "nbits":
                 attrs[f] = common_nbits
-            elif f in ("nomvar", "typvar", "etiket", "grtyp"):
+            elif j < 0:
                 col = c[f]
                 first = col[r0]
                 # the group keys are constant by construction
                 if f in self.group_keys or len(rows) == 1 or all(v == first for v in col[rows].tolist()):
                     attrs[f] = str(first)
-            else:
-                j = self.int_attrs.index(f)
-                if constant[j]:
-                    attrs[f] = int(first_vals[j])
+            elif constant[j]:
+                attrs[f] = int(first_vals[j])
         enc: dict[str, Any] = {
             "preferred_chunks": {**{d: 1 for d in outer_dims}, **dict(zip(inner_dims, inner_shape))},
         }
@@ -1384,9 +1460,11 @@ class _Builder:
 
     def resolve_collisions(self, rows: npt.NDArray[np.intp], idx: list[npt.NDArray[np.intp]], dims: list[str],
                            sizes: list[int], level_dim: Optional[str],
-                           nomvar: str) -> tuple[list[npt.NDArray[np.intp]], list[str], list[int], npt.NDArray[Any]]:
+                           nomvar: str) -> tuple[list[npt.NDArray[np.intp]], list[str], list[int],
+                                                 Optional[npt.NDArray[Any]]]:
+        """Axes that separate records sharing a slot, and the records kept
+        (None: all of them)."""
         c = self.c
-        keep = np.ones(len(rows), bool)
 
         def slots() -> npt.NDArray[Any]:
             if not dims:
@@ -1394,8 +1472,8 @@ class _Builder:
             return np.ravel_multi_index(tuple(idx), tuple(sizes))
 
         flat = slots()
-        if len(np.unique(flat)) == len(flat):
-            return idx, dims, sizes, keep
+        if _all_distinct(flat):
+            return idx, dims, sizes, None
         # ip3 (accumulation periods, tiles...), ip1 (codes that are not levels), ip2
         for f in ("ip3", "ip1", "ip2"):
             if f == "ip1" and level_dim is not None:
@@ -1421,12 +1499,12 @@ class _Builder:
             idx.insert(pos, np.searchsorted(uniq, vals).astype(np.intp))
             sizes.insert(pos, len(uniq))
             flat = slots()
-            if len(np.unique(flat)) == len(flat):
-                return idx, dims, sizes, keep
+            if _all_distinct(flat):
+                return idx, dims, sizes, None
         # still colliding: the last record in file order wins (a rewritten record)
         order = np.arange(len(rows))[::-1]
         _, first = np.unique(flat[order], return_index=True)
-        keep[:] = False
+        keep = np.zeros(len(rows), bool)
         keep[order[first]] = True
         lost = len(rows) - int(keep.sum())
         hint = ""
@@ -1511,9 +1589,10 @@ class _Builder:
             if isinstance(cv.data, np.ndarray) and cv.data.dtype.kind in "mM":
                 for k, v in _time_encoding(cv.data).items():
                     cv.encoding.setdefault(k, v)
+        coord_dims = [(cname, cv.dims, set(cv.dims)) for cname, cv in coords.items() if cv.dims]
         for _vname, v in variables.items():
-            aux = [cname for cname, cv in coords.items()
-                   if cname not in cv.dims and cv.dims and set(cv.dims) <= set(v.dims)]
+            vdims = set(v.dims)
+            aux = [cname for cname, dims, dim_set in coord_dims if cname not in dims and dim_set <= vdims]
             if aux:
                 v.encoding["coordinates"] = " ".join(aux)
         all_vars = dict(variables)
@@ -1534,9 +1613,7 @@ class _Builder:
         """The CF history line of the Dataset: when, which fst24, which files and
         the options that differ from the defaults."""
         import datetime as _dt
-        defaults = {"vars": None, "drop_variables": None, "forecast_axis": False, "ensembles": False,
-                    "ignore_etiket": False, "ignore_typvar": False, "mask_missing": True, "apply_masks": True,
-                    "unknown_grids": "index", "latlon_dtype": np.dtype(np.float64)}
+        defaults = _DEFAULT_OPTIONS
         changed = [f"{k}={(str(v) if isinstance(v, np.dtype) else v)!r}" for k, v in self.opts.items()
                    if k in defaults and v != defaults[k]]
         when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -1563,6 +1640,12 @@ class _Builder:
             out.append({"header": json.loads(self.header_json(row)),
                         "values": values.astype(np.float64).reshape(-1, order="F").tolist()})
         return json.dumps(out, separators=(",", ":")) if out else ""
+
+
+_DEFAULT_OPTIONS: dict[str, Any] = {
+    "vars": None, "drop_variables": None, "forecast_axis": False, "ensembles": False, "ignore_etiket": False,
+    "ignore_typvar": False, "mask_missing": True, "apply_masks": True, "unknown_grids": "index",
+    "latlon_dtype": np.dtype(np.float64)}
 
 
 _NS_MIN, _NS_MAX = np.datetime64("1678-01-02", "us"), np.datetime64("2262-04-10", "us")

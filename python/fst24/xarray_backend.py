@@ -43,15 +43,21 @@ class FstBackendArray(BackendArray):
                                                   self.array.__getitem__)
 
 
+# times in nanoseconds come out of xarray's conversion (through pandas) as they went in
+_NS_TIMES = (np.dtype("datetime64[ns]"), np.dtype("timedelta64[ns]"))
+
+
 def _xr_variable(v: _model.Variable) -> xr.Variable:
     data = v.data
     if isinstance(data, (_model.RecordArray, _model.LatLonArray)):
         data = indexing.LazilyIndexedArray(FstBackendArray(data))
         fast = True
     else:
-        # plain numeric and text arrays need none of xarray's conversions (times do: pandas)
-        fast = isinstance(data, np.ndarray) and data.dtype.kind in "biufcSU"
-    return xr.Variable(v.dims, data, dict(v.attrs), dict(v.encoding), fastpath=fast)
+        # plain numeric and text arrays, and nanosecond times, need none of xarray's
+        # conversions (times in other units do: pandas may change their unit)
+        fast = isinstance(data, np.ndarray) and (data.dtype.kind in "biufcSU" or data.dtype in _NS_TIMES)
+    # xr.Variable copies attrs and encoding itself
+    return xr.Variable(v.dims, data, v.attrs, v.encoding, fastpath=fast)
 
 
 def model_to_dataset(model: _model.DatasetModel) -> xr.Dataset:
