@@ -695,7 +695,6 @@ class _Builder:
         self.c = columns if columns is not None else _columns(self.frame)
         self.ns_times = _ns_ok(self.c["datev_time"], self.c["dateo_time"])
         self.n = len(self.c["key"])
-        self._row_of: Optional[dict[tuple[str, int], int]] = None
         # index into paths of every row
         if len(paths) == 1:
             self.fidx = np.zeros(self.n, np.int32)
@@ -736,12 +735,19 @@ class _Builder:
             self._frame = self._frame()
         return self._frame
 
-    @property
-    def row_of(self) -> dict[tuple[str, int], int]:
-        """Row of (path, key), built on first use (only positional and vertical records need it)."""
-        if self._row_of is None:
-            self._row_of = dict(zip(zip(self.c["path"].tolist(), self.c["key"].tolist()), range(self.n)))
-        return self._row_of
+    def row_at(self, path: str, key: int) -> Optional[int]:
+        """Row of record ``key`` of ``path`` (the last such row), None if not indexed.
+        ``path`` comes from the index's path column (one file: every row's). A few
+        lookups per open (positional and vertical records): a search each costs
+        less than a dict of every row."""
+        hits = self.c["key"] == key
+        if len(self.paths) > 1:
+            fi = self.path_index.get(path)
+            if fi is None:
+                return None
+            hits &= self.fidx == fi
+        found = np.flatnonzero(hits)
+        return int(found[-1]) if found.size else None
 
     # ---- names ---------------------------------------------------------------
 
@@ -843,7 +849,7 @@ class _Builder:
             return self.grid_by_sig[sig]
         path = self.c["path"][row]
         key = int(self.c["key"][row])
-        pos = [self.row_of.get((path, int(k))) for k in info["positional_keys"] if k >= 0]
+        pos = [self.row_at(path, int(k)) for k in info["positional_keys"] if k >= 0]
         desc = f"{g}{ni}x{nj}"
         if separable and mapping == "latitude_longitude":
             assert x is not None and y is not None
@@ -1053,7 +1059,7 @@ class _Builder:
             attrs["formula"] = vinfo["cf_formula"]
         attrs["fst24_description"] = vinfo["description"]
         key = int(vinfo["record_key"])
-        src = self.row_of.get((self.c["path"][row], key)) if key >= 0 else None
+        src = self.row_at(self.c["path"][row], key) if key >= 0 else None
         if src is not None:
             self.used_rows.add(src)
             attrs["fst24_record"] = self.header_json(src)
@@ -1173,13 +1179,11 @@ class _Builder:
         column is not integer (e.g. nulls read as NaN): the caller groups with a dict."""
         c = self.c
         cols: list[npt.NDArray[Any]] = []
-        text = [c[k][rows_all].tolist() for k in keys if k in _TEXT_KEYS]
-        if text:   # the text keys of a row together, as one code
-            values = list(zip(*text))
-            code_of = {v: i for i, v in enumerate(dict.fromkeys(values))}
-            cols.append(np.fromiter(map(code_of.__getitem__, values), np.int64, len(values)))
         for k in keys:
-            if k in _TEXT_KEYS:
+            if k in _TEXT_KEYS:   # codes of equal strings are equal (one code per column: no tuples)
+                values = c[k][rows_all].tolist()
+                code_of = {v: i for i, v in enumerate(dict.fromkeys(values))}
+                cols.append(np.fromiter(map(code_of.__getitem__, values), np.int64, len(values)))
                 continue
             col = self.lclass if k == "_lclass" else c[k]
             if col.dtype.kind not in "iub":

@@ -83,13 +83,12 @@ def _assemble_direct(model: _model.DatasetModel, variables: dict[str, xr.Variabl
     are consistent by construction (one size per dimension, no alignment), so the
     merge of the public constructor -- half the cost of an open -- is skipped.
     Dimension coordinates get their default pandas indexes, as there."""
-    from xarray.core.indexes import PandasIndex
     out: dict[Hashable, xr.Variable] = {}
     dims: dict[Hashable, int] = {}
     indexes: dict[Hashable, Any] = {}
     for name, xv in variables.items():
         if name in model.coord_names and xv.dims == (name,):
-            index = PandasIndex.from_variables({name: xv}, options={})
+            index = _dim_index(name, xv)
             indexes[name] = index
             xv = index.create_variables({name: xv})[name]
         for d, n in zip(xv.dims, xv.shape):
@@ -99,6 +98,18 @@ def _assemble_direct(model: _model.DatasetModel, variables: dict[str, xr.Variabl
     ds: xr.Dataset = xr.Dataset._construct_direct(out, set(model.coord_names), dims, dict(model.attrs), indexes,
                                                   None)
     return ds
+
+
+def _dim_index(name: str, xv: xr.Variable) -> Any:
+    """The default pandas index of a dimension coordinate, as xarray makes it
+    (``PandasIndex.from_variables``); numeric and time arrays go straight to
+    ``pandas.Index`` (what xarray does for them), skipping its checks and copies."""
+    from xarray.core.indexes import PandasIndex
+    data = xv._data
+    if type(data) is np.ndarray and data.dtype.kind in "iufMm" and data.dtype != np.float16:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        return PandasIndex(pd.Index(data, name=name), name, coord_dtype=xv.dtype, fastpath=True)
+    return PandasIndex.from_variables({name: xv}, options={})
 
 
 def to_xarray(source: Any, *, chunks: Any = None, **options: Any) -> xr.Dataset:
