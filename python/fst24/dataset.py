@@ -63,6 +63,7 @@ _NOT_VARIABLES = np.array([">>", "^^", "^>", "!!", "!!SF", "##", "HY", "#>>#", "
 
 
 _NOT_VARIABLES_SET = frozenset(_NOT_VARIABLES.tolist())
+_JSON = json.JSONEncoder(separators=(",", ":"))   # json.dumps(..., separators=(",", ":")), made once
 _MASK_TYPVARS_SET = frozenset(_MASK_TYPVARS)
 # integer header fields (columns of _Builder.int_matrix) and the index column of each
 _INT_ATTRS = tuple(f for f in HEADER_ATTRS if f not in ("nomvar", "typvar", "etiket", "grtyp"))
@@ -726,6 +727,7 @@ class _Builder:
         self.vgrids: dict[Any, Optional[VerticalDescriptor]] = {}
         self.terms_pending: list[tuple[str, dict[str, str], bool]] = []
         self.used_rows: set[int] = set()        # descriptor records some coordinate stands for
+        self.desc_tables: dict[int, tuple[str, npt.NDArray[Any]]] = {}   # row -> (header JSON, values)
         self.desc_rows: list[int] = []
 
     @property
@@ -776,7 +778,7 @@ class _Builder:
             h[f] = int(c[f][row])
         h["datyp"] = int(c["data_type"][row])
         h["nbits"] = int(c["pack_bits"][row])
-        return json.dumps(h, separators=(",", ":"))
+        return _JSON.encode(h)
 
     # ---- grids ---------------------------------------------------------------
 
@@ -1062,9 +1064,16 @@ class _Builder:
         src = self.row_at(self.c["path"][row], key) if key >= 0 else None
         if src is not None:
             self.used_rows.add(src)
-            attrs["fst24_record"] = self.header_json(src)
-            rec = self.record(src)   # its values ("!!" table, HY) are kept for writing back
-            attrs["fst24_table"] = np.asarray(rec.data, np.float64).reshape(-1, order="F")
+            # its values ("!!" table, HY) are kept for writing back; the axes of one
+            # descriptor (momentum, thermodynamic levels) read it once, each gets its copy
+            seen = self.desc_tables.get(src)
+            if seen is None:
+                rec = self.record(src)
+                seen = self.desc_tables[src] = (self.header_json(src),
+                                                np.asarray(rec.data, np.float64).reshape(-1, order="F"))
+                attrs["fst24_record"], attrs["fst24_table"] = seen
+            else:
+                attrs["fst24_record"], attrs["fst24_table"] = seen[0], seen[1].copy()
         for p in ("ptop", "pref"):
             if np.isfinite(vinfo[p]):
                 attrs[f"fst24_{p}"] = float(vinfo[p])
@@ -1682,7 +1691,7 @@ def _time_encoding(values: npt.NDArray[Any]) -> dict[str, Any]:
             return {"units": "seconds since 1970-01-01 00:00:00", "dtype": "float64"}
         ref = valid.min().astype("datetime64[s]")
         offsets = valid - ref
-        since = " since " + np.datetime_as_string(ref, unit="s").replace("T", " ")
+        since = " since " + str(ref).replace("T", " ")   # ISO 8601 to the second (ref is in seconds)
         units = [("hours", 3600), ("minutes", 60), ("seconds", 1)]
     else:
         offsets = valid
