@@ -77,10 +77,7 @@ _NS_TIME, _NS_PERIOD = np.dtype("datetime64[ns]"), np.dtype("timedelta64[ns]")
 
 def _isin(values: npt.NDArray[Any], members: frozenset[str]) -> npt.NDArray[np.bool_]:
     """values (strings) in members, as booleans (np.isin is slow on object arrays)."""
-    out = np.zeros(len(values), bool)
-    for v in set(values.tolist()) & members:   # few distinct names: one comparison each
-        out |= values == v
-    return out
+    return np.fromiter(map(members.__contains__, values.tolist()), np.bool_, len(values))
 
 
 def _all_distinct(values: npt.NDArray[Any]) -> bool:
@@ -1321,7 +1318,14 @@ class _Builder:
                     mk[slot] = c["key"][m]
             if not (mk >= 0).any():
                 mfi = mk = None
-        dtype = self.dtype_of(rows, holes=nslots > len(rows) or mk is not None)
+        sub = self.int_matrix[rows]
+        constant = (sub == sub[0]).all(axis=0).tolist()
+        first_vals = sub[0].tolist()
+        j_datyp, j_nbits, j_dbits = _INT_ATTR_AT["datyp"], _INT_ATTR_AT["nbits"], _INT_ATTR_AT["data_bits"]
+        combos = None
+        if constant[j_datyp] and constant[j_nbits] and constant[j_dbits]:
+            combos = {(first_vals[j_datyp], first_vals[j_nbits], first_vals[j_dbits])}
+        dtype = self.dtype_of(rows, holes=nslots > len(rows) or mk is not None, combos=combos)
         if dtype is None:
             warnings.warn(f"{nomvar}: data type {int(c['data_type'][rows[0]])} with "
                           f"{int(c['pack_bits'][rows[0]])} bits cannot be an array; skipped", FstWarning,
@@ -1339,10 +1343,6 @@ class _Builder:
         if grid.mapping:
             attrs["grid_mapping"] = grid.mapping
         r0 = int(rows[0])
-        sub = self.int_matrix[rows]
-        constant = (sub == sub[0]).all(axis=0).tolist()
-        first_vals = sub[0].tolist()
-        j_datyp, j_nbits = _INT_ATTR_AT["datyp"], _INT_ATTR_AT["nbits"]
         common_datyp = int(first_vals[j_datyp]) if constant[j_datyp] else _most_common(c["data_type"][rows])
         common_nbits = int(first_vals[j_nbits]) if constant[j_nbits] else _most_common(c["pack_bits"][rows])
         for f, j in _HEADER_PLAN:
@@ -1375,13 +1375,18 @@ class _Builder:
                 "level": level_dim or "", "grid": grid.desc, "grid_obj": grid,
                 "var": Variable(tuple(outer_dims) + inner_dims, arr, attrs, enc), "first": int(rows[0])}
 
-    def dtype_of(self, rows: npt.NDArray[np.intp], holes: bool) -> Optional[np.dtype[Any]]:
+    def dtype_of(self, rows: npt.NDArray[np.intp], holes: bool,
+                 combos: Optional[set[tuple[int, int, int]]] = None) -> Optional[np.dtype[Any]]:
+        """Element type of a variable's array; ``combos``: its distinct (datyp,
+        nbits, data_bits) when already known."""
         c = self.c
         kinds = set()
         width = 0
         missing_ints = False
-        for dt, bits, dbits in set(zip(c["data_type"][rows].tolist(), c["pack_bits"][rows].tolist(),
-                                       c["data_bits"][rows].tolist())):
+        if combos is None:
+            combos = set(zip(c["data_type"][rows].tolist(), c["pack_bits"][rows].tolist(),
+                             c["data_bits"][rows].tolist()))
+        for dt, bits, dbits in combos:
             base = dt & _core.TYPE_BASE_MASK
             if base in (_core.TYPE_REAL_OLD_QUANT, _core.TYPE_REAL_IEEE, _core.TYPE_REAL):
                 kinds.add("f")
@@ -1772,7 +1777,8 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
     if index is None:
         paths = source_paths(source)
         from .metadata import index_arrow
-        table = index_arrow(list(paths), progress=False)
+        # one file is scanned by one thread whatever the pool: no pool to start
+        table = index_arrow(list(paths), progress=False, threads=1 if len(paths) == 1 else None)
         columns = _columns_of_table(table)
         frame: Any = table.to_polars
     else:
