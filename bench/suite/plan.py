@@ -271,6 +271,13 @@ def build(sets: Dict[str, Any], mode: str, librmn: bool, have_peers: bool, librm
                extra={"max_ratio": 1.1}),
         Target("peers2x", "every Python task vs each peer at equal work and threads", "-", ">= 2x faster",
                extra={"min_ratio": 2.0}),
+        Target("xr_open", "xr.open_dataset (lazy) of the GEM-like file, one thread, and its ratio to fstd2nc",
+               "3.5 s", "< 20 ms and >= 10x",
+               extra={"groups": ["py.xr_open.gem.xdf", "py.xr_open.gem.rsf"], "max": 20e-3, "min_ratio": 10.0}),
+        Target("xr_latlon", f"xr.open_dataset + 2-D lat/lon of a {_grid_n(sets)} rotated grid, computed at the "
+               "open (first open of the grid in a process)", "100 ms", "< 10 ms",
+               extra={"groups": ["py.xr_latlon.grid.xdf", "py.xr_latlon.grid.rsf"], "max": 10e-3,
+                      "computed": ["fst24, computed", f"fst24, computed, {N} threads"]}),
     ]
     # codec throughput (C, in memory): decode 1 and N threads, encode, memcpy of the same bytes
     n = 2000 if mode == "full" else 200
