@@ -1,5 +1,6 @@
 /* datyp 6 — shared-exponent packer "F" (docs/format/data-types.md#datyp-6). */
 #include "codec/codec_internal.h"
+#include "common/bytes.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -65,12 +66,6 @@ int fst_fpack_decode(const uint32_t *w, size_t nw, size_t n, size_t first, size_
     return FST24_OK;
 }
 
-static inline uint32_t fbits(float f) {
-    uint32_t b;
-    memcpy(&b, &f, 4);
-    return b;
-}
-
 /* Aligned mantissa of pattern b relative to exponent X (docs/format/data-types.md#datyp-6 align()). */
 static inline int32_t align_m(uint32_t b, int x, int extreme) {
     int e = (int)((b >> 23) & 0xFF);
@@ -86,7 +81,7 @@ void fst_fpack_pack(const float *x, size_t n, int nbits, uint32_t hdr[3], uint16
         fmin = x[k] < fmin ? x[k] : fmin;
         fmax = x[k] > fmax ? x[k] : fmax;
     }
-    uint32_t bmax = fbits(fmax), bmin = fbits(fmin);
+    uint32_t bmax = fst_f32_bits(fmax), bmin = fst_f32_bits(fmin);
     int emax = (int)((bmax >> 23) & 0xFF), emin = (int)((bmin >> 23) & 0xFF);
     int X = emax > emin ? emax : emin;
     int32_t mmax = emax == 0 ? 0 : align_m(bmax, X, 1);

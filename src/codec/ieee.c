@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "codec/bits.h"
+#include "common/bytes.h"
 
 static int check_len(size_t nw, size_t count, int nbits) {
     uint64_t need = ((uint64_t)count * (uint64_t)nbits + 31u) / 32u; /* count includes `first` */
@@ -12,24 +13,13 @@ static int check_len(size_t nw, size_t count, int nbits) {
     return FST24_OK;
 }
 
-static inline float f32_of_bits(uint32_t b) {
-    float f;
-    memcpy(&f, &b, 4);
-    return f;
-}
-static inline double f64_of_bits(uint64_t b) {
-    double f;
-    memcpy(&f, &b, 8);
-    return f;
-}
-
 int fst_ieee_decode_f32(const uint32_t *w, size_t nw, int nbits, size_t first, float *out, size_t count) {
     if (nbits < 1 || (nbits > 32 && nbits != 64)) return fst_error(FST24_E_DECODE, "IEEE: unsupported nbits %d", nbits);
     int st = check_len(nw, first + count, nbits);
     if (st) return st;
     if (nbits == 64) { /* binary64 record read into binary32: ordinary rounding */
         const uint32_t *p = w + 2 * first;
-        for (size_t k = 0; k < count; k++) out[k] = (float)f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
+        for (size_t k = 0; k < count; k++) out[k] = (float)fst_f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
         return FST24_OK;
     }
     if (nbits == 32) {
@@ -58,7 +48,7 @@ int fst_ieee_decode_f64(const uint32_t *w, size_t nw, int nbits, size_t first, d
     int st = check_len(nw, first + count, 64);
     if (st) return st;
     const uint32_t *p = w + 2 * first;
-    for (size_t k = 0; k < count; k++) out[k] = f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
+    for (size_t k = 0; k < count; k++) out[k] = fst_f64_of_bits((uint64_t)p[2 * k] << 32 | p[2 * k + 1]);
     return FST24_OK;
 }
 

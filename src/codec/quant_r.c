@@ -5,25 +5,10 @@
 #include <math.h>
 #include <string.h>
 #include "codec/bits.h"
+#include "common/bytes.h"
 #include "codec/quant_r.h"
 
 #define CHUNK 2048
-
-static inline uint64_t bits64(double v) {
-    uint64_t b;
-    memcpy(&b, &v, 8);
-    return b;
-}
-static inline double f64_of(uint64_t b) {
-    double v;
-    memcpy(&v, &b, 8);
-    return v;
-}
-static inline float f32_of(uint32_t b) {
-    float v;
-    memcpy(&v, &b, 4);
-    return v;
-}
 
 /* 1.0000000000001: the decoder's bias factor (binary64 0x3FF00000000001C2). */
 #define QUANT_C_BITS 0x3FF00000000001C2ull
@@ -41,7 +26,7 @@ int fst_quant_parse(const uint32_t *h, fst_quant_params *p) {
         p->min = 0.0f;
     } else {
         uint32_t b = (h[1] & 1u) << 31 | ((me - 849) & 0xFFu) << 23 | ((h[2] >> 8) & 0x7FFFFFu);
-        p->min = f32_of(b);
+        p->min = fst_f32_of_bits(b);
     }
     return FST24_OK;
 }
@@ -51,7 +36,7 @@ int fst_quant_parse(const uint32_t *h, fst_quant_params *p) {
  * the loops vectorise. Tokens of at most 31 bits go through int32 so that the
  * conversion vectorises too. */
 void fst_quant_tokens_f32(const fst_quant_params *p, const uint32_t *tok, float *out, size_t m) {
-    const double scale = p->scale, c = f64_of(QUANT_C_BITS), mn = (double)p->min;
+    const double scale = p->scale, c = fst_f64_of_bits(QUANT_C_BITS), mn = (double)p->min;
     const float mnf = p->min;
     if (p->tb <= 31 && isfinite(scale)) {
         const int32_t *t = (const int32_t *)(const void *)tok;
@@ -65,7 +50,7 @@ void fst_quant_tokens_f32(const fst_quant_params *p, const uint32_t *tok, float 
 }
 
 void fst_quant_tokens_f64(const fst_quant_params *p, const uint32_t *tok, double *out, size_t m) {
-    const double scale = p->scale, c = f64_of(QUANT_C_BITS), mn = (double)p->min;
+    const double scale = p->scale, c = fst_f64_of_bits(QUANT_C_BITS), mn = (double)p->min;
     if (p->tb <= 31 && isfinite(scale)) {
         const int32_t *t = (const int32_t *)(const void *)tok;
         for (size_t k = 0; k < m; k++) out[k] = ((double)t[k] * scale) * c + mn;
@@ -127,15 +112,15 @@ int fst_quant_prepare(const float *xf, const double *xd, size_t n, int nbits, fs
                          mn, mx);
     double range = mx - mn;
     double r2 = range * 2;
-    int e = r2 == 0 ? 0 : (int)((bits64(r2) >> 52) & 0x7FF) - 1023;
+    int e = r2 == 0 ? 0 : (int)((fst_f64_bits(r2) >> 52) & 0x7FF) - 1023;
     uint32_t re = (uint32_t)(e - nbits + 4096) & 0xFFFFu;
     uint32_t me, s = mn < 0 ? 1u : 0u, mm;
     if (mn == 0.0) {
         me = 0x111;
         mm = 0;
     } else {
-        me = (uint32_t)((int)((bits64(mn) >> 52) & 0x7FF) - 47);
-        mm = 0x80000000u | (uint32_t)((bits64(mn) & 0xFFFFFFFFFFFFFull) >> 29) << 8;
+        me = (uint32_t)((int)((fst_f64_bits(mn) >> 52) & 0x7FF) - 47);
+        mm = 0x80000000u | (uint32_t)((fst_f64_bits(mn) & 0xFFFFFFFFFFFFFull) >> 29) << 8;
     }
     /* librmn ORs ME<<4 into the word without masking (matters only for binary64 subnormal minima). */
     q->w1 = re << 16 | (me << 4) | s;

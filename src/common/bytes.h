@@ -52,4 +52,25 @@ static inline void fst_le32_to_host(uint32_t *w, size_t n) {
 }
 #define fst_host_to_be32 fst_be32_to_host
 #define fst_host_to_le32 fst_le32_to_host
+/* Bit patterns of IEEE values and back (memcpy: no aliasing, compiled to a register move). */
+static inline uint32_t fst_f32_bits(float v) {
+    uint32_t b;
+    memcpy(&b, &v, 4);
+    return b;
+}
+static inline uint64_t fst_f64_bits(double v) {
+    uint64_t b;
+    memcpy(&b, &v, 8);
+    return b;
+}
+static inline float fst_f32_of_bits(uint32_t b) {
+    float v;
+    memcpy(&v, &b, 4);
+    return v;
+}
+static inline double fst_f64_of_bits(uint64_t b) {
+    double v;
+    memcpy(&v, &b, 8);
+    return v;
+}
 #endif
