@@ -40,6 +40,24 @@ static PyObject *chain_owner(PyObject *chain, const fst24_file *f) {
 
 #define CHAIN_FILES(qo) ((FileObject **)&PyTuple_GET_ITEM((qo)->chain, 0))
 
+/* Runs `body` with the GIL released and every file of the query's chain shared-locked; sets
+ * `closed` instead when one of the files or the query itself is closed. */
+#define QUERY_LOCKED(qo, closed, body)                                                                                 \
+    do {                                                                                                               \
+        Py_ssize_t nchain_ = PyTuple_GET_SIZE((qo)->chain);                                                            \
+        FileObject **files_ = CHAIN_FILES(qo);                                                                         \
+        Py_BEGIN_ALLOW_THREADS                                                                                         \
+            if (lock_chain(files_, nchain_))                                                                           \
+                (closed) = 1;                                                                                          \
+            else {                                                                                                     \
+                if ((qo)->q == NULL)                                                                                   \
+                    (closed) = 1;                                                                                      \
+                else { body }                                                                                          \
+                unlock_chain(files_, nchain_);                                                                         \
+            }                                                                                                          \
+        Py_END_ALLOW_THREADS                                                                                           \
+    } while (0)
+
 /* fetch(n) -> list of up to n next records (empty at the end). */
 static PyObject *Query_fetch(QueryObject *qo, PyObject *arg) {
     Py_ssize_t want = PyLong_AsSsize_t(arg);
@@ -48,29 +66,17 @@ static PyObject *Query_fetch(QueryObject *qo, PyObject *arg) {
     if (want > 65536) want = 65536;
     fst24_record *recs = PyMem_Malloc(sizeof(fst24_record) * (size_t)want);
     if (recs == NULL) return PyErr_NoMemory();
-    Py_ssize_t nchain = PyTuple_GET_SIZE(qo->chain);
-    FileObject **files = CHAIN_FILES(qo);
     Py_ssize_t got = 0;
     int st = 0, closed = 0;
-    Py_BEGIN_ALLOW_THREADS
-        if (lock_chain(files, nchain))
-            closed = 1;
-        else {
-            if (qo->q == NULL)
-                closed = 1;
-            else {
-                while (got < want) {
-                    st = fst24_query_next(qo->q, &recs[got]);
-                    if (st <= 0) break;
-                    got++;
-                }
-            }
-            unlock_chain(files, nchain);
-        }
-    Py_END_ALLOW_THREADS
+    QUERY_LOCKED(
+        qo, closed, while (got < want) {
+            st = fst24_query_next(qo->q, &recs[got]);
+            if (st <= 0) break;
+            got++;
+        });
     if (closed) {
         PyMem_Free(recs);
-        return raise_closed(files[0]);
+        return raise_closed(CHAIN_FILES(qo)[0]);
     }
     if (st < 0) {
         PyMem_Free(recs);
@@ -96,43 +102,19 @@ static PyObject *Query_fetch(QueryObject *qo, PyObject *arg) {
 
 static PyObject *Query_count(QueryObject *qo, PyObject *unused) {
     (void)unused;
-    Py_ssize_t nchain = PyTuple_GET_SIZE(qo->chain);
-    FileObject **files = CHAIN_FILES(qo);
     int64_t n = 0;
     int closed = 0;
-    Py_BEGIN_ALLOW_THREADS
-        if (lock_chain(files, nchain))
-            closed = 1;
-        else {
-            if (qo->q == NULL)
-                closed = 1;
-            else
-                n = fst24_query_count(qo->q);
-            unlock_chain(files, nchain);
-        }
-    Py_END_ALLOW_THREADS
-    if (closed) return raise_closed(files[0]);
+    QUERY_LOCKED(qo, closed, n = fst24_query_count(qo->q););
+    if (closed) return raise_closed(CHAIN_FILES(qo)[0]);
     if (n < 0) return raise_status((int)n);
     return PyLong_FromLongLong(n);
 }
 
 static PyObject *Query_rewind(QueryObject *qo, PyObject *unused) {
     (void)unused;
-    Py_ssize_t nchain = PyTuple_GET_SIZE(qo->chain);
-    FileObject **files = CHAIN_FILES(qo);
     int st = 0, closed = 0;
-    Py_BEGIN_ALLOW_THREADS
-        if (lock_chain(files, nchain))
-            closed = 1;
-        else {
-            if (qo->q == NULL)
-                closed = 1;
-            else
-                st = fst24_query_rewind(qo->q);
-            unlock_chain(files, nchain);
-        }
-    Py_END_ALLOW_THREADS
-    if (closed) return raise_closed(files[0]);
+    QUERY_LOCKED(qo, closed, st = fst24_query_rewind(qo->q););
+    if (closed) return raise_closed(CHAIN_FILES(qo)[0]);
     if (st < 0) return raise_status(st);
     Py_RETURN_NONE;
 }
