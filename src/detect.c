@@ -37,6 +37,17 @@ fst24_file_kind fst_detect_fd(int fd, int64_t size) {
     return detect_bytes(buf, (size_t)got, size);
 }
 
+fst24_file_kind fst_detect_head(struct fst24_file *f) {
+    f->head_len = 0;
+    ssize_t got;
+    do got = pread(f->fd, f->head, sizeof f->head, 0);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) return FST24_KIND_UNREADABLE;
+    /* bytes past a shorter file's end are never served: its reads there fail as before */
+    f->head_len = (size_t)got;
+    return detect_bytes(f->head, (size_t)got, f->file_size);
+}
+
 fst24_file_kind fst24_detect(const char *path) {
     if (!path) return FST24_KIND_MISSING;
     int fd = open(path, O_RDONLY | O_CLOEXEC);

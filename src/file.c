@@ -15,6 +15,10 @@
 #include "fst_internal.h"
 
 int fst_pread_all(struct fst24_file *f, void *buf, size_t n, int64_t off) {
+    if (off >= 0 && (uint64_t)off + n <= f->head_len) {
+        memcpy(buf, f->head + off, n);
+        return FST24_OK;
+    }
     char *p = buf;
     while (n > 0) {
         ssize_t got = pread(f->fd, p, n, (off_t)off);
@@ -256,7 +260,8 @@ static int open_once(const char *path, fst24_open_mode mode, const fst24_open_op
         f->ops = f->backend == FST24_BACKEND_RSF ? &fst_rsf_backend : &fst_xdf_backend;
         st = f->ops->create(f);
     } else {
-        fst24_file_kind k = fst_detect_fd(f->fd, f->file_size);
+        fst24_file_kind k = fst_detect_head(f);
+        if (f->writable) f->head_len = 0; /* a writer's reads must see its own writes */
         f->kind = k;
         const fst_kind_backend *kb = fst_kind_backend_of(k);
         if (kb && kb->read_only && f->writable) {
@@ -287,6 +292,7 @@ static int open_once(const char *path, fst24_open_mode mode, const fst24_open_op
             return fst_error(FST24_E_INVALID, "%s: parallel writing needs an RSF file; this one is XDF", path);
         }
         st = f->ops->open_existing(f);
+        f->head_len = 0;
     }
     if (st != FST24_OK) {
         if (f->ops && f->ops->discard) f->ops->discard(f);

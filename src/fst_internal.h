@@ -13,6 +13,9 @@
 /* Number of descriptor words used for searching: W32 2..17 of the 72-byte
  * descriptor block (deet/nbits ... date_stamp), identical in XDF and RSF. */
 #define FST_DESC_WORDS 16
+/* Bytes of a file's start kept by a read-only open (struct fst24_file.head): an
+ * XDF header (208) or RSF's first segment and the start of the next (212). */
+#define FST_HEAD_BYTES 512
 
 /* Field positions inside desc[] (index = descriptor W32 - 2). */
 enum {
@@ -125,6 +128,13 @@ struct fst24_file {
     int checksum_errors;
     int recovered;
     char warning[256];
+    /* Read-only opens: the file's first bytes, read once for detection and then
+     * served to the backend's first small reads (header, first segment records)
+     * by fst_pread_all, sparing a system call each. head_len is set to 0 before
+     * any read that must see the file as it is now (a writer at work) and when
+     * the open is done. */
+    uint8_t head[FST_HEAD_BYTES];
+    size_t head_len;
     struct fst24_file *next;   /* linked files */
     pthread_mutex_t lock;      /* serialises writers and directory growth */
     pthread_rwlock_t dir_lock; /* readers of entries[] vs. writers growing it */
@@ -150,6 +160,8 @@ int fst_stale_flag_error(struct fst24_file *f, const char *flag);
 /* File kinds (src/detect.c): the kind of an open descriptor's content, and the backend of each
  * kind (read_only: the library reads such files but never writes them). */
 fst24_file_kind fst_detect_fd(int fd, int64_t size);
+/* As fst_detect_fd, keeping the first FST_HEAD_BYTES of f's file in f->head. */
+fst24_file_kind fst_detect_head(struct fst24_file *f);
 typedef struct fst_kind_backend {
     fst24_file_kind kind;
     const fst_backend_ops *ops;

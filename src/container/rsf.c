@@ -186,8 +186,10 @@ static int rsf_open_existing(struct fst24_file *f) {
                          "has %d",
                          f->path, (long long)f->file_size, RSF_SOS_BYTES + RSF_EOS_BYTES);
     unsigned flag = sos.sor.rlm;
+    if (flag) f->head_len = 0; /* a writer may be at work: read the file as it is now */
     if (f->writable && (st = take_flag(f))) return st;
-    int64_t size = current_size(f);
+    /* read-only and no writer: the size the open took stands */
+    int64_t size = f->writable || flag ? current_size(f) : f->file_size;
     rsf_walk w = {-1, 0, 0, 0};
     if (size < 0) st = (int)size;
     if (!st) st = fst_rsf_load_directory(f, size, &w);

@@ -340,13 +340,15 @@ static int load_snapshot(struct fst24_file *f, xdf_load *ld) {
     int st = FST24_OK;
     /* Only a writer still at work can change the file under us. */
     int live = !f->writable && s->header[H_RWFLG] != 0 && fst_writer_alive(f, NULL) != 0;
+    if (live) f->head_len = 0; /* every later read must see the file as the writer leaves it */
     for (int attempt = 0;; attempt++) {
         if (attempt) {
             reset_directory(f);
             if ((st = read_header(f))) return st;
             if (attempt > 3) usleep(attempt < 50 ? 100 : 1000);
         }
-        int64_t size = current_size(f);
+        /* nobody else changes the file: the size the open took stands */
+        int64_t size = live || f->writable || attempt ? current_size(f) : f->file_size;
         if (size < 0) return (int)size;
         f->file_size = size;
         uint32_t before[XDF_HEADER_WORDS];
