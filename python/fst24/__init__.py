@@ -97,8 +97,8 @@ def to_xarray(source: Any, **options: Any) -> Any:
     ``vars`` (nomvars to keep), ``drop_variables``, ``forecast_axis``,
     ``ensembles``, ``ignore_etiket``, ``ignore_typvar``, ``mask_missing``,
     ``apply_masks``, ``unknown_grids`` ("index", "skip", "raise"),
-    ``threads``, ``latlon_dtype`` ("float64" or "float32": computed 2-D
-    latitudes and longitudes), ``chunks`` (dask chunks; ``{}``: one record
+    ``threads``, ``latlon_dtype`` ("float32", the default, or "float64":
+    computed 2-D latitudes and longitudes), ``chunks`` (dask chunks; ``{}``: one record
     per chunk).
     Same as ``xr.open_dataset(path, engine="fst24", ...)``; see docs/xarray.md.
     """

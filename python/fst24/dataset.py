@@ -1663,7 +1663,7 @@ class _Builder:
 _DEFAULT_OPTIONS: dict[str, Any] = {
     "vars": None, "drop_variables": None, "forecast_axis": False, "ensembles": False, "ignore_etiket": False,
     "ignore_typvar": False, "mask_missing": True, "apply_masks": True, "unknown_grids": "index",
-    "latlon_dtype": np.dtype(np.float64)}
+    "latlon_dtype": np.dtype(np.float32)}
 
 
 _NS_MIN, _NS_MAX = np.datetime64("1678-01-02", "us"), np.datetime64("2262-04-10", "us")
@@ -1744,7 +1744,7 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
           forecast_axis: bool = False, ensembles: bool = False, ignore_etiket: bool = False,
           ignore_typvar: bool = False, mask_missing: bool = True, apply_masks: bool = True,
           unknown_grids: str = "index", threads: Optional[int] = None, index: Any = None,
-          latlon_dtype: Any = "float64") -> DatasetModel:
+          latlon_dtype: Any = "float32") -> DatasetModel:
     """The Dataset model of FST files (see the module documentation).
 
     ``source``: a path, glob, list of paths, directory, File or FileSet
@@ -1761,8 +1761,9 @@ def build(source: Any, *, vars: Optional[Iterable[str]] = None, drop_variables: 
     ("raise"). ``threads``: decoding threads (None: every core). ``index``:
     an index DataFrame of the files to use instead of indexing them.
     ``latlon_dtype``: element type of computed 2-D latitudes and longitudes,
-    "float64" (the default) or "float32" (half the memory, within ~1e-5
-    degree: about 1 m).
+    "float32" (the default: the precision of the computation, as librmn and
+    fstd2nc give them) or "float64" (twice the memory; the same values to
+    within ~1e-5 degree, about 1 m).
     """
     if np.dtype(latlon_dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise _error(InvalidArgumentError, f"latlon_dtype must be float64 or float32, not {latlon_dtype!r}")

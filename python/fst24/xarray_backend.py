@@ -141,7 +141,7 @@ class FstBackendEntrypoint(BackendEntrypoint):
                      vars: Optional[Iterable[str]] = None, forecast_axis: bool = False, ensembles: bool = False,
                      ignore_etiket: bool = False, ignore_typvar: bool = False, mask_missing: bool = True,
                      apply_masks: bool = True, unknown_grids: str = "index",
-                     threads: Optional[int] = None, latlon_dtype: Any = "float64") -> xr.Dataset:
+                     threads: Optional[int] = None, latlon_dtype: Any = "float32") -> xr.Dataset:
         """Open FST file(s) lazily: headers and coordinate records only."""
         model = _model.build(filename_or_obj, vars=vars, drop_variables=drop_variables,
                              forecast_axis=forecast_axis, ensembles=ensembles, ignore_etiket=ignore_etiket,

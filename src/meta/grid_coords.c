@@ -98,9 +98,10 @@ GRID_NOTRAP static inline float sqrt_f(float q) {
             e = gx < 0 ? -e : e;                                                                                       \
             d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */                                        \
             e = gy < 0 ? -e : e;                                                                                       \
-            /* 360 - a tiny angle rounds to 360, which is 0 */                                                         \
+            /* 360 - a tiny angle rounds to 360 (in double, or in float from double): that is 0 */                    \
             const double l = (double)e * GRID_DEG + (double)d;                                                         \
-            lon[i] = (OUT)(l < 360.0 ? l : 0.0);                                                                       \
+            const OUT o = (OUT)(l < 360.0 ? l : 0.0);                                                                  \
+            lon[i] = o < (OUT)360 ? o : (OUT)0;                                                                        \
         }                                                                                                              \
     }
 ROTATED_ROW_KERNEL(rotated_row_f, double)
@@ -277,6 +278,13 @@ int fst24_grid_latlon(const fst24_grid *g, double *lat, double *lon) {
 /* Rows per task: enough to amortise a task, few enough to balance threads. */
 #define LATLON_ROWS_PER_TASK 16
 
+/* A longitude in [0, 360) rounded to float stays in [0, 360): one within half a float
+ * step of 360 rounds to 360, which is 0 (other ranges are left as they are). */
+static inline float fst_grid_lon_f32(double l) {
+    const float o = (float)l;
+    return o == 360.0f && l < 360.0 ? 0.0f : o;
+}
+
 typedef struct latlon_job {
     const fst24_grid *g;  /* not a super grid */
     const float *uvwf;    /* rotated grids: per-column terms; else NULL */
@@ -326,7 +334,7 @@ static void latlon_task(void *ctx, int64_t t) {
             float *la = job->lat32 + (size_t)j * ni, *lo = job->lon32 + (size_t)j * ni;
             for (int32_t i = 0; !st && i < ni; i++) {
                 la[i] = (float)row[i];
-                lo[i] = (float)row[ni + i];
+                lo[i] = fst_grid_lon_f32(row[ni + i]);
             }
         }
         free(row);

@@ -128,8 +128,8 @@ def test_rotated_grid_coordinates(files: dict[str, Path]) -> None:
     np.testing.assert_array_equal(ds.rlat.values, y)
     np.testing.assert_allclose(ds.rlon.values, x - info["north_pole_grid_longitude"], atol=1e-9)
     lat, lon = fst24.grid_latlon(rec)
-    np.testing.assert_array_equal(ds.lat.values, lat.T)
-    np.testing.assert_array_equal(ds.lon.values, lon.T)
+    np.testing.assert_array_equal(ds.lat.values, X.as_dataset_latlon(lat.T))
+    np.testing.assert_array_equal(ds.lon.values, X.as_dataset_latlon(lon.T, lon=True))
     rp = ds.rotated_pole.attrs
     assert rp["grid_mapping_name"] == "rotated_latitude_longitude"
     assert rp["north_pole_grid_longitude"] == 0.0
@@ -184,8 +184,10 @@ def test_every_grid_type(files: dict[str, Path]) -> None:
             np.testing.assert_allclose(lo.values % 360.0, lon[:, 0], atol=1e-9)
             assert ds[ydim].attrs["axis"] == "Y" and ds[xdim].attrs["axis"] == "X"
         else:                                                   # 2-D (or station) auxiliary coordinates
-            np.testing.assert_array_equal(la.values.reshape(-1), lat.T.reshape(-1))
-            np.testing.assert_array_equal(lo.values.reshape(-1), lon.T.reshape(-1))
+            if la.ndim == 2:                                    # computed: float32 by default
+                assert la.dtype == lo.dtype == np.float32
+            np.testing.assert_array_equal(la.values.reshape(-1), X.like_dataset(lat.T.reshape(-1), la.dtype))
+            np.testing.assert_array_equal(lo.values.reshape(-1), X.like_dataset(lon.T.reshape(-1), lo.dtype, True))
         if g in "NS" or name == "ZN":
             gm = ds[var.attrs["grid_mapping"]].attrs
             info = fst24.Grid.of(rec).info

@@ -21,6 +21,7 @@ from conftest import CORPUS, fnv1a64, load_dump
 xr = pytest.importorskip("xarray")
 from fst24 import dataset as model  # noqa: E402
 from test_xarray import assert_same_records  # noqa: E402
+import xarray_fixtures as X  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "ref").is_dir(), reason=f"corpus not found at {CORPUS}")
 
@@ -136,8 +137,8 @@ def test_latlon_agree_with_librmn(name: str) -> None:
             # and exactly the grid API's values
             rec = fst24.open(path).find(nomvar=a["nomvar"], typvar=a["typvar"], etiket=a["etiket"]).first()
             glat, glon = fst24.grid_latlon(rec)
-            np.testing.assert_array_equal(lat, glat.T)
-            np.testing.assert_array_equal(lon, glon.T % 360.0)
+            np.testing.assert_array_equal(lat, X.like_dataset(glat.T, lat.dtype))
+            np.testing.assert_array_equal(lon, X.like_dataset(glon.T % 360.0, lon.dtype, True) % lon.dtype.type(360))
             checked += 1
     assert checked >= 1
 
@@ -306,8 +307,10 @@ def test_yin_yang_tiles_and_clouds() -> None:
         lat, lon = xr.broadcast(ds[coords["latitude"]], ds[coords["longitude"]])
         hdims = [d for d in var.dims if d in lat.dims]
         glat, glon = fst24.grid_latlon(rec)
-        np.testing.assert_array_equal(lat.transpose(*hdims).values.reshape(-1, rec.ni), glat.T)
-        np.testing.assert_array_equal(lon.transpose(*hdims).values.reshape(-1, rec.ni) % 360, glon.T)
+        np.testing.assert_array_equal(lat.transpose(*hdims).values.reshape(-1, rec.ni),
+                                      X.like_dataset(glat.T, lat.dtype))
+        np.testing.assert_array_equal(lon.transpose(*hdims).values.reshape(-1, rec.ni) % lon.dtype.type(360),
+                                      X.like_dataset(glon.T, lon.dtype, True))
         if var.attrs["grtyp"] == "U":
             assert var.dims == ("subgrid", "j", "i")
             np.testing.assert_array_equal(ds.subgrid.values, ["yin", "yang"])

@@ -70,8 +70,8 @@ def test_cache_equals_uncached_and_is_read_only(files: dict[str, Path]) -> None:
     assert len(model.LATLON) == 1
     np.testing.assert_array_equal(lat1, lat0)
     np.testing.assert_array_equal(lon1, lon0)
-    np.testing.assert_array_equal(lat1, lat_ref.T)
-    np.testing.assert_array_equal(lon1, lon_ref.T)
+    np.testing.assert_array_equal(lat1, X.as_dataset_latlon(lat_ref.T))
+    np.testing.assert_array_equal(lon1, X.as_dataset_latlon(lon_ref.T, lon=True))
     assert not lat1.flags.writeable and not lon1.flags.writeable
     with pytest.raises(ValueError, match="read-only"):
         lat1[0, 0] = 0.0
@@ -91,7 +91,7 @@ def test_cache_keyed_by_grid_content_and_bounded(tmp_path: Path) -> None:
     a, b = open_ds(p1), open_ds(p2)
     la, lb = a.lon.values, b.lon.values
     assert not np.array_equal(la, lb) and len(model.LATLON) == 2
-    np.testing.assert_array_equal(lb, fst24.grid_latlon(p0_record(p2))[1].T)
+    np.testing.assert_array_equal(lb, X.as_dataset_latlon(fst24.grid_latlon(p0_record(p2))[1].T, lon=True))
     model.LATLON.limit = 1
     open_ds(write_rotated(tmp_path / "c.fst", 12.0)).lat.values
     assert len(model.LATLON) == 1                                 # the oldest grids are dropped
@@ -104,15 +104,19 @@ def test_cache_keyed_by_grid_content_and_bounded(tmp_path: Path) -> None:
         model.LATLON.max_bytes = 512 << 20
 
 
-def test_float32_option_is_float64_rounded(files: dict[str, Path]) -> None:
-    d64, d32 = open_ds(files["model"]), open_ds(files["model"], latlon_dtype="float32")
+def test_float32_default_is_float64_rounded(files: dict[str, Path]) -> None:
+    d64, d32 = open_ds(files["model"], latlon_dtype="float64"), open_ds(files["model"])
     assert d32.lat.dtype == np.float32 and d32.lon.dtype == np.float32 and d64.lat.dtype == np.float64
-    np.testing.assert_array_equal(d32.lat.values, d64.lat.values.astype(np.float32))
-    np.testing.assert_array_equal(d32.lon.values, d64.lon.values.astype(np.float32))
-    assert "latlon_dtype='float32'" in d32.attrs["history"] and "latlon_dtype" not in d64.attrs["history"]
+    np.testing.assert_array_equal(d32.lat.values, X.as_dataset_latlon(d64.lat.values))
+    np.testing.assert_array_equal(d32.lon.values, X.as_dataset_latlon(d64.lon.values, lon=True))
+    # the float64 values are those of the grid API
+    lat, lon = fst24.grid_latlon(p0_record(files["model"]))
+    np.testing.assert_array_equal(d64.lat.values, lat.T)
+    np.testing.assert_array_equal(d64.lon.values, lon.T)
+    assert "latlon_dtype='float64'" in d64.attrs["history"] and "latlon_dtype" not in d32.attrs["history"]
     # a model option too, and only float64/float32 are accepted
-    m = model.build(files["model"], latlon_dtype=np.float32)
-    assert m.variables["lat"].data.dtype == np.float32
+    m = model.build(files["model"], latlon_dtype=np.float64)
+    assert m.variables["lat"].data.dtype == np.float64
     with pytest.raises(fst24.Error, match="latlon_dtype"):
         open_ds(files["model"], latlon_dtype="int16")
 

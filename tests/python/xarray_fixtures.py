@@ -21,6 +21,21 @@ HOURS = (0, 6, 12)
 DEET = 300
 
 
+def as_dataset_latlon(values: np.ndarray, lon: bool = False) -> np.ndarray:
+    """The float64 lat or lon of the grid API as a Dataset holds them by default:
+    rounded to float32, a longitude that rounds up to 360 being 0."""
+    out = np.asarray(values).astype(np.float32)
+    if lon:
+        out[(out == np.float32(360.0)) & (np.asarray(values) < 360.0)] = 0.0
+    return out
+
+
+def like_dataset(values: np.ndarray, dtype: Any, lon: bool = False) -> np.ndarray:
+    """as_dataset_latlon for float32 coordinates (computed 2-D), the values as
+    they are for float64 ones (1-D axes, station positions)."""
+    return as_dataset_latlon(values, lon) if np.dtype(dtype) == np.float32 else np.asarray(values)
+
+
 def stamp(t: dt.datetime) -> int:
     return int(fst24.datetime_to_stamp(t))
 
