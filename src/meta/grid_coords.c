@@ -98,7 +98,7 @@ GRID_NOTRAP static inline float sqrt_f(float q) {
             e = gx < 0 ? -e : e;                                                                                       \
             d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */                                        \
             e = gy < 0 ? -e : e;                                                                                       \
-            /* 360 - a tiny angle rounds to 360 (in double, or in float from double): that is 0 */                    \
+            /* 360 - a tiny angle rounds to 360 (in double, or in float from double): that is 0 */                     \
             const double l = (double)e * GRID_DEG + (double)d;                                                         \
             const OUT o = (OUT)(l < 360.0 ? l : 0.0);                                                                  \
             lon[i] = o < (OUT)360 ? o : (OUT)0;                                                                        \
