@@ -392,14 +392,17 @@ static int run_once(int argc, char **argv, size_t *bytes) {
                  o->recs[i].grtyp[0], lat[0], lon[0]);
         return 0;
     }
-    if (!strcmp(task, "index") && argc >= 3) {
-        fst24_index_options opt = {.threads = atoi(argv[1]), .columns = 0};
+    if ((!strcmp(task, "index") || !strcmp(task, "index_header")) && argc >= 3) {
+        /* bytes: the memory the index holds (fst24_index_memory), for the memory target */
+        fst24_index_options opt = {.threads = atoi(argv[1]),
+                                   .columns = strcmp(task, "index") ? FST24_INDEX_HEADER_COLUMNS : 0};
         fst24_index *ix = NULL;
         NEED(fst24_index_new(&opt, &ix) == 0);
         int st = fst24_index_add_paths(ix, (const char *const *)argv + 2, argc - 2, 0);
         fst24_index_column c;
-        if (!st) st = fst24_index_get_column(ix, FST24_COL_KEY, &c); /* the multi-file merge */
+        if (!st) st = fst24_index_get_column(ix, FST24_COL_KEY, &c); /* freezes: capacity trimmed */
         int64_t rows = fst24_index_num_rows(ix);
+        *bytes = (size_t)fst24_index_memory(ix);
         fst24_index_free(ix);
         NEED(st == 0);
         snprintf(info, sizeof info, "%lld rows", (long long)rows);

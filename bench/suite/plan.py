@@ -121,7 +121,9 @@ def build(sets: Dict[str, Any], mode: str, librmn: bool, have_peers: bool, librm
                   [Entry("fst24", "c", "latlon", c("latlon", grid, 2))]))
         add(Group(f"c.index.tiny.{b}", "c", f"metadata index of a {_n(sets, 'tiny')}-record file ({B})",
                   "open + every header into columns with the decoded columns (levels, dates, grid ids)",
-                  [Entry("fst24", "c", "index", c("index", 1, tiny))], per_record=_n(sets, "tiny")))
+                  [Entry("fst24", "c", "index", c("index", 1, tiny)),
+                   Entry("fst24, header columns only", "c", "index_header", c("index_header", 1, tiny), role="multi")],
+                  per_record=_n(sets, "tiny")))
         if b == "xdf":
             add(Group("c.index.many.xdf", "c", f"metadata index of {len(many)} files x "
                       f"{_n(sets, 'many_per')} records (XDF)", "as above, files scanned in parallel",
@@ -263,6 +265,10 @@ def build(sets: Dict[str, Any], mode: str, librmn: bool, have_peers: bool, librm
                extra={"groups": ["py.read1.gem.xdf", "py.read1.gem.rsf"], "max": 1e-3}),
         Target("index", "header index (fst24.index -> Polars, decoded columns, one thread)", "-",
                ">= 3 M records/s", extra={"groups": ["py.index.tiny.xdf", "py.index.tiny.rsf"], "min_rate": 3e6}),
+        Target("index_mem", "metadata index memory per record (C index, header columns) vs the 72-byte directory "
+               "entry of the record", "1.5x", "<= 1.5x",
+               extra={"groups": ["c.index.tiny.xdf", "c.index.tiny.rsf"], "entry": "fst24, header columns only",
+                      "raw": 72, "max_ratio": 1.5}),
         Target("r16memcpy", "packed-16 (R16) decode vs memcpy of the output, one thread", "-", ">= 40 %",
                extra={"min_frac": 0.40}),
         Target("r16librmn", "packed-16 record read + decode vs librmn (C, one thread)", "-", ">= 4x",

@@ -200,6 +200,22 @@ def evaluate_targets(plan: Dict[str, Any], results: Dict[str, Any], mres: Dict[s
             if rates:
                 row["measured"] = " / ".join(f"{v / 1e6:.1f} M/s ({gid.split('.')[-1].upper()})" for gid, v in rates)
                 row["met"] = min(v for _, v in rates) >= x["min_rate"]
+        elif t.id == "index_mem":
+            parts, ratios, decoded = [], [], []
+            for gid in x["groups"]:
+                g, res = groups.get(gid), results.get(gid, {})
+                h, d = res.get(x["entry"], {}), res.get("fst24", {})
+                if g and g.per_record and h.get("bytes"):
+                    per = h["bytes"] / g.per_record
+                    ratios.append(per / x["raw"])
+                    parts.append(f"{per:.1f} B = {per / x['raw']:.2f}x ({gid.split('.')[-1].upper()})")
+                    if d.get("bytes"):
+                        decoded.append(f"{d['bytes'] / g.per_record:.1f} B")
+            if parts:
+                row["measured"] = " / ".join(parts)
+                row["met"] = max(ratios) <= x["max_ratio"]
+                if decoded:
+                    row["detail"] = "with the decoded columns: " + " / ".join(decoded)
         elif t.id == "r16memcpy":
             g = results.get("c.codec.R16", {})
             d, m = g.get("decode", {}), g.get("memcpy", {})

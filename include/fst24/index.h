@@ -101,11 +101,11 @@ typedef enum fst24_index_column_id {
     FST24_COL_KEY,                /* int64: fst24_record.key                       */
     FST24_COL_FILE_OFFSET,        /* int64: byte offset of the record              */
     FST24_COL_TOTAL_STORED_BYTES, /* int64: record size on disk                    */
-    FST24_COL_NOMVAR,             /* utf8, trailing blanks removed                 */
-    FST24_COL_TYPVAR,
-    FST24_COL_ETIKET,
-    FST24_COL_GRTYP,
-    FST24_COL_IP1, /* int32 ...                                     */
+    FST24_COL_NOMVAR,             /* fixed text (4 bytes), trailing blanks removed */
+    FST24_COL_TYPVAR,             /* fixed text (2)                                */
+    FST24_COL_ETIKET,             /* fixed text (12)                               */
+    FST24_COL_GRTYP,              /* fixed text (1): the raw byte (Latin-1)        */
+    FST24_COL_IP1,                /* int32 ...                                     */
     FST24_COL_IP2,
     FST24_COL_IP3,
     FST24_COL_NI,
@@ -159,7 +159,11 @@ typedef enum fst24_column_type {
     FST24_CT_UTF8,         /* int32 offsets + characters ("u")                   */
     FST24_CT_TIMESTAMP_US, /* int64 microseconds since 1970-01-01 UTC ("tsu:UTC") */
     FST24_CT_DURATION_US,  /* int64 microseconds ("tDu")                         */
-    FST24_CT_DICT_UTF8     /* int32 codes into a utf8 dictionary                 */
+    FST24_CT_DICT_UTF8,    /* int32 codes into a utf8 dictionary                 */
+    FST24_CT_FIXED_TEXT    /* `width` bytes a row, NUL-padded (a value of `width`
+                              bytes has no NUL); exported to Arrow as utf8 ("u",
+                              or "vu"), the bytes read as Latin-1 (the header's
+                              names are ASCII; grtyp is one raw byte)            */
 } fst24_column_type;
 
 /* A read-only view of one column. Pointers stay valid until the index is
@@ -173,12 +177,13 @@ typedef struct fst24_index_column {
     int64_t null_count;
     const uint8_t *validity; /* NULL: no nulls */
     const void *values;      /* BOOL: bits; fixed width: values; UTF8: characters;
-                                  DICT_UTF8: int32 codes */
+                                  DICT_UTF8: int32 codes; FIXED_TEXT: width bytes a row */
     const int32_t *offsets;  /* UTF8: length+1 offsets into values */
     /* DICT_UTF8: the dictionary (dict_length strings) */
     int64_t dict_length;
     const int32_t *dict_offsets;
     const char *dict_chars;
+    int32_t width; /* FIXED_TEXT: bytes a row */
 } fst24_index_column;
 
 /* Bit r of an Arrow bitmap (validity or BOOL values). */

@@ -252,6 +252,30 @@ static PyObject *Index_column(IndexObject *self, PyObject *args) {
             char *b = PyBytes_AS_STRING(values);
             for (Py_ssize_t r = 0; r < n; r++) b[r] = (char)fst24_index_bit(col.values, r);
         }
+    } else if (col.type == FST24_CT_FIXED_TEXT) {
+        /* NUL-padded bytes read as Latin-1 (grtyp is a raw byte); equal values share one str */
+        values = PyList_New(n);
+        const char *base = col.values;
+        const size_t w = (size_t)col.width;
+        PyObject *last = NULL;
+        const char *last_bytes = NULL;
+        for (Py_ssize_t r = 0; values != NULL && r < n; r++) {
+            const char *s = base + (size_t)r * w;
+            PyObject *v;
+            if (last != NULL && !memcmp(s, last_bytes, w)) {
+                v = last;
+                Py_INCREF(v);
+            } else {
+                v = PyUnicode_DecodeLatin1(s, (Py_ssize_t)strnlen(s, w), NULL);
+                if (v == NULL) {
+                    Py_CLEAR(values);
+                    break;
+                }
+                last = v;
+                last_bytes = s;
+            }
+            PyList_SET_ITEM(values, r, v);
+        }
     } else if (col.type == FST24_CT_UTF8 || col.type == FST24_CT_DICT_UTF8) {
         values = PyList_New(n);
         PyObject **dict = NULL;

@@ -1,7 +1,8 @@
 /*
  * Arrow C data / stream interface export of a frozen index: the schema is a
  * struct with one field per column, the array a struct array whose children
- * point at the index's own buffers (zero copy). Every exported array node
+ * point at the index's own buffers (zero copy), except the fixed-width text
+ * columns and string views, built for the export. Every exported array node
  * holds a reference on the index, so each one (children included, which a
  * consumer may move out of their parent) can be released on its own, from
  * any thread.
@@ -47,7 +48,9 @@ static void init_schema(struct ArrowSchema *s, const char *format, const char *n
 
 /* Is column `id` exported as string views under `flags`? */
 static int as_view(int id, int flags) {
-    return (flags & FST24_ARROW_STRING_VIEW) && fst_icol_defs[id].type == FST24_CT_UTF8 && id != FST24_COL_EXT_META;
+    fst24_column_type t = fst_icol_defs[id].type;
+    return (flags & FST24_ARROW_STRING_VIEW) && (t == FST24_CT_UTF8 || t == FST24_CT_FIXED_TEXT) &&
+           id != FST24_COL_EXT_META;
 }
 
 static int export_schema(const fst24_index *ix, int flags, struct ArrowSchema *out) {
@@ -79,7 +82,7 @@ nomem:
 typedef struct array_priv {
     fst24_index *ix;
     const void *buffers[3];
-    void *owned; /* a buffer built for this export (string views) */
+    void *owned; /* a buffer built for this export (string views, utf8 of fixed text) */
 } array_priv;
 
 /* The (empty) list of variadic buffer sizes of a view array whose values are all inline. */
@@ -126,20 +129,64 @@ static int init_array(struct ArrowArray *a, fst24_index *ix, int64_t length, int
     return FST24_OK;
 }
 
+/* Row r of a fixed-text column as UTF-8 into out (2 * width bytes at most): its
+ * bytes up to the first NUL, read as Latin-1. Returns the length. */
+static int32_t fixed_utf8(const fst_icol *c, int width, int64_t r, char *out) {
+    const unsigned char *s = (const unsigned char *)c->values + (size_t)r * (size_t)width;
+    int32_t k = 0;
+    for (int i = 0; i < width && s[i]; i++) {
+        if (s[i] < 0x80) {
+            out[k++] = (char)s[i];
+        } else {
+            out[k++] = (char)(0xC0 | (s[i] >> 6));
+            out[k++] = (char)(0x80 | (s[i] & 0x3F));
+        }
+    }
+    return k;
+}
+
 /* Arrow string views of a column whose values are at most 12 bytes: each
  * view is the length (int32) and the bytes inline, zero padded. */
-static void *build_views(const fst_icol *c, int64_t rows) {
+static void *build_views(int id, const fst_icol *c, int64_t rows) {
     uint8_t *v = fst_icol_alloc((size_t)rows * 16);
     if (!v) return NULL;
+    const int width = fst_icol_defs[id].width;
     const char *chars = c->values;
     for (int64_t r = 0; r < rows; r++) {
-        int32_t a = c->offsets[r], len = c->offsets[r + 1] - a;
         uint8_t *view = v + 16 * r;
+        char text[24];
+        int32_t len;
+        const char *src = text;
+        if (fst_icol_defs[id].type == FST24_CT_FIXED_TEXT) {
+            len = fixed_utf8(c, width, r, text);
+        } else {
+            len = c->offsets[r + 1] - c->offsets[r];
+            src = chars + c->offsets[r];
+        }
         memset(view, 0, 16);
         memcpy(view, &len, 4); /* native byte order, as every buffer of the C data interface */
-        memcpy(view + 4, chars + a, (size_t)(len <= 12 ? len : 12));
+        memcpy(view + 4, src, (size_t)(len <= 12 ? len : 12));
     }
     return v;
+}
+
+/* A fixed-text column as Arrow utf8: offsets (rows + 1 int32) then the characters, in one
+ * buffer whose start is returned (*chars set within it). */
+static void *build_utf8(int id, const fst_icol *c, int64_t rows, char **chars) {
+    const int width = fst_icol_defs[id].width;
+    size_t off_bytes = ((size_t)(rows + 1) * sizeof(int32_t) + 63) & ~(size_t)63;
+    uint8_t *b = fst_icol_alloc(off_bytes + (size_t)rows * 2 * (size_t)width + 1);
+    if (!b) return NULL;
+    int32_t *offsets = (int32_t *)(void *)b;
+    char *text = (char *)b + off_bytes;
+    int32_t at = 0;
+    offsets[0] = 0;
+    for (int64_t r = 0; r < rows; r++) {
+        at += fixed_utf8(c, width, r, text + at);
+        offsets[r + 1] = at;
+    }
+    *chars = text;
+    return b;
 }
 
 static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *a) {
@@ -148,7 +195,7 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
     const void *validity = c->null_count ? c->validity : NULL;
     int st;
     if (as_view(id, flags)) {
-        void *views = build_views(c, ix->rows);
+        void *views = build_views(id, c, ix->rows);
         if (!views) return FST24_E_NOMEM;
         st = init_array(a, ix, ix->rows, c->null_count, 3, validity, views, no_variadic_sizes);
         if (st)
@@ -159,6 +206,17 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
     }
     switch (d->type) {
     case FST24_CT_UTF8: st = init_array(a, ix, ix->rows, c->null_count, 3, validity, c->offsets, c->values); break;
+    case FST24_CT_FIXED_TEXT: {
+        char *chars = NULL;
+        void *utf8 = build_utf8(id, c, ix->rows, &chars);
+        if (!utf8) return FST24_E_NOMEM;
+        st = init_array(a, ix, ix->rows, c->null_count, 3, validity, utf8, chars);
+        if (st)
+            free(utf8);
+        else
+            ((array_priv *)a->private_data)->owned = utf8;
+        break;
+    }
     case FST24_CT_DICT_UTF8:
         st = init_array(a, ix, ix->rows, c->null_count, 2, validity, c->values, NULL);
         if (st == FST24_OK) {

@@ -500,6 +500,7 @@ int fst24_index_get_column(fst24_index *ix, fst24_index_column_id id, fst24_inde
     out->validity = c->null_count ? c->validity : NULL;
     out->values = c->values;
     out->offsets = c->offsets;
+    if (d->type == FST24_CT_FIXED_TEXT) out->width = d->width;
     if (d->type == FST24_CT_DICT_UTF8) {
         out->dict_length = ix->dict_length;
         out->dict_offsets = ix->dict_offsets;

@@ -167,13 +167,10 @@ static int find_group(const tagged *g, int64_t n, int32_t t1, int32_t t2, int32_
 
 static int is_vertical(const char *nomvar) { return !memcmp(nomvar, "!!  ", 4) || !memcmp(nomvar, "HY  ", 4); }
 
-/* The grid-type byte of row r (the column holds it trimmed, Latin-1 as UTF-8). */
+/* The grid-type byte of row r (the column holds the raw byte, NUL for a blank one). */
 static unsigned char grtyp_of(const fst_icol *c, int64_t r) {
-    const unsigned char *s = (const unsigned char *)c->values + c->offsets[r];
-    int32_t len = c->offsets[r + 1] - c->offsets[r];
-    if (len == 0) return ' ';
-    if (len == 1) return s[0];
-    return (unsigned char)(((s[0] & 0x1F) << 6) | (s[1] & 0x3F));
+    unsigned char b = ((const unsigned char *)c->values)[r];
+    return b ? b : ' ';
 }
 
 static int grid_column(fst24_file *f, fst_ipart *p, const fst24_record *desc, const int64_t *desc_rows, int64_t ndesc) {

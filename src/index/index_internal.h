@@ -20,6 +20,7 @@ typedef struct fst_icol_def {
     fst24_column_type type;
     int nullable;
     const char *arrow_format; /* for DICT_UTF8: the index format */
+    int width;                /* FIXED_TEXT: bytes a row */
 } fst_icol_def;
 
 extern const fst_icol_def fst_icol_defs[FST24_COL_COUNT];
@@ -34,7 +35,7 @@ typedef struct fst_icol {
     int borrowed;      /* values not owned by this column (arena or store) */
     uint8_t *validity; /* nullable columns: one bit per row (1 = valid) */
     int64_t null_count;
-    void *values;      /* values / bits / utf8 characters / dictionary codes */
+    void *values;      /* values / bits / utf8 characters / dictionary codes / fixed text */
     int32_t *offsets;  /* UTF8: rows + 1 */
     int64_t chars_len; /* UTF8: bytes used in values */
     int64_t chars_cap; /* UTF8: bytes allocated in values */
@@ -102,7 +103,10 @@ struct fst24_index {
 /* ---- column buffers (index_cols.c) -------------------------------------- */
 
 void *fst_icol_alloc(size_t bytes);            /* 64-byte aligned, NULL on failure */
-size_t fst_icol_width(fst24_column_type type); /* bytes per value; 0 for BOOL/UTF8 */
+size_t fst_icol_width(fst24_column_type type); /* bytes per value; 0 for BOOL/UTF8/FIXED_TEXT */
+/* Bytes per row of column id's values buffer when that is fixed (numbers, FIXED_TEXT); 0 for
+ * BOOL and UTF8. */
+size_t fst_icol_row_bytes(int id);
 /* Characters a short text column needs per row at most (0: unbounded, ext_meta). */
 int64_t fst_icol_max_chars(int id);
 /* Append one UTF8 value (row `r` of a column being filled in order). */

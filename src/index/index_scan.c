@@ -18,20 +18,13 @@ static size_t trimmed(const char *s, size_t width) {
     return n;
 }
 
-/* grtyp is a raw byte: Latin-1 to UTF-8, as Python's Record shows it. */
-static int put_latin1(fst_icol *c, int64_t r, const char *s, size_t width) {
-    char buf[32];
-    size_t n = trimmed(s, width), k = 0;
-    for (size_t i = 0; i < n && k + 2 <= sizeof buf; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if (b < 0x80)
-            buf[k++] = (char)b;
-        else {
-            buf[k++] = (char)(0xC0 | (b >> 6));
-            buf[k++] = (char)(0x80 | (b & 0x3F));
-        }
-    }
-    return fst_icol_put_str(c, r, buf, k);
+/* Row r of a fixed-text column: the trimmed field, NUL-padded to the width
+ * (grtyp stays its raw byte: the export makes it UTF-8). */
+static void put_fixed(fst_icol *c, int64_t r, const char *s, size_t width) {
+    char *dst = (char *)c->values + (size_t)r * width;
+    size_t n = trimmed(s, width);
+    memcpy(dst, s, n);
+    memset(dst + n, 0, width - n);
 }
 
 /* Decode an IP column into (value, kind, [unit]) columns. level_only: the
@@ -134,10 +127,10 @@ int fst_index_scan_file(fst24_file *f, fst_iview *v, int *changed) {
             ig2[r] = rec.ig2;
             ig3[r] = rec.ig3;
             ig4[r] = rec.ig4;
-            st = fst_icol_put_str(&p->col[FST24_COL_NOMVAR], r, rec.nomvar, trimmed(rec.nomvar, 4));
-            if (!st) st = fst_icol_put_str(&p->col[FST24_COL_TYPVAR], r, rec.typvar, trimmed(rec.typvar, 2));
-            if (!st) st = fst_icol_put_str(&p->col[FST24_COL_ETIKET], r, rec.etiket, trimmed(rec.etiket, 12));
-            if (!st) st = put_latin1(&p->col[FST24_COL_GRTYP], r, rec.grtyp, 1);
+            put_fixed(&p->col[FST24_COL_NOMVAR], r, rec.nomvar, 4);
+            put_fixed(&p->col[FST24_COL_TYPVAR], r, rec.typvar, 2);
+            put_fixed(&p->col[FST24_COL_ETIKET], r, rec.etiket, 12);
+            put_fixed(&p->col[FST24_COL_GRTYP], r, rec.grtyp, 1);
             if (isdesc && fst_is_descriptor_name(rec.nomvar)) {
                 fst_icol_set_bit(isdesc, r);
                 if (ndesc % 64 == 0) {

@@ -45,8 +45,7 @@ int fst_istore_reserve(fst_ipart *s, int64_t cap) {
                             (size_t)(s->rows + 1) * sizeof(int32_t));
                 break;
             default:
-                st = regrow(&c->values, (size_t)cap * fst_icol_width(d->type),
-                            (size_t)s->rows * fst_icol_width(d->type));
+                st = regrow(&c->values, (size_t)cap * fst_icol_row_bytes(id), (size_t)s->rows * fst_icol_row_bytes(id));
             }
         /* columns grown so far are larger than cap says: harmless */
         if (st) return fst_error(st, "index: out of memory for %lld rows of column %s", (long long)cap, d->name);
@@ -102,7 +101,7 @@ void fst_istore_fit(fst_ipart *s) {
         else if (d->type == FST24_CT_UTF8)
             shrink((void **)&c->offsets, (size_t)(s->rows + 1) * sizeof(int32_t));
         else
-            shrink(&c->values, (size_t)s->rows * fst_icol_width(d->type));
+            shrink(&c->values, (size_t)s->rows * fst_icol_row_bytes(id));
     }
     s->cap = s->rows;
 }
@@ -120,7 +119,7 @@ int64_t fst_istore_memory(const fst_ipart *s) {
         else if (d->type == FST24_CT_BOOL)
             total += nbits;
         else
-            total += s->cap * (int64_t)fst_icol_width(d->type);
+            total += s->cap * (int64_t)fst_icol_row_bytes(i);
     }
     return total;
 }
@@ -165,7 +164,7 @@ static void view_layout(fst_iview *v, fst_ipart *store, char *base, size_t *off)
             c->chars_cap = fst_icol_max_chars(id) * n;
             c->values = c->chars_cap ? carve(base, off, (size_t)c->chars_cap) : NULL; /* ext_meta: grows */
         } else {
-            size_t w = fst_icol_width(d->type);
+            size_t w = fst_icol_row_bytes(id);
             if (FST_ICOL_IN(v->mask, id))
                 c->values = base ? (char *)store->col[id].values + (size_t)v->r0 * w : NULL;
             else
@@ -246,8 +245,7 @@ int fst_iview_commit(fst_iview *v, fst_ipart *store, const char *path) {
     if (at != v->r0) {
         /* a file before this one was skipped after its rows were reserved: close the gap */
         for (int id = 0; id < FST24_COL_COUNT; id++) {
-            const fst_icol_def *d = &fst_icol_defs[id];
-            size_t w = fst_icol_width(d->type);
+            size_t w = fst_icol_row_bytes(id);
             if (!FST_ICOL_IN(v->mask, id) || id == FST24_COL_PATH || !w) continue;
             memmove((char *)store->col[id].values + (size_t)at * w, (char *)store->col[id].values + (size_t)v->r0 * w,
                     (size_t)n * w);

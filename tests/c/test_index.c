@@ -97,6 +97,11 @@ static fst24_index_column col(fst24_index *ix, fst24_index_column_id id) {
 }
 
 static int str_eq(const fst24_index_column *c, int64_t r, const char *s) {
+    if (c->type == FST24_CT_FIXED_TEXT) { /* width bytes, NUL-padded */
+        const char *v = (const char *)c->values + (size_t)r * (size_t)c->width;
+        size_t n = strlen(s);
+        return n <= (size_t)c->width && !memcmp(v, s, n) && (n == (size_t)c->width || v[n] == '\0');
+    }
     int32_t a = c->offsets[r], b = c->offsets[r + 1];
     return (size_t)(b - a) == strlen(s) && !memcmp((const char *)c->values + a, s, (size_t)(b - a));
 }
@@ -118,7 +123,18 @@ static void test_columns_of_one_file(const char *path) {
                        desc = col(ix, FST24_COL_IS_DESCRIPTOR), name = col(ix, FST24_COL_DATA_TYPE_NAME),
                        vt = col(ix, FST24_COL_DATEV_TIME), fp = col(ix, FST24_COL_FORECAST_PERIOD),
                        key = col(ix, FST24_COL_KEY), pathc = col(ix, FST24_COL_PATH);
-    CHECK(nomvar.type == FST24_CT_UTF8 && grid.type == FST24_CT_INT64 && desc.type == FST24_CT_BOOL);
+    CHECK(nomvar.type == FST24_CT_FIXED_TEXT && nomvar.width == 4 && grid.type == FST24_CT_INT64 &&
+          desc.type == FST24_CT_BOOL);
+    fst24_index_column etiket = col(ix, FST24_COL_ETIKET), typvar = col(ix, FST24_COL_TYPVAR),
+                       grtyp = col(ix, FST24_COL_GRTYP);
+    CHECK(etiket.width == 12 && typvar.width == 2 && grtyp.width == 1 && unit.type == FST24_CT_UTF8 && unit.width == 0);
+    /* every fixed-text value is NUL-padded: no blank before the padding */
+    for (int64_t r = 0; r < ROWS; r++) {
+        const char *e = (const char *)etiket.values + 12 * r;
+        size_t n = strnlen(e, 12);
+        CHECK(n == 0 || e[n - 1] != ' ');
+        for (size_t i = n; i < 12; i++) CHECK(e[i] == '\0');
+    }
     CHECK(str_eq(&nomvar, 0, ">>") && str_eq(&nomvar, 2, "!!") && str_eq(&nomvar, 3, "TT") && str_eq(&nomvar, 8, "ME"));
     const int64_t *g = grid.values;
     CHECK(g[0] == g[1] && g[0] == g[3] && g[0] == g[7] && g[0] >= 0);
@@ -175,7 +191,10 @@ static void test_many_files(char paths[][512], int n) {
         fst24_index_column x = col(a, (fst24_index_column_id)id), y = col(b, (fst24_index_column_id)id);
         CHECK(x.null_count == y.null_count);
         int64_t rows = x.length;
-        if (x.type == FST24_CT_UTF8) {
+        if (x.type == FST24_CT_FIXED_TEXT) {
+            CHECK(x.width == y.width && x.width > 0);
+            CHECK(!memcmp(x.values, y.values, (size_t)rows * (size_t)x.width));
+        } else if (x.type == FST24_CT_UTF8) {
             CHECK(!memcmp(x.offsets, y.offsets, (size_t)(rows + 1) * 4));
             CHECK(!memcmp(x.values, y.values, (size_t)x.offsets[rows]));
         } else if (x.type == FST24_CT_BOOL) {
@@ -295,6 +314,11 @@ static void test_arrow_export(const char *path) {
     CHECK((size_t)doff[1] == strlen(path) && !memcmp(pathc->dictionary->buffers[2], path, strlen(path)));
     struct ArrowArray *nom = a.children[FST24_COL_NOMVAR];
     CHECK(nom->n_buffers == 3 && nom->buffers[0] == NULL && nom->length == ROWS);
+    /* fixed-text columns are exported as utf8 built for the export */
+    const int32_t *noff = nom->buffers[1];
+    const char *nch = nom->buffers[2];
+    CHECK(noff[0] == 0 && noff[1] == 2 && !memcmp(nch, ">>", 2));
+    CHECK(noff[4] - noff[3] == 2 && !memcmp(nch + noff[3], "TT", 2));
     struct ArrowArray *vt = a.children[FST24_COL_DATEV_TIME];
     CHECK(vt->null_count == 1 && vt->buffers[0] != NULL); /* the !! has no date */
     /* A consumer may move a child out and release the parent first. */
