@@ -135,7 +135,11 @@ def _plan(source: Source, recursive: bool) -> list[_Step]:
     else:
         items = list(source)
     # one stat per path, all in one C call (thousands of paths are common)
-    kinds = iter(_core.path_kinds([i for i in items if isinstance(i, (str, os.PathLike))]))
+    path_items = [i for i in items if isinstance(i, (str, os.PathLike))]
+    found = _core.path_kinds(path_items)
+    if len(path_items) == len(items) and not any(found):  # only files: one step
+        return [("paths", [os.fspath(i) for i in items], False)] if items else []
+    kinds = iter(found)
     for item in items:
         _expand_one(item, recursive, steps, kinds)
     merged: list[_Step] = []
