@@ -126,14 +126,17 @@ int fst_icol_put_str(fst_icol *c, int64_t r, const char *s, size_t len) {
 }
 
 void fst_icol_free(fst_icol *c) {
-    free(c->validity);
-    if (!c->borrowed) free(c->values);
-    free(c->offsets);
+    if (!c->in_block) {
+        free(c->validity);
+        free(c->offsets);
+    }
+    if (!c->borrowed) free(c->values); /* values in the store's block are borrowed from it */
     memset(c, 0, sizeof *c);
 }
 
 void fst_ipart_free(fst_ipart *p) {
     if (!p) return;
     for (int i = 0; i < FST24_COL_COUNT; i++) fst_icol_free(&p->col[i]);
+    free(p->block);
     free(p);
 }

@@ -33,6 +33,7 @@ extern const fst_icol_def fst_icol_defs[FST24_COL_COUNT];
 typedef struct fst_icol {
     int present;
     int borrowed;      /* values not owned by this column (arena or store) */
+    int in_block;      /* store: validity and offsets are in its block (values too, borrowed, but UTF8 text) */
     uint8_t *validity; /* nullable columns: one bit per row (1 = valid) */
     int64_t null_count;
     void *values;      /* values / bits / utf8 characters / dictionary codes / fixed text */
@@ -47,6 +48,7 @@ typedef struct fst_ipart {
     int64_t rows;
     int64_t cap;
     fst_icol col[FST24_COL_COUNT];
+    void *block; /* store: one allocation for every column's fixed-size buffers (index_store.c) */
 } fst_ipart;
 
 /* One file's rows while it is scanned: fixed-width columns of the index

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "index/index_internal.h"
 
@@ -30,27 +31,92 @@ static int regrow(void **buf, size_t bytes, size_t keep) {
     return FST24_OK;
 }
 
-int fst_istore_reserve(fst_ipart *s, int64_t cap) {
-    if (cap <= s->cap) return FST24_OK;
+/* The store's fixed-size buffers (validity, booleans, UTF8 offsets, fixed-width values) of
+ * every column live in one block, so that a large index takes transparent huge pages: 2 MiB
+ * pages fault in 512 times less often than the 4 KiB pages of forty separate buffers, whose
+ * faults were a fifth of the time of indexing 1,000 small files (docs/performance.md). UTF8
+ * characters grow apart. */
+#define BLOCK_ALIGN ((size_t)64)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static size_t block_round(size_t n) { return (n + BLOCK_ALIGN - 1) & ~(BLOCK_ALIGN - 1); }
+
+/* Bytes of column c's validity (first) and values/offsets (second) buffers for `rows` rows. */
+static void buffer_bytes(int id, int64_t rows, size_t *validity, size_t *values) {
+    const fst_icol_def *d = &fst_icol_defs[id];
+    *validity = d->nullable ? nbits_bytes(rows) : 0;
+    if (d->type == FST24_CT_BOOL)
+        *values = nbits_bytes(rows);
+    else if (d->type == FST24_CT_UTF8)
+        *values = (size_t)(rows + 1) * sizeof(int32_t); /* the offsets */
+    else
+        *values = (size_t)rows * fst_icol_row_bytes(id);
+}
+
+static void *block_alloc(size_t bytes) {
+    void *p = NULL;
+    if (bytes >= 2 * HUGE_PAGE) {
+        size_t rounded = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        if (posix_memalign(&p, HUGE_PAGE, rounded) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+#endif
+        return p;
+    }
+    return fst_icol_alloc(bytes);
+}
+
+/* Move the store's fixed-size buffers to a new block of `cap` rows, keeping its rows. */
+static int move_to_block(fst_ipart *s, int64_t cap) {
+    size_t total = 0;
+    for (int id = 0; id < FST24_COL_COUNT; id++) {
+        if (!s->col[id].present) continue;
+        size_t a, b;
+        buffer_bytes(id, cap, &a, &b);
+        total += block_round(a) + block_round(b);
+    }
+    char *block = block_alloc(total ? total : 1);
+    if (!block) return FST24_E_NOMEM;
+    size_t at = 0;
     for (int id = 0; id < FST24_COL_COUNT; id++) {
         fst_icol *c = &s->col[id];
         if (!c->present) continue;
-        const fst_icol_def *d = &fst_icol_defs[id];
-        int st = FST24_OK;
-        if (c->validity) st = regrow((void **)&c->validity, nbits_bytes(cap), nbits_bytes(s->rows));
-        if (st == FST24_OK) switch (d->type) {
-            case FST24_CT_BOOL: st = regrow(&c->values, nbits_bytes(cap), nbits_bytes(s->rows)); break;
-            case FST24_CT_UTF8:
-                st = regrow((void **)&c->offsets, (size_t)(cap + 1) * sizeof(int32_t),
-                            (size_t)(s->rows + 1) * sizeof(int32_t));
-                break;
-            default:
-                st = regrow(&c->values, (size_t)cap * fst_icol_row_bytes(id), (size_t)s->rows * fst_icol_row_bytes(id));
-            }
-        /* columns grown so far are larger than cap says: harmless */
-        if (st) return fst_error(st, "index: out of memory for %lld rows of column %s", (long long)cap, d->name);
+        const int utf8 = fst_icol_defs[id].type == FST24_CT_UTF8;
+        size_t a, b, keep_a, keep_b;
+        buffer_bytes(id, cap, &a, &b);
+        buffer_bytes(id, s->rows, &keep_a, &keep_b);
+        uint8_t *validity = a ? (uint8_t *)block + at : NULL;
+        at += block_round(a);
+        char *values = block + at;
+        at += block_round(b);
+        if (validity && c->validity) memcpy(validity, c->validity, keep_a);
+        void *old = utf8 ? (void *)c->offsets : c->values;
+        if (old) memcpy(values, old, keep_b);
+        if (!c->in_block) {
+            free(c->validity);
+            if (utf8)
+                free(c->offsets);
+            else if (!c->borrowed)
+                free(c->values);
+        }
+        c->validity = validity;
+        if (utf8) {
+            c->offsets = (int32_t *)(void *)values;
+        } else {
+            c->values = values;
+            c->borrowed = 1;
+        }
+        c->in_block = 1;
     }
+    free(s->block);
+    s->block = block;
     s->cap = cap;
+    return FST24_OK;
+}
+
+int fst_istore_reserve(fst_ipart *s, int64_t cap) {
+    if (cap <= s->cap) return FST24_OK;
+    if (move_to_block(s, cap)) return fst_error(FST24_E_NOMEM, "index: out of memory for %lld rows", (long long)cap);
     return FST24_OK;
 }
 
@@ -88,22 +154,14 @@ static void shrink(void **buf, size_t bytes) {
 void fst_istore_fit(fst_ipart *s) {
     for (int id = 0; id < FST24_COL_COUNT; id++) {
         fst_icol *c = &s->col[id];
-        if (!c->present) continue;
-        const fst_icol_def *d = &fst_icol_defs[id];
-        if (d->type == FST24_CT_UTF8 && c->chars_cap > c->chars_len) {
+        if (c->present && fst_icol_defs[id].type == FST24_CT_UTF8 && c->chars_cap > c->chars_len) {
             shrink(&c->values, (size_t)c->chars_len);
             c->chars_cap = c->chars_len;
         }
-        if (s->cap == s->rows) continue;
-        if (c->validity) shrink((void **)&c->validity, nbits_bytes(s->rows));
-        if (d->type == FST24_CT_BOOL)
-            shrink(&c->values, nbits_bytes(s->rows));
-        else if (d->type == FST24_CT_UTF8)
-            shrink((void **)&c->offsets, (size_t)(s->rows + 1) * sizeof(int32_t));
-        else
-            shrink(&c->values, (size_t)s->rows * fst_icol_row_bytes(id));
     }
-    s->cap = s->rows;
+    /* Reservations follow the files seen so far, exact for a uniform archive: a block larger
+     * than the rows is copied to an exact one (or kept when memory is short). */
+    if (s->cap > s->rows && s->block) move_to_block(s, s->rows);
 }
 
 int64_t fst_istore_memory(const fst_ipart *s) {
