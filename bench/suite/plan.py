@@ -214,13 +214,13 @@ def build(sets: Dict[str, Any], mode: str, librmn: bool, have_peers: bool, librm
 
         add(Group(f"py.xr_latlon.grid.{b}", "python", f"xr.open_dataset + 2-D lat/lon of a {_grid_n(sets)} rotated "
                   f"grid ({B})", "open the one-field file as an xarray Dataset and load its 2-D lat and lon "
-                  "coordinates, one thread (fst24: float64 from its in-process lat/lon cache after the first open, "
-                  "as fstd2nc keeps its grids; fst24 computed: the cache cleared before each open, float64 or "
-                  "float32, 1 or N threads; fstd2nc: float32, kept between opens)",
+                  "coordinates, one thread (fst24: float32, its default, from its in-process lat/lon cache after the "
+                  "first open, as fstd2nc keeps its grids; fst24 computed: the cache cleared before each open, "
+                  "float32 or float64, 1 or N threads; fstd2nc: float32, kept between opens)",
                   [Entry("fst24", "py", "xr_latlon", {"path": grid}),
                    Entry("fst24, computed", "py", "xr_latlon", {"path": grid, "cache": False}, role="multi"),
-                   Entry("fst24, computed, float32", "py", "xr_latlon",
-                         {"path": grid, "cache": False, "dtype": "float32"}, role="multi"),
+                   Entry("fst24, computed, float64", "py", "xr_latlon",
+                         {"path": grid, "cache": False, "dtype": "float64"}, role="multi"),
                    Entry(f"fst24, computed, {N} threads", "py", "xr_latlon",
                          {"path": grid, "cache": False, "threads": N}, threads=N, role="multi")] +
                   pe("fstd2nc", "fstd2nc.xr_latlon", {"path": grid}, rp), rate=True, note=note_rsf))

@@ -186,14 +186,14 @@ def xr_all(path: str) -> Result:
     return nb, f"{len(ds.data_vars)} variables loaded"
 
 
-def xr_latlon(path: str, cache: bool = True, dtype: str = "float64", threads: int = 1) -> Result:
+def xr_latlon(path: str, cache: bool = True, dtype: Optional[str] = None, threads: int = 1) -> Result:
     """Open + 2-D lat/lon; ``cache=False`` computes them at each open (fst24.dataset.LATLON cleared)."""
     xr = _xr()
     if not cache:
         import fst24.dataset
         if hasattr(fst24.dataset.LATLON, "clear"):
             fst24.dataset.LATLON.clear()
-    kw = {} if dtype == "float64" else {"latlon_dtype": dtype}
+    kw = {} if dtype is None else {"latlon_dtype": dtype}  # None: the default (float32)
     ds = xr.open_dataset(path, engine="fst24", threads=threads, **kw)
     lat, lon = np.asarray(ds["lat"].values), np.asarray(ds["lon"].values)
     ds.close()

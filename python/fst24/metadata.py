@@ -18,7 +18,7 @@ import glob as _glob
 import importlib
 import os
 import warnings
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union, cast
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -85,10 +85,6 @@ def _mask(names: Iterable[str]) -> int:
 _Step = tuple[str, Any, bool]
 
 
-def _has_magic(s: str) -> bool:
-    return any(c in s for c in "*?[")
-
-
 def _list_dir(path: str, recursive: bool) -> list[str]:
     if not recursive:
         return [os.path.join(path, n) for n in sorted(os.listdir(path))
@@ -100,7 +96,8 @@ def _list_dir(path: str, recursive: bool) -> list[str]:
     return out
 
 
-def _expand_one(item: Any, recursive: bool, steps: list[_Step]) -> None:
+def _expand_one(item: Any, recursive: bool, steps: list[_Step], kinds: Iterator[int]) -> None:
+    """Append the steps of one source item; ``kinds``: the _core.path_kinds of the path items, in order."""
     if not isinstance(item, (str, os.PathLike)):  # paths first: the common case, thousands a call
         from .file import File, FileSet
         if isinstance(item, File):
@@ -113,17 +110,20 @@ def _expand_one(item: Any, recursive: bool, steps: list[_Step]) -> None:
         raise _error(InvalidArgumentError,
                      f"index() takes paths, globs, directories, File or FileSet objects, not {type(item).__name__}")
     path = os.fspath(item)
-    # One stat for a plain path (thousands of them are common): the glob test only when it has magic.
-    if _has_magic(path) and not os.path.exists(path):
+    kind = next(kinds)
+    if kind == 0:  # a file (or a path the index reports): consecutive ones make one step
+        if steps and steps[-1][0] == "paths" and not steps[-1][2]:
+            steps[-1][1].append(path)
+        else:
+            steps.append(("paths", [path], False))
+    elif kind == 2:
         matches = sorted(p for p in _glob.glob(path, recursive=recursive) if os.path.isfile(p))
         if not matches:
             from .errors import FileNotFoundError
             raise _error(FileNotFoundError, f"no file matches {path!r}")
         steps.append(("paths", matches, True))
-    elif os.path.isdir(path):
-        steps.append(("paths", _list_dir(path, recursive), True))
     else:
-        steps.append(("paths", [path], False))
+        steps.append(("paths", _list_dir(path, recursive), True))
 
 
 def _plan(source: Source, recursive: bool) -> list[_Step]:
@@ -131,10 +131,13 @@ def _plan(source: Source, recursive: bool) -> list[_Step]:
     from .file import File, FileSet
     steps: list[_Step] = []
     if isinstance(source, (str, os.PathLike, File, FileSet)) or not isinstance(source, Iterable):
-        _expand_one(source, recursive, steps)
+        items: list[Any] = [source]
     else:
-        for item in source:
-            _expand_one(item, recursive, steps)
+        items = list(source)
+    # one stat per path, all in one C call (thousands of paths are common)
+    kinds = iter(_core.path_kinds([i for i in items if isinstance(i, (str, os.PathLike))]))
+    for item in items:
+        _expand_one(item, recursive, steps, kinds)
     merged: list[_Step] = []
     for kind, what, skip in steps:
         if kind == "paths" and merged and merged[-1][0] == "paths" and merged[-1][2] == skip:

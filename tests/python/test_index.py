@@ -8,6 +8,7 @@ without the shared corpus.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 import warnings
@@ -324,6 +325,13 @@ def test_sources_globs_directories_files_and_sets(fixtures: dict[str, Path], tmp
     assert both.equals(fst24.index([fixtures["xdf"], fixtures["rsf"]]))
     empty = fst24.index([])
     assert empty.height == 0 and empty.schema == by_dir.schema
+    # one stat per path, in one C call: 0 file (or what the index reports), 1 directory, 2 glob pattern
+    assert fst24._core.path_kinds([str(fixtures["xdf"]), sub, str(tmp_path / "*.fst"),
+                                   str(tmp_path / "missing.fst")]) == bytes([0, 1, 2, 0])
+    # a list mixing them keeps its order, directories and globs expanded in place
+    mixed = fst24.index([fixtures["rsf"], sub, str(tmp_path / "*.fst"), fixtures["xdf"]])
+    runs = [k for k, _ in itertools.groupby(mixed["path"].cast(pl.String).to_list())]
+    assert runs == [str(fixtures["rsf"]), str(sub / "copy.fst")] + [str(p) for p in order] + [str(fixtures["xdf"])]
 
 
 def test_open_file_being_written(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ import fst24
 from conftest import CORPUS, fnv1a64, load_dump
 
 xr = pytest.importorskip("xarray")
+import xarray_fixtures as X  # noqa: E402
 from fst24 import dataset as model  # noqa: E402
 from test_xarray import assert_same_records  # noqa: E402
-import xarray_fixtures as X  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "ref").is_dir(), reason=f"corpus not found at {CORPUS}")
 
