@@ -14,10 +14,11 @@
 /* The rotated grids (GEM's Z on E) are the large ones, so their lat/lon must
  * be fast. librmn computes them in single precision and the contract with its
  * output is 1e-4 degrees, so the rotation, square root and atan run in float
- * (16 lanes with AVX-512 against 8 in double: 15 -> 8 ms for 2000 x 2000, see
- * docs/performance.md). The octant turns of atan2 are kept exact as a multiple
- * of 30 degrees and added in double, so only the reduced angle carries float
- * rounding: within 8e-6 degrees of the double-precision result. Clones for
+ * (16 lanes with AVX-512 against 8 in double: 15 -> 8 ms for 2000 x 2000, then
+ * 6.3 ms with the hardware square root, see docs/performance.md). The octant
+ * turns of atan2 are kept exact as a multiple of 30 degrees and added in
+ * double, so only the reduced angle carries float rounding: within 8e-6
+ * degrees of the double-precision result. Clones for
  * x86-64-v4 (AVX-512) and v3 (AVX2 + FMA); the default target has 4-wide SSE2
  * floats and no FMA. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -26,23 +27,28 @@
 #define GRID_KERNEL GRID_NOTRAP
 #endif
 
-/* atan(mn / mx) for 0 <= mn <= mx, as 30 *k degrees + the returned radians
- * (*k is 0 or 1, the result within +-pi/12), branch-free so that loops
- * vectorise. Past tan(pi/12) the ratio is reduced by pi/6 as in grid_atan2
- * (one division either way), then t + t^3 P(t^2), P a 3-term least-squares
- * fit of (atan(t)/t - 1)/t^2 on |t| <= tan(pi/12): within 2.3e-8 relative
- * (float's ulp is 6e-8). atan(0/0) = 0. */
-GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k) {
+/* atan(mn / mx) for 0 <= mn <= mx as 30 *k degrees + atan(*num / *den)
+ * radians (*k is 0 or 1, the ratio within +-tan(pi/12)): past tan(pi/12) the
+ * ratio is reduced by pi/6 as in grid_atan2. The division and the polynomial
+ * (atan_poly_f) are left to the caller so that its two arctangents per point
+ * stay two independent chains. Branch-free so that loops vectorise; atan(0/0)
+ * = 0. */
+GRID_NOTRAP static inline void atan_reduce_f(float mn, float mx, float *num, float *den, float *k) {
     /* the reduction is arithmetic on kk rather than selects: with selects GCC
      * splits the division and the polynomial into both arms */
     const float kk = mn > 0.26794919f * mx ? 1.0f : 0.0f; /* tan(pi/12) */
-    const float num = mn + kk * (0.73205081f * mn - mx);  /* sqrt(3) mn - mx */
-    const float den = (mx > 0 ? mx : 1.0f) + kk * (0.73205081f * mx + mn);
-    const float t = num / den, s = t * t;
+    *num = mn + kk * (0.73205081f * mn - mx);             /* sqrt(3) mn - mx */
+    *den = (mx > 0 ? mx : 1.0f) + kk * (0.73205081f * mx + mn);
+    *k = kk;
+}
+
+/* atan(t) for |t| <= tan(pi/12): t + t^3 P(t^2), P a 3-term least-squares
+ * fit of (atan(t)/t - 1)/t^2: within 2.3e-8 relative (float's ulp is 6e-8). */
+GRID_NOTRAP static inline float atan_poly_f(float t) {
+    const float s = t * t;
     float p = -0.12870606f;
     p = p * s + 0.19942775f;
     p = p * s - 0.33332668f;
-    *k = kk;
     return (t * s) * p + t;
 }
 
@@ -51,18 +57,24 @@ GRID_NOTRAP static inline float atan_reduced_f(float mn, float mx, float *k) {
  * quadrant exactly in *d and add the two in double, so only the reduced
  * angle carries float rounding. atan(0/0) = 0. */
 GRID_NOTRAP static inline float atan_quadrant_f(float ay, float ax, float *d) {
-    float k;
-    const float e = atan_reduced_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &k);
-    const float o = 30.0f * k;
+    float num, den, k;
+    atan_reduce_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &num, &den, &k);
+    const float e = atan_poly_f(num / den), o = 30.0f * k;
     *d = ay > ax ? 90.0f - o : o; /* atan(a/b) = 90 - atan(b/a) */
     return ay > ax ? -e : e;
 }
 
-/* sqrt(q) for q >= 0 in float without the libm call (whose errno handling
- * stops vectorisation): reciprocal square root by the exponent-halving bit
- * trick, two Newton steps (relative error 3.4e-2 -> 1.8e-3 -> 4.6e-6), then
- * one Newton step on the root itself (-> float rounding). sqrt(0) = 0. */
+/* sqrt(q) for q >= 0 in float. This file is compiled with -fno-math-errno
+ * (CMakeLists.txt), so the hardware square root (one instruction, correctly
+ * rounded) vectorises. Without it the libm call's errno handling would stop
+ * vectorisation, so the fallback is the exponent-halving bit trick for the
+ * reciprocal square root, two Newton steps (relative error 3.4e-2 -> 1.8e-3
+ * -> 4.6e-6), then one Newton step on the root itself (-> float rounding).
+ * sqrt(0) = 0. */
 GRID_NOTRAP static inline float sqrt_f(float q) {
+#ifdef __NO_MATH_ERRNO__
+    return __builtin_sqrtf(q);
+#else
     uint32_t b;
     memcpy(&b, &q, sizeof b);
     b = 0x5f375a86u - (b >> 1);
@@ -73,34 +85,45 @@ GRID_NOTRAP static inline float sqrt_f(float q) {
     r = r * (1.5f - hq * r * r);
     const float h = q * r;
     return h + 0.5f * r * (q - h * h);
+#endif
 }
 
 /* One row: geographic xyz = cphi * (u, v, w) + (cx, cy, cz), where (u, v, w)
  * are the per-column terms of the rotation; lat = atan2(z, |xy|), within
  * [-90, 90] since e <= 0 when d is 90; lon = atan2(y, x) turned to [0, 360).
- * Every select picks between values computed unconditionally, so GCC makes
- * them vector blends. */
+ * Both reductions come before both divisions, which keeps the two chains
+ * (square root -> division -> polynomial) apart for the scheduler: 8 % faster
+ * than one whole arctangent after the other. Every select picks between
+ * values computed unconditionally, so GCC makes them vector blends. */
 /* The row kernel, for double (rotated_row_f) and float (rotated_row_f32) results: a float
- * result is the double one rounded, so both give the same values. */
+ * result is the double one rounded, so both give the same values. A longitude of 360 - a
+ * tiny angle rounds to 360 (in double, or in float from double): that is 0; for float
+ * results the float test is enough, since l >= 360 rounds to a float >= 360. */
 #define ROTATED_ROW_KERNEL(NAME, OUT)                                                                                  \
     GRID_KERNEL                                                                                                        \
     static void NAME(float cphi, float cx, float cy, float cz, const float *u, const float *v, const float *w,         \
                      int32_t n, OUT *lat, OUT *lon) {                                                                  \
         for (int32_t i = 0; i < n; i++) {                                                                              \
             const float gx = cphi * u[i] + cx, gy = cphi * v[i] + cy, gz = cphi * w[i] + cz;                           \
-            float d;                                                                                                   \
-            float e = atan_quadrant_f(fabsf(gz), sqrt_f(gx * gx + gy * gy), &d);                                       \
+            const float az = fabsf(gz), h = sqrt_f(gx * gx + gy * gy), ax = fabsf(gx), ay = fabsf(gy);                 \
+            float n1, d1, k1, n2, d2, k2;                                                                              \
+            atan_reduce_f(az < h ? az : h, az < h ? h : az, &n1, &d1, &k1);                                            \
+            atan_reduce_f(ax < ay ? ax : ay, ax < ay ? ay : ax, &n2, &d2, &k2);                                        \
+            float e = atan_poly_f(n1 / d1), d = 30.0f * k1;                                                            \
+            e = az > h ? -e : e; /* atan(a/b) = 90 - atan(b/a) */                                                      \
+            d = az > h ? 90.0f - d : d;                                                                                \
             d = gz < 0 ? -d : d;                                                                                       \
             e = gz < 0 ? -e : e;                                                                                       \
             lat[i] = (OUT)((double)e * GRID_DEG + (double)d);                                                          \
-            e = atan_quadrant_f(fabsf(gy), fabsf(gx), &d);                                                             \
+            e = atan_poly_f(n2 / d2);                                                                                  \
+            d = 30.0f * k2;                                                                                            \
+            e = ay > ax ? -e : e;                                                                                      \
+            d = ay > ax ? 90.0f - d : d;                                                                               \
             d = gx < 0 ? 180.0f - d : d;                                                                               \
             e = gx < 0 ? -e : e;                                                                                       \
             d = gy < 0 ? 360.0f - d : d; /* [0, 360) rather than (-180, 180] */                                        \
             e = gy < 0 ? -e : e;                                                                                       \
-            /* 360 - a tiny angle rounds to 360 (in double, or in float from double): that is 0 */                     \
-            const double l = (double)e * GRID_DEG + (double)d;                                                         \
-            const OUT o = (OUT)(l < 360.0 ? l : 0.0);                                                                  \
+            const OUT o = (OUT)((double)e * GRID_DEG + (double)d);                                                     \
             lon[i] = o < (OUT)360 ? o : (OUT)0;                                                                        \
         }                                                                                                              \
     }
