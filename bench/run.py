@@ -192,8 +192,11 @@ class Pool:
     """The persistent workers, started on first use."""
 
     def __init__(self, c_exe: Path, librmn: Optional[Tuple[Path, str]], peers: Optional[str]) -> None:
+        # "py-apart": a second fst24 Python worker for tasks whose after-effects (Polars'
+        # threads after Parquet I/O) would slow the tasks measured after them in one process
         self.defs: Dict[str, Any] = {"c": lambda: Worker("c", [str(c_exe)]),
-                                     "py": lambda: python_worker("py", sys.executable)}
+                                     "py": lambda: python_worker("py", sys.executable),
+                                     "py-apart": lambda: python_worker("py-apart", sys.executable, "fst24")}
         if librmn:
             self.defs["librmn"] = lambda: Worker("librmn", [str(librmn[0]), librmn[1]])
         if peers:

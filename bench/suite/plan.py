@@ -20,7 +20,7 @@ NCPU = os.cpu_count() or 1
 @dataclass
 class Entry:
     tool: str                 # column label: fst24, librmn, rpnpy, fstd2nc, memcpy, warm read ...
-    worker: str               # c | librmn | py | peers
+    worker: str               # c | librmn | py | py-apart (a second fst24 process) | peers
     task: str
     args: Dict[str, Any]
     threads: int = 1
@@ -195,7 +195,8 @@ def build(sets: Dict[str, Any], mode: str, librmn: bool, have_peers: bool, librm
                   [Entry("fst24", "py", "index", {"paths": many, "threads": 1}),
                    Entry(f"fst24, {N} threads", "py", "index", {"paths": many, "threads": N}, threads=N,
                          role="multi"),
-                   Entry("fst24, cached", "py", "index_cached", {"paths": many, "threads": 1}, role="multi")] +
+                   Entry("fst24, cached", "py-apart", "index_cached", {"paths": many, "threads": 1},
+                         role="multi")] +
                   pe("fstd2nc", "fstd2nc.index", {"paths": many}, rp) + pe("rpnpy", "rpnpy.index", {"paths": many}, rp),
                   per_record=len(many) * _n(sets, "many_per"), note=note_rsf))
         add(Group(f"py.latlon.grid.{b}", "python", f"lat/lon of a {_grid_n(sets)} rotated grid ({B})",

@@ -90,8 +90,8 @@ class Worker:
             p.wait()
 
 
-def python_worker(kind: str, python: str) -> Worker:
-    side = "fst24" if kind == "py" else "peers"
+def python_worker(kind: str, python: str, side: Optional[str] = None) -> Worker:
+    side = side or ("fst24" if kind == "py" else "peers")
     # the worker must not pick up this repository's python/ sources or a stray fst24 in the peers' venv
     return Worker(kind, [python, "-u", str(WORKER_PY), side], env={"PYTHONDONTWRITEBYTECODE": "1"})
 

@@ -79,11 +79,27 @@ nomem:
 
 /* ---- arrays --------------------------------------------------------------- */
 
+/* The string views of every text column of one export, in one buffer (large ones then take
+ * huge pages: thousands of page faults fewer), shared by their arrays: freed when the last
+ * of them is released. */
+typedef struct shared_buf {
+    int refs; /* atomic */
+    void *mem;
+} shared_buf;
+
 typedef struct array_priv {
     fst24_index *ix;
     const void *buffers[3];
-    void *owned; /* a buffer built for this export (string views, utf8 of fixed text) */
+    void *owned;        /* a buffer built for this export (utf8 of fixed text) */
+    shared_buf *shared; /* or a part of the shared views */
 } array_priv;
+
+static void shared_unref(shared_buf *b) {
+    if (b && __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(b->mem);
+        free(b);
+    }
+}
 
 /* The (empty) list of variadic buffer sizes of a view array whose values are all inline. */
 static const int64_t no_variadic_sizes[1] = {0};
@@ -104,6 +120,7 @@ static void release_array(struct ArrowArray *a) {
     if (p) {
         fst_index_unref(p->ix);
         free(p->owned);
+        shared_unref(p->shared);
         free(p);
     }
     a->release = NULL;
@@ -120,6 +137,7 @@ static int init_array(struct ArrowArray *a, fst24_index *ix, int64_t length, int
     p->buffers[1] = b1;
     p->buffers[2] = b2;
     p->owned = NULL;
+    p->shared = NULL;
     a->length = length;
     a->null_count = null_count;
     a->n_buffers = n_buffers;
@@ -145,11 +163,9 @@ static int32_t fixed_utf8(const fst_icol *c, int width, int64_t r, char *out) {
     return k;
 }
 
-/* Arrow string views of a column whose values are at most 12 bytes: each
- * view is the length (int32) and the bytes inline, zero padded. */
-static void *build_views(int id, const fst_icol *c, int64_t rows) {
-    uint8_t *v = fst_icol_alloc((size_t)rows * 16);
-    if (!v) return NULL;
+/* Arrow string views (rows * 16 bytes at v) of a column whose values are at most 12 bytes:
+ * each view is the length (int32) and the bytes inline, zero padded. */
+static void build_views(int id, const fst_icol *c, int64_t rows, uint8_t *v) {
     const int width = fst_icol_defs[id].width;
     const char *chars = c->values;
     for (int64_t r = 0; r < rows; r++) {
@@ -167,7 +183,6 @@ static void *build_views(int id, const fst_icol *c, int64_t rows) {
         memcpy(view, &len, 4); /* native byte order, as every buffer of the C data interface */
         memcpy(view + 4, src, (size_t)(len <= 12 ? len : 12));
     }
-    return v;
 }
 
 /* A fixed-text column as Arrow utf8: offsets (rows + 1 int32) then the characters, in one
@@ -189,19 +204,19 @@ static void *build_utf8(int id, const fst_icol *c, int64_t rows, char **chars) {
     return b;
 }
 
-static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *a) {
+/* `views`: the shared views buffer and this column's part of it (string-view columns). */
+static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *a, shared_buf *views, uint8_t *part) {
     const fst_icol_def *d = &fst_icol_defs[id];
     const fst_icol *c = &ix->merged->col[id];
     const void *validity = c->null_count ? c->validity : NULL;
     int st;
     if (as_view(id, flags)) {
-        void *views = build_views(id, c, ix->rows);
-        if (!views) return FST24_E_NOMEM;
-        st = init_array(a, ix, ix->rows, c->null_count, 3, validity, views, no_variadic_sizes);
-        if (st)
-            free(views);
-        else
-            ((array_priv *)a->private_data)->owned = views;
+        build_views(id, c, ix->rows, part);
+        st = init_array(a, ix, ix->rows, c->null_count, 3, validity, part, no_variadic_sizes);
+        if (st == FST24_OK) {
+            __atomic_add_fetch(&views->refs, 1, __ATOMIC_RELAXED);
+            ((array_priv *)a->private_data)->shared = views;
+        }
         return st;
     }
     switch (d->type) {
@@ -235,22 +250,43 @@ static int export_column(fst24_index *ix, int id, int flags, struct ArrowArray *
 }
 
 static int export_array(fst24_index *ix, int flags, struct ArrowArray *out) {
-    int n = num_columns(ix);
+    int n = num_columns(ix), nviews = 0;
+    const size_t view_bytes = ((size_t)ix->rows * 16 + 63) & ~(size_t)63;
+    for (int id = 0; id < FST24_COL_COUNT; id++) nviews += FST_ICOL_IN(ix->mask, id) && as_view(id, flags);
+    shared_buf *views = NULL;
+    if (nviews) {
+        views = calloc(1, sizeof *views);
+        if (!views) return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
+        views->refs = 1; /* this function's, dropped at its end */
+        views->mem = fst_icol_block_alloc(view_bytes * (size_t)nviews + 1);
+        if (!views->mem) {
+            free(views);
+            return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
+        }
+    }
     int st = init_array(out, ix, ix->rows, 0, 1, NULL, NULL, NULL);
-    if (st) return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
+    if (st) {
+        shared_unref(views);
+        return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
+    }
     out->children = calloc((size_t)(n ? n : 1), sizeof *out->children);
     if (!out->children) goto nomem;
+    int k = 0;
     for (int id = 0; id < FST24_COL_COUNT; id++) {
         if (!FST_ICOL_IN(ix->mask, id)) continue;
         struct ArrowArray *c = malloc(sizeof *c);
         if (!c) goto nomem;
         memset(c, 0, sizeof *c);
         out->children[out->n_children++] = c; /* released with the parent even if half built */
-        if (export_column(ix, id, flags, c) != FST24_OK) goto nomem;
+        uint8_t *part = NULL;
+        if (views && as_view(id, flags)) part = (uint8_t *)views->mem + view_bytes * (size_t)k++;
+        if (export_column(ix, id, flags, c, views, part) != FST24_OK) goto nomem;
     }
+    shared_unref(views);
     return FST24_OK;
 nomem:
     release_array(out);
+    shared_unref(views);
     return fst_error(FST24_E_NOMEM, "index: out of memory for the Arrow array");
 }
 

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "index/index_internal.h"
 
@@ -73,6 +74,20 @@ void *fst_icol_alloc(size_t bytes) {
     if (rounded < 4096) return malloc(rounded ? rounded : 64);
     if (posix_memalign(&p, 64, rounded) != 0) return NULL;
     return p;
+}
+
+void *fst_icol_block_alloc(size_t bytes) {
+    const size_t huge = (size_t)2 << 20;
+    void *p = NULL;
+    if (bytes >= 2 * huge) {
+        size_t rounded = (bytes + huge - 1) & ~(huge - 1);
+        if (posix_memalign(&p, huge, rounded) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+#endif
+        return p;
+    }
+    return fst_icol_alloc(bytes);
 }
 
 size_t fst_icol_width(fst24_column_type type) {

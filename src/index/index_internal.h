@@ -104,7 +104,11 @@ struct fst24_index {
 
 /* ---- column buffers (index_cols.c) -------------------------------------- */
 
-void *fst_icol_alloc(size_t bytes);            /* 64-byte aligned, NULL on failure */
+void *fst_icol_alloc(size_t bytes); /* 64-byte aligned, NULL on failure */
+/* A large buffer (the store's block, the export's string views): 2 MiB aligned and advised
+ * for transparent huge pages from 4 MiB on (a few page faults instead of thousands when it
+ * is first written); fst_icol_alloc below. Freed with free(). */
+void *fst_icol_block_alloc(size_t bytes);
 size_t fst_icol_width(fst24_column_type type); /* bytes per value; 0 for BOOL/UTF8/FIXED_TEXT */
 /* Bytes per row of column id's values buffer when that is fixed (numbers, FIXED_TEXT); 0 for
  * BOOL and UTF8. */

@@ -13,7 +13,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "index/index_internal.h"
 
@@ -37,7 +36,6 @@ static int regrow(void **buf, size_t bytes, size_t keep) {
  * faults were a fifth of the time of indexing 1,000 small files (docs/performance.md). UTF8
  * characters grow apart. */
 #define BLOCK_ALIGN ((size_t)64)
-#define HUGE_PAGE ((size_t)2 << 20)
 
 static size_t block_round(size_t n) { return (n + BLOCK_ALIGN - 1) & ~(BLOCK_ALIGN - 1); }
 
@@ -53,19 +51,6 @@ static void buffer_bytes(int id, int64_t rows, size_t *validity, size_t *values)
         *values = (size_t)rows * fst_icol_row_bytes(id);
 }
 
-static void *block_alloc(size_t bytes) {
-    void *p = NULL;
-    if (bytes >= 2 * HUGE_PAGE) {
-        size_t rounded = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        if (posix_memalign(&p, HUGE_PAGE, rounded) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-        (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
-#endif
-        return p;
-    }
-    return fst_icol_alloc(bytes);
-}
-
 /* Move the store's fixed-size buffers to a new block of `cap` rows, keeping its rows. */
 static int move_to_block(fst_ipart *s, int64_t cap) {
     size_t total = 0;
@@ -75,7 +60,7 @@ static int move_to_block(fst_ipart *s, int64_t cap) {
         buffer_bytes(id, cap, &a, &b);
         total += block_round(a) + block_round(b);
     }
-    char *block = block_alloc(total ? total : 1);
+    char *block = fst_icol_block_alloc(total ? total : 1);
     if (!block) return FST24_E_NOMEM;
     size_t at = 0;
     for (int id = 0; id < FST24_COL_COUNT; id++) {
