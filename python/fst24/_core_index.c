@@ -434,6 +434,10 @@ static PyObject *mod_path_kinds(PyObject *self, PyObject *arg) {
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &bytes[i])) {
+            if (PyErr_ExceptionMatches(PyExc_ValueError)) { /* an embedded NUL: no file has that name */
+                PyErr_Clear();
+                raise_invalid("index: path %zd of the source contains a NUL character", i);
+            }
             Py_CLEAR(out);
             goto done;
         }

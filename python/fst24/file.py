@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core, _memory
+from ._util import _fspath
 from .errors import CastingError, ExtMetaWarning, InvalidArgumentError, _error
 from .record import _DTYPE_ELEM, HEADER_FIELDS, Record, _as_record_array, _stamp
 
@@ -283,7 +284,7 @@ class File(_core.FileBase, _Searchable):
         self._map: Optional[mmap.mmap] = None
         self._map_lock = threading.Lock()
         self._set: Optional["weakref.ref[FileSet]"] = None
-        super().__init__(os.fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write,
+        super().__init__(_fspath(path), _MODES[mode], _BACKENDS[key], parallel, force_write,
                          keep_missing_flag, segment_size or 0)
         log.debug("opened %s mode=%s backend=%s", path, mode, self.backend)
         info = self._info()
@@ -604,7 +605,7 @@ def repair(source: PathLike, target: PathLike) -> dict[str, Any]:
     a clean file), ``format``, ``summary`` (one line) and ``problems`` (one
     line per record or stretch of bytes that could not be recovered).
     """
-    report, problems = _core.repair(os.fspath(source), os.fspath(target))
+    report, problems = _core.repair(_fspath(source), _fspath(target))
     out = dict(report)
     out["format"] = _KINDS.get(int(out.pop("kind")), "other")
     out["problems"] = list(problems)
@@ -620,11 +621,11 @@ def detect(path: PathLike) -> str:
     (sequential XDF), 'rsf', 'fst89' (1989 random file), 'fst89_seq' (1989 sequential,
     not readable), 'xdf_corrupt',
     'burp', 'other', 'empty', 'missing' or 'unreadable'."""
-    code, _ = _core.detect(os.fspath(path))
+    code, _ = _core.detect(_fspath(path))
     return _KINDS.get(int(code), "other")
 
 
 def is_fst(path: PathLike) -> bool:
     """True if ``path`` holds an FST file this library can open (by content)."""
-    code, _ = _core.detect(os.fspath(path))
+    code, _ = _core.detect(_fspath(path))
     return int(code) in (1, 2, 3, 4)

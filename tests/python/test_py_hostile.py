@@ -104,3 +104,14 @@ def test_1989_file_format_is_reported() -> None:
             assert f.info()["format"] == "fst89"
     except fst24.UnsupportedError as e:
         assert str(path) in str(e)
+
+
+def test_nul_in_a_file_name_is_an_fst24_error(tmp_path: Path) -> None:
+    # the OS calls reject such a name with a bare ValueError: every entry point says which argument
+    bad = str(tmp_path / "a\0b.fst")
+    for call in (lambda: fst24.open(bad), lambda: fst24.File(bad, "w"), lambda: fst24.detect(bad),
+                 lambda: fst24.is_fst(bad), lambda: fst24.repair(bad, tmp_path / "out.fst"),
+                 lambda: fst24.index(bad), lambda: fst24.index([str(tmp_path), bad]),
+                 lambda: fst24.read([{"path": bad, "key": 1}])):
+        with pytest.raises(fst24.InvalidArgumentError, match="NUL"):
+            call()
