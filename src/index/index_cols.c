@@ -80,10 +80,11 @@ void *fst_icol_block_alloc(size_t bytes) {
     const size_t huge = (size_t)2 << 20;
     void *p = NULL;
     if (bytes >= 2 * huge) {
-        size_t rounded = (bytes + huge - 1) & ~(huge - 1);
-        if (posix_memalign(&p, huge, rounded) != 0) return NULL;
+        /* only the whole 2 MiB pages inside the buffer: the tail stays in small pages, so
+         * that no page beyond the buffer's bytes becomes resident */
+        if (posix_memalign(&p, huge, bytes) != 0) return NULL;
 #ifdef MADV_HUGEPAGE
-        (void)madvise(p, rounded, MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
+        (void)madvise(p, bytes & ~(huge - 1), MADV_HUGEPAGE); /* a hint: without it, 4 KiB pages */
 #endif
         return p;
     }
