@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,25 +60,7 @@ int fst_pwrite_all(struct fst24_file *f, const void *buf, size_t n, int64_t off)
 static int grow_entries(struct fst24_file *f, int64_t n) {
     if (n <= f->cap_entries) return FST24_OK;
     pthread_rwlock_wrlock(&f->dir_lock);
-    fst_entry *grown = NULL;
-    size_t bytes = (size_t)n * sizeof *grown, huge = (size_t)2 << 20;
-    if (!f->entries && bytes >= 2 * huge) {
-        /* A large directory read at open (50,000 entries: 7.6 MB): in transparent huge pages
-         * its first touch takes a few page faults instead of ~1,900, what dominated the first
-         * open of a large file in a process (docs/performance.md). */
-        /* rounded up to whole huge pages (at most 2 MiB more): a tail in small pages would
-         * fault in 4 KiB at a time at every open (1.4 -> 1.9 ms for 50,000 entries) */
-        size_t rounded = (bytes + huge - 1) & ~(huge - 1);
-        if (posix_memalign((void **)&grown, huge, rounded) == 0) {
-#ifdef MADV_HUGEPAGE
-            (void)madvise(grown, rounded, MADV_HUGEPAGE);
-#endif
-        } else {
-            grown = NULL;
-        }
-    } else {
-        grown = realloc(f->entries, bytes);
-    }
+    fst_entry *grown = realloc(f->entries, (size_t)n * sizeof *grown);
     if (grown) {
         if (f->num_entries >= f->cap_entries) grown[f->num_entries].ext_meta = NULL; /* a new slot */
         f->entries = grown;
