@@ -37,22 +37,6 @@ static inline int tc_finish(void) {
     return tc_failed != 0;
 }
 
-static inline uint32_t tc_f32bits(float f) {
-    uint32_t b;
-    memcpy(&b, &f, 4);
-    return b;
-}
-static inline float tc_f32(uint32_t b) {
-    float f;
-    memcpy(&f, &b, 4);
-    return f;
-}
-static inline uint64_t tc_f64bits(double f) {
-    uint64_t b;
-    memcpy(&b, &f, 8);
-    return b;
-}
-
 /* FNV-1a 64 as in the corpus dumps. */
 static inline uint64_t tc_fnv1a64(const void *p, size_t n) {
     const unsigned char *b = p;
