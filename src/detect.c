@@ -30,22 +30,25 @@ static fst24_file_kind detect_bytes(const unsigned char *b, size_t n, int64_t si
     return FST24_KIND_OTHER;
 }
 
+/* Read the file's first `cap` bytes (fewer for a shorter file) into buf and tell its kind;
+ * *got: the bytes read (0 when unreadable). */
+static fst24_file_kind detect_start(int fd, int64_t size, unsigned char *buf, size_t cap, size_t *got) {
+    ssize_t n;
+    do n = pread(fd, buf, cap, 0);
+    while (n < 0 && errno == EINTR);
+    *got = n < 0 ? 0 : (size_t)n;
+    return n < 0 ? FST24_KIND_UNREADABLE : detect_bytes(buf, (size_t)n, size);
+}
+
 fst24_file_kind fst_detect_fd(int fd, int64_t size) {
     unsigned char buf[128];
-    ssize_t got = pread(fd, buf, sizeof buf, 0);
-    if (got < 0) return FST24_KIND_UNREADABLE;
-    return detect_bytes(buf, (size_t)got, size);
+    size_t got;
+    return detect_start(fd, size, buf, sizeof buf, &got);
 }
 
 fst24_file_kind fst_detect_head(struct fst24_file *f) {
-    f->head_len = 0;
-    ssize_t got;
-    do got = pread(f->fd, f->head, sizeof f->head, 0);
-    while (got < 0 && errno == EINTR);
-    if (got < 0) return FST24_KIND_UNREADABLE;
     /* bytes past a shorter file's end are never served: its reads there fail as before */
-    f->head_len = (size_t)got;
-    return detect_bytes(f->head, (size_t)got, f->file_size);
+    return detect_start(f->fd, f->file_size, f->head, sizeof f->head, &f->head_len);
 }
 
 fst24_file_kind fst24_detect(const char *path) {
