@@ -46,6 +46,21 @@ static int ready(IndexObject *self) {
     return 1;
 }
 
+/* The file-system bytes of the n paths of `seq` (a PySequence_Fast) into bytes[] (new
+ * references, released by the caller); a NUL in a path, which no file name can hold, is
+ * InvalidArgumentError naming its position. 0 on failure, with the exception set. */
+static int fs_paths(PyObject *seq, Py_ssize_t n, PyObject **bytes) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &bytes[i])) continue;
+        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+            PyErr_Clear();
+            raise_invalid("index: path %zd of the source contains a NUL character", i);
+        }
+        return 0;
+    }
+    return 1;
+}
+
 /* add_paths(paths: sequence of str/PathLike, skip_not_fst: bool) */
 static PyObject *Index_add_paths(IndexObject *self, PyObject *args) {
     PyObject *seq_obj;
@@ -61,10 +76,8 @@ static PyObject *Index_add_paths(IndexObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &bytes[i])) goto done;
-        paths[i] = PyBytes_AS_STRING(bytes[i]);
-    }
+    if (!fs_paths(seq, n, bytes)) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) paths[i] = PyBytes_AS_STRING(bytes[i]);
     int st;
     fst24_index *ix = self->ix;
     Py_BEGIN_ALLOW_THREADS
@@ -432,15 +445,9 @@ static PyObject *mod_path_kinds(PyObject *self, PyObject *arg) {
         out = NULL;
         goto done;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &bytes[i])) {
-            if (PyErr_ExceptionMatches(PyExc_ValueError)) { /* an embedded NUL: no file has that name */
-                PyErr_Clear();
-                raise_invalid("index: path %zd of the source contains a NUL character", i);
-            }
-            Py_CLEAR(out);
-            goto done;
-        }
+    if (!fs_paths(seq, n, bytes)) {
+        Py_CLEAR(out);
+        goto done;
     }
     char *kinds = PyBytes_AS_STRING(out);
     Py_BEGIN_ALLOW_THREADS

@@ -111,11 +111,8 @@ def _expand_one(item: Any, recursive: bool, steps: list[_Step], kinds: Iterator[
                      f"index() takes paths, globs, directories, File or FileSet objects, not {type(item).__name__}")
     path = os.fspath(item)
     kind = next(kinds)
-    if kind == 0:  # a file (or a path the index reports): consecutive ones make one step
-        if steps and steps[-1][0] == "paths" and not steps[-1][2]:
-            steps[-1][1].append(path)
-        else:
-            steps.append(("paths", [path], False))
+    if kind == 0:  # a file (or a path the index reports); _plan merges consecutive steps
+        steps.append(("paths", [path], False))
     elif kind == 2:
         matches = sorted(p for p in _glob.glob(path, recursive=recursive) if os.path.isfile(p))
         if not matches:
